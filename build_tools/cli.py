@@ -1,0 +1,100 @@
+"""The ``spro`` command: a thin adapter over the package's functions, speaking French."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .diagnostics import Diagnostic, Report, display_path
+from .loader import DataLoader
+
+
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count <= 1 else (plural or word + 's')}"
+
+
+def _print_report(report: Report, fmt: str, out=sys.stdout) -> None:
+    for diagnostic in report.sorted():
+        print(diagnostic.as_github() if fmt == "github" else diagnostic.as_text(), file=out)
+
+
+def _selected_files(paths: list[str], repo_root: Path, data_root: Path, report: Report) -> set[str] | None:
+    """Display paths of the files named on the command line (folders expand to their files)."""
+    if not paths:
+        return None
+    selected = set()
+    for given in paths:
+        path = Path(given)
+        if not path.exists():
+            report.add(Diagnostic(display_path(path, repo_root), 0, 0, "", "fichier introuvable"))
+            continue
+        if data_root.resolve() not in (path.resolve(), *path.resolve().parents):
+            report.add(Diagnostic(display_path(path, repo_root), 0, 0, "",
+                                  f"fichier hors du dossier de données « {display_path(data_root, repo_root)} »"))
+            continue
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        selected.update(display_path(p, repo_root) for p in files)
+    return selected
+
+
+def command_validate(args) -> int:
+    data_root = Path(args.data)
+    repo_root = data_root.resolve().parent
+    loader = DataLoader(data_root, display_root=repo_root)
+    dataset = loader.load()
+    report = loader.report
+    selection_problems = Report()
+    selected = _selected_files(args.paths, repo_root, data_root, selection_problems)
+    if selected is not None:
+        report = Report(selection_problems.diagnostics + report.only_files(selected).diagnostics)
+    _print_report(report, args.format)
+    errors, warnings = len(report.errors), len(report.warnings)
+    if errors:
+        files = len({d.file for d in report.errors})
+        print(f"{_plural(errors, 'erreur')} dans {_plural(files, 'fichier')}"
+              + (f", {_plural(warnings, 'avertissement')}" if warnings else "") + ".", file=sys.stderr)
+        return 1
+    if selected is not None:
+        summary = f"{_plural(len(selected), 'fichier')} vérifié{'s' if len(selected) > 1 else ''} : aucune erreur"
+    elif dataset is not None:
+        summary = (f"Données valides : {_plural(len(dataset.lieux), 'lieu', 'lieux')}, {_plural(len(dataset.bassins), 'bassin')}, "
+                   f"{len(dataset.metiers)} fiches métiers")
+    else:
+        summary = "Données valides"
+    if warnings:
+        summary += f" ({_plural(warnings, 'avertissement')})"
+    print(summary + ".", file=sys.stderr)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="spro",
+        description="Outils de l'annuaire du Service public régional de l'orientation.",
+    )
+    parser.add_argument("--data", default="data", help="dossier des données (par défaut : data)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMANDE")
+    commands.required = True
+
+    validate = commands.add_parser("validate", help="vérifier les données et signaler toutes les erreurs",
+                                   description="Vérifie les fichiers de données. Sans chemin, vérifie tout le dossier.")
+    validate.add_argument("paths", nargs="*", metavar="CHEMIN", help="fichiers ou dossiers à vérifier seulement")
+    validate.add_argument("--format", choices=("text", "github"), default="text",
+                          help="text (par défaut) ou github (annotations de pull request)")
+    validate.set_defaults(handler=command_validate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except KeyboardInterrupt:
+        print("Interrompu.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,424 @@
+"""The machinery of the data contract: field kinds that read YAML nodes and describe themselves.
+
+Each kind both *reads* a node (returning a clean Python value, or :data:`INVALID` after
+reporting why in French, at the node's line) and *describes* itself as JSON Schema. The
+record definitions in :mod:`build_tools.records` are written with these kinds only, so the
+validator, the published JSON Schemas and the contributors' field reference cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import yaml
+
+from .diagnostics import Diagnostic, Severity
+
+INVALID: Any = object()
+"""Returned by a kind that reported an error; callers drop the value."""
+
+_TAG = "tag:yaml.org,2002:"
+_FRENCH_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+def closest(word: str, choices, cutoff: float = 0.6) -> str | None:
+    """The valid choice a typo most likely meant, if any is close enough."""
+    choices = list(choices)
+    lowered = {c.lower(): c for c in choices}
+    match = difflib.get_close_matches(word.lower(), lowered, n=1, cutoff=cutoff)
+    return lowered[match[0]] if match else None
+
+
+def suggestion(word: str, choices) -> str:
+    guess = closest(word, choices)
+    return f" Vouliez-vous dire « {guess} » ?" if guess else ""
+
+
+@dataclass
+class Reader:
+    """State shared while reading one file: where it is, what it may refer to, what went wrong."""
+
+    path: str
+    today: dt.date
+    references: dict[str, dict[str, str]] | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    positions: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def report(self, node: yaml.Node | None, field_path: str, message: str, severity=Severity.ERROR) -> None:
+        line, column = position(node)
+        self.diagnostics.append(Diagnostic(self.path, line, column, field_path, message, severity))
+
+    def error(self, node, field_path: str, message: str) -> Any:
+        self.report(node, field_path, message)
+        return INVALID
+
+    def warning(self, node, field_path: str, message: str) -> None:
+        self.report(node, field_path, message, Severity.WARNING)
+
+    def at(self, field_path: str) -> tuple[int, int]:
+        return self.positions.get(field_path, (0, 0))
+
+    def report_field(self, field_path: str, message: str, severity=Severity.ERROR, column_offset: int = 0) -> None:
+        """Report on a field already read, at the position recorded for it."""
+        line, column = self.at(field_path)
+        self.diagnostics.append(Diagnostic(self.path, line, column + column_offset, field_path, message, severity))
+
+
+def position(node: yaml.Node | None) -> tuple[int, int]:
+    if node is None:
+        return 0, 0
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def describe_node(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "un dictionnaire (clé: valeur)"
+    if isinstance(node, yaml.SequenceNode):
+        return "une liste"
+    return f"« {_clip(node.value)} »"
+
+
+def _clip(text: str, size: int = 40) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def _is_null(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag == _TAG + "null"
+
+
+class Kind:
+    """A type of value in the contract."""
+
+    def read(self, node: yaml.Node, reader: Reader, path: str) -> Any:
+        raise NotImplementedError
+
+    def json_schema(self) -> dict:
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        """A short French phrase for the contributors' field reference."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Text(Kind):
+    """A string. Plain scalars are read verbatim, so ``code_postal: 01000`` stays "01000".
+
+    ``check`` takes the stripped text and returns an error message or None; ``normalize``
+    turns accepted text into its canonical form (a phone number into "05 49 ...").
+    """
+
+    max_length: int = 300
+    multiline: bool = False
+    pattern: str | None = None
+    pattern_message: str = ""
+    check: Callable[[str], str | None] | None = None
+    normalize: Callable[[str], str] | None = None
+    label: str = "texte"
+    json_format: str | None = None
+
+    def read(self, node, reader, path):
+        if not isinstance(node, yaml.ScalarNode):
+            return reader.error(node, path, f"un texte est attendu, pas {describe_node(node)}")
+        if _is_null(node) or not node.value.strip():
+            return reader.error(node, path, "valeur vide : renseignez ce champ ou retirez la ligne")
+        value = node.value.strip() if self.multiline else " ".join(node.value.split())
+        if node.tag == _TAG + "bool" and node.style is None:
+            return reader.error(node, path, f"« {value} » est lu comme un booléen : mettez ce texte entre guillemets")
+        if len(value) > self.max_length:
+            return reader.error(node, path, f"texte trop long ({len(value)} caractères, maximum {self.max_length})")
+        if not self.multiline and "\n" in node.value.strip():
+            return reader.error(node, path, "ce texte doit tenir sur une seule ligne")
+        if self.pattern and not re.fullmatch(self.pattern, value):
+            return reader.error(node, path, f"« {_clip(value)} » : {self.pattern_message}")
+        if self.check:
+            problem = self.check(value)
+            if problem:
+                return reader.error(node, path, f"« {_clip(value)} » : {problem}")
+        return self.normalize(value) if self.normalize else value
+
+    def json_schema(self):
+        schema: dict = {"type": "string", "minLength": 1, "maxLength": self.max_length}
+        if self.pattern:
+            schema["pattern"] = f"^(?:{self.pattern})$"
+        if self.json_format:
+            schema["format"] = self.json_format
+        return schema
+
+    def describe(self):
+        return self.label
+
+
+@dataclass(frozen=True)
+class Code(Kind):
+    """A code that must exist in a reference table (services, publics, réseaux, bassins...)."""
+
+    table: str
+    label: str
+
+    def read(self, node, reader, path):
+        value = Text(max_length=80).read(node, reader, path)
+        if value is INVALID:
+            return INVALID
+        known = (reader.references or {}).get(self.table)  # None: table unknown, not checked
+        if known is not None and value not in known:
+            return reader.error(node, path, f"{self.label} inconnu « {_clip(value)} ».{suggestion(value, known)}")
+        return value
+
+    def json_schema(self):
+        return {"type": "string", "pattern": "^[a-z0-9]+(?:-[a-z0-9]+)*$"}
+
+    def describe(self):
+        return f"code de {self.label}"
+
+
+@dataclass(frozen=True)
+class Choice(Kind):
+    """One of a fixed list of words."""
+
+    choices: tuple[str, ...]
+    label: str = "valeur"
+
+    def read(self, node, reader, path):
+        value = Text(max_length=80).read(node, reader, path)
+        if value is INVALID:
+            return INVALID
+        if value not in self.choices:
+            return reader.error(
+                node, path,
+                f"{self.label} inconnue « {_clip(value)} » (valeurs possibles : {', '.join(self.choices)}).{suggestion(value, self.choices)}",
+            )
+        return value
+
+    def json_schema(self):
+        return {"type": "string", "enum": list(self.choices)}
+
+    def describe(self):
+        return "une valeur parmi : " + ", ".join(f"`{c}`" for c in self.choices)
+
+
+@dataclass(frozen=True)
+class Bool(Kind):
+    def read(self, node, reader, path):
+        if isinstance(node, yaml.ScalarNode) and node.tag == _TAG + "bool":
+            return yaml.SafeLoader.bool_values[node.value.lower()]
+        shown = describe_node(node)
+        hint = " (écrivez true pour oui, false pour non)" if isinstance(node, yaml.ScalarNode) else ""
+        return reader.error(node, path, f"true ou false est attendu, pas {shown}{hint}")
+
+    def json_schema(self):
+        return {"type": "boolean"}
+
+    def describe(self):
+        return "`true` (oui) ou `false` (non)"
+
+
+@dataclass(frozen=True)
+class Number(Kind):
+    minimum: float
+    maximum: float
+
+    def read(self, node, reader, path):
+        if not (isinstance(node, yaml.ScalarNode) and node.tag in (_TAG + "int", _TAG + "float")):
+            return reader.error(node, path, f"un nombre est attendu, pas {describe_node(node)}")
+        value = float(node.value.replace("_", ""))
+        if not (self.minimum <= value <= self.maximum):
+            return reader.error(node, path, f"{node.value} hors des bornes ({self.minimum} à {self.maximum})")
+        return value
+
+    def json_schema(self):
+        return {"type": "number", "minimum": self.minimum, "maximum": self.maximum}
+
+    def describe(self):
+        return "nombre décimal (point comme séparateur)"
+
+
+@dataclass(frozen=True)
+class Date(Kind):
+    """A calendar date written AAAA-MM-JJ. ``not_future`` refuses dates after today."""
+
+    not_future: bool = False
+
+    def read(self, node, reader, path):
+        if not isinstance(node, yaml.ScalarNode) or _is_null(node):
+            return reader.error(node, path, f"une date AAAA-MM-JJ est attendue, pas {describe_node(node)}")
+        text = node.value.strip()
+        try:
+            value = dt.date.fromisoformat(text) if len(text) == 10 else None
+        except ValueError:
+            return reader.error(node, path, f"« {_clip(text)} » n'est pas une date qui existe")
+        if value is None:
+            french = _FRENCH_DATE.match(text)
+            hint = ""
+            if french:
+                day, month, year = french.groups()
+                hint = f" : écrivez {year}-{int(month):02d}-{int(day):02d}"
+            return reader.error(node, path, f"« {_clip(text)} » : une date AAAA-MM-JJ est attendue{hint}")
+        if self.not_future and value > reader.today:
+            return reader.error(node, path, f"la date {value.isoformat()} est dans le futur")
+        return value
+
+    def json_schema(self):
+        return {"type": "string", "format": "date"}
+
+    def describe(self):
+        return "date au format AAAA-MM-JJ" + (" (pas dans le futur)" if self.not_future else "")
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: Kind
+    description: str
+    required: bool = False
+    example: Any = None
+
+
+@dataclass(frozen=True)
+class Struct(Kind):
+    """A mapping with known keys. Unknown keys are errors with a suggestion; so are duplicates.
+
+    ``rules`` run on the read values (a dict) and report cross-field problems, such as a
+    closure whose end precedes its start.
+    """
+
+    fields: tuple[Field, ...]
+    rules: tuple[Callable[[dict, Reader, str], None], ...] = ()
+    title: str = ""
+
+    def read(self, node, reader, path):
+        if not isinstance(node, yaml.MappingNode):
+            what = "des champs « nom: valeur »" if not path else "un dictionnaire (clé: valeur)"
+            return reader.error(node, path, f"{what} attendu, pas {describe_node(node)}")
+        by_name = {f.name: f for f in self.fields}
+        seen: dict[str, yaml.Node] = {}
+        values: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key is None:
+                reader.error(key_node, path, "une clé doit être un simple mot")
+                continue
+            where = f"{path}.{key}" if path else key
+            if key in seen:
+                first = position(seen[key])[0]
+                reader.error(key_node, where, f"clé en double (déjà présente ligne {first}) : gardez une seule fois ce champ")
+                continue
+            seen[key] = key_node
+            spec = by_name.get(key)
+            if spec is None:
+                reader.error(key_node, where, f"champ inconnu.{suggestion(key, by_name) or ' Champs possibles : ' + ', '.join(by_name)}")
+                continue
+            reader.positions[where] = position(value_node)
+            value = spec.kind.read(value_node, reader, where)
+            if value is not INVALID:
+                values[key] = value
+        for spec in self.fields:
+            if spec.required and spec.name not in seen:
+                where = f"{path}.{spec.name}" if path else spec.name
+                reader.error(node if path else None, where, "champ obligatoire manquant")
+        reader.positions.setdefault(path, position(node))
+        for rule in self.rules:
+            rule(values, reader, path)
+        return values
+
+    def json_schema(self):
+        properties = {}
+        for spec in self.fields:
+            schema = dict(spec.kind.json_schema())
+            schema["description"] = spec.description
+            if spec.example is not None:
+                schema["examples"] = [spec.example]
+            properties[spec.name] = schema
+        schema = {"type": "object", "additionalProperties": False, "properties": properties}
+        required = [f.name for f in self.fields if f.required]
+        if required:
+            schema["required"] = required
+        return schema
+
+    def describe(self):
+        return "dictionnaire : " + ", ".join(f"`{f.name}`" for f in self.fields)
+
+
+@dataclass(frozen=True)
+class ListOf(Kind):
+    item: Kind
+    min_items: int = 0
+    unique: bool = True
+    max_items: int = 500
+
+    def read(self, node, reader, path):
+        if isinstance(node, yaml.ScalarNode) and not _is_null(node) and isinstance(self.item, (Text, Code, Choice)):
+            return reader.error(node, path, f"une liste est attendue : écrivez [{node.value}] ou une ligne « - {node.value} »")
+        if not isinstance(node, yaml.SequenceNode):
+            return reader.error(node, path, f"une liste est attendue, pas {describe_node(node)}")
+        if len(node.value) < self.min_items:
+            return reader.error(node, path, f"au moins {self.min_items} élément(s) attendu(s)")
+        if len(node.value) > self.max_items:
+            return reader.error(node, path, f"trop d'éléments ({len(node.value)}, maximum {self.max_items})")
+        values = []
+        for index, item_node in enumerate(node.value, start=1):
+            where = f"{path}[{index}]"
+            reader.positions[where] = position(item_node)
+            value = self.item.read(item_node, reader, where)
+            if value is INVALID:
+                continue
+            if self.unique and isinstance(value, str) and value in values:
+                reader.error(item_node, where, f"« {value} » figure deux fois dans la liste")
+                continue
+            values.append(value)
+        return values
+
+    def json_schema(self):
+        schema = {"type": "array", "items": self.item.json_schema(), "maxItems": self.max_items}
+        if self.min_items:
+            schema["minItems"] = self.min_items
+        if self.unique:
+            schema["uniqueItems"] = True
+        return schema
+
+    def describe(self):
+        return f"liste ({self.item.describe()})"
+
+
+@dataclass(frozen=True)
+class MapOf(Kind):
+    """A mapping from codes to records, as in services.yaml (``api: {nom: ...}``)."""
+
+    value: Kind
+    key_pattern: str = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+    key_message: str = "code invalide : lettres minuscules sans accent, chiffres et tirets"
+
+    def read(self, node, reader, path):
+        if not isinstance(node, yaml.MappingNode):
+            return reader.error(node, path, f"un dictionnaire de codes est attendu, pas {describe_node(node)}")
+        result: dict[str, Any] = {}
+        seen: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else ""
+            where = f"{path}.{key}" if path else key
+            if key in seen:
+                reader.error(key_node, where, f"code en double (déjà présent ligne {position(seen[key])[0]})")
+                continue
+            seen[key] = key_node
+            if not re.fullmatch(self.key_pattern, key):
+                reader.error(key_node, where, f"« {_clip(key)} » : {self.key_message}")
+                continue
+            reader.positions[where] = position(value_node)
+            value = self.value.read(value_node, reader, where)
+            if value is not INVALID:
+                result[key] = value
+        return result
+
+    def json_schema(self):
+        return {
+            "type": "object",
+            "propertyNames": {"pattern": f"^(?:{self.key_pattern})$"},
+            "additionalProperties": self.value.json_schema(),
+        }
+
+    def describe(self):
+        return f"dictionnaire de codes ({self.value.describe()})"

@@ -1,0 +1,99 @@
+"""Problems found in the data, with where they are and a French message for humans.
+
+Every check in the package reports through :class:`Diagnostic`; the CLI only chooses how
+to print them (plain text for people, GitHub annotations for pull requests).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class Severity(enum.Enum):
+    ERROR = "erreur"
+    WARNING = "avertissement"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem. ``line`` and ``column`` are 1-based; 0 means "the whole file"."""
+
+    file: str
+    line: int
+    column: int
+    field: str
+    message: str
+    severity: Severity = Severity.ERROR
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def as_text(self) -> str:
+        where = self.file
+        if self.line:
+            where += f":{self.line}:{self.column or 1}"
+        about = f"{self.field} : " if self.field else ""
+        return f"{where}: {self.severity.value} : {about}{self.message}"
+
+    def as_github(self) -> str:
+        kind = "error" if self.is_error else "warning"
+        props = [f"file={_escape_property(self.file)}"]
+        if self.line:
+            props.append(f"line={self.line}")
+            props.append(f"col={self.column or 1}")
+        about = f"{self.field} : " if self.field else ""
+        return f"::{kind} {','.join(props)}::{_escape_data(about + self.message)}"
+
+
+def _escape_data(text: str) -> str:
+    # GitHub workflow-command escaping (see actions/toolkit, command.ts).
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+@dataclass
+class Report:
+    """Diagnostics collected across a whole validation run."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def add(self, diagnostic: Diagnostic) -> None:
+        self.diagnostics.append(diagnostic)
+
+    def extend(self, diagnostics) -> None:
+        self.diagnostics.extend(diagnostics)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.is_error]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if not d.is_error]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def sorted(self) -> list[Diagnostic]:
+        return sorted(set(self.diagnostics), key=lambda d: (d.file, d.line, d.column, d.field, d.message))
+
+    def only_files(self, files: set[str]) -> "Report":
+        return Report([d for d in self.diagnostics if d.file in files])
+
+
+def display_path(path: Path, root: Path | None = None) -> str:
+    """The path as a contributor sees it in the repository (relative, forward slashes)."""
+    path = Path(path)
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.as_posix()

@@ -1,0 +1,288 @@
+"""Load the ``data/`` directory: read every file, apply the contract and the cross-file rules.
+
+``load_dataset`` never stops at the first problem: it reads everything it can and returns
+every diagnostic, plus the model built from the records that passed (only complete when the
+report has no error).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import formats, records
+from .contract import INVALID, Kind, Reader
+from .diagnostics import Diagnostic, Report, Severity, display_path
+from .model import (
+    Accessibilite, Adresse, Bassin, Commune, Contact, Dataset, Emprise, Fermeture, Lien, Lieu,
+    Metier, Public, Reseau, Service, Site,
+)
+from .yaml_source import read_yaml
+
+REFERENCE_FILES = {
+    "site.yaml": records.SITE,
+    "services.yaml": records.SERVICES,
+    "reseaux.yaml": records.RESEAUX,
+    "publics.yaml": records.PUBLICS,
+}
+FOLDERS = {"lieux": records.LIEU, "metiers": records.METIER, "bassins": records.BASSIN}
+_FILE_NAMES = {
+    "lieux": (re.compile(formats.IDENTIFIER), "lettres minuscules sans accent, chiffres et tirets, par exemple mission-locale-poitiers.yaml"),
+    "bassins": (re.compile(formats.IDENTIFIER), "lettres minuscules sans accent, chiffres et tirets, par exemple poitiers.yaml"),
+    "metiers": (re.compile(formats.ROME_CODE), "code ROME, par exemple K2111.yaml"),
+}
+
+
+@dataclass
+class _Read:
+    """A file read against its contract: the values that passed and where each field was."""
+
+    path: str
+    values: dict
+    reader: Reader
+
+
+class DataLoader:
+    def __init__(self, root: Path, today: dt.date | None = None, display_root: Path | None = None):
+        self.root = Path(root)
+        self.today = today or dt.date.today()
+        self.display_root = display_root if display_root is not None else self.root.parent
+        self.report = Report()
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def _display(self, path: Path) -> str:
+        return display_path(path, self.display_root)
+
+    def _read(self, path: Path, kind: Kind, references=None) -> _Read | None:
+        """Read one file against ``kind``. Its diagnostics stay on the reader until :meth:`_flush`."""
+        shown = self._display(path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            self.report.add(Diagnostic(shown, 0, 0, "", f"fichier illisible ({exc.strerror})"))
+            return None
+        source, problems = read_yaml(data, shown)
+        self.report.extend(problems)
+        if source.root is None:
+            return None
+        reader = Reader(shown, self.today, references)
+        values = kind.read(source.root, reader, "")
+        if values is INVALID:
+            self.report.extend(reader.diagnostics)
+            return None
+        return _Read(shown, values, reader)
+
+    def _flush(self, read: _Read) -> bool:
+        """Move the file's diagnostics to the report; True when the record is usable.
+
+        A missing required field is itself an error, so an error-free record is complete.
+        """
+        self.report.extend(read.reader.diagnostics)
+        return not _has_errors(read.reader.diagnostics)
+
+    def _folder_files(self, folder: str, report: bool = True) -> list[Path]:
+        directory = self.root / folder
+        if not directory.is_dir():
+            return []
+        pattern, example = _FILE_NAMES[folder]
+        files = []
+        for path in sorted(directory.iterdir()):
+            if path.is_dir() or path.name.startswith(".") or path.suffix == ".geojson":
+                continue
+            if path.suffix != ".yaml":
+                if report:
+                    self.report.add(Diagnostic(self._display(path), 0, 0, "", "extension « .yaml » attendue pour un fichier de données"))
+            elif not pattern.fullmatch(path.stem):
+                if report:
+                    self.report.add(Diagnostic(self._display(path), 0, 0, "", f"nom de fichier invalide : {example}"))
+            else:
+                files.append(path)
+        return files
+
+    # -- the whole dataset ---------------------------------------------------------------------
+
+    def load(self) -> Dataset | None:
+        site, services, reseaux, publics = (self._reference(name) for name in REFERENCE_FILES)
+        bassins = self._bassins()
+        # A table that failed to load is left out rather than emptied, so that one broken
+        # reference file does not make every record that cites it fail too.
+        references = {
+            "services": services, "reseaux": reseaux, "publics": publics,
+            "bassins": {path.stem: None for path in self._folder_files("bassins", report=False)},
+        }
+        lieux = self._lieux(references, bassins, site)
+        metiers = self._metiers(references)
+        if site is None or None in (services, reseaux, publics):
+            return None
+        return Dataset(
+            site=site,
+            services={k: Service(code=k, **_tuples(v)) for k, v in services.items()},
+            reseaux={k: Reseau(code=k, **v) for k, v in sorted(reseaux.items())},
+            publics={k: Public(code=k, **v) for k, v in publics.items()},
+            bassins=dict(sorted(bassins.items())),
+            lieux=dict(sorted(lieux.items())),
+            metiers=dict(sorted(metiers.items())),
+        )
+
+    def _reference(self, name: str):
+        path = self.root / name
+        if not path.exists():
+            self.report.add(Diagnostic(self._display(path), 0, 0, "", "fichier de référence manquant"))
+            return None
+        read = self._read(path, REFERENCE_FILES[name])
+        if read is None:
+            return None
+        if not self._flush(read):
+            return None
+        if name == "site.yaml":
+            return Site(**{**read.values, "emprise": Emprise(**read.values["emprise"])})
+        return read.values
+
+    def _bassins(self) -> dict[str, Bassin]:
+        bassins: dict[str, Bassin] = {}
+        owner: dict[str, str] = {}
+        for path in self._folder_files("bassins"):
+            read = self._read(path, records.BASSIN)
+            if read is None:
+                continue
+            communes = []
+            for index, commune in enumerate(read.values.get("communes", ()), start=1):
+                if not _complete(commune, records.COMMUNE):
+                    continue
+                previous = owner.setdefault(commune["code_insee"], path.stem)
+                if previous != path.stem:
+                    read.reader.report_field(
+                        f"communes[{index}].code_insee",
+                        f"commune {commune['code_insee']} déjà rattachée au bassin « {previous} »",
+                    )
+                communes.append(Commune(commune["code_insee"], commune["nom"], tuple(commune["codes_postaux"])))
+            if not self._flush(read):
+                continue
+            contour = path.with_suffix(".geojson")
+            bassins[path.stem] = Bassin(
+                code=path.stem, nom=read.values["nom"], departements=tuple(read.values["departements"]),
+                communes=tuple(communes), source=read.path, description=read.values.get("description"),
+                contour=self._display(contour) if contour.exists() else None,
+            )
+        return bassins
+
+    def _lieux(self, references, bassins: dict[str, Bassin], site: Site | None) -> dict[str, Lieu]:
+        lieux: dict[str, Lieu] = {}
+        by_address: dict[tuple, str] = {}
+        for path in self._folder_files("lieux"):
+            read = self._read(path, records.LIEU, references)
+            if read is None:
+                continue
+            self._check_lieu_geography(read, bassins, site)
+            self._check_duplicate_address(read, by_address)
+            if not self._flush(read):
+                continue
+            lieux[path.stem] = _lieu(path.stem, read)
+        return lieux
+
+    def _check_lieu_geography(self, read: _Read, bassins: dict[str, Bassin], site: Site | None) -> None:
+        values, reader = read.values, read.reader
+        adresse = values.get("adresse") or {}
+        bassin = bassins.get(values.get("bassin"))
+        insee = adresse.get("code_insee")
+        if bassin and insee:
+            commune = next((c for c in bassin.communes if c.code_insee == insee), None)
+            if commune is None:
+                reader.report_field(
+                    "adresse.code_insee",
+                    f"la commune {insee} ({adresse.get('commune', '?')}) n'appartient pas au bassin « {bassin.code} » "
+                    f"({bassin.nom}) : corrigez le bassin ou ajoutez la commune à {bassin.source}",
+                )
+            elif adresse.get("code_postal") and adresse["code_postal"] not in commune.codes_postaux:
+                reader.report_field(
+                    "adresse.code_postal",
+                    f"le code postal {adresse['code_postal']} n'est pas celui de {commune.nom} "
+                    f"({', '.join(commune.codes_postaux)})",
+                )
+        coordonnees = values.get("coordonnees")
+        if site and coordonnees and {"lat", "lon"} <= coordonnees.keys():
+            if not site.emprise.contient(coordonnees["lat"], coordonnees["lon"]):
+                reader.report_field(
+                    "coordonnees",
+                    f"position ({coordonnees['lat']}, {coordonnees['lon']}) hors de la Région {site.region} : "
+                    "latitude et longitude inversées ?",
+                )
+
+    def _check_duplicate_address(self, read: _Read, by_address: dict[tuple, str]) -> None:
+        adresse = read.values.get("adresse") or {}
+        if not {"voie", "code_insee"} <= adresse.keys() or "reseau" not in read.values:
+            return
+        key = (read.values["reseau"], fold(adresse["voie"]), adresse["code_insee"])
+        first = by_address.get(key)
+        if first:
+            read.reader.report_field("adresse.voie", f"même adresse et même réseau que {first} : ce lieu semble en double")
+        else:
+            by_address[key] = read.path
+
+    def _metiers(self, references) -> dict[str, Metier]:
+        metiers = {}
+        for path in self._folder_files("metiers"):
+            read = self._read(path, records.METIER, references)
+            if read is None or not self._flush(read):
+                continue
+            values = dict(read.values)
+            values.pop("code", None)
+            values["liens"] = tuple(Lien(**link) for link in values.get("liens", ()))
+            metiers[path.stem] = Metier(code=path.stem, source=read.path, **_tuples(values))
+        return metiers
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free, single-spaced text for comparisons (« Rue  de l'Église » = "rue de l'eglise")."""
+    text = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae"))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(text.lower().replace("’", "'").split())
+
+
+def _complete(values: dict, struct) -> bool:
+    return all(f.name in values for f in struct.fields if f.required)
+
+
+def _has_errors(diagnostics: list[Diagnostic]) -> bool:
+    return any(d.severity is Severity.ERROR for d in diagnostics)
+
+
+def _tuples(values: dict) -> dict:
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
+
+
+def _lieu(identifier: str, read: _Read) -> Lieu:
+    v = read.values
+    coordonnees = v.get("coordonnees")
+    return Lieu(
+        id=identifier,
+        nom=v["nom"],
+        reseau=v["reseau"],
+        structure=v.get("structure"),
+        siret=v.get("siret"),
+        adresse=Adresse(**v["adresse"]),
+        bassin=v["bassin"],
+        coordonnees=(coordonnees["lat"], coordonnees["lon"]) if coordonnees else None,
+        services=tuple(v["services"]),
+        publics=tuple(v["publics"]),
+        modalites=tuple(v.get("modalites", ())),
+        sur_rendez_vous=v.get("sur_rendez_vous", False),
+        horaires=v.get("horaires"),
+        fermetures=tuple(Fermeture(**f) for f in v.get("fermetures", ())),
+        contact=Contact(**v.get("contact", {})),
+        accessibilite=Accessibilite(**v.get("accessibilite", {})),
+        label_depuis=(v.get("label") or {}).get("depuis"),
+        description=v.get("description"),
+        verifie_le=v["verifie_le"],
+        source=read.path,
+    )
+
+
+def load_dataset(root: Path, today: dt.date | None = None) -> tuple[Dataset | None, Report]:
+    loader = DataLoader(root, today)
+    dataset = loader.load()
+    return dataset, loader.report

@@ -1,0 +1,188 @@
+"""The validated model: what the generators receive once the data has passed the contract."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Adresse:
+    voie: str
+    code_postal: str
+    commune: str
+    code_insee: str
+    complement: str | None = None
+
+    def lignes(self) -> list[str]:
+        lines = [self.voie]
+        if self.complement:
+            lines.append(self.complement)
+        lines.append(f"{self.code_postal} {self.commune}")
+        return lines
+
+    def une_ligne(self) -> str:
+        return ", ".join(self.lignes())
+
+
+@dataclass(frozen=True)
+class Fermeture:
+    du: dt.date
+    au: dt.date
+    motif: str | None = None
+
+
+@dataclass(frozen=True)
+class Contact:
+    telephone: str | None = None
+    courriel: str | None = None
+    site: str | None = None
+
+
+@dataclass(frozen=True)
+class Accessibilite:
+    pmr: bool | None = None
+    details: str | None = None
+    acceslibre: str | None = None
+
+
+@dataclass(frozen=True)
+class Lieu:
+    id: str
+    nom: str
+    reseau: str
+    adresse: Adresse
+    bassin: str
+    services: tuple[str, ...]
+    publics: tuple[str, ...]
+    verifie_le: dt.date
+    source: str
+    structure: str | None = None
+    siret: str | None = None
+    coordonnees: tuple[float, float] | None = None
+    modalites: tuple[str, ...] = ()
+    sur_rendez_vous: bool = False
+    horaires: str | None = None
+    fermetures: tuple[Fermeture, ...] = ()
+    contact: Contact = field(default_factory=Contact)
+    accessibilite: Accessibilite = field(default_factory=Accessibilite)
+    label_depuis: dt.date | None = None
+    description: str | None = None
+
+    @property
+    def labellise(self) -> bool:
+        return self.label_depuis is not None
+
+
+@dataclass(frozen=True)
+class Commune:
+    code_insee: str
+    nom: str
+    codes_postaux: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Bassin:
+    code: str
+    nom: str
+    departements: tuple[str, ...]
+    communes: tuple[Commune, ...]
+    source: str
+    description: str | None = None
+    contour: str | None = None
+    """Path of the optional GeoJSON contour file beside the basin file."""
+
+
+@dataclass(frozen=True)
+class Service:
+    code: str
+    nom: str
+    nom_court: str
+    resume: str
+    description: str
+    pour_qui: str
+    thematiques_data_inclusion: tuple[str, ...]
+    type_data_inclusion: str
+
+
+@dataclass(frozen=True)
+class Reseau:
+    code: str
+    nom: str
+    description: str
+    site: str
+    operateur_cep: bool
+    reseau_porteur_data_inclusion: str | None = None
+    type_service_public: str | None = None
+
+
+@dataclass(frozen=True)
+class Public:
+    code: str
+    nom: str
+    description: str | None = None
+    public_data_inclusion: str | None = None
+
+
+@dataclass(frozen=True)
+class Lien:
+    titre: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Metier:
+    code: str
+    intitule: str
+    secteur: str
+    description: str
+    acces: str
+    source: str
+    bassins: tuple[str, ...] = ()
+    reseaux: tuple[str, ...] = ()
+    liens: tuple[Lien, ...] = ()
+
+
+@dataclass(frozen=True)
+class Emprise:
+    sud: float
+    nord: float
+    ouest: float
+    est: float
+
+    def contient(self, lat: float, lon: float) -> bool:
+        return self.sud <= lat <= self.nord and self.ouest <= lon <= self.est
+
+
+@dataclass(frozen=True)
+class Site:
+    region: str
+    titre: str
+    label: str
+    depot: str
+    branche: str
+    demonstration: bool
+    emprise: Emprise
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Everything the generators need, in a stable order (sorted by code or id)."""
+
+    site: Site
+    services: dict[str, Service]
+    reseaux: dict[str, Reseau]
+    publics: dict[str, Public]
+    bassins: dict[str, Bassin]
+    lieux: dict[str, Lieu]
+    metiers: dict[str, Metier]
+
+    def commune(self, code_insee: str) -> Commune | None:
+        return self._communes().get(code_insee)
+
+    def _communes(self) -> dict[str, Commune]:
+        cache = self.__dict__.get("_commune_index")
+        if cache is None:
+            cache = {c.code_insee: c for b in self.bassins.values() for c in b.communes}
+            object.__setattr__(self, "_commune_index", cache)
+        return cache

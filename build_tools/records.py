@@ -1,0 +1,232 @@
+"""The data contract: what each YAML file of ``data/`` may contain.
+
+This is the public contract partners and other Régions rely on. The descriptions are shown to
+contributors (JSON Schemas in editors, the « Contribuer » field reference), so they are French.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import PurePosixPath
+
+from . import formats
+from .contract import (
+    INVALID, Bool, Choice, Code, Date, Field, ListOf, MapOf, Number, Reader, Struct, Text,
+)
+from .diagnostics import Severity
+
+STALE_AFTER_DAYS = 365
+
+MODALITES = ("sur-place", "telephone", "visio", "courriel")
+TYPES_SERVICE_DATA_INCLUSION = ("accompagnement", "aide-financiere", "aide-materielle", "atelier", "formation", "information")
+
+identifier = Text(max_length=80, pattern=formats.IDENTIFIER,
+                  pattern_message="lettres minuscules sans accent, chiffres et tirets uniquement", label="identifiant")
+postal_code = Text(max_length=5, pattern=formats.POSTAL_CODE, pattern_message="un code postal compte 5 chiffres",
+                   label="code postal (5 chiffres)")
+insee_code = Text(max_length=5, pattern=formats.INSEE_CODE,
+                  pattern_message="un code INSEE de commune compte 5 caractères (ex. 86194), à ne pas confondre avec le code postal",
+                  label="code INSEE de la commune (5 caractères)")
+https_url = Text(max_length=500, check=formats.check_https_url, label="adresse web en https://", json_format="uri")
+short_text = Text(max_length=150)
+long_text = Text(max_length=4000, multiline=True, label="texte libre (plusieurs lignes possibles)")
+
+
+class OpeningHours(Text):
+    """Opening hours in OpenStreetMap syntax; errors point at the offending character."""
+
+    def read(self, node, reader, path):
+        value = Text(max_length=500).read(node, reader, path)
+        if value is INVALID:
+            return INVALID
+        column, problem = formats.opening_hours_problem(value)
+        if problem:
+            quoted = 1 if node.style in ('"', "'") else 0
+            reader.report_field(path, problem, column_offset=quoted + max(column - 1, 0))
+            return INVALID
+        return value
+
+    def describe(self):
+        return "horaires au format OpenStreetMap opening_hours, ex. `Mo-Fr 09:00-12:30,13:30-17:00; PH off`"
+
+
+def _closure_in_order(values: dict, reader: Reader, path: str) -> None:
+    start, end = values.get("du"), values.get("au")
+    if start and end and end < start:
+        reader.report_field(f"{path}.au", f"la fin de fermeture ({end.isoformat()}) précède son début ({start.isoformat()})")
+
+
+def _publics_alone(values: dict, reader: Reader, path: str) -> None:
+    publics = values.get("publics") or []
+    if "tous-publics" in publics and len(publics) > 1:
+        reader.report_field("publics", "« tous-publics » s'emploie seul : retirez-le ou retirez les publics particuliers")
+
+
+def _id_matches_file(values: dict, reader: Reader, path: str) -> None:
+    field_name = "id" if "id" in values else "code"
+    declared = values.get(field_name)
+    stem = PurePosixPath(reader.path).stem
+    if declared and declared != stem:
+        reader.report_field(
+            field_name,
+            f"« {declared} » ne correspond pas au nom du fichier « {stem} » : renommez le fichier ou corrigez le champ",
+        )
+
+
+def _recently_verified(values: dict, reader: Reader, path: str) -> None:
+    checked = values.get("verifie_le")
+    if isinstance(checked, dt.date) and (reader.today - checked).days > STALE_AFTER_DAYS:
+        reader.report_field(
+            "verifie_le",
+            f"fiche non vérifiée depuis plus de 12 mois (le {checked.isoformat()}) : "
+            "vérifiez les informations et mettez la date à jour",
+            Severity.WARNING,
+        )
+
+
+ADRESSE = Struct(title="Adresse", fields=(
+    Field("voie", short_text, "Numéro et voie, tels qu'écrits sur le courrier.", required=True, example="12 rue de la Marne"),
+    Field("complement", short_text, "Complément : bâtiment, étage, lieu-dit.", example="2e étage"),
+    Field("code_postal", postal_code, "Code postal (5 chiffres).", required=True, example="86000"),
+    Field("commune", short_text, "Nom de la commune.", required=True, example="Poitiers"),
+    Field("code_insee", insee_code, "Code INSEE de la commune (différent du code postal).", required=True, example="86194"),
+))
+
+COORDONNEES = Struct(title="Coordonnées", fields=(
+    Field("lat", Number(-90, 90), "Latitude en degrés décimaux (WGS 84).", required=True, example=46.5802),
+    Field("lon", Number(-180, 180), "Longitude en degrés décimaux (WGS 84).", required=True, example=0.3404),
+))
+
+FERMETURE = Struct(title="Fermeture temporaire", rules=(_closure_in_order,), fields=(
+    Field("du", Date(), "Premier jour de fermeture.", required=True, example="2026-12-24"),
+    Field("au", Date(), "Dernier jour de fermeture (inclus).", required=True, example="2027-01-02"),
+    Field("motif", short_text, "Motif affiché au public.", example="Congés de fin d'année"),
+))
+
+CONTACT = Struct(title="Contact", fields=(
+    Field("telephone", Text(max_length=30, check=formats.check_phone, normalize=formats.normalize_phone,
+                            label="numéro de téléphone français"), "Téléphone d'accueil.", example="05 49 12 34 56"),
+    Field("courriel", Text(max_length=254, check=formats.check_email, label="adresse électronique", json_format="email"),
+          "Adresse électronique d'accueil.", example="accueil@exemple.fr"),
+    Field("site", https_url, "Site web (https://).", example="https://www.exemple.fr"),
+))
+
+ACCESSIBILITE = Struct(title="Accessibilité", fields=(
+    Field("pmr", Bool(), "Accessible aux personnes en fauteuil roulant.", example=True),
+    Field("details", long_text, "Précisions : rampe, ascenseur, boucle magnétique, accueil en langue des signes."),
+    Field("acceslibre", https_url, "Lien vers la fiche du lieu sur acceslibre.beta.gouv.fr."),
+))
+
+LABEL = Struct(title="Label", fields=(
+    Field("depuis", Date(not_future=True), "Date d'attribution du label régional.", required=True, example="2024-03-01"),
+))
+
+LIEU = Struct(title="Lieu d'accueil", rules=(_publics_alone, _id_matches_file, _recently_verified), fields=(
+    Field("id", identifier, "Identifiant ; facultatif, il doit alors être égal au nom du fichier."),
+    Field("nom", short_text, "Nom du lieu d'accueil tel que le public le connaît.", required=True,
+          example="Mission locale du Poitou - antenne de Poitiers"),
+    Field("reseau", Code("reseaux", "réseau"), "Réseau du lieu (clé de data/reseaux.yaml).", required=True, example="mission-locale"),
+    Field("structure", short_text, "Organisme gestionnaire."),
+    Field("siret", Text(max_length=17, check=formats.check_siret, normalize=formats.normalize_siret, label="numéro SIRET (14 chiffres)"),
+          "SIRET de l'établissement (14 chiffres).", example="13000000000000"),
+    Field("adresse", ADRESSE, "Adresse postale du lieu.", required=True),
+    Field("bassin", Code("bassins", "bassin"), "Bassin d'emploi (nom d'un fichier de data/bassins/).", required=True, example="poitiers"),
+    Field("coordonnees", COORDONNEES, "Position saisie à la main ; remplace le géocodage de l'adresse."),
+    Field("services", ListOf(Code("services", "service"), min_items=1), "Services proposés (clés de data/services.yaml).",
+          required=True, example=["api", "cep"]),
+    Field("publics", ListOf(Code("publics", "public"), min_items=1),
+          "Publics accueillis (clés de data/publics.yaml) ; « tous-publics » s'emploie seul.", required=True, example=["tous-publics"]),
+    Field("modalites", ListOf(Choice(MODALITES, "modalité")), "Modalités d'accueil.", example=["sur-place", "telephone"]),
+    Field("sur_rendez_vous", Bool(), "Accueil uniquement sur rendez-vous."),
+    Field("horaires", OpeningHours(), "Horaires d'ouverture (syntaxe OpenStreetMap).", example="Mo-Fr 09:00-12:30,13:30-17:00; PH off"),
+    Field("fermetures", ListOf(FERMETURE, unique=False), "Fermetures temporaires (congés, travaux)."),
+    Field("contact", CONTACT, "Coordonnées de contact."),
+    Field("accessibilite", ACCESSIBILITE, "Accessibilité du lieu."),
+    Field("label", LABEL, "Label régional, s'il a été attribué."),
+    Field("description", long_text, "Présentation du lieu pour le public."),
+    Field("verifie_le", Date(not_future=True), "Date à laquelle une personne a vérifié cette fiche.", required=True, example="2026-10-15"),
+))
+
+LIEN = Struct(title="Lien", fields=(
+    Field("titre", short_text, "Texte du lien.", required=True),
+    Field("url", https_url, "Adresse (https://).", required=True),
+))
+
+METIER = Struct(title="Fiche métier", rules=(_id_matches_file,), fields=(
+    Field("code", Text(max_length=5, pattern=formats.ROME_CODE, pattern_message="code ROME attendu : une lettre et 4 chiffres (ex. K2111)"),
+          "Code ROME ; facultatif, il doit alors être égal au nom du fichier."),
+    Field("intitule", short_text, "Intitulé du métier.", required=True, example="Aide à domicile"),
+    Field("secteur", short_text, "Secteur d'activité.", required=True, example="Services à la personne"),
+    Field("description", long_text, "En quoi consiste le métier.", required=True),
+    Field("acces", long_text, "Comment y accéder : diplômes, formations, VAE.", required=True),
+    Field("bassins", ListOf(Code("bassins", "bassin")), "Bassins d'emploi où le métier recrute."),
+    Field("reseaux", ListOf(Code("reseaux", "réseau")), "Réseaux qui peuvent renseigner sur ce métier."),
+    Field("liens", ListOf(LIEN, unique=False), "Liens utiles."),
+))
+
+COMMUNE = Struct(title="Commune", fields=(
+    Field("code_insee", insee_code, "Code INSEE de la commune.", required=True, example="86194"),
+    Field("nom", short_text, "Nom officiel de la commune.", required=True, example="Poitiers"),
+    Field("codes_postaux", ListOf(postal_code, min_items=1), "Codes postaux de la commune.", required=True, example=["86000"]),
+))
+
+BASSIN = Struct(title="Bassin d'emploi", rules=(_id_matches_file,), fields=(
+    Field("code", identifier, "Code du bassin ; facultatif, il doit alors être égal au nom du fichier."),
+    Field("nom", short_text, "Nom du bassin d'emploi.", required=True, example="Bassin de Poitiers"),
+    Field("departements", ListOf(Text(max_length=3, pattern=r"\d{2}|2[AB]|97\d", pattern_message="code de département attendu (ex. 86)"),
+                                 min_items=1), "Départements couverts.", required=True, example=["86"]),
+    Field("description", long_text, "Présentation du bassin."),
+    Field("communes", ListOf(COMMUNE, min_items=1, unique=False, max_items=2000), "Communes du bassin.", required=True),
+))
+
+SERVICE = Struct(title="Service", fields=(
+    Field("nom", short_text, "Nom du service pour le public.", required=True, example="Conseil en évolution professionnelle"),
+    Field("nom_court", Text(max_length=40), "Nom court pour les filtres et badges.", required=True, example="CEP"),
+    Field("resume", Text(max_length=300), "Une phrase de présentation.", required=True),
+    Field("description", long_text, "Présentation détaillée pour le public.", required=True),
+    Field("pour_qui", long_text, "Qui peut en bénéficier.", required=True),
+    Field("thematiques_data_inclusion", ListOf(Text(max_length=120, pattern=r"[a-z0-9-]+--[a-z0-9-]+",
+                                                    pattern_message="thématique data·inclusion attendue (ex. choisir-un-metier--confirmer-son-choix-de-metier)")),
+          "Thématiques data·inclusion correspondantes.", required=True),
+    Field("type_data_inclusion", Choice(TYPES_SERVICE_DATA_INCLUSION, "type de service"), "Type de service data·inclusion.", required=True),
+))
+
+RESEAU = Struct(title="Réseau", fields=(
+    Field("nom", short_text, "Nom du réseau.", required=True, example="Mission locale"),
+    Field("description", long_text, "Présentation du réseau pour le public.", required=True),
+    Field("site", https_url, "Site national du réseau.", required=True),
+    Field("operateur_cep", Bool(), "Opérateur du conseil en évolution professionnelle.", required=True),
+    Field("reseau_porteur_data_inclusion", Text(max_length=80, pattern=formats.IDENTIFIER, pattern_message="code data·inclusion attendu"),
+          "Code « reseaux_porteurs » data·inclusion, s'il existe."),
+    Field("type_service_public", Text(max_length=60, pattern=r"[a-z_]+", pattern_message="code de l'annuaire Service-Public attendu"),
+          "Type de l'annuaire local de Service-Public.fr, s'il existe."),
+))
+
+PUBLIC = Struct(title="Public", fields=(
+    Field("nom", short_text, "Nom du public.", required=True, example="Jeunes de 16 à 25 ans"),
+    Field("description", long_text, "Précisions."),
+    Field("public_data_inclusion", Text(max_length=80, pattern=formats.IDENTIFIER, pattern_message="code data·inclusion attendu"),
+          "Code « publics » data·inclusion correspondant, si la clé n'en est pas un."),
+))
+
+EMPRISE = Struct(title="Emprise", fields=(
+    Field("sud", Number(-90, 90), "Latitude minimale.", required=True),
+    Field("nord", Number(-90, 90), "Latitude maximale.", required=True),
+    Field("ouest", Number(-180, 180), "Longitude minimale.", required=True),
+    Field("est", Number(-180, 180), "Longitude maximale.", required=True),
+))
+
+SITE = Struct(title="Configuration du site", fields=(
+    Field("region", short_text, "Nom de la Région.", required=True, example="Poitou-Charentes"),
+    Field("titre", short_text, "Titre du site.", required=True),
+    Field("label", short_text, "Nom du label régional.", required=True, example="Orientation Poitou-Charentes"),
+    Field("depot", https_url, "Adresse du dépôt (liens « Modifier cette fiche »).", required=True),
+    Field("branche", Text(max_length=100, pattern=r"[A-Za-z0-9._/-]+", pattern_message="nom de branche git attendu"),
+          "Branche publiée du dépôt.", required=True, example="main"),
+    Field("demonstration", Bool(), "Données de démonstration : affiche un bandeau sur le site.", required=True),
+    Field("emprise", EMPRISE, "Rectangle qui contient la Région (contrôle des coordonnées).", required=True),
+))
+
+SERVICES = MapOf(SERVICE)
+RESEAUX = MapOf(RESEAU)
+PUBLICS = MapOf(PUBLIC)

@@ -1,0 +1,157 @@
+"""Read one YAML data file into a node tree that remembers lines, refusing what is unsafe.
+
+PyYAML alone is not safe enough for files written by dozens of partners: it silently keeps
+the last of two duplicate keys, expands alias "bombs", and libyaml's composer crashes the
+interpreter on deeply nested input. So reading happens in two passes over libyaml:
+
+1. an event pass (libyaml's parser is iterative, so it cannot overflow) that refuses anchors,
+   aliases, foreign tags, several documents and excessive nesting;
+2. a compose pass that builds nodes carrying their line and column, from which the contract
+   (see :mod:`build_tools.contract`) reads values, so that every message can name its line.
+
+Duplicate keys are detected by the contract when it walks mappings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import yaml
+
+from .diagnostics import Diagnostic
+
+MAX_FILE_BYTES = 256 * 1024
+MAX_DEPTH = 12
+
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_CORE_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
+_TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
+
+# libyaml's "problem" texts, turned into advice a non-developer can act on.
+_PROBLEMS_FR = {
+    "mapping values are not allowed here": (
+        "« : » inattendu ; si la valeur contient deux-points, mettez-la entre guillemets"
+    ),
+    "could not find expected ':'": "« : » attendu après le nom du champ (ou indentation incorrecte)",
+    "did not find expected key": "indentation incorrecte : ce champ n'est pas aligné avec les autres",
+    "did not find expected '-' indicator": "élément de liste mal aligné (« - » attendu)",
+    "found character that cannot start any token": "caractère inattendu en début de valeur",
+    "found unexpected end of stream": "fin de fichier inattendue (guillemet ou crochet non fermé ?)",
+    "found unknown escape character": "séquence d'échappement inconnue entre guillemets doubles",
+    "did not find expected node content": "valeur attendue",
+    "block sequence entries are not allowed in this context": "un « - » de liste est mal placé",
+    "found unexpected ':'": "« : » inattendu",
+    "did not find expected ',' or ']'": "« , » ou « ] » attendu dans la liste entre crochets",
+    "did not find expected ',' or '}'": "« , » ou « } » attendu dans le dictionnaire entre accolades",
+    "found a tab character where an indentation space is expected": (
+        "tabulation dans l'indentation : utilisez des espaces"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A data file as read: its display path, its text (if decodable) and its root node."""
+
+    path: str
+    text: str | None
+    root: yaml.Node | None
+
+
+def read_yaml(data: bytes, path: str) -> tuple[SourceFile, list[Diagnostic]]:
+    """Decode and compose ``data``. Returns the file and the problems that prevent reading it."""
+    text, problems = _decode(data, path)
+    if text is None:
+        return SourceFile(path, None, None), problems
+    problems = _check_text(text, path)
+    if not problems:
+        problems = _scan_events(text, path)
+    if problems:
+        return SourceFile(path, text, None), problems
+    root = yaml.compose(text, Loader=_SafeLoader)
+    if root is None:
+        return SourceFile(path, text, None), [Diagnostic(path, 0, 0, "", "le fichier est vide")]
+    return SourceFile(path, text, root), []
+
+
+def _decode(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
+    if len(data) > MAX_FILE_BYTES:
+        return None, [
+            Diagnostic(
+                path, 0, 0, "",
+                f"fichier trop volumineux ({len(data) // 1024} Kio, maximum {MAX_FILE_BYTES // 1024} Kio)",
+            )
+        ]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, column = _line_col(data, exc.start)
+        return None, [
+            Diagnostic(
+                path, line, column, "",
+                f"le fichier n'est pas encodé en UTF-8 (octet 0x{data[exc.start]:02X} illisible) : "
+                "enregistrez-le en UTF-8 dans votre éditeur",
+            )
+        ]
+    return text, []
+
+
+def _line_col(data: bytes, offset: int) -> tuple[int, int]:
+    line = data.count(b"\n", 0, offset) + 1
+    column = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    return line, column
+
+
+def _check_text(text: str, path: str) -> list[Diagnostic]:
+    problems = []
+    nul = text.find("\x00")
+    if nul >= 0:
+        line, column = _line_col(text.encode("utf-8"), len(text[:nul].encode("utf-8")))
+        problems.append(Diagnostic(path, line, column, "", "caractère nul (\\0) interdit dans un fichier texte"))
+    for match in _TAB_INDENT.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        problems.append(
+            Diagnostic(path, line, match.end() - match.start(), "", "tabulation dans l'indentation : utilisez des espaces")
+        )
+    return problems
+
+
+def _scan_events(text: str, path: str) -> list[Diagnostic]:
+    depth = documents = 0
+    try:
+        for event in yaml.parse(text, Loader=_SafeLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                return [_at(path, event, "les ancres et alias YAML (« & » et « * ») ne sont pas acceptés : recopiez la valeur")]
+            tag = getattr(event, "tag", None)
+            if tag not in (None, "!") and tag not in _CORE_TAGS:
+                return [_at(path, event, f"étiquette YAML « {tag} » non autorisée")]
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return [_at(path, event, f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux)")]
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+            elif isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    return [_at(path, event, "un seul document par fichier (retirez le séparateur « --- »)")]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        return [Diagnostic(path, line, column, "", f"syntaxe YAML invalide : {_problem_fr(exc.problem)}")]
+    except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark
+        return [Diagnostic(path, 0, 0, "", f"fichier YAML illisible : {exc}")]
+    return []
+
+
+def _problem_fr(problem: str | None) -> str:
+    problem = (problem or "").strip()
+    if problem in _PROBLEMS_FR:
+        return _PROBLEMS_FR[problem]
+    return f"structure incorrecte ({problem})" if problem else "structure incorrecte"
+
+
+def _at(path: str, event, message: str) -> Diagnostic:
+    mark = event.start_mark
+    return Diagnostic(path, mark.line + 1, mark.column + 1, "", message)
