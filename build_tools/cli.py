@@ -68,6 +68,29 @@ def command_validate(args) -> int:
     return 0
 
 
+def command_schemas(args) -> int:
+    from .json_schemas import write_schemas
+
+    data_root = Path(args.data)
+    written = write_schemas(data_root, Path(args.output))
+    for path in written:
+        print(f"écrit : {path}", file=sys.stderr)
+    print(f"Schémas JSON à jour ({len(written)} modifié{'s' if len(written) > 1 else ''}).", file=sys.stderr)
+    return 0
+
+
+def command_synthetic(args) -> int:
+    from .synthetic import generate
+
+    target = Path(args.output)
+    if target.exists():
+        print(f"Le dossier {target} existe déjà : choisissez un dossier nouveau.", file=sys.stderr)
+        return 1
+    generate(Path(args.data), target, args.lieux, seed=args.graine)
+    print(f"Jeu de données synthétique de {args.lieux} lieux écrit dans {target}.", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="spro",
@@ -83,6 +106,18 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--format", choices=("text", "github"), default="text",
                           help="text (par défaut) ou github (annotations de pull request)")
     validate.set_defaults(handler=command_validate)
+
+    schemas = commands.add_parser("schemas", help="régénérer les schémas JSON des fichiers de données",
+                                  description="Écrit les schémas JSON (autocomplétion dans les éditeurs) dans schemas/.")
+    schemas.add_argument("--output", default="schemas", help="dossier de sortie (par défaut : schemas)")
+    schemas.set_defaults(handler=command_schemas)
+
+    synthetic = commands.add_parser("synthetique", help="écrire un jeu de données synthétique (tests de charge)",
+                                    description="Copie les référentiels et bassins de --data et génère N lieux valides.")
+    synthetic.add_argument("output", metavar="DOSSIER", help="dossier à créer")
+    synthetic.add_argument("--lieux", type=int, default=3000, help="nombre de lieux (par défaut : 3000)")
+    synthetic.add_argument("--graine", type=int, default=2026, help="graine aléatoire (par défaut : 2026)")
+    synthetic.set_defaults(handler=command_synthetic)
     return parser
 
 

@@ -22,6 +22,9 @@ INVALID: Any = object()
 """Returned by a kind that reported an error; callers drop the value."""
 
 _TAG = "tag:yaml.org,2002:"
+TABLE_MARKER = "x-spro-table"
+_NOT_TEXT = {_TAG + "int": "un nombre", _TAG + "float": "un nombre", _TAG + "bool": "un booléen",
+             _TAG + "timestamp": "une date"}
 _FRENCH_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
 
@@ -127,8 +130,10 @@ class Text(Kind):
         if _is_null(node) or not node.value.strip():
             return reader.error(node, path, "valeur vide : renseignez ce champ ou retirez la ligne")
         value = node.value.strip() if self.multiline else " ".join(node.value.split())
-        if node.tag == _TAG + "bool" and node.style is None:
-            return reader.error(node, path, f"« {value} » est lu comme un booléen : mettez ce texte entre guillemets")
+        if node.tag in _NOT_TEXT:
+            # YAML reads it as something else (86000 as a number, 01000 as octal 512, 14:30 as 870):
+            # other tools reading the file would get it wrong, so the contract asks for quotes.
+            return reader.error(node, path, f"« {value} » est lu comme {_NOT_TEXT[node.tag]} : mettez-le entre guillemets (\"{value}\")")
         if len(value) > self.max_length:
             return reader.error(node, path, f"texte trop long ({len(value)} caractères, maximum {self.max_length})")
         if not self.multiline and "\n" in node.value.strip():
@@ -170,7 +175,8 @@ class Code(Kind):
         return value
 
     def json_schema(self):
-        return {"type": "string", "pattern": "^[a-z0-9]+(?:-[a-z0-9]+)*$"}
+        # The table's codes are filled in by json_schemas.py, which knows the reference data.
+        return {"type": "string", "pattern": "^[a-z0-9]+(?:-[a-z0-9]+)*$", TABLE_MARKER: self.table}
 
     def describe(self):
         return f"code de {self.label}"
@@ -247,17 +253,16 @@ class Date(Kind):
         if not isinstance(node, yaml.ScalarNode) or _is_null(node):
             return reader.error(node, path, f"une date AAAA-MM-JJ est attendue, pas {describe_node(node)}")
         text = node.value.strip()
+        french = _FRENCH_DATE.match(text)
+        if french:
+            day, month, year = french.groups()
+            return reader.error(node, path, f"« {text} » : une date AAAA-MM-JJ est attendue : écrivez {year}-{int(month):02d}-{int(day):02d}")
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return reader.error(node, path, f"« {_clip(text)} » : une date AAAA-MM-JJ est attendue")
         try:
-            value = dt.date.fromisoformat(text) if len(text) == 10 else None
+            value = dt.date.fromisoformat(text)
         except ValueError:
-            return reader.error(node, path, f"« {_clip(text)} » n'est pas une date qui existe")
-        if value is None:
-            french = _FRENCH_DATE.match(text)
-            hint = ""
-            if french:
-                day, month, year = french.groups()
-                hint = f" : écrivez {year}-{int(month):02d}-{int(day):02d}"
-            return reader.error(node, path, f"« {_clip(text)} » : une date AAAA-MM-JJ est attendue{hint}")
+            return reader.error(node, path, f"« {text} » n'est pas une date qui existe")
         if self.not_future and value > reader.today:
             return reader.error(node, path, f"la date {value.isoformat()} est dans le futur")
         return value

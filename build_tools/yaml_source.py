@@ -30,7 +30,7 @@ _TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
 
 # libyaml's "problem" texts, turned into advice a non-developer can act on.
 _PROBLEMS_FR = {
-    "mapping values are not allowed here": (
+    "mapping values are not allowed in this context": (
         "« : » inattendu ; si la valeur contient deux-points, mettez-la entre guillemets"
     ),
     "could not find expected ':'": "« : » attendu après le nom du champ (ou indentation incorrecte)",
@@ -40,13 +40,12 @@ _PROBLEMS_FR = {
     "found unexpected end of stream": "fin de fichier inattendue (guillemet ou crochet non fermé ?)",
     "found unknown escape character": "séquence d'échappement inconnue entre guillemets doubles",
     "did not find expected node content": "valeur attendue",
+    "did not find expected comment or line break": "texte inattendu après la valeur (guillemet mal fermé ?)",
+    "found a tab character that violates indentation": "tabulation dans l'indentation : utilisez des espaces",
     "block sequence entries are not allowed in this context": "un « - » de liste est mal placé",
     "found unexpected ':'": "« : » inattendu",
     "did not find expected ',' or ']'": "« , » ou « ] » attendu dans la liste entre crochets",
     "did not find expected ',' or '}'": "« , » ou « } » attendu dans le dictionnaire entre accolades",
-    "found a tab character where an indentation space is expected": (
-        "tabulation dans l'indentation : utilisez des espaces"
-    ),
 }
 
 

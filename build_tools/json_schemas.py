@@ -1,0 +1,79 @@
+"""JSON Schemas of the data files, generated from the contract for editors and other tools.
+
+They are committed in ``schemas/`` and referenced from each YAML file with a
+``# yaml-language-server: $schema=...`` comment, so editors autocomplete keys and codes.
+``spro schemas`` regenerates them; a test fails when they drift from the contract or the data.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from . import records
+from .contract import TABLE_MARKER, Kind
+
+SCHEMA_FILES: dict[str, tuple[str, Kind]] = {
+    "lieu.schema.json": ("Lieu d'accueil (data/lieux/<id>.yaml)", records.LIEU),
+    "metier.schema.json": ("Fiche métier (data/metiers/<code ROME>.yaml)", records.METIER),
+    "bassin.schema.json": ("Bassin d'emploi (data/bassins/<code>.yaml)", records.BASSIN),
+    "services.schema.json": ("Offres de service (data/services.yaml)", records.SERVICES),
+    "reseaux.schema.json": ("Réseaux (data/reseaux.yaml)", records.RESEAUX),
+    "publics.schema.json": ("Publics (data/publics.yaml)", records.PUBLICS),
+    "site.schema.json": ("Configuration du site (data/site.yaml)", records.SITE),
+}
+
+
+def _fill_tables(schema, codes: dict[str, list[str]]):
+    if isinstance(schema, dict):
+        table = schema.get(TABLE_MARKER)
+        result = {k: _fill_tables(v, codes) for k, v in schema.items() if k != TABLE_MARKER}
+        if table and codes.get(table):
+            result.pop("pattern", None)
+            result["enum"] = codes[table]
+        return result
+    if isinstance(schema, list):
+        return [_fill_tables(item, codes) for item in schema]
+    return schema
+
+
+def render_schemas(codes: dict[str, list[str]]) -> dict[str, str]:
+    """File name -> JSON text. ``codes`` maps a table (services, bassins...) to its sorted codes."""
+    rendered = {}
+    for name, (title, kind) in SCHEMA_FILES.items():
+        schema = {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": name,
+            "title": title,
+            **_fill_tables(kind.json_schema(), codes),
+        }
+        rendered[name] = json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    return rendered
+
+
+def reference_codes(data_root: Path) -> dict[str, list[str]]:
+    """The codes of each reference table, read leniently (a broken table just gives no enum)."""
+    import yaml
+
+    codes: dict[str, list[str]] = {}
+    for table in ("services", "reseaux", "publics"):
+        try:
+            content = yaml.safe_load((data_root / f"{table}.yaml").read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError, UnicodeDecodeError):
+            continue
+        if isinstance(content, dict):
+            codes[table] = sorted(str(k) for k in content)
+    codes["bassins"] = sorted(p.stem for p in (data_root / "bassins").glob("*.yaml"))
+    return codes
+
+
+def write_schemas(data_root: Path, target: Path) -> list[Path]:
+    """Write the schemas whose content changed; returns the paths written."""
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in render_schemas(reference_codes(data_root)).items():
+        path = target / name
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+    return written

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Installe l'outillage dans .venv et construit le site de démonstration dans site/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python3 -m venv .venv
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e .
+.venv/bin/spro validate

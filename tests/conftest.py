@@ -1,0 +1,65 @@
+"""Shared fixtures: the demo dataset, and small copies of it to break on purpose."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from build_tools.loader import DataLoader
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "data"
+TODAY = dt.date(2026, 11, 23)
+
+VALID_LIEU = """\
+nom: Mission locale du Poitou – antenne de test
+reseau: mission-locale
+adresse:
+  voie: 12 rue de la Marne
+  code_postal: "86000"
+  commune: Poitiers
+  code_insee: "86194"
+bassin: poitiers
+services: [api, cep]
+publics: [jeunes]
+horaires: "Mo-Fr 09:00-12:30,13:30-17:00; PH off"
+contact:
+  telephone: 05 36 49 00 01
+verifie_le: 2026-10-01
+"""
+
+
+class Dataset:
+    """A writable copy of the demo reference data, with no lieux and no job sheets."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def write(self, relative: str, content: str | bytes) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+    def load(self, today: dt.date = TODAY):
+        loader = DataLoader(self.root, today=today, display_root=self.root)
+        dataset = loader.load()
+        return dataset, loader.report
+
+    def errors(self, today: dt.date = TODAY) -> list[str]:
+        return [d.as_text() for d in self.load(today)[1].errors]
+
+
+@pytest.fixture
+def dataset(tmp_path) -> Dataset:
+    root = tmp_path / "data"
+    shutil.copytree(DEMO, root, ignore=shutil.ignore_patterns("lieux", "metiers", "*.json"))
+    (root / "lieux").mkdir()
+    (root / "metiers").mkdir()
+    return Dataset(root)

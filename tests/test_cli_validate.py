@@ -1,0 +1,77 @@
+"""``spro validate`` as partners and CI use it: exit codes, annotations, partial checks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import ROOT, VALID_LIEU
+
+
+def spro(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "build_tools.cli", *args], cwd=cwd, capture_output=True, text=True,
+                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+
+
+def test_demo_data_is_valid():
+    result = spro("validate", cwd=ROOT)
+    assert result.returncode == 0, result.stdout
+    assert "erreur" not in result.stdout
+    assert result.stderr.startswith("Données valides : ")
+
+
+def test_errors_exit_1_and_are_all_printed(dataset):
+    dataset.write("lieux/a.yaml", VALID_LIEU.replace("bassin: poitiers", "bassin: poitier"))
+    dataset.write("lieux/b.yaml", VALID_LIEU.replace("verifie_le: 2026-10-01", "verifie_le: 2099-01-01").replace("12 rue", "14 rue"))
+    result = spro("validate", cwd=dataset.root.parent)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("data/lieux/a.yaml:8:9: erreur : bassin : bassin inconnu « poitier »")
+    assert lines[1].startswith("data/lieux/b.yaml:14:13: erreur : verifie_le : la date 2099-01-01 est dans le futur")
+    assert result.stderr.strip() == "2 erreurs dans 2 fichiers."
+
+
+def test_warnings_never_fail(dataset):
+    dataset.write("lieux/a.yaml", VALID_LIEU.replace("verifie_le: 2026-10-01", "verifie_le: 2020-01-01"))
+    result = spro("validate", cwd=dataset.root.parent)
+    assert result.returncode == 0
+    assert "avertissement : verifie_le : fiche non vérifiée depuis plus de 12 mois" in result.stdout
+    assert "(1 avertissement)" in result.stderr
+
+
+def test_github_annotations(dataset):
+    dataset.write("lieux/a.yaml", VALID_LIEU.replace("  telephone:", "  telepone:"))
+    dataset.write("lieux/b.yaml", VALID_LIEU.replace("verifie_le: 2026-10-01", "verifie_le: 2020-01-01").replace("12 rue", "14 rue"))
+    result = spro("validate", "--format", "github", cwd=dataset.root.parent)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "::error file=data/lieux/a.yaml,line=13,col=3::contact.telepone : champ inconnu. Vouliez-vous dire « telephone » ?",
+        "::warning file=data/lieux/b.yaml,line=14,col=13::verifie_le : fiche non vérifiée depuis plus de 12 mois "
+        "(le 2020-01-01) : vérifiez les informations et mettez la date à jour",
+    ]
+
+
+def test_only_the_given_files_are_reported_but_cross_file_rules_apply(dataset):
+    dataset.write("lieux/existant.yaml", VALID_LIEU.replace("bassin: poitiers", "bassin: poitier").replace("12 rue", "3 rue"))
+    dataset.write("lieux/nouveau.yaml", VALID_LIEU)
+    result = spro("validate", "data/lieux/nouveau.yaml", cwd=dataset.root.parent)
+    assert result.returncode == 0, result.stdout
+    assert "existant" not in result.stdout
+    assert "1 fichier vérifié : aucune erreur" in result.stderr
+
+    # The new file duplicates an existing lieu's address: a cross-file rule, reported on the new file.
+    dataset.write("lieux/existant.yaml", VALID_LIEU)
+    dataset.write("lieux/zz-nouveau.yaml", VALID_LIEU)
+    (dataset.root / "lieux" / "nouveau.yaml").unlink()
+    result = spro("validate", "data/lieux/zz-nouveau.yaml", cwd=dataset.root.parent)
+    assert result.returncode == 1
+    assert "data/lieux/zz-nouveau.yaml:4:9: erreur : adresse.voie : même adresse et même réseau" in result.stdout
+
+
+def test_missing_and_outside_paths(dataset, tmp_path):
+    outside = tmp_path / "ailleurs.yaml"
+    outside.write_text(VALID_LIEU)
+    result = spro("validate", "data/lieux/absent.yaml", str(outside), cwd=dataset.root.parent)
+    assert result.returncode == 1
+    assert "data/lieux/absent.yaml: erreur : fichier introuvable" in result.stdout
+    assert "ailleurs.yaml: erreur : fichier hors du dossier de données « data »" in result.stdout
