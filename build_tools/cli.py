@@ -91,6 +91,61 @@ def command_synthetic(args) -> int:
     return 0
 
 
+def _load_valid_dataset(data_root: Path):
+    """The dataset, or None after printing its errors (commands other than validate need clean data)."""
+    loader = DataLoader(data_root, display_root=data_root.resolve().parent)
+    dataset = loader.load()
+    if loader.report.errors or dataset is None:
+        _print_report(Report(loader.report.errors), "text", out=sys.stderr)
+        print("Les données contiennent des erreurs : corrigez-les d'abord (spro validate).", file=sys.stderr)
+        return None
+    return dataset
+
+
+def command_geocode(args) -> int:
+    import time
+
+    from .geocache import CACHE_FILE_NAME, GeocodeCache
+    from .geocoder import Geocoder, Politeness, endpoint
+    from .positions import geocode_missing, locate, requests_for
+
+    data_root = Path(args.data)
+    dataset = _load_valid_dataset(data_root)
+    if dataset is None:
+        return 1
+    cache, problems = GeocodeCache.load(data_root / CACHE_FILE_NAME)
+    _print_report(Report(problems), "text", out=sys.stderr)
+    needed = requests_for(dataset)
+    missing = [r for r in needed if cache.get(r.key) is None]
+    print(f"Géocodage : {_plural(len(needed), 'adresse')} nécessaire{'s' if len(needed) > 1 else ''}, "
+          f"{len(needed) - len(missing)} en cache, {len(missing)} à géocoder.")
+    failures = []
+    if args.offline:
+        for request in missing:
+            print(f"  manquante : {request.used_by} : « {request.query} »")
+    elif missing:
+        geocoder = Geocoder(endpoint(dataset.site.geocodage_url), Politeness(total_budget=args.duree_max))
+        started = time.monotonic()
+        run = geocode_missing(dataset, cache, geocoder)
+        elapsed = time.monotonic() - started
+        failures = run.failures
+        print(f"Géocodées : {len(run.geocoded)} ; échecs : {len(failures)} ; "
+              f"{_plural(geocoder.requests_sent, 'requête')} vers {geocoder.source} en {elapsed:.1f} s.")
+        for failure in failures:
+            print(f"  échec : {failure.request.used_by} : « {failure.request.query} » : {failure.reason}")
+    geography = locate(dataset, cache)
+    approximate = geography.approximate
+    if approximate:
+        print(f"Positions approximatives ({len(approximate)}) : score inférieur à {dataset.site.score_minimal}, "
+              "résultat limité à la rue ou à la commune, ou adresse non géocodée :")
+        for identifier in approximate:
+            lieu = dataset.lieux[identifier]
+            print(f"  {lieu.source} : {geography.positions[identifier].origine}")
+    for identifier in geography.unplaced:
+        print(f"  sans position : {dataset.lieux[identifier].source}")
+    return 1 if failures else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="spro",
@@ -112,6 +167,14 @@ def build_parser() -> argparse.ArgumentParser:
     schemas.add_argument("--output", default="schemas", help="dossier de sortie (par défaut : schemas)")
     schemas.set_defaults(handler=command_schemas)
 
+    geocode = commands.add_parser("geocode", help="géocoder les adresses absentes du cache",
+                                  description="Géocode les adresses des lieux et les communes des bassins absentes de "
+                                              "data/geocodage.jsonl, avec le géocodeur national (BAN).")
+    geocode.add_argument("--offline", action="store_true", help="ne rien envoyer : lister ce qui manque")
+    geocode.add_argument("--duree-max", type=float, default=600.0, metavar="SECONDES",
+                         help="durée maximale du géocodage (par défaut : 600 s)")
+    geocode.set_defaults(handler=command_geocode)
+
     synthetic = commands.add_parser("synthetique", help="écrire un jeu de données synthétique (tests de charge)",
                                     description="Copie les référentiels et bassins de --data et génère N lieux valides.")
     synthetic.add_argument("output", metavar="DOSSIER", help="dossier à créer")
@@ -129,6 +192,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrompu.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into head, less...
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

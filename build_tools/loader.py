@@ -139,7 +139,11 @@ class DataLoader:
         if not self._flush(read):
             return None
         if name == "site.yaml":
-            return Site(**{**read.values, "emprise": Emprise(**read.values["emprise"])})
+            values = dict(read.values)
+            geocodage = values.pop("geocodage", {})
+            emprise = Emprise(**values.pop("emprise"))
+            return Site(**values, emprise=emprise, geocodage_url=geocodage.get("url"),
+                        score_minimal=geocodage.get("score_minimal", 0.6))
         return read.values
 
     def _bassins(self) -> dict[str, Bassin]:

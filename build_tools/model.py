@@ -163,6 +163,8 @@ class Site:
     branche: str
     demonstration: bool
     emprise: Emprise
+    geocodage_url: str | None = None
+    score_minimal: float = 0.6
 
 
 @dataclass(frozen=True)

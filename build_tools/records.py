@@ -216,6 +216,11 @@ EMPRISE = Struct(title="Emprise", fields=(
     Field("est", Number(-180, 180), "Longitude maximale.", required=True),
 ))
 
+GEOCODAGE = Struct(title="Géocodage", fields=(
+    Field("url", https_url, "Adresse de base du géocodeur BAN (« /search » y est ajouté).", example="https://data.geopf.fr/geocodage"),
+    Field("score_minimal", Number(0, 1), "Score en dessous duquel une position est signalée comme approximative.", example=0.6),
+))
+
 SITE = Struct(title="Configuration du site", fields=(
     Field("region", short_text, "Nom de la Région.", required=True, example="Poitou-Charentes"),
     Field("titre", short_text, "Titre du site.", required=True),
@@ -225,6 +230,7 @@ SITE = Struct(title="Configuration du site", fields=(
           "Branche publiée du dépôt.", required=True, example="main"),
     Field("demonstration", Bool(), "Données de démonstration : affiche un bandeau sur le site.", required=True),
     Field("emprise", EMPRISE, "Rectangle qui contient la Région (contrôle des coordonnées).", required=True),
+    Field("geocodage", GEOCODAGE, "Réglages du géocodage des adresses."),
 ))
 
 SERVICES = MapOf(SERVICE)

@@ -59,7 +59,7 @@ class Dataset:
 @pytest.fixture
 def dataset(tmp_path) -> Dataset:
     root = tmp_path / "data"
-    shutil.copytree(DEMO, root, ignore=shutil.ignore_patterns("lieux", "metiers", "*.json"))
+    shutil.copytree(DEMO, root, ignore=shutil.ignore_patterns("lieux", "metiers", "geocodage.jsonl"))
     (root / "lieux").mkdir()
     (root / "metiers").mkdir()
     return Dataset(root)

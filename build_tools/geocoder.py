@@ -1,0 +1,159 @@
+"""Talking to the national address geocoder (BAN, GeoCodeJSON) politely, through geopy.
+
+``Geocoder.lookup`` answers one address with an :class:`~build_tools.geocache.Entry` or a
+:class:`Failure` carrying a French reason. It spaces requests (at most 40 a second; the
+service allows 50), retries timeouts, 429 and 5xx with exponential backoff, and stops within
+a total time budget. Quality gates: a result in another commune than the expected INSEE code
+is rejected; a low score or a street/municipality-only result is kept (the caller flags it as
+approximate).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from geopy.adapters import URLLibAdapter
+from geopy.exc import (
+    GeocoderParseError, GeocoderRateLimited, GeocoderServiceError, GeocoderTimedOut, GeocoderUnavailable,
+)
+from geopy.geocoders import BANFrance
+
+from .geocache import Entry, cache_key
+
+DEFAULT_URL = "https://data.geopf.fr/geocodage"
+URL_ENVIRONMENT_VARIABLE = "SPRO_GEOCODER_URL"
+USER_AGENT = "spro-orientation/0.1 (annuaire du Service public régional de l'orientation)"
+
+
+@dataclass(frozen=True)
+class Request:
+    """An address to geocode: the query sent, the commune it must fall in, and who needs it."""
+
+    query: str
+    code_insee: str
+    municipality: bool
+    used_by: str
+
+    @property
+    def key(self) -> str:
+        return cache_key(self.query, self.code_insee)
+
+
+@dataclass(frozen=True)
+class Failure:
+    request: Request
+    reason: str
+
+
+@dataclass
+class Politeness:
+    requests_per_second: float = 40.0
+    max_attempts: int = 4
+    first_backoff: float = 0.5
+    timeout: float = 10.0
+    total_budget: float = 600.0
+
+
+def endpoint(configured: str | None) -> str:
+    """The base URL: environment variable first, then the site configuration, then BAN's."""
+    return (os.environ.get(URL_ENVIRONMENT_VARIABLE) or configured or DEFAULT_URL).rstrip("/")
+
+
+class Geocoder:
+    def __init__(self, base_url: str, politeness: Politeness | None = None, clock=time.monotonic, sleep=time.sleep):
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"adresse du géocodeur invalide : « {base_url} » (attendu : https://hôte/chemin)")
+        self.source = f"{parts.netloc}{parts.path}"
+        self.politeness = politeness or Politeness()
+        self._client = BANFrance(
+            domain=f"{parts.netloc}{parts.path}", scheme=parts.scheme, timeout=self.politeness.timeout,
+            proxies={}, user_agent=USER_AGENT, adapter_factory=URLLibAdapter,
+        )
+        self._clock, self._sleep = clock, sleep
+        self._started = clock()
+        self._last_request = float("-inf")
+        self.requests_sent = 0
+
+    def out_of_time(self) -> bool:
+        return self._clock() - self._started > self.politeness.total_budget
+
+    def lookup(self, request: Request) -> Entry | Failure:
+        features = self._features(request)
+        if isinstance(features, Failure):
+            return features
+        features = [f for f in features if _is_point(f)]
+        if not features:
+            return Failure(request, "aucun résultat : vérifiez l'adresse (numéro, voie, code postal)")
+        matching = [f for f in features if f["properties"].get("citycode") == request.code_insee]
+        if request.municipality:
+            matching.sort(key=lambda f: f["properties"].get("type") != "municipality")
+        if not matching:
+            found = features[0]["properties"]
+            return Failure(
+                request,
+                f"le résultat « {found.get('label', '?')} » est dans une autre commune (code INSEE "
+                f"{found.get('citycode', '?')} au lieu de {request.code_insee}) : résultat rejeté",
+            )
+        return self._entry(request, matching[0])
+
+    def _features(self, request: Request):
+        delay = self.politeness.first_backoff
+        for attempt in range(1, self.politeness.max_attempts + 1):
+            if self.out_of_time():
+                return Failure(request, "temps maximal de géocodage dépassé")
+            self._wait_turn()
+            try:
+                locations = self._client.geocode(request.query, exactly_one=False, limit=5)
+                return [location.raw for location in locations or []]
+            except (GeocoderParseError, KeyError, TypeError, ValueError, AttributeError, IndexError):
+                # geopy raises the latter on JSON that parses but is not GeoCodeJSON.
+                return Failure(request, "réponse illisible du géocodeur (ce n'est pas du GeoCodeJSON)")
+            except GeocoderRateLimited as exc:
+                reason = "trop de requêtes (HTTP 429)"
+                wait = max(delay, float(exc.retry_after or 0))
+            except GeocoderTimedOut:
+                reason = "délai dépassé ou service indisponible"
+                wait = delay
+            except (GeocoderServiceError, GeocoderUnavailable) as exc:
+                reason = f"erreur du service ({_short(exc)})"
+                wait = delay
+            if attempt < self.politeness.max_attempts:
+                self._sleep(wait)
+                delay *= 2
+        return Failure(request, f"{reason}, après {self.politeness.max_attempts} tentatives")
+
+    def _wait_turn(self) -> None:
+        interval = 1.0 / self.politeness.requests_per_second
+        gap = self._clock() - self._last_request
+        if gap < interval:
+            self._sleep(interval - gap)
+        self._last_request = self._clock()
+        self.requests_sent += 1
+
+    def _entry(self, request: Request, feature: dict) -> Entry:
+        properties = feature["properties"]
+        lon, lat = feature["geometry"]["coordinates"][:2]
+        return Entry(
+            cle=request.key, requete=request.query, lat=round(float(lat), 6), lon=round(float(lon), 6),
+            score=round(float(properties.get("score", 0.0)), 4), label=str(properties.get("label", "")),
+            type=str(properties.get("type", "")), citycode=str(properties.get("citycode", "")),
+            date=dt.date.today().isoformat(), source=self.source,
+        )
+
+
+def _is_point(feature) -> bool:
+    try:
+        lon, lat = feature["geometry"]["coordinates"][:2]
+        return isinstance(feature["properties"], dict) and -90 <= float(lat) <= 90 and -180 <= float(lon) <= 180
+    except (KeyError, TypeError, ValueError, IndexError):
+        return False
+
+
+def _short(exc: Exception) -> str:
+    text = " ".join(str(exc).split())
+    return text[:120] + ("…" if len(text) > 120 else "")

@@ -1,0 +1,150 @@
+"""Where each lieu and each basin commune is on the map.
+
+Positions come, in order of precedence, from the lieu's manual ``coordonnees`` (never
+overwritten), from the geocoding cache, and failing that from its commune's position (flagged
+approximate), so a site never loses a position it could know. ``geocode_missing`` fills the
+cache for the addresses that have no entry yet, saving as it goes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .geocache import GeocodeCache
+from .geocoder import Failure, Geocoder, Request
+from .model import Commune, Dataset, Lieu
+
+
+@dataclass(frozen=True)
+class Position:
+    lat: float
+    lon: float
+    approximatif: bool
+    origine: str
+    """« manuelle », « géocodage » or « commune »."""
+
+
+@dataclass(frozen=True)
+class CommuneGeo:
+    """An entry of the commune gazetteer the finder uses (no outside call in the browser)."""
+
+    code_insee: str
+    nom: str
+    codes_postaux: tuple[str, ...]
+    bassin: str
+    lat: float
+    lon: float
+
+
+@dataclass
+class Geography:
+    positions: dict[str, Position] = field(default_factory=dict)
+    communes: dict[str, CommuneGeo] = field(default_factory=dict)
+    missing: list[Request] = field(default_factory=list)
+    """Addresses with no cache entry (their lieu may still have its commune's position)."""
+    unplaced: list[str] = field(default_factory=list)
+    """Lieux with no position at all."""
+
+    @property
+    def approximate(self) -> list[str]:
+        return sorted(i for i, p in self.positions.items() if p.approximatif)
+
+
+def address_query(lieu: Lieu) -> str:
+    a = lieu.adresse
+    return f"{a.voie}, {a.code_postal} {a.commune}"
+
+
+def commune_query(commune: Commune) -> str:
+    return f"{commune.nom} {commune.codes_postaux[0]}"
+
+
+def requests_for(dataset: Dataset) -> list[Request]:
+    """Every address the site needs, without duplicates, in a stable order."""
+    requests: dict[str, Request] = {}
+    for bassin in dataset.bassins.values():
+        for commune in bassin.communes:
+            request = Request(commune_query(commune), commune.code_insee, True, bassin.source)
+            requests.setdefault(request.key, request)
+    for lieu in dataset.lieux.values():
+        if lieu.coordonnees is None:
+            request = Request(address_query(lieu), lieu.adresse.code_insee, False, lieu.source)
+            requests.setdefault(request.key, request)
+    return list(requests.values())
+
+
+def locate(dataset: Dataset, cache: GeocodeCache) -> Geography:
+    """Positions from what is known now; never calls out."""
+    minimum = dataset.site.score_minimal
+    geography = Geography()
+    for request in requests_for(dataset):
+        if cache.get(request.key) is None:
+            geography.missing.append(request)
+    for bassin in dataset.bassins.values():
+        for commune in bassin.communes:
+            entry = cache.get(Request(commune_query(commune), commune.code_insee, True, "").key)
+            if entry is not None:
+                geography.communes[commune.code_insee] = CommuneGeo(
+                    commune.code_insee, commune.nom, commune.codes_postaux, bassin.code, entry.lat, entry.lon,
+                )
+    for lieu in dataset.lieux.values():
+        position = _position(lieu, cache, geography.communes, minimum)
+        if position is None:
+            geography.unplaced.append(lieu.id)
+        else:
+            geography.positions[lieu.id] = position
+    return geography
+
+
+def _position(lieu: Lieu, cache: GeocodeCache, communes: dict[str, CommuneGeo], minimum: float) -> Position | None:
+    if lieu.coordonnees is not None:
+        return Position(*lieu.coordonnees, approximatif=False, origine="manuelle")
+    entry = cache.get(Request(address_query(lieu), lieu.adresse.code_insee, False, "").key)
+    if entry is not None:
+        return Position(entry.lat, entry.lon, approximatif=entry.approximate(minimum), origine="géocodage")
+    commune = communes.get(lieu.adresse.code_insee)
+    if commune is not None:
+        return Position(commune.lat, commune.lon, approximatif=True, origine="commune")
+    return None
+
+
+@dataclass
+class GeocodeRun:
+    geocoded: list[Request] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    dropped: int = 0
+
+
+def geocode_missing(
+    dataset: Dataset, cache: GeocodeCache, geocoder: Geocoder, save_every: int = 25,
+    progress: Callable[[int, int], None] | None = None,
+) -> GeocodeRun:
+    """Geocode the addresses missing from the cache, saving the cache atomically as it goes.
+
+    On any interruption (Ctrl-C included) what was already found is saved before the
+    exception propagates; entries already in the cache are never removed by a failed run.
+    """
+    run = GeocodeRun()
+    needed = requests_for(dataset)
+    missing = [r for r in needed if cache.get(r.key) is None]
+    try:
+        for index, request in enumerate(missing, start=1):
+            if geocoder.out_of_time():
+                run.failures.extend(Failure(r, "temps maximal de géocodage dépassé") for r in missing[index - 1:])
+                break
+            result = geocoder.lookup(request)
+            if isinstance(result, Failure):
+                run.failures.append(result)
+            else:
+                cache.put(result)
+                run.geocoded.append(request)
+                if len(run.geocoded) % save_every == 0:
+                    cache.save()
+            if progress:
+                progress(index, len(missing))
+        if not run.failures:
+            run.dropped = cache.keep_only({r.key for r in needed})
+    finally:
+        cache.save()
+    return run

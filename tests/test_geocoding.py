@@ -1,0 +1,281 @@
+"""Geocoding through the real geopy code path against a local BAN-like server."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from build_tools.geocache import CACHE_FILE_NAME, GeocodeCache
+from build_tools.geocoder import Geocoder, Politeness, endpoint
+from build_tools.positions import address_query, geocode_missing, locate, requests_for
+from conftest import DEMO, ROOT, VALID_LIEU
+from fake_ban import FakeBan, Reply, collection, feature
+
+QUERY = "12 rue de la Marne, 86000 Poitiers"
+FAST = Politeness(requests_per_second=1000, first_backoff=0.01, timeout=0.5, total_budget=60)
+
+
+@pytest.fixture
+def lieu_dataset(dataset):
+    """One lieu, and a cache already holding every basin commune (as in the committed demo)."""
+    dataset.write("lieux/antenne.yaml", VALID_LIEU)
+    demo_cache, _ = GeocodeCache.load(DEMO / CACHE_FILE_NAME)
+    communes = [e for e in demo_cache.entries.values() if e.type == "municipality"]
+    GeocodeCache(dataset.root / CACHE_FILE_NAME, {e.cle: e for e in communes}).save()
+    return dataset
+
+
+def run(dataset, ban: FakeBan, politeness: Politeness = FAST):
+    data, report = dataset.load()
+    assert not report.errors
+    cache, problems = GeocodeCache.load(dataset.root / CACHE_FILE_NAME)
+    assert problems == []
+    geocoder = Geocoder(ban.url, politeness)
+    result = geocode_missing(data, cache, geocoder)
+    reloaded, problems = GeocodeCache.load(dataset.root / CACHE_FILE_NAME)
+    assert problems == []
+    return data, reloaded, result
+
+
+def test_success_is_cached_with_everything_needed(lieu_dataset):
+    with FakeBan() as ban:
+        ban.script(QUERY, Reply.json(collection(feature(46.5811, 0.3372, "12 Rue de la Marne 86000 Poitiers", "86194", 0.93))))
+        data, cache, result = run(lieu_dataset, ban)
+    assert result.failures == [] and len(result.geocoded) == 1
+    (entry,) = [e for e in cache.entries.values() if e.requete == QUERY]
+    assert (entry.lat, entry.lon, entry.score, entry.type, entry.citycode) == (46.5811, 0.3372, 0.93, "housenumber", "86194")
+    assert entry.label == "12 Rue de la Marne 86000 Poitiers"
+    assert entry.source == ban.url.removeprefix("http://") and entry.date
+    position = locate(data, cache).positions["antenne"]
+    assert (position.lat, position.lon, position.approximatif, position.origine) == (46.5811, 0.3372, False, "géocodage")
+
+
+def test_no_result(lieu_dataset):
+    with FakeBan() as ban:
+        data, cache, result = run(lieu_dataset, ban)
+    (failure,) = result.failures
+    assert failure.reason.startswith("aucun résultat")
+    assert failure.request.used_by == "lieux/antenne.yaml"
+    # The site still places the lieu, at its commune, flagged approximate.
+    position = locate(data, cache).positions["antenne"]
+    assert position.origine == "commune" and position.approximatif
+
+
+def test_result_in_another_commune_is_rejected(lieu_dataset):
+    with FakeBan() as ban:
+        ban.script(QUERY, Reply.json(collection(feature(46.3, -0.46, "12 Rue de la Marne 79000 Niort", "79191", 0.95))))
+        _, cache, result = run(lieu_dataset, ban)
+    (failure,) = result.failures
+    assert "« 12 Rue de la Marne 79000 Niort » est dans une autre commune (code INSEE 79191 au lieu de 86194)" in failure.reason
+    assert all(e.requete != QUERY for e in cache.entries.values())
+
+
+def test_matching_commune_is_preferred_over_a_better_scored_one(lieu_dataset):
+    with FakeBan() as ban:
+        ban.script(QUERY, Reply.json(collection(feature(46.3, -0.46, "Niort", "79191", 0.97),
+                                                feature(46.58, 0.33, "Poitiers", "86194", 0.81))))
+        _, cache, result = run(lieu_dataset, ban)
+    assert result.failures == []
+    assert [e.citycode for e in cache.entries.values() if e.requete == QUERY] == ["86194"]
+
+
+@pytest.mark.parametrize("score, kind", [(0.45, "housenumber"), (0.9, "street"), (0.9, "municipality")])
+def test_low_score_or_coarse_result_is_kept_but_approximate(lieu_dataset, score, kind):
+    with FakeBan() as ban:
+        ban.script(QUERY, Reply.json(collection(feature(46.58, 0.34, "Rue de la Marne 86000 Poitiers", "86194", score, kind))))
+        data, cache, result = run(lieu_dataset, ban)
+    assert result.failures == []
+    geography = locate(data, cache)
+    assert geography.approximate == ["antenne"]
+    assert geography.positions["antenne"].origine == "géocodage"
+
+
+def test_429_then_success_is_retried(lieu_dataset):
+    with FakeBan() as ban:
+        ban.script(QUERY, Reply.error(429), Reply.json(collection(feature(46.58, 0.34, "x 86000 Poitiers", "86194"))))
+        _, _, result = run(lieu_dataset, ban)
+        assert ban.count(QUERY) == 2
+    assert result.failures == [] and len(result.geocoded) == 1
+
+
+@pytest.mark.parametrize(
+    "reply, reason, attempts",
+    [
+        (Reply.error(500), "erreur du service", 4),
+        (Reply.error(503), "délai dépassé ou service indisponible", 4),
+        (Reply.slow(2.0), "délai dépassé ou service indisponible", 4),
+        (Reply.garbage(), "réponse illisible du géocodeur", 1),
+        (Reply.json({"features": [{"geometry": None}]}), "réponse illisible du géocodeur", 1),
+        (Reply.html(502), "erreur du service", 4),
+        (Reply.close(), "erreur du service", 4),
+    ],
+    ids=["500", "503", "timeout", "garbage-json", "not-geocodejson", "html-502", "closed-connection"],
+)
+def test_faults_end_in_a_clean_failure(lieu_dataset, reply, reason, attempts):
+    with FakeBan() as ban:
+        ban.script(QUERY, reply)
+        _, cache, result = run(lieu_dataset, ban, Politeness(requests_per_second=1000, first_backoff=0.01, timeout=0.3))
+        assert ban.count(QUERY) == attempts
+    (failure,) = result.failures
+    assert reason in failure.reason
+    assert len(cache.entries) == 99  # the communes already cached are all still there
+
+
+def test_cache_hit_means_zero_requests(lieu_dataset):
+    with FakeBan(lambda q: Reply.json(collection(feature(46.58, 0.34, "x 86000 Poitiers", "86194")))) as ban:
+        run(lieu_dataset, ban)
+        first = ban.count()
+        run(lieu_dataset, ban)
+        assert (first, ban.count()) == (1, 1)
+
+
+def test_manual_coordinates_win_and_are_never_geocoded(lieu_dataset):
+    lieu_dataset.write("lieux/antenne.yaml", VALID_LIEU + "coordonnees:\n  lat: 46.5\n  lon: 0.3\n")
+    with FakeBan() as ban:
+        data, cache, result = run(lieu_dataset, ban)
+        assert ban.count() == 0
+    position = locate(data, cache).positions["antenne"]
+    assert (position.lat, position.lon, position.origine, position.approximatif) == (46.5, 0.3, "manuelle", False)
+
+
+def test_changing_an_address_invalidates_its_entry(lieu_dataset):
+    answer = Reply.json(collection(feature(46.58, 0.34, "x 86000 Poitiers", "86194")))
+    with FakeBan(lambda q: answer) as ban:
+        run(lieu_dataset, ban)
+        lieu_dataset.write("lieux/antenne.yaml", VALID_LIEU.replace("12 rue de la Marne", "14 rue de la Marne"))
+        _, cache, result = run(lieu_dataset, ban)
+        assert ban.count("14 rue de la Marne, 86000 Poitiers") == 1
+    assert [e.requete for e in cache.entries.values() if e.type == "housenumber"] == ["14 rue de la Marne, 86000 Poitiers"]
+    assert result.dropped == 1
+
+
+def test_commune_gazetteer_prefers_the_municipality(dataset):
+    dataset.write("lieux/antenne.yaml", VALID_LIEU)
+    with FakeBan(lambda q: Reply.json(collection(
+        feature(0, 0, "ailleurs", "00000"),
+    ))) as ban:
+        ban.script("Poitiers 86000", Reply.json(collection(feature(46.57, 0.33, "Rue de Poitiers 86000 Poitiers", "86194", 0.7, "street"),
+                                                            feature(46.5802, 0.3404, "Poitiers", "86194", 0.95, "municipality"))))
+        data, cache, result = run(dataset, ban)
+    geography = locate(data, cache)
+    assert (geography.communes["86194"].lat, geography.communes["86194"].lon) == (46.5802, 0.3404)
+    assert len(result.failures) == 98 + 1  # the other communes and the lieu were answered in another commune
+
+
+def test_requests_are_spaced_at_most_40_per_second(dataset):
+    with FakeBan(lambda q: Reply.json(collection())) as ban:
+        run(dataset, ban, Politeness(requests_per_second=40, first_backoff=0.01, timeout=1))
+        times = [t for _, t in ban.received]
+    assert len(times) == 99
+    gaps = [b - a for a, b in zip(times, times[1:])]
+    assert min(gaps) > 1 / 40 * 0.8  # arrival jitter on loopback is well under 5 ms
+    assert (times[-1] - times[0]) >= 98 / 40 * 0.95
+
+
+def test_total_time_is_bounded(dataset):
+    with FakeBan(lambda q: Reply.slow(0.2)) as ban:
+        start = time.monotonic()
+        _, _, result = run(dataset, ban, Politeness(requests_per_second=1000, first_backoff=0.01, timeout=1, total_budget=0.5))
+        elapsed = time.monotonic() - start
+    assert elapsed < 3
+    assert sum("temps maximal de géocodage dépassé" in f.reason for f in result.failures) >= 90
+
+
+def test_an_interrupted_run_saves_what_it_found_and_loses_nothing(lieu_dataset, monkeypatch):
+    for number in range(5):
+        lieu_dataset.write(f"lieux/l{number}.yaml", VALID_LIEU.replace("12 rue", f"{20 + number} rue"))
+    before = GeocodeCache.load(lieu_dataset.root / CACHE_FILE_NAME)[0].entries
+    calls = []
+    original = Geocoder.lookup
+
+    def interrupted(self, request):
+        calls.append(request)
+        if len(calls) == 4:
+            raise KeyboardInterrupt
+        return original(self, request)
+
+    monkeypatch.setattr(Geocoder, "lookup", interrupted)
+    with FakeBan(lambda q: Reply.json(collection(feature(46.58, 0.34, "x 86000 Poitiers", "86194")))) as ban:
+        with pytest.raises(KeyboardInterrupt):
+            run(lieu_dataset, ban)
+    after, problems = GeocodeCache.load(lieu_dataset.root / CACHE_FILE_NAME)
+    assert problems == []
+    assert before.items() <= after.entries.items()
+    assert len(after.entries) == len(before) + 3
+
+
+def spro(*args, dataset, env_url: str | None = None):
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
+    if env_url:
+        env["SPRO_GEOCODER_URL"] = env_url
+    return subprocess.Popen([sys.executable, "-m", "build_tools.cli", "--data", str(dataset.root), *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+def test_cli_uses_the_environment_url_and_reports_failures(lieu_dataset):
+    lieu_dataset.write("lieux/autre.yaml", VALID_LIEU.replace("12 rue", "99 rue"))
+    with FakeBan() as ban:
+        ban.script(QUERY, Reply.json(collection(feature(46.58, 0.34, "12 Rue de la Marne 86000 Poitiers", "86194", 0.5))))
+        process = spro("geocode", dataset=lieu_dataset, env_url=ban.url)
+        out, err = process.communicate(timeout=60)
+    assert process.returncode == 1, err
+    assert "Géocodage : 101 adresses nécessaires, 99 en cache, 2 à géocoder." in out
+    assert "Géocodées : 1 ; échecs : 1 ; 2 requêtes vers 127.0.0.1:" in out
+    assert "échec : data/lieux/autre.yaml : « 99 rue de la Marne, 86000 Poitiers » : aucun résultat" in out
+    assert "Positions approximatives (2)" in out and "data/lieux/antenne.yaml : géocodage" in out
+
+
+def test_offline_reports_what_is_missing_without_calling(lieu_dataset):
+    with FakeBan() as ban:
+        process = spro("geocode", "--offline", dataset=lieu_dataset, env_url=ban.url)
+        out, _ = process.communicate(timeout=60)
+        assert ban.count() == 0
+    assert process.returncode == 0
+    assert f"manquante : data/lieux/antenne.yaml : « {QUERY} »" in out
+
+
+def test_sigint_during_a_run_leaves_a_valid_cache(lieu_dataset):
+    for number in range(30):
+        lieu_dataset.write(f"lieux/l{number}.yaml", VALID_LIEU.replace("12 rue", f"{20 + number} rue"))
+    before = (lieu_dataset.root / CACHE_FILE_NAME).read_text(encoding="utf-8").splitlines()
+    with FakeBan(lambda q: Reply.slow(0.05, collection(feature(46.58, 0.34, "x 86000 Poitiers", "86194")))) as ban:
+        process = spro("geocode", dataset=lieu_dataset, env_url=ban.url)
+        deadline = time.monotonic() + 20
+        while ban.count() < 5 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    assert process.returncode == 130, err
+    assert "Interrompu." in err
+    after = (lieu_dataset.root / CACHE_FILE_NAME).read_text(encoding="utf-8").splitlines()
+    assert all(json.loads(line) for line in after)
+    assert set(before) <= set(after) and len(after) > len(before)
+    assert not [p for p in lieu_dataset.root.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_endpoint_precedence(monkeypatch):
+    monkeypatch.delenv("SPRO_GEOCODER_URL", raising=False)
+    assert endpoint(None) == "https://data.geopf.fr/geocodage"
+    assert endpoint("https://exemple.fr/geo/") == "https://exemple.fr/geo"
+    monkeypatch.setenv("SPRO_GEOCODER_URL", "http://127.0.0.1:8765")
+    assert endpoint("https://exemple.fr/geo") == "http://127.0.0.1:8765"
+    assert Geocoder("https://data.geopf.fr/geocodage")._client.geocode_api == "https://data.geopf.fr/geocodage/search"
+
+
+def test_the_demo_dataset_is_fully_cached():
+    from build_tools.loader import load_dataset
+
+    data, _ = load_dataset(DEMO)
+    cache, problems = GeocodeCache.load(DEMO / CACHE_FILE_NAME)
+    geography = locate(data, cache)
+    assert problems == [] and geography.missing == [] and geography.unplaced == []
+    assert len(geography.communes) == sum(len(b.communes) for b in data.bassins.values())
+    assert cache.render() == (DEMO / CACHE_FILE_NAME).read_text(encoding="utf-8")  # sorted, one record a line
+    assert {address_query(l) for l in data.lieux.values() if not l.coordonnees} <= {e.requete for e in cache.entries.values()}
+    assert len(requests_for(data)) == len(cache.entries)
