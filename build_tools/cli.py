@@ -146,6 +146,27 @@ def command_geocode(args) -> int:
     return 1 if failures else 0
 
 
+def command_build(args) -> int:
+    from mkdocs.exceptions import MkDocsException
+
+    from .mkdocs_adapter.build import build_site
+
+    config_file = Path(args.config)
+    if not config_file.exists():
+        print(f"Fichier de configuration introuvable : {config_file}", file=sys.stderr)
+        return 1
+    try:
+        build_site(config_file, Path(args.site_dir), strict=not args.non_strict)
+    except (MkDocsException, SystemExit) as exc:
+        message = str(exc).strip()
+        if message and message not in ("1", "None"):
+            print(message, file=sys.stderr)
+        print("La construction a échoué : le site précédent est conservé.", file=sys.stderr)
+        return 1
+    print(f"Site construit dans {args.site_dir}/.", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="spro",
@@ -166,6 +187,14 @@ def build_parser() -> argparse.ArgumentParser:
                                   description="Écrit les schémas JSON (autocomplétion dans les éditeurs) dans schemas/.")
     schemas.add_argument("--output", default="schemas", help="dossier de sortie (par défaut : schemas)")
     schemas.set_defaults(handler=command_schemas)
+
+    build = commands.add_parser("build", help="construire le site dans site/",
+                                description="Construit le site statique (MkDocs, mode strict) sans jamais appeler le réseau. "
+                                            "En cas d'échec, le site précédent est conservé.")
+    build.add_argument("--config", default="mkdocs.yml", help="configuration MkDocs (par défaut : mkdocs.yml)")
+    build.add_argument("--site-dir", default="site", help="dossier de sortie (par défaut : site)")
+    build.add_argument("--non-strict", action="store_true", help="ne pas échouer sur les avertissements de MkDocs")
+    build.set_defaults(handler=command_build)
 
     geocode = commands.add_parser("geocode", help="géocoder les adresses absentes du cache",
                                   description="Géocode les adresses des lieux et les communes des bassins absentes de "

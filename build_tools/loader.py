@@ -141,9 +141,11 @@ class DataLoader:
         if name == "site.yaml":
             values = dict(read.values)
             geocodage = values.pop("geocodage", {})
+            carte = values.pop("carte", {})
             emprise = Emprise(**values.pop("emprise"))
             return Site(**values, emprise=emprise, geocodage_url=geocodage.get("url"),
-                        score_minimal=geocodage.get("score_minimal", 0.6))
+                        score_minimal=geocodage.get("score_minimal", 0.6),
+                        tuiles=carte.get("tuiles"), attribution_tuiles=carte.get("attribution"))
         return read.values
 
     def _bassins(self) -> dict[str, Bassin]:

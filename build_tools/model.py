@@ -165,6 +165,8 @@ class Site:
     emprise: Emprise
     geocodage_url: str | None = None
     score_minimal: float = 0.6
+    tuiles: str | None = None
+    attribution_tuiles: str | None = None
 
 
 @dataclass(frozen=True)

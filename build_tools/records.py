@@ -221,6 +221,13 @@ GEOCODAGE = Struct(title="Géocodage", fields=(
     Field("score_minimal", Number(0, 1), "Score en dessous duquel une position est signalée comme approximative.", example=0.6),
 ))
 
+CARTE = Struct(title="Carte", fields=(
+    Field("tuiles", Text(max_length=500, pattern=r"https://\S+\{z\}\S*", pattern_message="adresse https:// de tuiles avec {z}, {x} et {y}"),
+          "Modèle d'adresse des tuiles (https, avec {z}, {x}, {y}). Par défaut : Plan IGN (Géoplateforme).",
+          example="https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+    Field("attribution", short_text, "Mention à afficher sur la carte pour ces tuiles.", example="© les contributeurs d'OpenStreetMap"),
+))
+
 SITE = Struct(title="Configuration du site", fields=(
     Field("region", short_text, "Nom de la Région.", required=True, example="Poitou-Charentes"),
     Field("titre", short_text, "Titre du site.", required=True),
@@ -231,6 +238,7 @@ SITE = Struct(title="Configuration du site", fields=(
     Field("demonstration", Bool(), "Données de démonstration : affiche un bandeau sur le site.", required=True),
     Field("emprise", EMPRISE, "Rectangle qui contient la Région (contrôle des coordonnées).", required=True),
     Field("geocodage", GEOCODAGE, "Réglages du géocodage des adresses."),
+    Field("carte", CARTE, "Fond de carte (facultatif)."),
 ))
 
 SERVICES = MapOf(SERVICE)

@@ -1,0 +1,20 @@
+/* Small maps on lieu pages: one marker, tiles and attribution from the element's data attributes. */
+(function () {
+  "use strict";
+  function init(element) {
+    if (element.dataset.sproReady) { return; }
+    element.dataset.sproReady = "1";
+    var position = [parseFloat(element.dataset.lat), parseFloat(element.dataset.lon)];
+    var map = L.map(element, { scrollWheelZoom: false }).setView(position, 15);
+    L.tileLayer(element.dataset.tuiles, { maxZoom: 19, attribution: element.dataset.attribution }).addTo(map);
+    L.marker(position, { title: element.dataset.nom, alt: element.dataset.nom }).addTo(map);
+  }
+  function all() {
+    document.querySelectorAll(".spro-carte-mini").forEach(init);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", all);
+  } else {
+    all();
+  }
+})();

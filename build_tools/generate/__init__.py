@@ -1,0 +1,32 @@
+"""Pure generators: the validated model in, the site's files out (no MkDocs here)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..model import Dataset
+from ..positions import Geography
+from . import exports, maps, pages
+from .assets import static_assets
+from .output import GeneratedFile
+from .pages import SiteContext, SiteOptions
+from .render import page
+
+__all__ = ["GeneratedFile", "SiteOptions", "generate_site"]
+
+
+def generate_site(dataset: Dataset, geography: Geography, options: SiteOptions, repo_root: Path | None = None) -> list[GeneratedFile]:
+    ctx = SiteContext(dataset, geography, options)
+    files = pages.all_pages(ctx)
+    files.append(page("trouver/index.md", "Trouver un lieu", "trouver.html", in_nav=True, ctx=ctx))
+    files.append(GeneratedFile("carte/carte.html", maps.region_map(ctx, repo_root)))
+    files += [GeneratedFile(f"bassins/{b.code}/carte.html", maps.basin_map(ctx, b, repo_root)) for b in dataset.bassins.values()]
+    page_url = (lambda lieu: f"{options.site_url.rstrip('/')}/lieux/{lieu.id}/") if options.site_url else (lambda lieu: None)
+    structures, services = exports.data_inclusion(dataset, geography, page_url)
+    files += [
+        GeneratedFile("donnees/lieux.csv", exports.lieux_csv(dataset, geography)),
+        GeneratedFile("donnees/lieux.geojson", exports.lieux_geojson(dataset, geography)),
+        GeneratedFile("donnees/data-inclusion/structures.json", structures),
+        GeneratedFile("donnees/data-inclusion/services.json", services),
+    ]
+    return files + static_assets()

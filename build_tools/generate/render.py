@@ -1,0 +1,50 @@
+"""HTML rendering for generated pages: an autoescaping Jinja environment and the page wrapper.
+
+MkDocs' own Jinja environment does not autoescape and Material prints ``page.meta.title`` raw,
+so generated pages carry an HTML-escaped title, and their body is HTML rendered here with
+autoescaping, inside one ``<div>`` that Markdown passes through untouched (no blank line
+inside, so Python-Markdown keeps it as a single raw HTML block).
+"""
+
+from __future__ import annotations
+
+import html
+
+import jinja2
+import yaml
+
+from ..formats import phone_uri
+from .hours import date_fr
+from .output import GeneratedFile, page_url, relative
+
+ENVIRONMENT = jinja2.Environment(
+    loader=jinja2.PackageLoader("build_tools", "templates"),
+    autoescape=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    undefined=jinja2.StrictUndefined,
+)
+ENVIRONMENT.filters["date_fr"] = date_fr
+ENVIRONMENT.filters["tel"] = phone_uri
+
+
+def pluriel(count: int, singulier: str, pluriel: str | None = None) -> str:
+    return f"{count} {singulier if count <= 1 else (pluriel or singulier + 's')}"
+
+
+ENVIRONMENT.globals["pluriel"] = pluriel
+
+
+def render(template: str, url: str, **context) -> str:
+    """Render ``template`` for the page whose directory URL is ``url``; ``link(path)`` is relative."""
+    text = ENVIRONMENT.get_template(template).render(link=lambda to: relative(url, to), here=url, **context)
+    return "\n".join(line for line in text.splitlines() if line.strip())
+
+
+def page(path: str, title: str, template: str, in_nav: bool = False, description: str | None = None, **context) -> GeneratedFile:
+    meta = {"title": html.escape(title)}
+    if description:
+        meta["description"] = html.escape(description)
+    body = render(template, page_url(path), **context)
+    front_matter = yaml.safe_dump(meta, allow_unicode=True, sort_keys=True, width=10_000)
+    return GeneratedFile(path, f"---\n{front_matter}---\n\n<div class=\"spro\" markdown=\"0\">\n{body}\n</div>\n", in_nav)

@@ -1,0 +1,75 @@
+"""MkDocs plugin: validate ``data/``, then add the generated pages and files to the build.
+
+Kept thin on purpose (Material for MkDocs reaches end of life in May 2027): everything it adds
+comes from :func:`build_tools.generate.generate_site`, which knows nothing of MkDocs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from ..geocache import CACHE_FILE_NAME, GeocodeCache
+from ..generate import SiteOptions, generate_site
+from ..generate.pages import IGN_ATTRIBUTION, IGN_PLAN_TILES
+from ..loader import DataLoader
+from ..positions import locate
+
+log = logging.getLogger("mkdocs.plugins.spro")
+
+
+class SproConfig(Config):
+    data_dir = c.Type(str, default="data")
+    """Data directory, relative to mkdocs.yml."""
+
+
+def build_date() -> dt.date:
+    """SOURCE_DATE_EPOCH when set (reproducible builds), else today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+    return dt.date.today()
+
+
+class SproPlugin(BasePlugin[SproConfig]):
+    def on_config(self, config):
+        repo_root = Path(config.config_file_path).resolve().parent
+        data_root = repo_root / self.config.data_dir
+        loader = DataLoader(data_root, display_root=repo_root)
+        dataset = loader.load()
+        if loader.report.errors or dataset is None:
+            lines = [d.as_text() for d in loader.report.sorted() if d.is_error]
+            raise PluginError("Données invalides, le site n'est pas construit :\n" + "\n".join(lines))
+        for warning in loader.report.warnings:  # never fails a --strict build
+            log.info(warning.as_text())
+        cache, problems = GeocodeCache.load(data_root / CACHE_FILE_NAME)
+        for problem in problems:
+            log.info(problem.as_text())
+        geography = locate(dataset, cache)
+        if geography.missing:
+            log.info("%d adresse(s) sans géocodage en cache : lancez « spro geocode ».", len(geography.missing))
+        site = dataset.site
+        options = SiteOptions(
+            build_date=build_date(), tiles_url=site.tuiles or IGN_PLAN_TILES,
+            tiles_attribution=site.attribution_tuiles or IGN_ATTRIBUTION, site_url=config.site_url or None,
+        )
+        self.generated = generate_site(dataset, geography, options, repo_root)
+        config.extra["spro_demonstration"] = site.demonstration
+        return config
+
+    def on_files(self, files: Files, config) -> Files:
+        for generated in self.generated:
+            inclusion = InclusionLevel.INCLUDED if generated.in_nav or not generated.is_page else InclusionLevel.NOT_IN_NAV
+            existing = files.get_file_from_path(generated.path)
+            if existing is not None:
+                raise PluginError(f"{generated.path} est généré par l'annuaire : retirez ce fichier de docs/")
+            files.append(File.generated(config, generated.path, content=generated.content, inclusion=inclusion))
+        return files
