@@ -146,11 +146,25 @@ def command_geocode(args) -> int:
     return 1 if failures else 0
 
 
+def _show_build_messages() -> None:
+    """MkDocs reports through logging: show its problems, and our plugin's French notes."""
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    mkdocs_logger = logging.getLogger("mkdocs")
+    mkdocs_logger.addHandler(handler)
+    mkdocs_logger.setLevel(logging.WARNING)
+    mkdocs_logger.propagate = False
+    logging.getLogger("mkdocs.plugins.spro").setLevel(logging.INFO)
+
+
 def command_build(args) -> int:
-    from mkdocs.exceptions import MkDocsException
+    from mkdocs.exceptions import Abort, MkDocsException
 
     from .mkdocs_adapter.build import build_site
 
+    _show_build_messages()
     config_file = Path(args.config)
     if not config_file.exists():
         print(f"Fichier de configuration introuvable : {config_file}", file=sys.stderr)
@@ -159,7 +173,7 @@ def command_build(args) -> int:
         build_site(config_file, Path(args.site_dir), strict=not args.non_strict)
     except (MkDocsException, SystemExit) as exc:
         message = str(exc).strip()
-        if message and message not in ("1", "None"):
+        if message and not isinstance(exc, (Abort, SystemExit)):
             print(message, file=sys.stderr)
         print("La construction a échoué : le site précédent est conservé.", file=sys.stderr)
         return 1

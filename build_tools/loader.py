@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import formats, records
-from .contract import INVALID, Kind, Reader
+from .contract import INVALID, Kind, Reader, suggestion
 from .diagnostics import Diagnostic, Report, Severity, display_path
 from .model import (
     Accessibilite, Adresse, Bassin, Commune, Contact, Dataset, Emprise, Fermeture, Lien, Lieu,
@@ -136,6 +136,8 @@ class DataLoader:
         read = self._read(path, REFERENCE_FILES[name])
         if read is None:
             return None
+        if name == "publics.yaml":
+            self._check_publics_map_to_data_inclusion(read)
         if not self._flush(read):
             return None
         if name == "site.yaml":
@@ -147,6 +149,14 @@ class DataLoader:
                         score_minimal=geocodage.get("score_minimal", 0.6),
                         tuiles=carte.get("tuiles"), attribution_tuiles=carte.get("attribution"))
         return read.values
+
+    @staticmethod
+    def _check_publics_map_to_data_inclusion(read: _Read) -> None:
+        """Each public is a data·inclusion code or names one, so that the open-data export is valid."""
+        for code, public in read.values.items():
+            if code not in records.PUBLICS_DATA_INCLUSION and "public_data_inclusion" not in public:
+                read.reader.report_field(code, "ce public n'est pas un code data·inclusion : indiquez son équivalent dans "
+                                               "« public_data_inclusion »." + suggestion(code, records.PUBLICS_DATA_INCLUSION))
 
     def _bassins(self) -> dict[str, Bassin]:
         bassins: dict[str, Bassin] = {}

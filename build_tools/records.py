@@ -18,6 +18,12 @@ from .diagnostics import Severity
 STALE_AFTER_DAYS = 365
 
 MODALITES = ("sur-place", "telephone", "visio", "courriel")
+# data·inclusion schema v1 « publics » codes (data_inclusion.schema.v1.Public).
+PUBLICS_DATA_INCLUSION = (
+    "tous-publics", "actifs", "beneficiaires-des-minimas-sociaux", "demandeurs-emploi", "etudiants", "familles", "femmes",
+    "jeunes", "personnes-en-situation-de-handicap", "personnes-en-situation-durgence",
+    "personnes-en-situation-juridique-specifique", "personnes-exilees", "residents-qpv-frr", "seniors",
+)
 TYPES_SERVICE_DATA_INCLUSION = ("accompagnement", "aide-financiere", "aide-materielle", "atelier", "formation", "information")
 
 identifier = Text(max_length=80, pattern=formats.IDENTIFIER,
@@ -205,8 +211,8 @@ RESEAU = Struct(title="Réseau", fields=(
 PUBLIC = Struct(title="Public", fields=(
     Field("nom", short_text, "Nom du public.", required=True, example="Jeunes de 16 à 25 ans"),
     Field("description", long_text, "Précisions."),
-    Field("public_data_inclusion", Text(max_length=80, pattern=formats.IDENTIFIER, pattern_message="code data·inclusion attendu"),
-          "Code « publics » data·inclusion correspondant, si la clé n'en est pas un."),
+    Field("public_data_inclusion", Choice(PUBLICS_DATA_INCLUSION, "code data·inclusion"),
+          "Code « publics » data·inclusion correspondant ; obligatoire si la clé n'en est pas un."),
 ))
 
 EMPRISE = Struct(title="Emprise", fields=(

@@ -63,3 +63,61 @@ def dataset(tmp_path) -> Dataset:
     (root / "lieux").mkdir()
     (root / "metiers").mkdir()
     return Dataset(root)
+
+
+# -- built sites and the browser --------------------------------------------------------------
+
+import os  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory) -> Path:
+    """The demo site, built once for the session from a copy of the project."""
+    from site_helpers import build, project_copy
+
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "1795219200")  # 2026-11-20, for reproducible pages
+    project = project_copy(tmp_path_factory.mktemp("demo"))
+    return build(project)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium through Playwright. Missing browser: skip locally, fail in CI."""
+    if not Path(CHROMIUM).exists():
+        message = f"Chromium introuvable ({CHROMIUM}) : lancez ./scripts/tests.sh, qui l'installe."
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page_in(browser):
+    """A fresh page whose requests outside 127.0.0.1 are blocked and recorded."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="fr-FR")
+    outside: list[str] = []
+
+    def route(route_):
+        url = route_.request.url
+        if url.startswith("http://127.0.0.1:") or url.startswith("data:") or url.startswith("about:"):
+            route_.continue_()
+        else:
+            outside.append(url)
+            route_.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.outside_requests = outside
+    page.dialogs = []
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    yield page
+    context.close()

@@ -332,3 +332,11 @@ def test_unquoted_numbers_in_text_fields_must_be_quoted(dataset, line, shown):
     dataset.write("lieux/x.yaml", lieu(code_postal=line))
     (error,) = dataset.errors()
     assert f'adresse.code_postal : « {shown} » est lu comme un nombre : mettez-le entre guillemets ("{shown}")' in error
+
+
+def test_a_public_outside_data_inclusion_needs_its_equivalent(dataset):
+    path = dataset.root / "publics.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "apprentis:\n  nom: Apprentis\n", encoding="utf-8")
+    (error,) = dataset.errors()
+    assert error.startswith("publics.yaml:")
+    assert "apprentis : ce public n'est pas un code data·inclusion : indiquez son équivalent dans « public_data_inclusion »" in error

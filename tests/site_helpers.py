@@ -1,0 +1,109 @@
+"""Building sites for tests, serving them on 127.0.0.1, and reading the built HTML."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from build_tools.mkdocs_adapter.build import build_site
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def project_copy(target: Path, with_lieux: bool = True) -> Path:
+    """A copy of mkdocs.yml, docs/, overrides/ and data/ in ``target``, ready to modify and build."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
+    for folder in ("docs", "overrides", "data"):
+        ignore = None if with_lieux or folder != "data" else shutil.ignore_patterns("lieux")
+        shutil.copytree(ROOT / folder, target / folder, ignore=ignore)
+    (target / "data" / "lieux").mkdir(exist_ok=True)
+    return target
+
+
+def build(project: Path, site: Path | None = None) -> Path:
+    site = site or project / "site"
+    build_site(project / "mkdocs.yml", site)
+    return site
+
+
+class StaticServer:
+    """The built site over HTTP on 127.0.0.1 (a random free port), in a background thread."""
+
+    def __init__(self, directory: Path):
+        handler = functools.partial(_QuietHandler, directory=str(directory))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class Elements(HTMLParser):
+    """Every start tag of a document with its attributes, and the text of each script element."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.scripts: list[tuple[dict, str]] = []
+        self._script: dict | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        self.tags.append((tag, attributes))
+        if tag == "script":
+            self._script, self._text = attributes, []
+
+    def handle_data(self, data):
+        if self._script is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self._script is not None:
+            self.scripts.append((self._script, "".join(self._text)))
+            self._script = None
+
+
+def parse(path: Path) -> Elements:
+    parser = Elements()
+    parser.feed(path.read_text(encoding="utf-8"))
+    parser.close()
+    return parser
+
+
+def resolve(site: Path, page: Path, reference: str, base_path: str = "/annuaire/") -> Path | None:
+    """The file a reference from ``page`` points at, or None for external/special links.
+
+    Root-absolute references (Material's 404 page) are read under the site URL's path.
+    """
+    parts = urlsplit(reference)
+    if parts.scheme or parts.netloc or reference.startswith("#") or not parts.path:
+        return None
+    if parts.path.startswith("/"):
+        assert parts.path.startswith(base_path), reference
+        target = (site / unquote(parts.path.removeprefix(base_path))).resolve()
+    else:
+        target = (page.parent / unquote(parts.path)).resolve()
+    if reference.split("?")[0].split("#")[0].endswith("/") or target.is_dir():
+        target = target / "index.html"
+    return target
