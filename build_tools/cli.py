@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Report, display_path
+from .contract import suggestion
 from .loader import DataLoader
 
 
@@ -181,6 +182,65 @@ def command_build(args) -> int:
     return 0
 
 
+def command_search(args) -> int:
+    import datetime as dt
+    import json
+
+    from .finder import PARIS, Query, find_commune, lieu_tokens, open_at, order, passes_filters, words
+    from .geocache import CACHE_FILE_NAME, GeocodeCache
+    from .positions import locate
+    from .search_engine import Document, SearchIndex
+
+    data_root = Path(args.data)
+    dataset = _load_valid_dataset(data_root)
+    if dataset is None:
+        return 1
+    geography = locate(dataset, GeocodeCache.load(data_root / CACHE_FILE_NAME)[0])
+    query = Query(" ".join(args.texte), tuple(args.service), tuple(args.public), tuple(args.bassin), tuple(args.reseau),
+                  tuple(args.modalite), args.pmr, args.commune, args.ouvert_maintenant)
+    for option, values, table in (("--service", query.services, dataset.services), ("--public", query.publics, dataset.publics),
+                                  ("--bassin", query.bassins, dataset.bassins), ("--reseau", query.reseaux, dataset.reseaux)):
+        unknown = [v for v in values if v not in table]
+        if unknown:
+            print(f"{option} : code inconnu « {unknown[0]} ».{suggestion(unknown[0], table)}", file=sys.stderr)
+            return 2
+    origin = None
+    if query.commune:
+        commune = find_commune(geography, query.commune)
+        if commune is None:
+            print(f"--commune : « {query.commune} » n'est ni un code INSEE ni un code postal des bassins.", file=sys.stderr)
+            return 2
+        origin = (commune.lat, commune.lon)
+    moment = dt.datetime.fromisoformat(args.date).replace(tzinfo=PARIS) if args.date else dt.datetime.now(PARIS)
+    index = SearchIndex(
+        Document(l.id, tuple(lieu_tokens(dataset, l)), l.services, l.publics, l.bassin, l.reseau, l.modalites,
+                 l.accessibilite.pmr is True) for l in dataset.lieux.values()
+    )
+    matching = index.search(words(query.text), query.services, query.publics, query.bassins, query.reseaux,
+                            query.modalites, query.pmr)
+    matching = [i for i in matching if passes_filters(dataset.lieux[i], query)]
+    if query.ouvert_maintenant:
+        matching = [i for i in matching if open_at(dataset.lieux[i], moment.date(), moment)]
+    ranked = order(dataset, geography, matching, origin)
+    rows = []
+    for identifier, distance in ranked:
+        lieu = dataset.lieux[identifier]
+        rows.append({
+            "id": identifier, "nom": lieu.nom, "reseau": dataset.reseaux[lieu.reseau].nom, "commune": lieu.adresse.commune,
+            "distance_km": round(distance, 1) if distance is not None else None, "services": list(lieu.services),
+            "ouvert": open_at(lieu, moment.date(), moment), "telephone": lieu.contact.telephone,
+        })
+    if args.format == "json":
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return 0
+    print(f"{_plural(len(rows), 'lieu trouvé', 'lieux trouvés')}.")
+    for rank, row in enumerate(rows, start=1):
+        distance = f" · à {str(row['distance_km']).replace('.', ',')} km" if row["distance_km"] is not None else ""
+        status = " · ouvert" if row["ouvert"] else ""
+        print(f"{rank:>3}. {row['nom']} ({row['reseau']}, {row['commune']}{distance}{status}) [{row['id']}]")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="spro",
@@ -217,6 +277,22 @@ def build_parser() -> argparse.ArgumentParser:
     geocode.add_argument("--duree-max", type=float, default=600.0, metavar="SECONDES",
                          help="durée maximale du géocodage (par défaut : 600 s)")
     geocode.set_defaults(handler=command_geocode)
+
+    search = commands.add_parser("search", help="chercher des lieux, comme la page « Trouver un lieu »",
+                                 description="Cherche des lieux d'accueil : mêmes règles et même ordre que la page "
+                                             "« Trouver un lieu » du site. Plusieurs valeurs d'une option : l'une ou l'autre.")
+    search.add_argument("texte", nargs="*", help="mots à chercher (nom, commune, code postal, réseau, service)")
+    search.add_argument("--service", action="append", default=[], metavar="CODE", help="api, cep, vae, creation-entreprise…")
+    search.add_argument("--public", action="append", default=[], metavar="CODE", help="jeunes, demandeurs-emploi…")
+    search.add_argument("--bassin", action="append", default=[], metavar="CODE", help="code d'un bassin d'emploi")
+    search.add_argument("--reseau", action="append", default=[], metavar="CODE", help="mission-locale, cio…")
+    search.add_argument("--modalite", action="append", default=[], choices=("sur-place", "telephone", "visio", "courriel"))
+    search.add_argument("--pmr", action="store_true", help="seulement les lieux accessibles en fauteuil roulant")
+    search.add_argument("--commune", metavar="CODE", help="code INSEE ou code postal : trie par distance")
+    search.add_argument("--ouvert-maintenant", action="store_true", help="seulement les lieux ouverts à cet instant")
+    search.add_argument("--date", metavar="AAAA-MM-JJTHH:MM", help="instant de référence (heure de Paris) au lieu de maintenant")
+    search.add_argument("--format", choices=("table", "json"), default="table")
+    search.set_defaults(handler=command_search)
 
     synthetic = commands.add_parser("synthetique", help="écrire un jeu de données synthétique (tests de charge)",
                                     description="Copie les référentiels et bassins de --data et génère N lieux valides.")

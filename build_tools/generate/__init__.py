@@ -6,6 +6,9 @@ from pathlib import Path
 
 from ..model import Dataset
 from ..positions import Geography
+import json
+
+from ..finder import finder_index
 from . import exports, maps, pages
 from .assets import static_assets
 from .output import GeneratedFile
@@ -18,7 +21,11 @@ __all__ = ["GeneratedFile", "SiteOptions", "generate_site"]
 def generate_site(dataset: Dataset, geography: Geography, options: SiteOptions, repo_root: Path | None = None) -> list[GeneratedFile]:
     ctx = SiteContext(dataset, geography, options)
     files = pages.all_pages(ctx)
-    files.append(page("trouver/index.md", "Trouver un lieu", "trouver.html", in_nav=True, ctx=ctx))
+    files.append(page("trouver/index.md", "Trouver un lieu", "trouver.html", in_nav=True, ctx=ctx,
+                      description="Trouver le lieu d'accueil le plus proche pour s'informer sur les métiers, la formation, la VAE."))
+    files.append(page("recherche/index.md", "Rechercher", "recherche.html", ctx=ctx))
+    index = finder_index(dataset, geography, options.build_date)
+    files.append(GeneratedFile("trouver/index.json", json.dumps(index, ensure_ascii=False, separators=(",", ":"))))
     files.append(GeneratedFile("carte/carte.html", maps.region_map(ctx, repo_root)))
     files += [GeneratedFile(f"bassins/{b.code}/carte.html", maps.basin_map(ctx, b, repo_root)) for b in dataset.bassins.values()]
     page_url = (lambda lieu: f"{options.site_url.rstrip('/')}/lieux/{lieu.id}/") if options.site_url else (lambda lieu: None)

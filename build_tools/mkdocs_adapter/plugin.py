@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -64,6 +66,13 @@ class SproPlugin(BasePlugin[SproConfig]):
         self.generated = generate_site(dataset, geography, options, repo_root)
         config.extra["spro_demonstration"] = site.demonstration
         return config
+
+    def on_post_build(self, config) -> None:
+        """Index the built pages with Pagefind (site-wide search that folds accents)."""
+        result = subprocess.run([sys.executable, "-m", "pagefind", "--site", config.site_dir, "--silent"],
+                                capture_output=True, text=True)
+        if result.returncode != 0:
+            raise PluginError(f"L'indexation Pagefind a échoué : {result.stderr.strip() or result.stdout.strip()}")
 
     def on_files(self, files: Files, config) -> Files:
         for generated in self.generated:
