@@ -206,7 +206,7 @@ def command_search(args) -> int:
             return 2
     origin = None
     if query.commune:
-        commune = find_commune(geography, query.commune)
+        commune = find_commune(dataset, geography, query.commune)
         if commune is None:
             print(f"--commune : « {query.commune} » n'est ni un code INSEE ni un code postal des bassins.", file=sys.stderr)
             return 2

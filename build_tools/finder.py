@@ -186,12 +186,21 @@ def passes_filters(lieu: Lieu, query: Query) -> bool:
     return not (query.pmr and lieu.accessibilite.pmr is not True)
 
 
-def find_commune(geography: Geography, code: str):
-    """A gazetteer commune from an INSEE code, or the first (by name) with that postal code."""
+def gazetteer(dataset: Dataset, geography: Geography) -> list:
+    """Communes with a position, main towns first (most lieux), then by name.
+
+    The order decides which commune a postal code shared by several communes means
+    (79000 is Niort and Bessines): the browser's list follows it too.
+    """
+    lieux = Counter(l.adresse.code_insee for l in dataset.lieux.values())
+    return sorted(geography.communes.values(), key=lambda c: (-lieux[c.code_insee], fold(c.nom), c.code_insee))
+
+
+def find_commune(dataset: Dataset, geography: Geography, code: str):
+    """A gazetteer commune from an INSEE code, or the main commune with that postal code."""
     if code in geography.communes:
         return geography.communes[code]
-    matching = sorted((c for c in geography.communes.values() if code in c.codes_postaux), key=lambda c: (fold(c.nom), c.code_insee))
-    return matching[0] if matching else None
+    return next((c for c in gazetteer(dataset, geography) if code in c.codes_postaux), None)
 
 
 def order(dataset: Dataset, geography: Geography, ids: list[str], origin: tuple[float, float] | None) -> list[tuple[str, float | None]]:
@@ -238,7 +247,7 @@ def finder_index(dataset: Dataset, geography: Geography, reference: dt.date) -> 
             tokens, fold(lieu.nom),
         ])
     communes = [[c.code_insee, c.nom, list(c.codes_postaux), _round(c.lat), _round(c.lon), fold(c.nom)]
-                for c in sorted(geography.communes.values(), key=lambda c: (fold(c.nom), c.code_insee))]
+                for c in gazetteer(dataset, geography)]
     return {
         "reference": reference.isoformat(),
         "services": [[code, dataset.services[code].nom_court, dataset.services[code].nom] for code in services],

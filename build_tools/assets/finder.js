@@ -41,6 +41,8 @@
 
   function plural(n, one, many) { return n + " " + (n > 1 ? many : one); }
 
+  function setText(element, text) { if (element.textContent !== text) { element.textContent = text; } }
+
   /* ---------------------------------------------------------------- the index */
 
   function Finder(index) {
@@ -56,6 +58,11 @@
         rdv: row[13], tokens: row[14], cle: row[15]
       };
     });
+    /* Sorted once by (folded name, id): without a position, filtering keeps that order. */
+    this.lieux.sort(function (a, b) {
+      return a.cle < b.cle ? -1 : a.cle > b.cle ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+    });
+    this.lieux.forEach(function (lieu, rank) { lieu.rank = rank; });
     this.codes = {};
     ["services", "publics", "bassins", "reseaux", "modalites"].forEach(function (table) {
       self.codes[table] = index[table].map(function (entry) { return entry[0]; });
@@ -81,10 +88,12 @@
   };
 
   /* Paris wall-clock time of a Date: day offset from the index's reference day, weekday (0 = Monday), minute. */
+  var PARIS_CLOCK = new Intl.DateTimeFormat("fr-FR", { timeZone: "Europe/Paris", year: "numeric", month: "2-digit",
+    day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });  /* costly to build: built once */
+
   Finder.prototype.parisTime = function (date) {
     var parts = {};
-    new Intl.DateTimeFormat("fr-FR", { timeZone: "Europe/Paris", year: "numeric", month: "2-digit", day: "2-digit",
-      hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(date).forEach(function (p) { parts[p.type] = p.value; });
+    PARIS_CLOCK.formatToParts(date).forEach(function (p) { parts[p.type] = p.value; });
     var day = Date.UTC(+parts.year, +parts.month - 1, +parts.day);
     return { offset: Math.round((day - this.reference) / 86400000), weekday: (new Date(day).getUTCDay() + 6) % 7,
       minute: (+parts.hour % 24) * 60 + (+parts.minute) };
@@ -104,7 +113,11 @@
 
   Finder.prototype.openAt = function (lieu, time) {
     if (lieu.horaires < 0 || this.closed(lieu, time)) { return false; }
-    return this.rangesOn(lieu, time).some(function (r) { return r[0] <= time.minute && time.minute < r[1]; });
+    var cache = time.open || (time.open = {});  /* one answer per opening-hours expression and instant */
+    if (!(lieu.horaires in cache)) {
+      cache[lieu.horaires] = this.rangesOn(lieu, time).some(function (r) { return r[0] <= time.minute && time.minute < r[1]; });
+    }
+    return cache[lieu.horaires];
   };
 
   Finder.prototype.today = function (lieu, time) {
@@ -125,11 +138,14 @@
   /* Commune typed as « Poitiers (86000) », « poitiers », « 86000 » or an INSEE code. */
   Finder.prototype.communeFromText = function (text) {
     var code = (text.match(/\b(\d{5}|2[AB]\d{3})\b/) || [])[1];
-    if (code) { return this.commune(code); }
-    var wanted = fold(text);
+    var wanted = fold(text.replace(/\(.*\)/, "").replace(code || "", ""));
     var communes = this.index.communes;
-    for (var i = 0; i < communes.length; i++) { if (communes[i][5] === wanted) { return communes[i]; } }
-    return null;
+    for (var i = 0; i < communes.length; i++) {
+      if (wanted && communes[i][5] === wanted && (!code || communes[i][2].indexOf(code) >= 0 || communes[i][0] === code)) {
+        return communes[i];
+      }
+    }
+    return code ? this.commune(code) : null;
   };
 
   /* selection: {text, service: Set(codes)..., pmr: bool, ouvert: bool, origin: [lat, lon] | null, now: Date} */
@@ -174,10 +190,9 @@
       var km = origin && lieu.lat !== null ? distanceKm(origin[0], origin[1], lieu.lat, lieu.lon) : null;
       return { lieu: lieu, km: km, metres: origin ? (km === null ? Infinity : Math.round(km * 1000)) : 0 };
     });
-    results.sort(function (a, b) {
-      return a.metres - b.metres || (a.lieu.cle < b.lieu.cle ? -1 : a.lieu.cle > b.lieu.cle ? 1 : 0) ||
-        (a.lieu.id < b.lieu.id ? -1 : a.lieu.id > b.lieu.id ? 1 : 0);
-    });
+    if (origin) {
+      results.sort(function (a, b) { return a.metres - b.metres || a.lieu.rank - b.lieu.rank; });
+    }
     return { results: results, counts: counts };
   };
 
@@ -252,7 +267,11 @@
       self.shown = PAGE;
       self.update();
     });
-    this.form.addEventListener("change", function () { self.shown = PAGE; self.update(); });
+    this.form.addEventListener("change", function (event) {
+      if (event.target.type !== "checkbox") { return; }  /* text fields already updated on input */
+      self.shown = PAGE;
+      self.update();
+    });
     this.form.addEventListener("submit", function (event) { event.preventDefault(); self.update(); });
     this.form.addEventListener("reset", function () {
       window.setTimeout(function () { self.origin = null; self.geoMessage.textContent = ""; self.update(); }, 0);
@@ -319,10 +338,13 @@
   Page.prototype.update = function () {
     var selection = this.selection();
     var found = this.finder.search(selection);
+    this.time = selection.time;
     this.results = found.results;
     this.showCounts(found.counts, selection);
     this.render();
-    this.saveState(selection);
+    var self = this;
+    window.clearTimeout(this.stateTimer);  /* the URL follows the search, without slowing down typing */
+    this.stateTimer = window.setTimeout(function () { self.saveState(selection); }, 250);
     this.map.schedule(this.results);
   };
 
@@ -331,17 +353,17 @@
     ["service", "public", "bassin", "reseau", "modalite"].forEach(function (group) {
       root.querySelectorAll("input[name='" + group + "']").forEach(function (input) {
         var n = counts[group][input.value] || 0;
-        input.parentNode.querySelector(".spro-compte").textContent = "(" + n + ")";
+        setText(input.parentNode.querySelector(".spro-compte"), "(" + n + ")");
         input.parentNode.classList.toggle("spro-vide", n === 0 && !input.checked);
       });
     });
-    root.querySelector("#spro-pmr").parentNode.querySelector(".spro-compte").textContent = "(" + counts.pmr + ")";
-    root.querySelector("#spro-ouvert").parentNode.querySelector(".spro-compte").textContent = "(" + counts.ouvert + ")";
+    setText(root.querySelector("#spro-pmr").parentNode.querySelector(".spro-compte"), "(" + counts.pmr + ")");
+    setText(root.querySelector("#spro-ouvert").parentNode.querySelector(".spro-compte"), "(" + counts.ouvert + ")");
   };
 
   Page.prototype.render = function () {
     var self = this, finder = this.finder, results = this.results;
-    var time = finder.parisTime(new Date());
+    var time = this.time || finder.parisTime(new Date());
     var fragment = document.createDocumentFragment();
     results.slice(0, this.shown).forEach(function (result) {
       var lieu = result.lieu, item = document.createElement("li");
@@ -470,28 +492,34 @@
     if (!this.map) { return; }
     var self = this;
     window.clearTimeout(this.timer);
-    this.timer = window.setTimeout(function () { self.show(results); }, 150);
+    this.timer = window.setTimeout(function () { self.timer = null; self.show(results); }, 150);
   };
 
   ResultsMap.prototype.show = function (results) {
     var self = this, shown = [];
+    var signature = results.map(function (r) { return r.lieu.id; }).join(" ");
+    if (signature === this.signature) { return; }  /* same lieux: leave the map as the person left it */
+    this.signature = signature;
     results.forEach(function (r) { if (self.markers[r.lieu.id]) { shown.push(self.markers[r.lieu.id]); } });
     this.map.invalidateSize();
     this.layer.clearLayers();
     if (this.layer.addLayers) { this.layer.addLayers(shown); } else { shown.forEach(function (m) { self.layer.addLayer(m); }); }
     this.visible = shown.length;
-    if (shown.length) { this.map.fitBounds(L.featureGroup(shown).getBounds(), { padding: [20, 20], maxZoom: 13 }); }
+    /* Not animated: an animation still running would undo a later setView (see focus). */
+    if (shown.length) { this.map.fitBounds(L.featureGroup(shown).getBounds(), { padding: [20, 20], maxZoom: 13, animate: false }); }
     this.map.getContainer().setAttribute("data-marqueurs", String(shown.length));
   };
 
   ResultsMap.prototype.focus = function (id) {
-    var marker = this.markers[id], self = this;
+    var marker = this.markers[id], layer = this.layer;
     if (!marker || !this.map) { return; }
-    window.clearTimeout(this.timer);
-    this.show(this.page.results);
-    var open = function () { marker.openPopup(); };
-    if (this.layer.zoomToShowLayer) { this.layer.zoomToShowLayer(marker, open); window.setTimeout(open, 400); } else { open(); }
-    self.map.getContainer().setAttribute("data-actif", id);
+    if (this.timer) { window.clearTimeout(this.timer); this.show(this.page.results); }
+    /* Without animation the cluster layer re-renders at once, so the marker is on the map if it can be. */
+    this.map.stop();
+    this.map.setView(marker.getLatLng(), 17, { animate: false });
+    if (marker._map) { marker.openPopup(); }
+    else if (layer.zoomToShowLayer) { layer.zoomToShowLayer(marker, function () { marker.openPopup(); }); }
+    this.map.getContainer().setAttribute("data-actif", id);
   };
 
   /* ---------------------------------------------------------------- start */
