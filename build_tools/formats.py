@@ -93,13 +93,14 @@ def check_email(value: str) -> str | None:
 
 
 def check_https_url(value: str) -> str | None:
+    scheme = value.split(":", 1)[0].strip().lower() if ":" in value else ""
+    if scheme == "http":
+        return "adresse web non sécurisée : utilisez https://"
+    if scheme != "https":
+        return "adresse web attendue, commençant par https://"
     if any(c.isspace() for c in value) or any(c in value for c in '<>"\\^`{|}'):
         return "adresse web invalide (espace ou caractère interdit)"
     parts = urlsplit(value)
-    if parts.scheme.lower() == "http":
-        return "adresse web non sécurisée : utilisez https://"
-    if parts.scheme.lower() != "https":
-        return "adresse web attendue, commençant par https://"
     host = parts.hostname or ""
     if not re.fullmatch(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}", host.lower()):
         return "adresse web invalide : nom de domaine incorrect"

@@ -26,8 +26,9 @@ def generate_site(dataset: Dataset, geography: Geography, options: SiteOptions, 
     files.append(page("recherche/index.md", "Rechercher", "recherche.html", ctx=ctx))
     index = finder_index(dataset, geography, options.build_date)
     files.append(GeneratedFile("trouver/index.json", json.dumps(index, ensure_ascii=False, separators=(",", ":"))))
-    files.append(GeneratedFile("carte/carte.html", maps.region_map(ctx, repo_root)))
-    files += [GeneratedFile(f"bassins/{b.code}/carte.html", maps.basin_map(ctx, b, repo_root)) for b in dataset.bassins.values()]
+    for folder, (document, data) in [("carte", maps.region_map(ctx, repo_root))] + [
+            (f"bassins/{b.code}", maps.basin_map(ctx, b, repo_root)) for b in dataset.bassins.values()]:
+        files += [GeneratedFile(f"{folder}/carte.html", document), GeneratedFile(f"{folder}/donnees.js", data)]
     page_url = (lambda lieu: f"{options.site_url.rstrip('/')}/lieux/{lieu.id}/") if options.site_url else (lambda lieu: None)
     structures, services = exports.data_inclusion(dataset, geography, page_url)
     files += [

@@ -1,11 +1,13 @@
 """Region and basin maps with folium, as standalone documents shown in an ``<iframe>``.
 
-folium does not escape what it is given and loads Leaflet from CDNs (see the field notes), so:
+folium does not escape what it is given, loads Leaflet from CDNs (see the field notes), and
+branca compiles each element's *rendered* script again as a Jinja template: text from the data
+passed through folium would be evaluated (``{{ ... }}`` is template injection at build time). So:
+- no text from the data goes through folium: the map gets coordinates and indexes only; names,
+  links and labels are in ``donnees.js`` beside the map document (JSON, ASCII-escaped), read by
+  small JavaScript callbacks that use ``textContent``;
 - every map loads Leaflet and its plugins from the site itself (``default_js``/``default_css``
   replaced on each instance);
-- no folium Popup or Tooltip carries data: markers and basins get their popups from small
-  JavaScript callbacks that use ``textContent``; the data reaches JavaScript through folium's
-  ``tojson``, which escapes ``<``, ``>`` and ``&``;
 - element ids are renumbered after construction, so two builds are byte-identical.
 """
 
@@ -29,19 +31,20 @@ PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e
 
 _MARKER = JsCode("""
 function (row) {
-  var marker = L.marker(new L.LatLng(row[0], row[1]), {title: row[2], alt: row[2], services: row[5]});
+  var lieu = window.SPRO_CARTE.lieux[row[2]];
+  var marker = L.marker(new L.LatLng(row[0], row[1]), {title: lieu[0], alt: lieu[0], services: lieu[3]});
   var box = document.createElement('div');
   var link = document.createElement('a');
-  link.href = row[3];
+  link.href = lieu[1];
   link.target = '_top';
-  link.textContent = row[2];
+  link.textContent = lieu[0];
   var strong = document.createElement('strong');
   strong.appendChild(link);
   box.appendChild(strong);
   var details = document.createElement('div');
-  details.textContent = row[4];
+  details.textContent = lieu[2];
   box.appendChild(details);
-  if (row[6]) {
+  if (lieu[4]) {
     var note = document.createElement('div');
     note.textContent = 'Position approximative';
     note.className = 'spro-approximatif';
@@ -54,13 +57,14 @@ function (row) {
 
 _BASIN = JsCode("""
 function (feature, layer) {
+  var bassin = window.SPRO_CARTE.bassins[feature.properties.i];
   var link = document.createElement('a');
-  link.href = feature.properties.url;
+  link.href = bassin[1];
   link.target = '_top';
-  link.textContent = feature.properties.nom;
+  link.textContent = bassin[0];
   layer.bindPopup(link);
   var label = document.createElement('span');
-  label.textContent = feature.properties.nom;
+  label.textContent = bassin[0];
   layer.bindTooltip(label, {sticky: true});
 }
 """)
@@ -84,20 +88,36 @@ sproFiltres({{ this.map_element.get_name() }}, {{ this.cluster.get_name() }}, {{
 def _base_map(location, zoom: int, page: str, tiles_url: str, attribution: str) -> folium.Map:
     assets = relative(page, "assets/spro/")
     carte = folium.Map(location=location, zoom_start=zoom, tiles=None, control_scale=True)
-    carte.default_js = [("leaflet", f"{assets}vendor/leaflet/leaflet.js")]
+    carte.default_js = [("leaflet", f"{assets}vendor/leaflet/leaflet.js"), ("spro_donnees", "donnees.js")]
     carte.default_css = [("leaflet_css", f"{assets}vendor/leaflet/leaflet.css"), ("spro_carte", f"{assets}carte.css")]
-    folium.TileLayer(tiles=tiles_url, attr=html.escape(attribution), name="Plan IGN", max_zoom=19, control=False).add_to(carte)
+    # The attribution comes from site.yaml: braces removed too, since branca re-reads scripts as templates.
+    safe_attribution = html.escape(attribution).replace("{", "(").replace("}", ")")
+    folium.TileLayer(tiles=tiles_url, attr=safe_attribution, name="Plan IGN", max_zoom=19, control=False).add_to(carte)
     return carte
 
 
-def _marker_rows(lieux: list[Lieu], positions, reseaux, page: str) -> list[list]:
+class MapData:
+    """The text a map document shows, kept out of folium (see the module docstring)."""
+
+    def __init__(self):
+        self.lieux: list[list] = []
+        self.bassins: list[list] = []
+
+    def script(self) -> str:
+        data = json.dumps({"lieux": self.lieux, "bassins": self.bassins}, ensure_ascii=True, separators=(",", ":"))
+        return f"window.SPRO_CARTE = {data};\n"
+
+
+def _marker_rows(lieux: list[Lieu], positions, reseaux, page: str, data: MapData) -> list[list]:
+    """Coordinates and an index into ``data.lieux``: nothing else reaches folium."""
     rows = []
     for lieu in lieux:
         position = positions.get(lieu.id)
         if position is None:
             continue
-        rows.append([position.lat, position.lon, lieu.nom, relative(page, f"lieux/{lieu.id}/"),
-                     f"{reseaux[lieu.reseau].nom} · {lieu.adresse.commune}", list(lieu.services), position.approximatif])
+        rows.append([position.lat, position.lon, len(data.lieux)])
+        data.lieux.append([lieu.nom, relative(page, f"lieux/{lieu.id}/"), f"{reseaux[lieu.reseau].nom} · {lieu.adresse.commune}",
+                           list(lieu.services), position.approximatif])
     return rows
 
 
@@ -148,15 +168,15 @@ def basin_geometry(bassin: Bassin, communes, docs_root: Path | None) -> dict | N
     return {"type": "Polygon", "coordinates": [ring + ring[:1]]}
 
 
-def _basins_layer(carte: folium.Map, bassins: list[Bassin], communes, page: str, repo_root: Path | None) -> None:
+def _basins_layer(carte: folium.Map, bassins: list[Bassin], communes, page: str, repo_root: Path | None, data: MapData) -> None:
     features = []
     for index, bassin in enumerate(bassins):
         geometry = basin_geometry(bassin, communes, repo_root)
         if geometry is None:
             continue
         features.append({"type": "Feature", "geometry": geometry, "properties": {
-            "nom": bassin.nom, "url": relative(page, f"bassins/{bassin.code}/"), "couleur": PALETTE[index % len(PALETTE)],
-            "indicatif": bassin.contour is None}})
+            "i": len(data.bassins), "couleur": PALETTE[index % len(PALETTE)], "indicatif": bassin.contour is None}})
+        data.bassins.append([bassin.nom, relative(page, f"bassins/{bassin.code}/")])
     if not features:
         return
     folium.GeoJson(
@@ -196,26 +216,27 @@ def _fit(carte: folium.Map, points: list[tuple[float, float]]) -> None:
         carte.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(10, 10))
 
 
-def region_map(ctx, repo_root: Path | None) -> str:
+def region_map(ctx, repo_root: Path | None) -> tuple[str, str]:
+    """(map document, its donnees.js)."""
     page = "carte/"
-    data = ctx.dataset
-    bassins = list(data.bassins.values())
+    dataset, data = ctx.dataset, MapData()
     carte = _base_map([46.3, -0.2], 8, page, ctx.options.tiles_url, ctx.options.tiles_attribution)
-    _basins_layer(carte, bassins, ctx.geography.communes, page, repo_root)
-    rows = _marker_rows(list(data.lieux.values()), ctx.geography.positions, data.reseaux, page)
+    _basins_layer(carte, list(dataset.bassins.values()), ctx.geography.communes, page, repo_root, data)
+    rows = _marker_rows(list(dataset.lieux.values()), ctx.geography.positions, dataset.reseaux, page, data)
     cluster = _cluster(carte, rows, page)
-    services = [{"code": s.code, "nom": s.nom_court} for s in data.services.values()]
+    services = [{"code": s.code, "nom": s.nom_court} for s in dataset.services.values()]
     carte.add_child(_ServiceFilter(carte, cluster, services))
     _fit(carte, [(c.lat, c.lon) for c in ctx.geography.communes.values()] or [(r[0], r[1]) for r in rows])
-    return _render(carte)
+    return _render(carte), data.script()
 
 
-def basin_map(ctx, bassin: Bassin, repo_root: Path | None) -> str:
-    page = f"bassins/{bassin.code}/"
+def basin_map(ctx, bassin: Bassin, repo_root: Path | None) -> tuple[str, str]:
+    """(map document, its donnees.js)."""
+    page, data = f"bassins/{bassin.code}/", MapData()
     carte = _base_map([46.3, -0.2], 10, page, ctx.options.tiles_url, ctx.options.tiles_attribution)
-    _basins_layer(carte, [bassin], ctx.geography.communes, page, repo_root)
-    rows = _marker_rows(ctx.by_bassin[bassin.code], ctx.geography.positions, ctx.dataset.reseaux, page)
+    _basins_layer(carte, [bassin], ctx.geography.communes, page, repo_root, data)
+    rows = _marker_rows(ctx.by_bassin[bassin.code], ctx.geography.positions, ctx.dataset.reseaux, page, data)
     _cluster(carte, rows, page)
     communes = [(c.lat, c.lon) for c in (ctx.geography.communes.get(x.code_insee) for x in bassin.communes) if c]
     _fit(carte, communes + [(r[0], r[1]) for r in rows])
-    return _render(carte)
+    return _render(carte), data.script()

@@ -19,6 +19,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from ..csp import with_policy
 from ..geocache import CACHE_FILE_NAME, GeocodeCache
 from ..generate import SiteOptions, generate_site
 from ..generate.pages import IGN_ATTRIBUTION, IGN_PLAN_TILES
@@ -64,15 +65,18 @@ class SproPlugin(BasePlugin[SproConfig]):
             tiles_attribution=site.attribution_tuiles or IGN_ATTRIBUTION, site_url=config.site_url or None,
         )
         self.generated = generate_site(dataset, geography, options, repo_root)
+        self.tiles_url = options.tiles_url
         config.extra["spro_demonstration"] = site.demonstration
         return config
 
     def on_post_build(self, config) -> None:
-        """Index the built pages with Pagefind (site-wide search that folds accents)."""
+        """Index the built pages with Pagefind, then give every HTML file its security policy."""
         result = subprocess.run([sys.executable, "-m", "pagefind", "--site", config.site_dir, "--silent"],
                                 capture_output=True, text=True)
         if result.returncode != 0:
             raise PluginError(f"L'indexation Pagefind a échoué : {result.stderr.strip() or result.stdout.strip()}")
+        for path in sorted(Path(config.site_dir).rglob("*.html")):
+            path.write_text(with_policy(path.read_text(encoding="utf-8"), self.tiles_url), encoding="utf-8")
 
     def on_files(self, files: Files, config) -> Files:
         for generated in self.generated:

@@ -1,0 +1,210 @@
+"""Hostile and broken input, the security policy, and interruption safety."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import hashlib
+import io
+import json
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from build_tools import csp, yaml_source
+from conftest import ROOT
+from site_helpers import StaticServer, build, parse, project_copy
+
+CORPUS = Path(__file__).parent / "corpus"
+CASES = sorted((CORPUS / "lieux").glob("*.yaml"))
+PAYLOADS = yaml.safe_load((CORPUS / "injections.yaml").read_text(encoding="utf-8"))
+
+
+def expected_message(path: Path) -> str:
+    first = path.read_bytes().split(b"\n", 1)[0].decode("utf-8-sig").rstrip("\r")
+    assert first.startswith("# attendu : "), path
+    return first.removeprefix("# attendu : ")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
+def test_corpus_case_gets_its_message(dataset, case):
+    dataset.write(f"lieux/{case.stem}.yaml", case.read_bytes())
+    data, report = dataset.load()
+    expected = expected_message(case)
+    errors = [d.as_text() for d in report.errors]
+    if expected == "aucune erreur":
+        assert errors == [] and case.stem in data.lieux
+        return
+    assert errors, f"{case.name} was accepted"
+    assert all(e.startswith(f"lieux/{case.stem}.yaml") for e in errors)
+    assert any(expected in e for e in errors), errors
+    assert case.stem not in (data.lieux if data else {})
+
+
+def test_oversized_file_is_refused(dataset):
+    dataset.write("lieux/enorme.yaml", "nom: x\ndescription: " + "y" * (yaml_source.MAX_FILE_BYTES + 10) + "\n")
+    (error,) = [d.as_text() for d in dataset.load()[1].errors]
+    assert "fichier trop volumineux" in error
+
+
+# -- injection payloads, built into a site --------------------------------------------------------
+
+
+def _quoted(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid YAML double-quoted scalar
+
+
+def _hostile_lieu(index: int, payload: str) -> str:
+    return "\n".join([
+        f"nom: {_quoted(payload[:140])}", "reseau: mission-locale", f"structure: {_quoted(payload)}",
+        "adresse:", f"  voie: {_quoted(f'{index} ' + payload)}", f"  complement: {_quoted(payload)}",
+        '  code_postal: "86000"', f"  commune: {_quoted(payload)}", '  code_insee: "86194"', "bassin: poitiers",
+        "services: [api, vae]", "publics: [tous-publics]", 'horaires: "Mo-Fr 09:00-17:00"',
+        "fermetures:", "  - du: 2026-11-01", "    au: 2027-12-01", f"    motif: {_quoted(payload)}",
+        "accessibilite:", f"  details: {_quoted(payload)}", "label:", "  depuis: 2024-01-01",
+        f"description: {_quoted(payload)}", "coordonnees:", f"  lat: {46.5 + index / 1000}", f"  lon: {0.3 + index / 1000}",
+        "verifie_le: 2026-10-01", "",
+    ])
+
+
+def _hostile_metier(payload: str) -> str:
+    return "\n".join([f"intitule: {_quoted(payload[:140])}", f"secteur: {_quoted(payload)}", f"description: {_quoted(payload)}",
+                      f"acces: {_quoted(payload)}", "bassins: [poitiers]", "reseaux: [mission-locale]", ""])
+
+
+@pytest.fixture(scope="module")
+def injected_site(tmp_path_factory):
+    project = project_copy(tmp_path_factory.mktemp("injections"))
+    for index, payload in enumerate(PAYLOADS):
+        (project / "data" / "lieux" / f"injection-{index:02d}.yaml").write_text(_hostile_lieu(index, payload), encoding="utf-8")
+        (project / "data" / "metiers" / f"N99{index:02d}.yaml").write_text(_hostile_metier(payload), encoding="utf-8")
+    basin = project / "data" / "bassins" / "poitiers.yaml"
+    text = basin.read_text(encoding="utf-8")
+    basin.write_text(re.sub(r"^description: .*$", "description: " + _quoted(" ".join(PAYLOADS[:9])), text, flags=re.M),
+                     encoding="utf-8")
+    return build(project)
+
+
+def test_no_executable_script_from_the_data_in_site(injected_site):
+    pages = sorted(injected_site.rglob("*.html"))
+    assert len(pages) > 300
+    for page in pages:
+        parsed = parse(page)
+        for tag, attrs in parsed.tags:
+            assert not [name for name in attrs if name.startswith("on")], (page, tag, attrs)
+            for name in ("href", "src", "action", "formaction"):
+                assert not (attrs.get(name) or "").strip().lower().startswith(("javascript:", "data:text/html")), (page, attrs)
+            assert "srcdoc" not in attrs, page
+        for attrs, text in parsed.scripts:
+            assert not re.match(r"\s*alert\(", text), (page, text[:80])
+            if attrs.get("type") == "application/ld+json":
+                json.loads(text)
+        title = re.search(r"<title>(.*?)</title>", page.read_text(encoding="utf-8"), re.DOTALL)
+        assert title is None or "<" not in title.group(1), page
+
+
+def test_template_syntax_in_the_data_is_never_evaluated(injected_site):
+    # branca compiles rendered scripts as Jinja templates: « {{ 7*7 }} » must stay text, never become 49.
+    payload = PAYLOADS[6]
+    assert "{{ 7*7 }}" in payload
+    for folder in ("carte", "bassins/poitiers"):
+        assert json.dumps(payload[:140]) in (injected_site / folder / "donnees.js").read_text(encoding="utf-8")
+    page = (injected_site / "lieux/injection-06/index.html").read_text(encoding="utf-8")
+    assert "{{ 7*7 }}" in page and "{% raw %}" in page
+
+
+def test_the_exports_keep_the_payloads_inert(injected_site):
+    rows = list(csv.DictReader(io.StringIO((injected_site / "donnees/lieux.csv").read_text(encoding="utf-8"))))
+    hostile = [r for r in rows if r["id"].startswith("injection-")]
+    assert len(hostile) == len(PAYLOADS)
+    for row in hostile:
+        for value in row.values():
+            assert not re.match(r"[=+\-@\t\r]", value), value
+    formula = next(r for r in hostile if r["structure"].startswith("'=HYPERLINK"))
+    assert formula["structure"] == "'" + PAYLOADS[9]
+    features = json.loads((injected_site / "donnees/lieux.geojson").read_text(encoding="utf-8"))["features"]
+    # single-line fields collapse whitespace (U+2028 and U+2029 included) by design
+    assert {f["properties"]["structure"] for f in features} >= {" ".join(p.split()) for p in PAYLOADS}
+
+
+def test_no_dialog_fires_where_the_records_are_shown(injected_site, page_in):
+    with StaticServer(injected_site) as server:
+        paths = [f"lieux/injection-{i:02d}/" for i in range(len(PAYLOADS))]
+        paths += [f"metiers/N99{i:02d}/" for i in range(len(PAYLOADS))]
+        paths += ["bassins/poitiers/", "bassins/poitiers/carte.html", "carte/", "carte/carte.html", "metiers/",
+                  "services/vae/", "reseaux/mission-locale/", "label/lieux-labellises/", "trouver/?q=script"]
+        for path in paths:
+            page_in.goto(server.url + path, wait_until="load")
+        page_in.locator("#spro-resultats > li").first.wait_for()
+        page_in.wait_for_timeout(500)
+    assert page_in.dialogs == []
+
+
+# -- Content-Security-Policy ------------------------------------------------------------------------
+
+
+def test_every_page_carries_a_policy_allowing_only_its_own_scripts(demo_site):
+    for page in sorted(demo_site.rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        head = re.search(r"<head[^>]*>\s*(<meta[^>]*>)", html, re.IGNORECASE)
+        assert head and 'http-equiv="Content-Security-Policy"' in head.group(1), page
+        policy = re.search(r'content="([^"]+)"', head.group(1)).group(1)
+        directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+        assert "'unsafe-inline'" not in directives["script-src"] and "'unsafe-eval'" not in directives["script-src"]
+        assert directives["img-src"] == "'self' data: https://data.geopf.fr"
+        assert directives["default-src"] == "'self'" and directives["object-src"] == "'none'"
+        for script_hash in csp.inline_script_hashes(html):
+            assert script_hash in directives["script-src"]
+
+
+def test_inline_script_hashes_cover_only_executable_inline_scripts():
+    html = ('<script>a()</script><script src="x.js"></script><script type="application/ld+json">{}</script>'
+            '<script type="module">b()</script>')
+    expected = sorted(f"'sha256-{base64.b64encode(hashlib.sha256(body).digest()).decode()}'" for body in (b"a()", b"b()"))
+    assert csp.inline_script_hashes(html) == expected
+
+
+def test_no_policy_violation_in_the_browser(demo_site, browser):
+    context = browser.new_context(locale="fr-FR")
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("http://127.0.0.1") else r.abort())
+    context.add_init_script("window.__csp = []; document.addEventListener('securitypolicyviolation', "
+                            "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
+    violations = {}
+    with StaticServer(demo_site) as server:
+        for path in ("", "trouver/?q=niort", "lieux/mission-locale-angouleme/", "carte/carte.html",
+                     "bassins/niort/carte.html", "recherche/?q=vae"):
+            page = context.new_page()
+            page.goto(server.url + path, wait_until="load")
+            page.wait_for_timeout(800)
+            violations[path] = page.evaluate("window.__csp")
+        working = page.locator(".pagefind-ui__result-title").count()
+    context.close()
+    assert all(v == [] for v in violations.values()), violations
+    assert working > 0  # Pagefind (WebAssembly) still runs under the policy
+
+
+# -- interruption ---------------------------------------------------------------------------------
+
+
+def test_ctrl_c_during_a_build_keeps_the_previous_site(tmp_path):
+    project = project_copy(tmp_path / "p")
+    site = build(project)
+    before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    process = subprocess.Popen([sys.executable, "-m", "build_tools.cli", "build"], cwd=project, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    deadline = time.monotonic() + 30
+    while not list(project.glob(".site-*")) and time.monotonic() < deadline:
+        time.sleep(0.02)  # wait until the build has started writing its staging directory
+    time.sleep(0.3)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in project.iterdir()) == ["data", "docs", "mkdocs.yml", "overrides", "site"]
