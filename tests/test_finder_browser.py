@@ -184,7 +184,7 @@ def test_url_round_trip(browser, server):
     page.fill("#spro-commune", "La Rochelle (17000)")
     page.check("#spro-ouvert")
     expected = result_ids(page)
-    page.wait_for_function("location.search.includes('ouvert')")  # the URL follows 250 ms after the last change
+    page.wait_for_url(re.compile(r"ouvert=maintenant"))  # the URL follows 250 ms after the last change
     params = parse_qs(urlsplit(page.url).query)
     assert params == {"q": ["mission"], "service": ["api", "cep"], "commune": ["17300"], "ouvert": ["maintenant"]}
     again = open_finder(context.new_page(), server, "?" + urlsplit(page.url).query)
@@ -236,7 +236,7 @@ def test_list_and_map_highlight_each_other(page_in, server):
 
 def test_map_shows_the_same_results(page_in, server):
     page = open_finder(page_in, server, "?bassin=cognac")
-    page.wait_for_function("document.querySelector('#spro-carte').dataset.marqueurs !== undefined")
+    page.locator("#spro-carte[data-marqueurs]").wait_for(state="attached")
     assert int(page.locator("#spro-carte").get_attribute("data-marqueurs")) == count(page)
 
 

@@ -11,14 +11,15 @@ import json
 from ..finder import finder_index
 from . import exports, maps, pages
 from .assets import static_assets
-from .output import GeneratedFile
+from .output import GeneratedFile, GeneratedPage
 from .pages import SiteContext, SiteOptions
 from .render import page
 
-__all__ = ["GeneratedFile", "SiteOptions", "generate_site"]
+__all__ = ["GeneratedFile", "GeneratedPage", "SiteOptions", "generate_site"]
 
 
-def generate_site(dataset: Dataset, geography: Geography, options: SiteOptions, repo_root: Path | None = None) -> list[GeneratedFile]:
+def generate_site(dataset: Dataset, geography: Geography, options: SiteOptions,
+                  repo_root: Path | None = None) -> list[GeneratedFile | GeneratedPage]:
     ctx = SiteContext(dataset, geography, options)
     files = pages.all_pages(ctx)
     files.append(page("trouver/index.md", "Trouver un lieu", "trouver.html", in_nav=True, ctx=ctx,

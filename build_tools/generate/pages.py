@@ -11,7 +11,7 @@ from ..model import Dataset, Lieu
 from ..positions import Geography
 from .exports import CSV_COLUMNS
 from .hours import weekly_table
-from .output import GeneratedFile
+from .output import GeneratedPage
 from .render import page
 
 MODALITES = {"sur-place": "sur place", "telephone": "par téléphone", "visio": "en visioconférence", "courriel": "par courriel"}
@@ -86,12 +86,12 @@ def by_bassin(lieux: list[Lieu]) -> dict[str, list[Lieu]]:
     return grouped
 
 
-def home(ctx: SiteContext) -> GeneratedFile:
+def home(ctx: SiteContext) -> GeneratedPage:
     return page("index.md", ctx.site.titre, "accueil.html", in_nav=True, ctx=ctx,
                 description=f"Lieux d'accueil du Service public régional de l'orientation en {ctx.site.region}.")
 
 
-def lieu_page(ctx: SiteContext, lieu: Lieu) -> GeneratedFile:
+def lieu_page(ctx: SiteContext, lieu: Lieu) -> GeneratedPage:
     today = ctx.options.build_date
     site = ctx.site
     fermetures = [f for f in lieu.fermetures if f.au >= today]
@@ -152,7 +152,7 @@ def json_ld(ctx: SiteContext, lieu: Lieu, position, semaine) -> dict:
     return data
 
 
-def bassin_pages(ctx: SiteContext) -> list[GeneratedFile]:
+def bassin_pages(ctx: SiteContext) -> list[GeneratedPage]:
     files = [page("bassins/index.md", "Les bassins d'emploi", "bassins.html", in_nav=True, ctx=ctx)]
     metiers_by_bassin: dict[str, list] = defaultdict(list)
     for metier in ctx.dataset.metiers.values():
@@ -169,7 +169,7 @@ def bassin_pages(ctx: SiteContext) -> list[GeneratedFile]:
     return files
 
 
-def service_pages(ctx: SiteContext) -> list[GeneratedFile]:
+def service_pages(ctx: SiteContext) -> list[GeneratedPage]:
     files = [page("services/index.md", "Les services", "services.html", in_nav=True, ctx=ctx)]
     for service in ctx.services.values():
         files.append(page(f"services/{service.code}.md", service.nom, "service.html", ctx=ctx, service=service,
@@ -177,7 +177,7 @@ def service_pages(ctx: SiteContext) -> list[GeneratedFile]:
     return files
 
 
-def reseau_pages(ctx: SiteContext) -> list[GeneratedFile]:
+def reseau_pages(ctx: SiteContext) -> list[GeneratedPage]:
     files = [page("reseaux/index.md", "Les réseaux", "reseaux.html", in_nav=True, ctx=ctx)]
     for reseau in ctx.reseaux.values():
         lieux = ctx.by_reseau[reseau.code]
@@ -186,7 +186,7 @@ def reseau_pages(ctx: SiteContext) -> list[GeneratedFile]:
     return files
 
 
-def metier_pages(ctx: SiteContext) -> list[GeneratedFile]:
+def metier_pages(ctx: SiteContext) -> list[GeneratedPage]:
     metiers = list(ctx.dataset.metiers.values())
     secteurs: dict[str, list] = defaultdict(list)
     for metier in sorted(metiers, key=lambda m: m.intitule):
@@ -207,21 +207,21 @@ def metier_pages(ctx: SiteContext) -> list[GeneratedFile]:
     return files
 
 
-def label_page(ctx: SiteContext) -> GeneratedFile:
+def label_page(ctx: SiteContext) -> GeneratedPage:
     return page("label/lieux-labellises.md", "Les lieux labellisés", "label_lieux.html", ctx=ctx,
                 par_bassin=by_bassin(ctx.labellises))
 
 
-def map_page(ctx: SiteContext) -> GeneratedFile:
+def map_page(ctx: SiteContext) -> GeneratedPage:
     return page("carte/index.md", "Carte des lieux d'accueil", "carte.html", in_nav=True, ctx=ctx,
                 sans_contour=any(b.contour is None for b in ctx.bassins.values()))
 
 
-def data_page(ctx: SiteContext) -> GeneratedFile:
+def data_page(ctx: SiteContext) -> GeneratedPage:
     return page("donnees/index.md", "Données ouvertes", "donnees.html", in_nav=True, ctx=ctx, colonnes=CSV_COLUMNS)
 
 
-def all_pages(ctx: SiteContext) -> list[GeneratedFile]:
+def all_pages(ctx: SiteContext) -> list[GeneratedPage]:
     files = [home(ctx), map_page(ctx), label_page(ctx), data_page(ctx)]
     files += bassin_pages(ctx) + service_pages(ctx) + reseau_pages(ctx) + metier_pages(ctx)
     files += [lieu_page(ctx, lieu) for lieu in ctx.dataset.lieux.values()]

@@ -15,7 +15,7 @@ import yaml
 
 from ..formats import phone_uri
 from .hours import date_fr
-from .output import GeneratedFile, page_url, relative
+from .output import GeneratedPage, page_url, relative
 
 ENVIRONMENT = jinja2.Environment(
     loader=jinja2.PackageLoader("build_tools", "templates"),
@@ -41,10 +41,13 @@ def render(template: str, url: str, **context) -> str:
     return "\n".join(line for line in text.splitlines() if line.strip())
 
 
-def page(path: str, title: str, template: str, in_nav: bool = False, description: str | None = None, **context) -> GeneratedFile:
+def page(path: str, title: str, template: str, in_nav: bool = False, description: str | None = None, **context) -> GeneratedPage:
     meta = {"title": html.escape(title)}
     if description:
         meta["description"] = html.escape(description)
-    body = render(template, page_url(path), **context)
     front_matter = yaml.safe_dump(meta, allow_unicode=True, sort_keys=True, width=10_000)
-    return GeneratedFile(path, f"---\n{front_matter}---\n\n<div class=\"spro\" markdown=\"0\">\n{body}\n</div>\n", in_nav)
+
+    def body() -> str:
+        return f"<div class=\"spro\" markdown=\"0\">\n{render(template, page_url(path), **context)}\n</div>\n"
+
+    return GeneratedPage(path, f"---\n{front_matter}---\n", body, in_nav)

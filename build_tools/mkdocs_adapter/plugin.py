@@ -42,6 +42,10 @@ def build_date() -> dt.date:
     return dt.date.today()
 
 
+# Contains "<h1" so that Material does not add a title of its own (the body has its <h1>).
+BODY_PLACEHOLDER = "<!-- spro: <h1> corps de la page -->"
+
+
 class SproPlugin(BasePlugin[SproConfig]):
     def on_config(self, config):
         repo_root = Path(config.config_file_path).resolve().parent
@@ -65,6 +69,7 @@ class SproPlugin(BasePlugin[SproConfig]):
             tiles_attribution=site.attribution_tuiles or IGN_ATTRIBUTION, site_url=config.site_url or None,
         )
         self.generated = generate_site(dataset, geography, options, repo_root)
+        self.pages = {f.path: f for f in self.generated if f.is_page}
         self.tiles_url = options.tiles_url
         config.extra["spro_demonstration"] = site.demonstration
         return config
@@ -78,11 +83,26 @@ class SproPlugin(BasePlugin[SproConfig]):
         for path in sorted(Path(config.site_dir).rglob("*.html")):
             path.write_text(with_policy(path.read_text(encoding="utf-8"), self.tiles_url), encoding="utf-8")
 
+    # Generated pages are HTML already. MkDocs converts every page before writing any, so it gets
+    # a placeholder (no Markdown pass: half the build time) and the body is rendered just before the
+    # page is written (one body in memory at a time: gigabytes at 30,000 lieux).
+
+    def on_page_markdown(self, markdown, page, config, files):
+        return "" if page.file.src_uri in self.pages else markdown
+
+    def on_page_content(self, html, page, config, files):
+        return BODY_PLACEHOLDER if page.file.src_uri in self.pages else html
+
+    def on_post_page(self, output, page, config):
+        generated = self.pages.get(page.file.src_uri)
+        return output if generated is None else output.replace(BODY_PLACEHOLDER, generated.render_body(), 1)
+
     def on_files(self, files: Files, config) -> Files:
         for generated in self.generated:
             inclusion = InclusionLevel.INCLUDED if generated.in_nav or not generated.is_page else InclusionLevel.NOT_IN_NAV
             existing = files.get_file_from_path(generated.path)
             if existing is not None:
                 raise PluginError(f"{generated.path} est généré par l'annuaire : retirez ce fichier de docs/")
-            files.append(File.generated(config, generated.path, content=generated.content, inclusion=inclusion))
+            content = generated.front_matter if generated.is_page else generated.content
+            files.append(File.generated(config, generated.path, content=content, inclusion=inclusion))
         return files
