@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from build_tools import yaml_source
-from conftest import TODAY, VALID_LIEU
+from conftest import VALID_LIEU
 
 
 def lieu(**changes: str) -> str:
