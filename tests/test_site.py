@@ -73,6 +73,7 @@ def test_lieu_page(demo_site, demo_data):
     assert "fiche=data%2Flieux%2Fmission-locale-angouleme.yaml" in text
     for code in lieu.services:
         assert f'href="../../services/{code}/"' in text
+    assert 'href="../../trouver/?public=jeunes">Jeunes de 16 à 25 ans</a>' in text
 
 
 def test_opening_hours_closures_and_holidays(demo_site, demo_data):
