@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -241,6 +242,38 @@ def command_search(args) -> int:
     return 0
 
 
+def command_freshness(args) -> int:
+    import datetime as dt
+
+    from .records import STALE_AFTER_DAYS
+
+    data_root = Path(args.data)
+    dataset = _load_valid_dataset(data_root)
+    if dataset is None:
+        return 1
+    today = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
+    stale = [l for l in dataset.lieux.values() if (today - l.verifie_le).days > STALE_AFTER_DAYS]
+    site = dataset.site
+    lines = [f"{_plural(len(stale), 'fiche n’a pas été vérifiée', 'fiches n’ont pas été vérifiées')} depuis plus de 12 mois "
+             f"(au {today.isoformat()}).", ""]
+    if stale:
+        lines += ["Pour chacune : vérifiez les informations auprès du lieu, corrigez-les si besoin et mettez "
+                  "`verifie_le` à la date du jour.", ""]
+    for reseau in dataset.reseaux.values():
+        fiches = sorted((l for l in stale if l.reseau == reseau.code), key=lambda l: l.verifie_le)
+        if not fiches:
+            continue
+        lines.append(f"## {reseau.nom} ({len(fiches)})")
+        lines.append("")
+        for lieu in fiches:
+            name = re.sub(r"([\\\[\]()*_`<>#|~])", r"\\\1", lieu.nom)  # Markdown-inert in the issue body
+            lines.append(f"- [ ] [{name}]({site.depot}/edit/{site.branche}/{lieu.source}) — vérifiée le "
+                         f"{lieu.verifie_le.isoformat()}")
+        lines.append("")
+    print("\n".join(lines).rstrip())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="spro",
@@ -293,6 +326,11 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--date", metavar="AAAA-MM-JJTHH:MM", help="instant de référence (heure de Paris) au lieu de maintenant")
     search.add_argument("--format", choices=("table", "json"), default="table")
     search.set_defaults(handler=command_search)
+
+    freshness = commands.add_parser("fraicheur", help="lister les fiches non vérifiées depuis plus de 12 mois",
+                                    description="Liste, par réseau, les fiches à vérifier (Markdown, pour un ticket).")
+    freshness.add_argument("--date", metavar="AAAA-MM-JJ", help="date de référence (par défaut : aujourd'hui)")
+    freshness.set_defaults(handler=command_freshness)
 
     synthetic = commands.add_parser("synthetique", help="écrire un jeu de données synthétique (tests de charge)",
                                     description="Copie les référentiels et bassins de --data et génère N lieux valides.")

