@@ -23,16 +23,13 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import opening_hours
-
+from .horaires_tables import hours_table, ranges_on
 from .model import Dataset, Lieu
 from .positions import Geography
 
 PARIS = ZoneInfo("Europe/Paris")
-HORIZON_DAYS = 400
 STOP_WORDS = frozenset("a au aux d de des du en et l la le les pour sur un une".split())
 MODALITES = (("sur-place", "Sur place"), ("telephone", "Par téléphone"), ("visio", "En visioconférence"),
              ("courriel", "Par courriel"))
@@ -90,52 +87,7 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371 * math.asin(math.sqrt(h))
 
 
-# -- opening hours as day tables ---------------------------------------------------------------
-
-
-def _minutes(moment: dt.datetime, day_start: dt.datetime) -> int:
-    return int((moment - day_start).total_seconds() // 60)
-
-
-@lru_cache(maxsize=None)
-def hours_table(expression: str, reference: dt.date) -> dict:
-    """{"s": weekly base (7 lists of [open, close] minutes), "x": [[day offset, ranges], ...]}.
-
-    Days are counted from ``reference``; exceptions are the days (public holidays, seasons)
-    whose opening differs from the usual one for that weekday.
-    """
-    parsed = opening_hours.OpeningHours(expression, country="FR")
-    days = []
-    start = dt.datetime.combine(reference, dt.time())
-    end = start + dt.timedelta(days=HORIZON_DAYS)
-    per_day: dict[int, list] = {i: [] for i in range(HORIZON_DAYS)}
-    for opens, closes, state, _ in parsed.intervals(start, end):
-        if state != opening_hours.State.OPEN:
-            continue
-        opens, closes = opens.replace(tzinfo=None), closes.replace(tzinfo=None)
-        while opens < closes:
-            offset = (opens.date() - reference).days
-            day_start = dt.datetime.combine(opens.date(), dt.time())
-            day_end = day_start + dt.timedelta(days=1)
-            if 0 <= offset < HORIZON_DAYS:
-                per_day[offset].append([_minutes(opens, day_start), _minutes(min(closes, day_end), day_start)])
-            opens = day_end
-    days = [tuple(tuple(r) for r in per_day[i]) for i in range(HORIZON_DAYS)]
-    base = []
-    for weekday in range(7):
-        same_weekday = [days[i] for i in range(HORIZON_DAYS) if (reference + dt.timedelta(days=i)).weekday() == weekday]
-        base.append(Counter(same_weekday).most_common(1)[0][0] if same_weekday else ())
-    exceptions = [[i, [list(r) for r in days[i]]] for i in range(HORIZON_DAYS)
-                  if days[i] != base[(reference + dt.timedelta(days=i)).weekday()]]
-    return {"s": [[list(r) for r in ranges] for ranges in base], "x": exceptions}
-
-
-def ranges_on(table: dict, reference: dt.date, day: dt.date) -> list[list[int]]:
-    offset = (day - reference).days
-    for exception_day, ranges in table["x"]:
-        if exception_day == offset:
-            return ranges
-    return table["s"][day.weekday()]
+# -- opening hours ------------------------------------------------------------------------------
 
 
 def closures(lieu: Lieu, reference: dt.date) -> list[list[int]]:
@@ -214,6 +166,23 @@ def order(dataset: Dataset, geography: Geography, ids: list[str], origin: tuple[
         ranked.append(((metres if origin else 0, fold(lieu.nom), identifier), identifier, distance))
     ranked.sort(key=lambda item: item[0])
     return [(identifier, distance) for _, identifier, distance in ranked]
+
+
+def find(dataset: Dataset, geography: Geography, query: Query, moment: dt.datetime,
+         origin: tuple[float, float] | None = None) -> list[tuple[str, float | None]]:
+    """The lieux matching ``query`` at ``moment``, ordered; text matching goes through Whoosh."""
+    from .search_engine import Document, SearchIndex  # only the command line needs Whoosh
+
+    index = SearchIndex(
+        Document(l.id, tuple(lieu_tokens(dataset, l)), l.services, l.publics, l.bassin, l.reseau, l.modalites,
+                 l.accessibilite.pmr is True) for l in dataset.lieux.values()
+    )
+    matching = index.search(words(query.text), query.services, query.publics, query.bassins, query.reseaux,
+                            query.modalites, query.pmr)
+    matching = [i for i in matching if passes_filters(dataset.lieux[i], query)]
+    if query.ouvert_maintenant:
+        matching = [i for i in matching if open_at(dataset.lieux[i], moment.date(), moment)]
+    return order(dataset, geography, matching, origin)
 
 
 # -- the browser's index ------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import opening_hours
+from ..horaires_tables import hours_table
 
 JOURS = ("Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche")
 MOIS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
@@ -45,38 +45,14 @@ def date_fr(day: dt.date) -> str:
     return f"{day.day}{'er' if day.day == 1 else ''} {MOIS[day.month - 1]} {day.year}"
 
 
-@lru_cache(maxsize=None)
-def _holidays() -> opening_hours.OpeningHours:
-    return opening_hours.OpeningHours("PH", country="FR")
-
-
-def is_public_holiday(day: dt.date) -> bool:
-    return _holidays().is_open(dt.datetime.combine(day, dt.time(12)))
-
-
-def ordinary_week(reference: dt.date) -> dt.date:
-    """Monday of the first week on or after ``reference`` with no French public holiday."""
-    monday = reference - dt.timedelta(days=reference.weekday())
-    for _ in range(8):
-        if not any(is_public_holiday(monday + dt.timedelta(days=i)) for i in range(7)):
-            return monday
-        monday += dt.timedelta(days=7)
-    return monday
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 @lru_cache(maxsize=512)
 def weekly_table(expression: str, reference: dt.date) -> Week:
-    parsed = opening_hours.OpeningHours(expression, country="FR")
-    monday = ordinary_week(reference)
-    days = []
-    for index in range(7):
-        start = dt.datetime.combine(monday + dt.timedelta(days=index), dt.time())
-        end = start + dt.timedelta(days=1)
-        ranges = []
-        for opens, closes, state, _comment in parsed.intervals(start, end):
-            if state == opening_hours.State.OPEN:
-                closes = min(closes, end)
-                ranges.append((opens.strftime("%H:%M"), "24:00" if closes == end else closes.strftime("%H:%M")))
-        days.append(Day(JOURS[index], tuple(ranges)))
-    return Week(tuple(days), feries_fermes=bool(re.search(r"\bPH\s+off\b", expression)),
+    """The usual week (the day tables' weekly base: holidays and seasons are exceptions)."""
+    base = hours_table(expression, reference)["s"]
+    days = tuple(Day(JOURS[i], tuple((_hhmm(o), _hhmm(c)) for o, c in base[i])) for i in range(7))
+    return Week(days, feries_fermes=bool(re.search(r"\bPH\s+off\b", expression)),
                 variable=bool(_SEASONAL.search(expression)))
