@@ -187,10 +187,9 @@ def command_search(args) -> int:
     import datetime as dt
     import json
 
-    from .finder import PARIS, Query, find_commune, lieu_tokens, open_at, order, passes_filters, words
+    from .finder import PARIS, Query, find, find_commune, open_at
     from .geocache import CACHE_FILE_NAME, GeocodeCache
     from .positions import locate
-    from .search_engine import Document, SearchIndex
 
     data_root = Path(args.data)
     dataset = _load_valid_dataset(data_root)
@@ -213,18 +212,8 @@ def command_search(args) -> int:
             return 2
         origin = (commune.lat, commune.lon)
     moment = dt.datetime.fromisoformat(args.date).replace(tzinfo=PARIS) if args.date else dt.datetime.now(PARIS)
-    index = SearchIndex(
-        Document(l.id, tuple(lieu_tokens(dataset, l)), l.services, l.publics, l.bassin, l.reseau, l.modalites,
-                 l.accessibilite.pmr is True) for l in dataset.lieux.values()
-    )
-    matching = index.search(words(query.text), query.services, query.publics, query.bassins, query.reseaux,
-                            query.modalites, query.pmr)
-    matching = [i for i in matching if passes_filters(dataset.lieux[i], query)]
-    if query.ouvert_maintenant:
-        matching = [i for i in matching if open_at(dataset.lieux[i], moment.date(), moment)]
-    ranked = order(dataset, geography, matching, origin)
     rows = []
-    for identifier, distance in ranked:
+    for identifier, distance in find(dataset, geography, query, moment, origin):
         lieu = dataset.lieux[identifier]
         rows.append({
             "id": identifier, "nom": lieu.nom, "reseau": dataset.reseaux[lieu.reseau].nom, "commune": lieu.adresse.commune,
@@ -245,14 +234,14 @@ def command_search(args) -> int:
 def command_freshness(args) -> int:
     import datetime as dt
 
-    from .records import STALE_AFTER_DAYS
+    from .records import is_stale
 
     data_root = Path(args.data)
     dataset = _load_valid_dataset(data_root)
     if dataset is None:
         return 1
     today = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
-    stale = [l for l in dataset.lieux.values() if (today - l.verifie_le).days > STALE_AFTER_DAYS]
+    stale = [l for l in dataset.lieux.values() if is_stale(l.verifie_le, today)]
     site = dataset.site
     lines = [f"{_plural(len(stale), 'fiche n’a pas été vérifiée', 'fiches n’ont pas été vérifiées')} depuis plus de 12 mois "
              f"(au {today.isoformat()}).", ""]

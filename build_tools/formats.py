@@ -118,10 +118,6 @@ _OH_EXPECTED_FR = {
 }
 
 
-def check_opening_hours(value: str) -> str | None:
-    return opening_hours_problem(value)[1]
-
-
 def opening_hours_problem(value: str) -> tuple[int, str | None]:
     """(column in the value, French message) of the first syntax error, or (0, None)."""
     try:

@@ -180,13 +180,3 @@ class Dataset:
     bassins: dict[str, Bassin]
     lieux: dict[str, Lieu]
     metiers: dict[str, Metier]
-
-    def commune(self, code_insee: str) -> Commune | None:
-        return self._communes().get(code_insee)
-
-    def _communes(self) -> dict[str, Commune]:
-        cache = self.__dict__.get("_commune_index")
-        if cache is None:
-            cache = {c.code_insee: c for b in self.bassins.values() for c in b.communes}
-            object.__setattr__(self, "_commune_index", cache)
-        return cache

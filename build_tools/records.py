@@ -42,7 +42,7 @@ class OpeningHours(Text):
     """Opening hours in OpenStreetMap syntax; errors point at the offending character."""
 
     def read(self, node, reader, path):
-        value = Text(max_length=500).read(node, reader, path)
+        value = super().read(node, reader, path)
         if value is INVALID:
             return INVALID
         column, problem = formats.opening_hours_problem(value)
@@ -79,9 +79,14 @@ def _id_matches_file(values: dict, reader: Reader, path: str) -> None:
         )
 
 
+def is_stale(checked: dt.date, today: dt.date) -> bool:
+    """Not verified by a person for more than 12 months (a warning, never an error)."""
+    return (today - checked).days > STALE_AFTER_DAYS
+
+
 def _recently_verified(values: dict, reader: Reader, path: str) -> None:
     checked = values.get("verifie_le")
-    if isinstance(checked, dt.date) and (reader.today - checked).days > STALE_AFTER_DAYS:
+    if isinstance(checked, dt.date) and is_stale(checked, reader.today):
         reader.report_field(
             "verifie_le",
             f"fiche non vérifiée depuis plus de 12 mois (le {checked.isoformat()}) : "
@@ -144,7 +149,7 @@ LIEU = Struct(title="Lieu d'accueil", rules=(_publics_alone, _id_matches_file, _
           "Publics accueillis (clés de data/publics.yaml) ; « tous-publics » s'emploie seul.", required=True, example=["tous-publics"]),
     Field("modalites", ListOf(Choice(MODALITES, "modalité")), "Modalités d'accueil.", example=["sur-place", "telephone"]),
     Field("sur_rendez_vous", Bool(), "Accueil uniquement sur rendez-vous."),
-    Field("horaires", OpeningHours(), "Horaires d'ouverture (syntaxe OpenStreetMap).", example="Mo-Fr 09:00-12:30,13:30-17:00; PH off"),
+    Field("horaires", OpeningHours(max_length=500), "Horaires d'ouverture (syntaxe OpenStreetMap).", example="Mo-Fr 09:00-12:30,13:30-17:00; PH off"),
     Field("fermetures", ListOf(FERMETURE, unique=False), "Fermetures temporaires (congés, travaux)."),
     Field("contact", CONTACT, "Coordonnées de contact."),
     Field("accessibilite", ACCESSIBILITE, "Accessibilité du lieu."),

@@ -51,10 +51,9 @@ _PROBLEMS_FR = {
 
 @dataclass(frozen=True)
 class SourceFile:
-    """A data file as read: its display path, its text (if decodable) and its root node."""
+    """A data file as read: its display path and its root node (None when it cannot be read)."""
 
     path: str
-    text: str | None
     root: yaml.Node | None
 
 
@@ -62,16 +61,16 @@ def read_yaml(data: bytes, path: str) -> tuple[SourceFile, list[Diagnostic]]:
     """Decode and compose ``data``. Returns the file and the problems that prevent reading it."""
     text, problems = _decode(data, path)
     if text is None:
-        return SourceFile(path, None, None), problems
+        return SourceFile(path, None), problems
     problems = _check_text(text, path)
     if not problems:
         problems = _scan_events(text, path)
     if problems:
-        return SourceFile(path, text, None), problems
+        return SourceFile(path, None), problems
     root = yaml.compose(text, Loader=_SafeLoader)
     if root is None:
-        return SourceFile(path, text, None), [Diagnostic(path, 0, 0, "", "le fichier est vide")]
-    return SourceFile(path, text, root), []
+        return SourceFile(path, None), [Diagnostic(path, 0, 0, "", "le fichier est vide")]
+    return SourceFile(path, root), []
 
 
 def _decode(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:

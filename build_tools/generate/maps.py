@@ -154,10 +154,10 @@ def convex_hull(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
     return lower[:-1] + upper[:-1]
 
 
-def basin_geometry(bassin: Bassin, communes, docs_root: Path | None) -> dict | None:
+def basin_geometry(bassin: Bassin, communes, repo_root: Path | None) -> dict | None:
     """The basin's contour file when supplied, else an indicative hull around its communes."""
-    if bassin.contour and docs_root is not None:
-        contour = json.loads((docs_root / bassin.contour).read_text(encoding="utf-8"))
+    if bassin.contour and repo_root is not None:
+        contour = json.loads((repo_root / bassin.contour).read_text(encoding="utf-8"))
         return contour.get("geometry", contour) if contour.get("type") == "Feature" else contour
     margin = 0.03
     points = [(c.lon + dx, c.lat + dy) for c in (communes[x.code_insee] for x in bassin.communes if x.code_insee in communes)
