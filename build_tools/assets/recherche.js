@@ -3,8 +3,11 @@
   "use strict";
   var element = document.getElementById("spro-recherche");
   if (!element || !window.PagefindUI) { return; }
+  /* Large directories index their lieu pages in several bundles (build_tools/search_bundles.py). */
+  var bundles = (element.getAttribute("data-bundles-lieux") || "").split(" ").filter(Boolean)
+    .map(function (path) { return { bundlePath: path }; });
   var ui = new PagefindUI({ element: "#spro-recherche", bundlePath: element.getAttribute("data-bundle"),
-    showSubResults: true, showImages: false, resetStyles: false, autofocus: true });
+    mergeIndex: bundles, showSubResults: true, showImages: false, resetStyles: false, autofocus: true });
   (function label() {  /* Pagefind's input has only a title attribute */
     var input = element.querySelector("input");
     if (input) { input.setAttribute("aria-label", "Rechercher dans le site"); } else { window.setTimeout(label, 50); }

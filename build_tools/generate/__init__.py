@@ -24,7 +24,7 @@ def generate_site(dataset: Dataset, geography: Geography, options: SiteOptions,
     files = pages.all_pages(ctx)
     files.append(page("trouver/index.md", "Trouver un lieu", "trouver.html", in_nav=True, ctx=ctx,
                       description="Trouver le lieu d'accueil le plus proche pour s'informer sur les métiers, la formation, la VAE."))
-    files.append(page("recherche/index.md", "Rechercher", "recherche.html", ctx=ctx))
+    files.append(page("recherche/index.md", "Rechercher", "recherche.html", ctx=ctx, bundles=options.search_bundles))
     index = finder_index(dataset, geography, options.build_date)
     files.append(GeneratedFile("trouver/index.json", json.dumps(index, ensure_ascii=False, separators=(",", ":"))))
     for folder, (document, data) in [("carte", maps.region_map(ctx, repo_root))] + [

@@ -29,6 +29,8 @@ class SiteOptions:
     tiles_url: str = IGN_PLAN_TILES
     tiles_attribution: str = IGN_ATTRIBUTION
     site_url: str | None = None
+    search_bundles: tuple[str, ...] = ("pagefind",)
+    """Folders of the site-search index, main one first (see build_tools.search_bundles)."""
 
 
 @dataclass

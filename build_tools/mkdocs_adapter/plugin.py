@@ -19,6 +19,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from .. import search_bundles
 from ..csp import with_policy
 from ..geocache import CACHE_FILE_NAME, GeocodeCache
 from ..generate import SiteOptions, generate_site
@@ -32,6 +33,8 @@ log = logging.getLogger("mkdocs.plugins.spro")
 class SproConfig(Config):
     data_dir = c.Type(str, default="data")
     """Data directory, relative to mkdocs.yml."""
+    search_bundle_pages = c.Type(int, default=search_bundles.PAGES_PER_BUNDLE)
+    """Most lieu pages per site-search bundle (bounds Pagefind's memory: about 110 KB a page)."""
 
 
 def build_date() -> dt.date:
@@ -64,9 +67,11 @@ class SproPlugin(BasePlugin[SproConfig]):
         if geography.missing:
             log.info("%d adresse(s) sans géocodage en cache : lancez « spro geocode ».", len(geography.missing))
         site = dataset.site
+        self.search_bundles = search_bundles.plan(dataset.lieux, self.config.search_bundle_pages)
         options = SiteOptions(
             build_date=build_date(), tiles_url=site.tuiles or IGN_PLAN_TILES,
             tiles_attribution=site.attribution_tuiles or IGN_ATTRIBUTION, site_url=config.site_url or None,
+            search_bundles=tuple(bundle.directory for bundle in self.search_bundles),
         )
         self.generated = generate_site(dataset, geography, options, repo_root)
         self.pages = {f.path: f for f in self.generated if f.is_page}
@@ -75,11 +80,15 @@ class SproPlugin(BasePlugin[SproConfig]):
         return config
 
     def on_post_build(self, config) -> None:
-        """Index the built pages with Pagefind, then give every HTML file its security policy."""
-        result = subprocess.run([sys.executable, "-m", "pagefind", "--site", config.site_dir, "--silent"],
-                                capture_output=True, text=True)
-        if result.returncode != 0:
-            raise PluginError(f"L'indexation Pagefind a échoué : {result.stderr.strip() or result.stdout.strip()}")
+        """Index the built pages with Pagefind (one run per bundle), then give every HTML file its security policy."""
+        site_dir = Path(config.site_dir)
+        top_level = [entry.name for entry in site_dir.iterdir()]
+        for bundle in self.search_bundles:
+            glob = bundle.glob or search_bundles.main_glob(self.search_bundles, top_level)
+            command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", bundle.directory, "--silent"]
+            result = subprocess.run(command + (["--glob", glob] if glob else []), capture_output=True, text=True)
+            if result.returncode != 0:
+                raise PluginError(f"L'indexation Pagefind a échoué : {result.stderr.strip() or result.stdout.strip()}")
         for path in sorted(Path(config.site_dir).rglob("*.html")):
             path.write_text(with_policy(path.read_text(encoding="utf-8"), self.tiles_url), encoding="utf-8")
 
