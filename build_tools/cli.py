@@ -263,6 +263,40 @@ def command_freshness(args) -> int:
     return 0
 
 
+def command_format(args) -> int:
+    from .yaml_format import data_files, format_files
+
+    data_root = Path(args.data)
+    repo_root = data_root.resolve().parent
+    problems = Report()
+    every_file = data_files(data_root)
+    if args.paths:
+        paths = []
+        for given in map(Path, args.paths):
+            if not given.exists():
+                problems.add(Diagnostic(display_path(given, repo_root), 0, 0, "", "fichier introuvable"))
+            elif data_root.resolve() not in (given.resolve(), *given.resolve().parents):
+                problems.add(Diagnostic(display_path(given, repo_root), 0, 0, "",
+                                        f"fichier hors du dossier de données « {display_path(data_root, repo_root)} »"))
+            else:
+                paths += [p for p in every_file if given.resolve() in (p.resolve(), *p.resolve().parents)]
+    else:
+        paths = every_file
+    result = format_files(paths, data_root, lambda path: display_path(path, repo_root), check=args.check)
+    problems.extend(result.problems)
+    _print_report(problems, "text", out=sys.stderr)
+    for path in result.changed:
+        if args.check:
+            print(f"{display_path(path, repo_root)} : mise en forme à revoir (lancez spro format)")
+    if args.check:
+        verdict = ("aucun fichier à remettre en forme" if not result.changed
+                   else f"{_plural(len(result.changed), 'fichier')} à remettre en forme : spro format")
+        print(f"{_plural(len(paths), 'fichier')} vérifié{'s' if len(paths) > 1 else ''} : {verdict}.", file=sys.stderr)
+        return 1 if result.changed or problems.errors else 0
+    print(f"{_plural(len(result.changed), 'fichier')} mis en forme sur {len(paths)}.", file=sys.stderr)
+    return 1 if problems.errors else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="spro",
@@ -320,6 +354,13 @@ def build_parser() -> argparse.ArgumentParser:
                                     description="Liste, par réseau, les fiches à vérifier (Markdown, pour un ticket).")
     freshness.add_argument("--date", metavar="AAAA-MM-JJ", help="date de référence (par défaut : aujourd'hui)")
     freshness.set_defaults(handler=command_freshness)
+
+    fmt = commands.add_parser("format", help="remettre les fichiers de données en forme (ordre des champs, indentation)",
+                              description="Réécrit les fichiers YAML dans l'ordre des champs du contrat, avec une mise en "
+                                          "forme unique, sans perdre les commentaires. Sans chemin : tout le dossier.")
+    fmt.add_argument("paths", nargs="*", metavar="CHEMIN", help="fichiers ou dossiers à traiter seulement")
+    fmt.add_argument("--check", action="store_true", help="ne rien écrire : lister les fichiers à remettre en forme (code 1)")
+    fmt.set_defaults(handler=command_format)
 
     synthetic = commands.add_parser("synthetique", help="écrire un jeu de données synthétique (tests de charge)",
                                     description="Copie les référentiels et bassins de --data et génère N lieux valides.")

@@ -40,6 +40,7 @@ def test_workflows_do_what_the_project_needs():
     verification = yaml.safe_load((GITHUB / "workflows/verification.yml").read_text(encoding="utf-8"))
     steps = "\n".join(str(step) for step in verification["jobs"]["verifier"]["steps"])
     assert "spro validate --format github" in steps and "spro build" in steps and "upload-artifact" in steps
+    assert "spro format --check" in steps
     assert "cache': 'pip'" in steps
     publication = yaml.safe_load((GITHUB / "workflows/publication.yml").read_text(encoding="utf-8"))
     assert publication[True]["push"]["branches"] == ["main"] and "schedule" in publication[True]
