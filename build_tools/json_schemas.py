@@ -17,6 +17,7 @@ SCHEMA_FILES: dict[str, tuple[str, Kind]] = {
     "lieu.schema.json": ("Lieu d'accueil (data/lieux/<id>.yaml)", records.LIEU),
     "metier.schema.json": ("Fiche métier (data/metiers/<code ROME>.yaml)", records.METIER),
     "bassin.schema.json": ("Bassin d'emploi (data/bassins/<code>.yaml)", records.BASSIN),
+    "evenement.schema.json": ("Événement (data/evenements/<id>.yaml)", records.EVENEMENT),
     "services.schema.json": ("Offres de service (data/services.yaml)", records.SERVICES),
     "reseaux.schema.json": ("Réseaux (data/reseaux.yaml)", records.RESEAUX),
     "publics.schema.json": ("Publics (data/publics.yaml)", records.PUBLICS),

@@ -17,7 +17,7 @@ from . import formats, records
 from .contract import INVALID, Kind, Reader, suggestion
 from .diagnostics import Diagnostic, Report, Severity, display_path
 from .model import (
-    Accessibilite, Adresse, Bassin, Commune, Contact, Dataset, Emprise, Fermeture, Lien, Lieu,
+    Accessibilite, Adresse, Bassin, Commune, Contact, Dataset, Emplacement, Emprise, Evenement, Fermeture, Lien, Lieu,
     Metier, Public, Reseau, Service, Site,
 )
 from .yaml_source import read_yaml
@@ -28,11 +28,13 @@ REFERENCE_FILES = {
     "reseaux.yaml": records.RESEAUX,
     "publics.yaml": records.PUBLICS,
 }
-FOLDERS = {"lieux": records.LIEU, "metiers": records.METIER, "bassins": records.BASSIN}
+FOLDERS = {"lieux": records.LIEU, "metiers": records.METIER, "bassins": records.BASSIN, "evenements": records.EVENEMENT}
 _FILE_NAMES = {
     "lieux": (re.compile(formats.IDENTIFIER), "lettres minuscules sans accent, chiffres et tirets, par exemple mission-locale-poitiers.yaml"),
     "bassins": (re.compile(formats.IDENTIFIER), "lettres minuscules sans accent, chiffres et tirets, par exemple poitiers.yaml"),
     "metiers": (re.compile(formats.ROME_CODE), "code ROME, par exemple K2111.yaml"),
+    "evenements": (re.compile(formats.IDENTIFIER), "lettres minuscules sans accent, chiffres et tirets, par exemple "
+                                                   "2027-03-forum-emploi-niort.yaml"),
 }
 
 
@@ -113,9 +115,11 @@ class DataLoader:
         references = {
             "services": services, "reseaux": reseaux, "publics": publics,
             "bassins": {path.stem: None for path in self._folder_files("bassins", report=False)},
+            "lieux": {path.stem: None for path in self._folder_files("lieux", report=False)},
         }
         lieux = self._lieux(references, bassins, site)
         metiers = self._metiers(references)
+        evenements = self._evenements(references, bassins, lieux)
         if site is None or None in (services, reseaux, publics):
             return None
         return Dataset(
@@ -126,6 +130,7 @@ class DataLoader:
             bassins=dict(sorted(bassins.items())),
             lieux=dict(sorted(lieux.items())),
             metiers=dict(sorted(metiers.items())),
+            evenements=dict(sorted(evenements.items(), key=lambda item: (item[1].date, item[0]))),
         )
 
     def _reference(self, name: str):
@@ -200,25 +205,54 @@ class DataLoader:
             lieux[path.stem] = _lieu(path.stem, read)
         return lieux
 
+    def _evenements(self, references, bassins: dict[str, Bassin], lieux: dict[str, Lieu]) -> dict[str, Evenement]:
+        evenements = {}
+        for path in self._folder_files("evenements"):
+            read = self._read(path, records.EVENEMENT, references)
+            if read is None:
+                continue
+            values, reader = read.values, read.reader
+            lieu = lieux.get(values.get("lieu"))
+            if lieu and values.get("bassin") and values["bassin"] != lieu.bassin:
+                reader.report_field("bassin", f"le lieu « {lieu.id} » est dans le bassin « {lieu.bassin} » : "
+                                              "corrigez le bassin ou retirez cette ligne")
+            if "bassin" not in values and "lieu" not in values and "bassin" not in reader.positions:
+                reader.report_field("bassin", "champ obligatoire quand « lieu » n'est pas indiqué")
+            emplacement = values.get("emplacement") or {}
+            bassin = bassins.get(values.get("bassin"))
+            if bassin and {"code_insee", "code_postal"} <= emplacement.keys():
+                self._check_commune_in_bassin(reader, "emplacement", emplacement, bassin)
+            last_day = values.get("date_fin") or values.get("date")
+            if isinstance(last_day, dt.date) and (self.today - last_day).days > records.STALE_AFTER_DAYS:
+                reader.report_field("date", "événement passé depuis plus d'un an : vous pouvez supprimer ce fichier",
+                                    Severity.WARNING)
+            if not self._flush(read) or (lieu is None and "lieu" in values):
+                continue
+            evenements[path.stem] = _evenement(path.stem, read, lieu)
+        return evenements
+
+    def _check_commune_in_bassin(self, reader: Reader, path: str, adresse: dict, bassin: Bassin) -> None:
+        insee = adresse["code_insee"]
+        commune = next((c for c in bassin.communes if c.code_insee == insee), None)
+        if commune is None:
+            reader.report_field(
+                f"{path}.code_insee",
+                f"la commune {insee} ({adresse.get('commune', '?')}) n'appartient pas au bassin « {bassin.code} » "
+                f"({bassin.nom}) : corrigez le bassin ou ajoutez la commune à {bassin.source}",
+            )
+        elif adresse["code_postal"] not in commune.codes_postaux:
+            reader.report_field(
+                f"{path}.code_postal",
+                f"le code postal {adresse['code_postal']} n'est pas celui de {commune.nom} "
+                f"({', '.join(commune.codes_postaux)})",
+            )
+
     def _check_lieu_geography(self, read: _Read, bassins: dict[str, Bassin], site: Site | None) -> None:
         values, reader = read.values, read.reader
         adresse = values.get("adresse") or {}
         bassin = bassins.get(values.get("bassin"))
-        insee = adresse.get("code_insee")
-        if bassin and insee:
-            commune = next((c for c in bassin.communes if c.code_insee == insee), None)
-            if commune is None:
-                reader.report_field(
-                    "adresse.code_insee",
-                    f"la commune {insee} ({adresse.get('commune', '?')}) n'appartient pas au bassin « {bassin.code} » "
-                    f"({bassin.nom}) : corrigez le bassin ou ajoutez la commune à {bassin.source}",
-                )
-            elif adresse.get("code_postal") and adresse["code_postal"] not in commune.codes_postaux:
-                reader.report_field(
-                    "adresse.code_postal",
-                    f"le code postal {adresse['code_postal']} n'est pas celui de {commune.nom} "
-                    f"({', '.join(commune.codes_postaux)})",
-                )
+        if bassin and {"code_insee", "code_postal"} <= adresse.keys():
+            self._check_commune_in_bassin(reader, "adresse", adresse, bassin)
         coordonnees = values.get("coordonnees")
         if site and coordonnees and {"lat", "lon"} <= coordonnees.keys():
             if not site.emprise.contient(coordonnees["lat"], coordonnees["lon"]):
@@ -295,6 +329,18 @@ def _lieu(identifier: str, read: _Read) -> Lieu:
         description=v.get("description"),
         verifie_le=v["verifie_le"],
         source=read.path,
+    )
+
+
+def _evenement(identifier: str, read: _Read, lieu: Lieu | None) -> Evenement:
+    v = read.values
+    emplacement = v.get("emplacement")
+    return Evenement(
+        id=identifier, titre=v["titre"], type=v["type"], date=v["date"], date_fin=v.get("date_fin"),
+        heures=tuple(v["heures"].split("-")) if "heures" in v else None,
+        lieu=v.get("lieu"), emplacement=Emplacement(**emplacement) if emplacement else None,
+        en_ligne=v.get("en_ligne", False), bassin=v.get("bassin") or lieu.bassin, publics=tuple(v["publics"]),
+        organisateur=v.get("organisateur"), lien=v.get("lien"), description=v.get("description"), source=read.path,
     )
 
 

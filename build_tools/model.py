@@ -144,6 +144,46 @@ class Metier:
 
 
 @dataclass(frozen=True)
+class Emplacement:
+    nom: str
+    code_postal: str
+    commune: str
+    code_insee: str
+    voie: str | None = None
+
+    def une_ligne(self) -> str:
+        return ", ".join(filter(None, (self.nom, self.voie, f"{self.code_postal} {self.commune}")))
+
+
+@dataclass(frozen=True)
+class Evenement:
+    """A salon, forum or job fair; ``bassin`` is always set (taken from ``lieu`` when not written)."""
+
+    id: str
+    titre: str
+    type: str
+    date: dt.date
+    bassin: str
+    publics: tuple[str, ...]
+    source: str
+    date_fin: dt.date | None = None
+    heures: tuple[str, str] | None = None
+    lieu: str | None = None
+    emplacement: Emplacement | None = None
+    en_ligne: bool = False
+    organisateur: str | None = None
+    lien: str | None = None
+    description: str | None = None
+
+    @property
+    def dernier_jour(self) -> dt.date:
+        return self.date_fin or self.date
+
+    def a_venir(self, today: dt.date) -> bool:
+        return self.dernier_jour >= today
+
+
+@dataclass(frozen=True)
 class Emprise:
     sud: float
     nord: float
@@ -180,3 +220,5 @@ class Dataset:
     bassins: dict[str, Bassin]
     lieux: dict[str, Lieu]
     metiers: dict[str, Metier]
+    evenements: dict[str, Evenement] = field(default_factory=dict)
+    """Sorted by date, then id."""

@@ -13,7 +13,7 @@ from . import formats
 from .contract import (
     INVALID, Bool, Choice, Code, Date, Field, ListOf, MapOf, Number, Reader, Struct, Text,
 )
-from .diagnostics import Severity
+from .diagnostics import Diagnostic, Severity
 
 STALE_AFTER_DAYS = 365
 
@@ -24,6 +24,7 @@ PUBLICS_DATA_INCLUSION = (
     "jeunes", "personnes-en-situation-de-handicap", "personnes-en-situation-durgence",
     "personnes-en-situation-juridique-specifique", "personnes-exilees", "residents-qpv-frr", "seniors",
 )
+TYPES_EVENEMENT = ("salon", "forum", "job-dating", "portes-ouvertes", "atelier", "reunion-information", "autre")
 TYPES_SERVICE_DATA_INCLUSION = ("accompagnement", "aide-financiere", "aide-materielle", "atelier", "formation", "information")
 
 identifier = Text(max_length=80, pattern=formats.IDENTIFIER,
@@ -156,6 +157,61 @@ LIEU = Struct(title="Lieu d'accueil", rules=(_publics_alone, _id_matches_file, _
     Field("label", LABEL, "Label régional, s'il a été attribué."),
     Field("description", long_text, "Présentation du lieu pour le public."),
     Field("verifie_le", Date(not_future=True), "Date à laquelle une personne a vérifié cette fiche.", required=True, example="2026-10-15"),
+))
+
+def _event_dates_in_order(values: dict, reader: Reader, path: str) -> None:
+    start, end = values.get("date"), values.get("date_fin")
+    if start and end and end < start:
+        reader.report_field("date_fin", f"la date de fin ({end.isoformat()}) précède la date de début ({start.isoformat()})")
+    hours = values.get("heures")
+    if hours:
+        opens, closes = hours.split("-")
+        if closes <= opens:
+            reader.report_field("heures", f"« {hours} » : l'heure de fin doit suivre l'heure de début")
+
+
+def _event_has_one_place(values: dict, reader: Reader, path: str) -> None:
+    given = [name for name in ("lieu", "emplacement") if name in reader.positions]  # written, even if invalid
+    if len(given) == 2:
+        reader.report_field("emplacement", "indiquez soit « lieu » (un lieu de l'annuaire), soit « emplacement », pas les deux")
+    elif not given and not values.get("en_ligne"):
+        reader.diagnostics.append(Diagnostic(
+            reader.path, *reader.at(path), "lieu", "où a lieu l'événement ? Indiquez « lieu » (identifiant d'un lieu de "
+                                                   "l'annuaire), « emplacement » (nom et adresse) ou « en_ligne: true »"))
+
+
+EMPLACEMENT = Struct(title="Emplacement", fields=(
+    Field("nom", short_text, "Nom de l'endroit : salle, parc des expositions, établissement.", required=True,
+          example="Parc des expositions de Noron"),
+    Field("voie", short_text, "Numéro et voie.", example="Boulevard Salvador Allende"),
+    Field("code_postal", postal_code, "Code postal (5 chiffres).", required=True, example="79000"),
+    Field("commune", short_text, "Nom de la commune.", required=True, example="Niort"),
+    Field("code_insee", insee_code, "Code INSEE de la commune (différent du code postal).", required=True, example="79191"),
+))
+
+EVENEMENT = Struct(title="Événement", rules=(_id_matches_file, _event_dates_in_order, _event_has_one_place,
+                                           _publics_alone), fields=(
+    Field("id", identifier, "Identifiant ; facultatif, il doit alors être égal au nom du fichier."),
+    Field("titre", short_text, "Titre de l'événement.", required=True, example="Forum de l'emploi et de l'orientation"),
+    Field("type", Choice(TYPES_EVENEMENT, "type d'événement"), "Nature de l'événement.", required=True, example="forum"),
+    Field("date", Date(), "Premier (ou seul) jour.", required=True, example="2027-03-12"),
+    Field("date_fin", Date(), "Dernier jour, pour un événement de plusieurs jours (inclus)."),
+    Field("heures", Text(max_length=11, pattern=r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d",
+                         pattern_message="heures attendues sous la forme 09:00-17:00", label="heures HH:MM-HH:MM"),
+          "Heures d'ouverture, chaque jour de l'événement ; sans heures, l'événement dure toute la journée.",
+          example="09:00-17:00"),
+    Field("lieu", Code("lieux", "lieu"), "Lieu d'accueil de l'annuaire où il se tient (nom de son fichier, sans .yaml).",
+          example="mission-locale-niort"),
+    Field("emplacement", EMPLACEMENT, "Endroit où il se tient, s'il n'est pas un lieu de l'annuaire."),
+    Field("en_ligne", Bool(), "Événement à distance (en ligne)."),
+    Field("bassin", Code("bassins", "bassin"), "Bassin d'emploi concerné ; facultatif si « lieu » est indiqué.",
+          example="niort"),
+    Field("publics", ListOf(Code("publics", "public"), min_items=1),
+          "Publics attendus (clés de data/publics.yaml) ; « tous-publics » s'emploie seul.", required=True,
+          example=["tous-publics"]),
+    Field("organisateur", short_text, "Organisateur affiché au public.", example="France Travail et la Mission locale"),
+    Field("lien", https_url, "Page d'inscription ou de présentation (https://)."),
+    Field("description", long_text, "Présentation pour le public : programme, exposants, inscription."),
 ))
 
 LIEN = Struct(title="Lien", fields=(

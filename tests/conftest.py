@@ -33,7 +33,7 @@ verifie_le: 2026-10-01
 
 
 class Dataset:
-    """A writable copy of the demo reference data, with no lieux and no job sheets."""
+    """A writable copy of the demo reference data, with no lieux, job sheets or events."""
 
     def __init__(self, root: Path):
         self.root = root
@@ -59,7 +59,7 @@ class Dataset:
 @pytest.fixture
 def dataset(tmp_path) -> Dataset:
     root = tmp_path / "data"
-    shutil.copytree(DEMO, root, ignore=shutil.ignore_patterns("lieux", "metiers", "geocodage.jsonl"))
+    shutil.copytree(DEMO, root, ignore=shutil.ignore_patterns("lieux", "metiers", "evenements", "geocodage.jsonl"))
     (root / "lieux").mkdir()
     (root / "metiers").mkdir()
     return Dataset(root)

@@ -16,11 +16,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def project_copy(target: Path, with_lieux: bool = True) -> Path:
-    """A copy of mkdocs.yml, docs/, overrides/ and data/ in ``target``, ready to modify and build."""
+    """A copy of mkdocs.yml, docs/, overrides/ and data/ in ``target``, ready to modify and build.
+
+    Without lieux, the events (which name lieux) are left out too.
+    """
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
     for folder in ("docs", "overrides", "data"):
-        ignore = None if with_lieux or folder != "data" else shutil.ignore_patterns("lieux")
+        ignore = None if with_lieux or folder != "data" else shutil.ignore_patterns("lieux", "evenements")
         shutil.copytree(ROOT / folder, target / folder, ignore=ignore)
     (target / "data" / "lieux").mkdir(exist_ok=True)
     return target

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import PurePosixPath
 from collections import Counter
 
 import jsonschema
@@ -12,6 +13,7 @@ import yaml
 from build_tools.json_schemas import SCHEMA_FILES, reference_codes, render_schemas
 from build_tools.loader import load_dataset
 from build_tools.synthetic import generate
+from build_tools.yaml_format import data_file_kind
 from conftest import DEMO, ROOT, TODAY
 
 
@@ -63,9 +65,8 @@ def test_committed_schemas_are_up_to_date():
 
 def _schema_for(path):
     relative = path.relative_to(DEMO).as_posix()
-    folder = relative.split("/")[0]
-    name = {"lieux": "lieu", "metiers": "metier", "bassins": "bassin"}.get(folder, relative.removesuffix(".yaml"))
-    return json.loads((ROOT / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8"))
+    name = PurePosixPath(data_file_kind(PurePosixPath(relative)).schema).name
+    return json.loads((ROOT / "schemas" / name).read_text(encoding="utf-8"))
 
 
 def test_every_data_file_references_its_schema_and_passes_it():

@@ -32,7 +32,7 @@ KNOWN = {f.name for f in records.LIEU.fields}
 @pytest.fixture(scope="module")
 def workspace():
     root = Path(tempfile.mkdtemp()) / "data"
-    shutil.copytree(DEMO, root, ignore=shutil.ignore_patterns("lieux", "metiers", "geocodage.jsonl"))
+    shutil.copytree(DEMO, root, ignore=shutil.ignore_patterns("lieux", "metiers", "evenements", "geocodage.jsonl"))
     (root / "lieux").mkdir()
     (root / "metiers").mkdir()
     yield root

@@ -9,7 +9,7 @@ from ..positions import Geography
 import json
 
 from ..finder import finder_index
-from . import exports, maps, pages
+from . import agenda, exports, maps, pages
 from .assets import static_assets
 from .output import GeneratedFile, GeneratedPage
 from .pages import SiteContext, SiteOptions
@@ -24,6 +24,7 @@ def generate_site(dataset: Dataset, geography: Geography, options: SiteOptions,
     files = pages.all_pages(ctx)
     files.append(page("trouver/index.md", "Trouver un lieu", "trouver.html", in_nav=True, ctx=ctx,
                       description="Trouver le lieu d'accueil le plus proche pour s'informer sur les métiers, la formation, la VAE."))
+    files += [agenda.agenda_page(ctx), *agenda.feeds(ctx)]
     files.append(page("recherche/index.md", "Rechercher", "recherche.html", ctx=ctx, bundles=options.search_bundles))
     index = finder_index(dataset, geography, options.build_date)
     files.append(GeneratedFile("trouver/index.json", json.dumps(index, ensure_ascii=False, separators=(",", ":"))))

@@ -45,6 +45,27 @@ def date_fr(day: dt.date) -> str:
     return f"{day.day}{'er' if day.day == 1 else ''} {MOIS[day.month - 1]} {day.year}"
 
 
+JOURS_MINUSCULES = tuple(jour.lower() for jour in JOURS)
+
+
+def periode_fr(first: dt.date, last: dt.date | None = None, hours: tuple[str, str] | None = None) -> str:
+    """« mercredi 10 février 2027, de 14 h à 17 h », « du jeudi 28 au vendredi 29 janvier 2027 »..."""
+    last = last or first
+
+    def day(d: dt.date, month: bool = True, year: bool = True) -> str:
+        text = f"{JOURS_MINUSCULES[d.weekday()]} {d.day}{'er' if d.day == 1 else ''}"
+        return text + (f" {MOIS[d.month - 1]}" if month else "") + (f" {d.year}" if year else "")
+
+    if last == first:
+        text = day(first)
+    else:
+        same_year = first.year == last.year
+        text = f"du {day(first, month=not (same_year and first.month == last.month), year=not same_year)} au {day(last)}"
+    if hours:
+        text += f", de {heure_fr(hours[0])} à {heure_fr(hours[1])}"
+    return text
+
+
 def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 

@@ -166,6 +166,8 @@ def bassin_pages(ctx: SiteContext) -> list[GeneratedPage]:
         files.append(page(
             f"bassins/{bassin.code}.md", bassin.nom, "bassin.html", ctx=ctx, bassin=bassin, lieux=lieux,
             par_service=par_service, metiers=sorted(metiers_by_bassin[bassin.code], key=lambda m: m.intitule),
+            evenements=[e for e in ctx.dataset.evenements.values()
+                        if e.bassin == bassin.code and e.a_venir(ctx.options.build_date)],
             description=f"Lieux d'accueil pour l'orientation du {bassin.nom}.",
         ))
     return files
