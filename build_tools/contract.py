@@ -196,7 +196,7 @@ class Choice(Kind):
         if value not in self.choices:
             return reader.error(
                 node, path,
-                f"{self.label} inconnue « {_clip(value)} » (valeurs possibles : {', '.join(self.choices)}).{suggestion(value, self.choices)}",
+                f"{self.label} : « {_clip(value)} » n'est pas une valeur possible (valeurs possibles : {', '.join(self.choices)}).{suggestion(value, self.choices)}",
             )
         return value
 

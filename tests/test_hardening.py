@@ -18,11 +18,11 @@ import pytest
 import yaml
 
 from build_tools import csp, yaml_source
-from conftest import ROOT
+from conftest import ROOT, VALID_LIEU
 from site_helpers import StaticServer, build, parse, project_copy
 
 CORPUS = Path(__file__).parent / "corpus"
-CASES = sorted((CORPUS / "lieux").glob("*.yaml"))
+CASES = sorted(CORPUS.glob("*/*.yaml"))
 PAYLOADS = yaml.safe_load((CORPUS / "injections.yaml").read_text(encoding="utf-8"))
 
 
@@ -32,19 +32,23 @@ def expected_message(path: Path) -> str:
     return first.removeprefix("# attendu : ")
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
+@pytest.mark.parametrize("case", CASES, ids=[f"{c.parent.name}/{c.stem}" for c in CASES])
 def test_corpus_case_gets_its_message(dataset, case):
-    dataset.write(f"lieux/{case.stem}.yaml", case.read_bytes())
+    folder = case.parent.name  # the data folder the case is written to: lieux, evenements
+    if folder == "evenements":
+        dataset.write("lieux/antenne-test.yaml", VALID_LIEU)  # the lieu events may name (basin: poitiers)
+    dataset.write(f"{folder}/{case.stem}.yaml", case.read_bytes())
     data, report = dataset.load()
     expected = expected_message(case)
     errors = [d.as_text() for d in report.errors]
+    loaded = getattr(data, folder) if data else {}
     if expected == "aucune erreur":
-        assert errors == [] and case.stem in data.lieux
+        assert errors == [] and case.stem in loaded
         return
     assert errors, f"{case.name} was accepted"
-    assert all(e.startswith(f"lieux/{case.stem}.yaml") for e in errors)
+    assert all(e.startswith(f"{folder}/{case.stem}.yaml") for e in errors)
     assert any(expected in e for e in errors), errors
-    assert case.stem not in (data.lieux if data else {})
+    assert case.stem not in loaded
 
 
 def test_oversized_file_is_refused(dataset):
