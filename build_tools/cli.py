@@ -297,6 +297,62 @@ def command_format(args) -> int:
     return 1 if problems.errors else 0
 
 
+def command_new_lieu(args) -> int:
+    import datetime as dt
+
+    from .atomic import write_atomically
+    from .lieu_files import COLUMNS
+    from .new_lieu import Abandon, new_lieu
+
+    data_root = Path(args.data)
+    dataset = _load_valid_dataset(data_root)
+    if dataset is None:
+        return 1
+    plain = {column.key: getattr(args, column.key) for column in COLUMNS}
+    say = lambda message: print(f"  {message}", file=sys.stderr)  # noqa: E731
+    try:
+        created = new_lieu(dataset, plain, dt.date.today(), data_root, None if args.sans_questions else input, say)
+    except Abandon as abandon:
+        print(f"Fiche non créée : {abandon}.", file=sys.stderr)
+        return 1
+    path = data_root / "lieux" / f"{created.identifier}.yaml"
+    write_atomically(path, created.text)
+    print(f"Fiche créée : {display_path(path, data_root.resolve().parent)}", file=sys.stderr)
+    print("Relisez-la, complétez-la (horaires, accessibilité, description), puis : spro validate et spro geocode.", file=sys.stderr)
+    return 0
+
+
+def command_import_csv(args) -> int:
+    import datetime as dt
+
+    from .csv_import import import_csv
+
+    data_root = Path(args.data)
+    source = Path(args.fichier)
+    if not source.is_file():
+        print(f"Fichier introuvable : {source}", file=sys.stderr)
+        return 1
+    dataset = _load_valid_dataset(data_root)
+    if dataset is None:
+        return 1
+    report, encoding = import_csv(source.read_bytes(), str(source), dataset, data_root, dt.date.today(),
+                                  update=args.update, dry_run=args.essai)
+    _print_report(Report(report.problems), "text", out=sys.stderr)
+    repo_root = data_root.resolve().parent
+    for path in report.written:
+        print(f"{'à créer' if args.essai else 'créée'} : {display_path(path, repo_root)}")
+    for path in report.updated:
+        print(f"{'à mettre à jour' if args.essai else 'mise à jour'} : {display_path(path, repo_root)}")
+    created = _plural(len(report.written), "fiche " + ("à créer" if args.essai else "créée"),
+                      "fiches " + ("à créer" if args.essai else "créées"))
+    updated = _plural(len(report.updated), "fiche " + ("à mettre à jour" if args.essai else "mise à jour"),
+                      "fiches " + ("à mettre à jour" if args.essai else "mises à jour"))
+    print(f"{source} ({encoding}) : {_plural(report.rows, 'ligne')} ; {created} ; {updated} ; "
+          f"{_plural(report.rejected_rows, 'ligne refusée', 'lignes refusées')}"
+          + (" (essai : rien n'a été écrit)" if args.essai else "") + ".", file=sys.stderr)
+    return 1 if report.problems else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="spro",
@@ -354,6 +410,36 @@ def build_parser() -> argparse.ArgumentParser:
                                     description="Liste, par réseau, les fiches à vérifier (Markdown, pour un ticket).")
     freshness.add_argument("--date", metavar="AAAA-MM-JJ", help="date de référence (par défaut : aujourd'hui)")
     freshness.set_defaults(handler=command_freshness)
+
+    new = commands.add_parser("new", help="créer une fiche (spro new lieu)",
+                              description="Crée une fiche valide. Les valeurs obligatoires absentes des options sont demandées.")
+    new_kinds = new.add_subparsers(dest="kind", metavar="TYPE")
+    new_kinds.required = True
+    new_lieu = new_kinds.add_parser("lieu", help="créer la fiche d'un lieu d'accueil",
+                                    description="Crée data/lieux/<id>.yaml : l'identifiant vient du réseau et de la commune "
+                                                "(ex. mission-locale-lusignan), le code INSEE et le bassin du code postal. "
+                                                "Sans toutes les valeurs obligatoires, les questions sont posées une à une.")
+    from .lieu_files import COLUMNS
+    for column in COLUMNS:
+        new_lieu.add_argument("--" + column.key.replace("_", "-"), dest=column.key, metavar="VALEUR", help=column.label)
+    new_lieu.add_argument("--sans-questions", action="store_true",
+                          help="ne rien demander (scripts) : échouer s'il manque une valeur obligatoire")
+    new_lieu.set_defaults(handler=command_new_lieu)
+
+    imports = commands.add_parser("import", help="importer un tableau (spro import csv FICHIER)",
+                                  description="Importe des lieux depuis un export de tableur.")
+    import_kinds = imports.add_subparsers(dest="kind", metavar="FORMAT")
+    import_kinds.required = True
+    import_csv = import_kinds.add_parser(
+        "csv", help="importer un fichier CSV de lieux",
+        description="Une ligne par lieu, une colonne par champ (en-têtes en français : nom, reseau, voie, code postal, "
+                    "commune, services, publics, téléphone…), séparateur « ; » ou « , », UTF-8 ou Windows-1252. "
+                    "Les lignes invalides ne produisent aucun fichier ; une fiche existante n'est modifiée qu'avec --update.")
+    import_csv.add_argument("fichier", metavar="FICHIER", help="fichier CSV")
+    import_csv.add_argument("--update", action="store_true",
+                            help="mettre à jour les fiches existantes (seules les cellules remplies changent)")
+    import_csv.add_argument("--essai", action="store_true", help="tout vérifier sans rien écrire")
+    import_csv.set_defaults(handler=command_import_csv)
 
     fmt = commands.add_parser("format", help="remettre les fichiers de données en forme (ordre des champs, indentation)",
                               description="Réécrit les fichiers YAML dans l'ordre des champs du contrat, avec une mise en "

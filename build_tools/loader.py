@@ -67,6 +67,9 @@ class DataLoader:
         except OSError as exc:
             self.report.add(Diagnostic(shown, 0, 0, "", f"fichier illisible ({exc.strerror})"))
             return None
+        return self._read_bytes(data, shown, kind, references)
+
+    def _read_bytes(self, data: bytes, shown: str, kind: Kind, references=None) -> _Read | None:
         source, problems = read_yaml(data, shown)
         self.report.extend(problems)
         if source.root is None:
@@ -284,6 +287,37 @@ class DataLoader:
             values["liens"] = tuple(Lien(**link) for link in values.get("liens", ()))
             metiers[path.stem] = Metier(code=path.stem, source=read.path, **_tuples(values))
         return metiers
+
+
+class CandidateLieux:
+    """Checks lieux not yet written (``spro new``, ``spro import``) against a loaded dataset.
+
+    Same contract and cross-file rules as ``spro validate``; accepted candidates join the
+    duplicate-address rule, so two rows of one import cannot describe the same place.
+    """
+
+    def __init__(self, dataset: Dataset, today: dt.date | None = None):
+        self.dataset = dataset
+        self.loader = DataLoader(Path("."), today)
+        self.references = {"services": dataset.services, "reseaux": dataset.reseaux, "publics": dataset.publics,
+                           "bassins": dataset.bassins, "lieux": dataset.lieux}
+        self.by_address = {(l.reseau, fold(l.adresse.voie), l.adresse.code_insee): l.source for l in dataset.lieux.values()}
+
+    def check(self, identifier: str, text: str, shown: str, replaces: str | None = None) -> tuple[Lieu | None, list[Diagnostic]]:
+        """The lieu and no diagnostics, or None and what is wrong. ``replaces``: the file it updates, if any."""
+        self.loader.report = Report()
+        read = self.loader._read_bytes(text.encode("utf-8"), shown, records.LIEU, self.references)
+        if read is None:
+            return None, self.loader.report.diagnostics
+        self.loader._check_lieu_geography(read, self.dataset.bassins, self.dataset.site)
+        addresses = {key: path for key, path in self.by_address.items() if path != replaces}
+        self.loader._check_duplicate_address(read, addresses)
+        ok = self.loader._flush(read)
+        diagnostics = self.loader.report.diagnostics
+        if not ok:
+            return None, diagnostics
+        self.by_address = addresses  # now holding this candidate's address
+        return _lieu(identifier, read), diagnostics
 
 
 def fold(text: str) -> str:

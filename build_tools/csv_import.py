@@ -1,0 +1,173 @@
+"""``spro import csv``: a partner's spreadsheet export turned into lieu files.
+
+Accepted: French headers in any case, with or without accents, spaces or underscores
+(« Code postal », « code_postal », « CP »); ``;`` or ``,`` as separator; UTF-8 (with or without
+the BOM Excel adds) or Windows-1252. Each row is checked like a file under ``spro validate``
+(cross-file rules included, and against the rows before it); an invalid row writes nothing and
+every problem names the CSV line and column. An existing lieu is only changed with ``update``,
+and then only the filled cells change: its other fields and its comments stay.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .atomic import write_atomically
+from .contract import suggestion
+from .diagnostics import Diagnostic
+from .lieu_files import BY_KEY, COLUMNS, IdentifierTaken, choose_id, column_of, lieu_document, lieu_values, slug
+from .loader import CandidateLieux, fold
+from .model import Dataset
+
+ALIASES = {
+    "id": ["identifiant"], "nom": ["nom du lieu"], "reseau": [], "structure": ["organisme", "gestionnaire"],
+    "siret": [], "voie": ["adresse", "rue"], "complement": ["complement d adresse", "complement adresse"],
+    "code_postal": ["cp"], "commune": ["ville"], "code_insee": ["insee"], "bassin": ["bassin d emploi"],
+    "latitude": ["lat"], "longitude": ["lon", "lng"], "services": [], "publics": ["public"],
+    "modalites": ["modalites d accueil"], "sur_rendez_vous": ["rendez vous", "rdv", "sur rdv"],
+    "horaires": ["horaires d ouverture"], "telephone": ["tel"], "courriel": ["email", "e mail", "mel", "mail"],
+    "site": ["site web", "site internet"], "pmr": ["accessible pmr", "accessible en fauteuil roulant", "fauteuil roulant"],
+    "accessibilite": ["details accessibilite", "accessibilite details"], "acceslibre": ["lien acceslibre"],
+    "label_depuis": ["label", "labellise depuis"], "description": ["presentation"],
+    "verifie_le": ["verifie", "date de verification"],
+}
+
+
+def _header_key(header: str) -> str:
+    return " ".join(slug(header).split("-"))
+
+
+HEADERS = {_header_key(name): key for key, names in ALIASES.items() for name in [key, *names]}
+
+
+@dataclass
+class ImportReport:
+    written: list[Path] = field(default_factory=list)
+    updated: list[Path] = field(default_factory=list)
+    rows: int = 0
+    problems: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def rejected_rows(self) -> int:
+        return len({d.line for d in self.problems if d.line > 1})  # line 1 holds the headers
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """(text, encoding name in French): UTF-8 first, then Windows-1252 (Excel's « CSV » on Windows)."""
+    try:
+        return data.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), "Windows-1252"
+
+
+def _delimiter(first_line: str) -> str:
+    return ";" if first_line.count(";") >= first_line.count(",") else ","
+
+
+def import_csv(data: bytes, shown: str, dataset: Dataset, data_root: Path, today: dt.date, update: bool = False,
+               dry_run: bool = False) -> tuple[ImportReport, str]:
+    """Write (or with ``dry_run`` only check) one lieu file per valid row. Returns the report and the encoding."""
+    report = ImportReport()
+    text, encoding = decode(data)
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        report.problems.append(Diagnostic(shown, 0, 0, "", "fichier vide : la première ligne doit porter les noms des colonnes"))
+        return report, encoding
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(lines[0]))
+    headers = next(reader)
+    keys = _columns(headers, shown, report)
+    if report.problems:
+        return report, encoding
+    checker = CandidateLieux(dataset, today)
+    chosen: set[str] = set()
+    for cells in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in cells):
+            continue
+        report.rows += 1
+        if len(cells) > len(keys):
+            report.problems.append(Diagnostic(shown, line, 0, "", f"{len(cells)} cellules pour {len(keys)} colonnes : "
+                                                                  "une valeur contient-elle le séparateur sans guillemets ?"))
+            continue
+        plain = {key: cell for key, cell in zip(keys, cells) if key}
+        _import_row(plain, line, shown, headers, keys, dataset, data_root, today, update, dry_run, checker, chosen, report)
+    return report, encoding
+
+
+def _columns(headers: list[str], shown: str, report: ImportReport) -> list[str | None]:
+    keys: list[str | None] = []
+    for index, header in enumerate(headers, start=1):
+        key = HEADERS.get(_header_key(header))
+        if key is None and header.strip():
+            report.problems.append(Diagnostic(shown, 1, index, "", f"colonne « {header.strip()} » inconnue."
+                                              f"{suggestion(_header_key(header), list(HEADERS)) or ' Colonnes possibles : ' + ', '.join(c.key for c in COLUMNS)}"))
+        elif key in keys:
+            report.problems.append(Diagnostic(shown, 1, index, "", f"colonne « {header.strip()} » en double"))
+        keys.append(key)
+    missing = [c.key for c in COLUMNS if c.required and c.key not in keys]
+    if missing and "id" not in keys:  # with ids, a file may only update some fields of existing lieux
+        report.problems.append(Diagnostic(shown, 1, 0, "", "colonnes obligatoires manquantes : " + ", ".join(missing)))
+    return keys
+
+
+def _import_row(plain, line, shown, headers, keys, dataset, data_root, today, update, dry_run, checker, chosen, report):
+    def problem(key: str | None, message: str) -> None:
+        header = headers[keys.index(key)].strip() if key in keys else (BY_KEY[key].label if key else "")
+        column = keys.index(key) + 1 if key in keys else 0
+        where = f"colonne « {header} » : " if header else ""
+        report.problems.append(Diagnostic(shown, line, column, "", where + message))
+
+    identifier = plain.get("id", "").strip()
+    existing = dataset.lieux.get(identifier) if identifier else _same_place(dataset, plain)
+    if existing is not None and not update:
+        problem("id" if identifier else "nom", f"le lieu « {existing.id} » existe déjà ({existing.source}) : "
+                                               "relancez avec --update pour le mettre à jour")
+        return
+    values, problems = lieu_values(dataset, plain, today, complete=existing is None)
+    for key, message in problems.items():
+        problem(key, message)
+    if problems:
+        return
+    if existing is None:
+        try:
+            identifier = identifier or choose_id(dataset, values["reseau"], values["adresse.commune"], values["nom"], chosen)
+        except IdentifierTaken as taken:
+            problem("nom", str(taken))
+            return
+        if identifier in chosen:
+            problem("id", f"l'identifiant « {identifier} » est déjà celui d'une ligne précédente")
+            return
+    else:
+        identifier = existing.id
+    path = data_root / "lieux" / f"{identifier}.yaml"
+    current = path.read_text(encoding="utf-8") if existing is not None else None
+    document = lieu_document(values, current)
+    _, diagnostics = checker.check(identifier, document, f"data/lieux/{identifier}.yaml",
+                                   replaces=existing.source if existing else None)
+    errors = [d for d in diagnostics if d.is_error]
+    for diagnostic in errors:
+        column = column_of(diagnostic.field)
+        problem(column.key if column else None, f"{diagnostic.field} : {diagnostic.message}" if not column else diagnostic.message)
+    if errors:
+        return
+    chosen.add(identifier)
+    if existing is not None and document == current:
+        return
+    if not dry_run:
+        write_atomically(path, document)
+    (report.updated if existing is not None else report.written).append(path)
+
+
+def _same_place(dataset: Dataset, plain: dict[str, str]):
+    """The lieu of the same network at the same address, if the row describes one that exists."""
+    reseau = fold(plain.get("reseau", ""))
+    voie, commune = fold(plain.get("voie", "")), fold(plain.get("commune", ""))
+    for lieu in dataset.lieux.values():
+        if fold(lieu.adresse.voie) == voie and fold(lieu.adresse.commune) == commune and reseau in (
+                lieu.reseau, fold(dataset.reseaux[lieu.reseau].nom)):
+            return lieu
+    return None

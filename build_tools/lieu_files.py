@@ -1,0 +1,268 @@
+"""Writing lieu files for contributors: ``spro new lieu`` and ``spro import csv`` share this.
+
+Both turn plain values (what a person typed, a spreadsheet cell) into a lieu file in the
+canonical shape of ``spro format``, choose its id, find the commune's INSEE code and basin
+from the postal code, and validate it in context before anything is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import yaml
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+from . import records
+from .contract import Struct, Text, suggestion
+from .loader import fold
+from .model import Dataset
+from .yaml_format import data_file_kind, format_text
+
+LIEU_KIND = data_file_kind(PurePosixPath("lieux/x.yaml"))
+# Words that do not tell two lieux of one network and commune apart.
+_FILLER = {"de", "du", "des", "la", "le", "les", "l", "d", "et", "a", "au", "aux", "en", "sur", "antenne", "agence"}
+
+
+def slug(text: str) -> str:
+    """« Saint-Jean-d'Angély » -> ``saint-jean-d-angely``."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+
+
+class IdentifierTaken(ValueError):
+    """The id the name and commune give is taken; the message (French) says what to do."""
+
+
+def choose_id(dataset: Dataset, reseau: str, commune: str, nom: str, taken: set[str] = frozenset()) -> str:
+    """``<réseau>-<commune>`` (network teams own their files by that prefix: CODEOWNERS), and the
+    distinctive words of the name when another lieu of the network already has that id."""
+    ids = set(dataset.lieux) | set(taken)
+    base = f"{reseau}-{slug(commune)}"
+    if base not in ids:
+        return base
+    known = set(slug(f"{reseau} {dataset.reseaux[reseau].nom} {commune}").split("-")) | _FILLER
+    extra = [word for word in slug(nom).split("-") if word not in known]
+    candidate = "-".join([base, *extra])[:80].rstrip("-")
+    if extra and candidate not in ids:
+        return candidate
+    shown = candidate if extra else base
+    raise IdentifierTaken(f"l'identifiant « {shown} » est déjà pris (data/lieux/{shown}.yaml) : s'il s'agit d'un autre "
+                          "lieu, précisez son nom (ex. « … – antenne des Couronneries ») ou choisissez l'identifiant")
+
+
+@dataclass(frozen=True)
+class CommuneMatch:
+    code_insee: str
+    nom: str
+    bassin: str
+
+
+def find_commune(dataset: Dataset, code_postal: str, commune: str | None = None) -> CommuneMatch | str:
+    """The commune of the basins with this postal code (and name, when several share it), or a French reason."""
+    matches = [CommuneMatch(c.code_insee, c.nom, b.code) for b in dataset.bassins.values() for c in b.communes
+               if code_postal in c.codes_postaux]
+    if commune and len(matches) > 1:
+        matches = [m for m in matches if fold(m.nom) == fold(commune)] or matches
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        return (f"aucune commune des bassins n'a le code postal {code_postal} : vérifiez-le, ou ajoutez la commune "
+                "à son bassin (data/bassins/)")
+    names = ", ".join(f"{m.nom} ({m.code_insee})" for m in matches)
+    return f"le code postal {code_postal} est celui de plusieurs communes ({names}) : indiquez le nom de la commune"
+
+
+def _scalar(value):
+    """Quote text that YAML 1.1 would read as something else (86000, 0549…, 14:30, oui): the contract wants text."""
+    if isinstance(value, str) and yaml.resolver.Resolver().resolve(yaml.ScalarNode, value, (True, False)) != \
+            "tag:yaml.org,2002:str":
+        return DoubleQuotedScalarString(value)
+    return value
+
+
+def _set(mapping: CommentedMap, path: str, value) -> None:
+    head, _, rest = path.partition(".")
+    if rest:
+        if not isinstance(mapping.get(head), dict):
+            mapping[head] = CommentedMap()
+        _set(mapping[head], rest, value)
+    else:
+        mapping[head] = [_scalar(v) for v in value] if isinstance(value, list) else _scalar(value)
+
+
+def lieu_document(values: dict[str, object], existing: str | None = None) -> str:
+    """The canonical text of a lieu file with these values (dotted paths: ``adresse.voie``).
+
+    With ``existing`` (an update), the file keeps its other fields and its comments.
+    """
+    yaml_rt = YAML()
+    yaml_rt.preserve_quotes = True
+    document = yaml_rt.load(existing) if existing else CommentedMap()
+    for path, value in values.items():
+        _set(document, path, value)
+    out = io.StringIO()
+    yaml_rt.dump(document, out)
+    text, problems = format_text(out.getvalue(), LIEU_KIND, "")
+    assert not problems, problems  # we wrote it ourselves: safe YAML
+    return text
+
+
+# -- plain values (typed answers, spreadsheet cells) to fields --------------------------------------
+
+@dataclass(frozen=True)
+class Column:
+    """One plain value of a lieu: its key (CLI option, CSV column), its field, how to read it."""
+
+    key: str
+    field: str
+    label: str
+    read: str = "text"  # text, codes, bool, date, number
+    table: str | None = None
+    required: bool = False
+
+
+COLUMNS = (
+    Column("id", "", "identifiant (facultatif : choisi d'après le réseau et la commune)"),
+    Column("nom", "nom", "nom du lieu, tel que le public le connaît", required=True),
+    Column("reseau", "reseau", "réseau", "codes", "reseaux", required=True),
+    Column("structure", "structure", "organisme gestionnaire"),
+    Column("siret", "siret", "SIRET (14 chiffres)"),
+    Column("voie", "adresse.voie", "numéro et voie", required=True),
+    Column("complement", "adresse.complement", "complément d'adresse"),
+    Column("code_postal", "adresse.code_postal", "code postal", required=True),
+    Column("commune", "adresse.commune", "commune", required=True),
+    Column("code_insee", "adresse.code_insee", "code INSEE (facultatif : trouvé d'après le code postal)"),
+    Column("bassin", "bassin", "bassin d'emploi (facultatif : celui de la commune)", "codes", "bassins"),
+    Column("latitude", "coordonnees.lat", "latitude", "number"),
+    Column("longitude", "coordonnees.lon", "longitude", "number"),
+    Column("services", "services", "services, séparés par des virgules", "codes", "services", required=True),
+    Column("publics", "publics", "publics, séparés par des virgules", "codes", "publics", required=True),
+    Column("modalites", "modalites", "modalités : sur-place, telephone, visio, courriel", "codes", "modalites"),
+    Column("sur_rendez_vous", "sur_rendez_vous", "uniquement sur rendez-vous (oui/non)", "bool"),
+    Column("horaires", "horaires", "horaires au format OpenStreetMap, ex. Mo-Fr 09:00-12:30,13:30-17:00; PH off"),
+    Column("telephone", "contact.telephone", "téléphone"),
+    Column("courriel", "contact.courriel", "adresse électronique"),
+    Column("site", "contact.site", "site web (https://)"),
+    Column("pmr", "accessibilite.pmr", "accessible en fauteuil roulant (oui/non)", "bool"),
+    Column("accessibilite", "accessibilite.details", "précisions sur l'accessibilité"),
+    Column("acceslibre", "accessibilite.acceslibre", "lien acceslibre"),
+    Column("label_depuis", "label.depuis", "date d'attribution du label", "date"),
+    Column("description", "description", "présentation pour le public"),
+    Column("verifie_le", "verifie_le", "date de vérification (par défaut : aujourd'hui)", "date"),
+)
+BY_KEY = {column.key: column for column in COLUMNS}
+_FRENCH_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_YES = {"oui", "o", "vrai", "true", "1", "x"}
+_NO = {"non", "n", "faux", "false", "0"}
+
+
+def column_of(field_path: str) -> Column | None:
+    """The plain value a validation message is about (``contact.telephone`` -> telephone)."""
+    root = re.sub(r"\[\d+\]$", "", field_path)
+    exact = next((c for c in COLUMNS if c.field and c.field == root), None)
+    return exact or next((c for c in COLUMNS if c.field and c.field.split(".")[0] == root.split(".")[0]), None)
+
+
+def _names(dataset: Dataset, table: str) -> dict[str, str]:
+    """Folded code, name (and short name) -> code: a spreadsheet may say « Mission locale » or « CEP »."""
+    from .records import MODALITES
+
+    if table == "modalites":
+        return {code: code for code in MODALITES} | {"telephone": "telephone", "visioconference": "visio"}
+    entries = getattr(dataset, table)
+    names = {}
+    for code, entry in entries.items():
+        for name in (code, getattr(entry, "nom", None), getattr(entry, "nom_court", None)):
+            if name:
+                names.setdefault(fold(name), code)
+    return names
+
+
+def read_value(dataset: Dataset, column: Column, text: str):
+    """(value, None) or (None, French reason) for one plain value."""
+    text = text.strip()
+    if column.read == "codes":
+        names = _names(dataset, column.table)
+        parts = [part.strip() for part in re.split(r"[,;|\n]", text) if part.strip()]
+        codes, unknown = [], []
+        for part in parts:
+            code = names.get(fold(part)) or names.get(slug(part))
+            (codes.append(code) if code else unknown.append(part))
+        if unknown:
+            known = sorted(set(names.values()))
+            return None, f"« {unknown[0]} » inconnu (possibles : {', '.join(known)}).{suggestion(slug(unknown[0]), known)}"
+        if column.key in ("reseau", "bassin"):
+            return (codes[0], None) if len(codes) == 1 else (None, "une seule valeur attendue")
+        return codes, None
+    if column.read == "bool":
+        if fold(text) in _YES:
+            return True, None
+        if fold(text) in _NO:
+            return False, None
+        return None, f"« {text} » : oui ou non attendu"
+    if column.read == "date":
+        french = _FRENCH_DATE.fullmatch(text)
+        if french:
+            day, month, year = french.groups()
+            text = f"{year}-{int(month):02d}-{int(day):02d}"
+        try:
+            return dt.date.fromisoformat(text), None
+        except ValueError:
+            return None, f"« {text} » : date attendue (AAAA-MM-JJ ou JJ/MM/AAAA)"
+    if column.read == "number":
+        try:
+            return float(text.replace(",", ".").replace(" ", "")), None
+        except ValueError:
+            return None, f"« {text} » : nombre attendu (ex. 46,58)"
+    text = " ".join(text.split()) if column.key != "description" else text
+    kind = _kind_at(records.LIEU, column.field)
+    if isinstance(kind, Text) and kind.normalize and not (kind.check and kind.check(text)):
+        text = kind.normalize(text)  # what the contract reads: « 0549123456 » is written « 05 49 12 34 56 »
+    return text, None
+
+
+def _kind_at(struct: Struct, path: str):
+    head, _, rest = path.partition(".")
+    kind = next((f.kind for f in struct.fields if f.name == head), None)
+    return _kind_at(kind, rest) if rest and isinstance(kind, Struct) else kind
+
+
+def lieu_values(dataset: Dataset, plain: dict[str, str], today: dt.date,
+                complete: bool = True) -> tuple[dict[str, object], dict[str, str]]:
+    """Fields (dotted paths) from plain values, and the problems by key. Empty values are left out.
+
+    ``complete`` (a new lieu): find the INSEE code and basin from the postal code, and date the
+    verification today when not given. An update (``complete=False``) only sets what is given.
+    """
+    values: dict[str, object] = {}
+    problems: dict[str, str] = {}
+    for key, text in plain.items():
+        column = BY_KEY[key]
+        if text is None or not str(text).strip() or key == "id":
+            continue
+        value, problem = read_value(dataset, column, str(text))
+        if problem:
+            problems[key] = problem
+        else:
+            values[column.field] = value
+    if complete:
+        if "adresse.code_postal" in values and "adresse.code_insee" not in values and "code_postal" not in problems:
+            match = find_commune(dataset, values["adresse.code_postal"], values.get("adresse.commune"))
+            if isinstance(match, str):
+                problems["code_postal"] = match
+            else:
+                values["adresse.code_insee"] = match.code_insee
+                values.setdefault("bassin", match.bassin)
+                if fold(str(values.get("adresse.commune", ""))) == fold(match.nom):
+                    values["adresse.commune"] = match.nom  # the official spelling: « chatellerault » -> Châtellerault
+        values.setdefault("verifie_le", today)
+    return values, problems
+
+
+def lieu_path(data_root: Path, identifier: str) -> Path:
+    return data_root / "lieux" / f"{identifier}.yaml"

@@ -1,0 +1,90 @@
+"""``spro new lieu``: a valid lieu file from answers to questions, or from options for scripts.
+
+Missing required values are asked for; every answer is checked with the same rules as
+``spro validate`` (cross-file rules included), and only the wrong ones are asked again. The id
+comes from the network and the commune (see :func:`lieu_files.choose_id`); an existing file is
+never overwritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from .lieu_files import BY_KEY, COLUMNS, IdentifierTaken, choose_id, column_of, lieu_document, lieu_values
+from .loader import CandidateLieux
+from .model import Dataset
+
+OPTIONAL_QUESTIONS = ("structure", "telephone", "courriel", "horaires")
+MAX_ROUNDS = 3
+
+
+@dataclass(frozen=True)
+class NewLieu:
+    identifier: str
+    text: str
+
+
+class Abandon(Exception):
+    """No valid lieu could be made; the message (French) says why."""
+
+
+def new_lieu(dataset: Dataset, plain: dict[str, str], today: dt.date, data_root: Path,
+             ask: Callable[[str], str] | None, say: Callable[[str], None]) -> NewLieu:
+    """Build the lieu. ``ask`` is None for scripts: then nothing is asked, and problems abandon."""
+    plain = {key: value for key, value in plain.items() if value}
+    missing = [c.key for c in COLUMNS if c.required and c.key not in plain]
+    if missing and ask is None:
+        raise Abandon("valeurs obligatoires manquantes : " + ", ".join("--" + k.replace("_", "-") for k in missing))
+    interactive = bool(missing)
+    for key in missing:
+        plain[key] = _ask(ask, key)
+    if interactive:
+        for key in OPTIONAL_QUESTIONS:
+            if key not in plain:
+                plain[key] = _ask(ask, key, optional=True)
+    checker = CandidateLieux(dataset, today)
+    for _ in range(MAX_ROUNDS):
+        problems, result = _attempt(dataset, plain, today, data_root, checker)
+        if result is not None:
+            return result
+        for key, message in problems.items():
+            say(f"{BY_KEY[key].label if key in BY_KEY else key} : {message}")
+        if not interactive:
+            raise Abandon("aucun fichier écrit")
+        for key in problems:
+            plain[key] = _ask(ask, key, optional=not BY_KEY[key].required)
+    raise Abandon("trop de réponses invalides : aucun fichier écrit")
+
+
+def _ask(ask, key: str, optional: bool = False) -> str:
+    column = BY_KEY[key]
+    prompt = column.label[0].upper() + column.label[1:] + (" (facultatif, Entrée pour passer)" if optional else "") + " : "
+    while True:
+        try:
+            answer = ask(prompt).strip()
+        except EOFError:
+            raise Abandon(f"réponse manquante : {column.label}") from None
+        if answer or optional:
+            return answer
+
+
+def _attempt(dataset, plain, today, data_root, checker) -> tuple[dict[str, str], NewLieu | None]:
+    values, problems = lieu_values(dataset, plain, today)
+    if problems:
+        return problems, None
+    try:
+        identifier = plain.get("id") or choose_id(dataset, values["reseau"], values["adresse.commune"], values["nom"])
+    except IdentifierTaken as taken:
+        return {"nom": str(taken)}, None
+    if identifier in dataset.lieux or (data_root / "lieux" / f"{identifier}.yaml").exists():
+        return {"id": f"le lieu « {identifier} » existe déjà (data/lieux/{identifier}.yaml) : choisissez un autre identifiant"}, None
+    text = lieu_document(values)
+    _, diagnostics = checker.check(identifier, text, f"data/lieux/{identifier}.yaml")
+    errors = {}
+    for diagnostic in (d for d in diagnostics if d.is_error):
+        column = column_of(diagnostic.field)
+        errors.setdefault(column.key if column else "id", diagnostic.message)
+    return errors, (None if errors else NewLieu(identifier, text))
