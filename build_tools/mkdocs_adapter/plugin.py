@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urljoin
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -23,7 +25,9 @@ from .. import search_bundles
 from ..csp import with_policy
 from ..geocache import CACHE_FILE_NAME, GeocodeCache
 from ..generate import SiteOptions, generate_site
+from ..generate.feed import FeedEntry, atom, plain_text
 from ..generate.pages import IGN_ATTRIBUTION, IGN_PLAN_TILES
+from ..lieu_files import slug
 from ..loader import DataLoader
 from ..positions import locate
 
@@ -33,8 +37,15 @@ log = logging.getLogger("mkdocs.plugins.spro")
 class SproConfig(Config):
     data_dir = c.Type(str, default="data")
     """Data directory, relative to mkdocs.yml."""
+    news_dir = c.Type(str, default="actualites")
+    """Folder of Material's blog (``blog_dir``): its posts make the Atom feed ``<news_dir>/feed.xml``."""
     search_bundle_pages = c.Type(int, default=search_bundles.PAGES_PER_BUNDLE)
     """Most lieu pages per site-search bundle (bounds Pagefind's memory: about 110 KB a page)."""
+
+
+def post_slug(text: str, separator: str = "-") -> str:
+    """Blog post URLs without accents or doubled hyphens (mkdocs.yml: ``post_slugify``)."""
+    return slug(text).replace("-", separator)
 
 
 def build_date() -> dt.date:
@@ -77,6 +88,9 @@ class SproPlugin(BasePlugin[SproConfig]):
         self.pages = {f.path: f for f in self.generated if f.is_page}
         self.tiles_url = options.tiles_url
         config.extra["spro_demonstration"] = site.demonstration
+        config.extra["spro_feed"] = f"{self.config.news_dir}/feed.xml"
+        self.news: list[FeedEntry] = []
+        self.build_date = options.build_date
         return config
 
     def on_post_build(self, config) -> None:
@@ -89,6 +103,11 @@ class SproPlugin(BasePlugin[SproConfig]):
             result = subprocess.run(command + (["--glob", glob] if glob else []), capture_output=True, text=True)
             if result.returncode != 0:
                 raise PluginError(f"L'indexation Pagefind a échoué : {result.stderr.strip() or result.stdout.strip()}")
+        if config.site_url:
+            feed_url = urljoin(config.site_url, config.extra["spro_feed"])
+            feed = atom(f"Actualités – {config.site_name}", config.site_url, feed_url, self.news, self.build_date)
+            (site_dir / config.extra["spro_feed"]).parent.mkdir(parents=True, exist_ok=True)
+            (site_dir / config.extra["spro_feed"]).write_text(feed, encoding="utf-8")
         for path in sorted(Path(config.site_dir).rglob("*.html")):
             path.write_text(with_policy(path.read_text(encoding="utf-8"), self.tiles_url), encoding="utf-8")
 
@@ -100,6 +119,11 @@ class SproPlugin(BasePlugin[SproConfig]):
         return "" if page.file.src_uri in self.pages else markdown
 
     def on_page_content(self, html, page, config, files):
+        created = getattr(getattr(getattr(page, "config", None), "date", None), "created", None)  # a blog post
+        if created is not None and page.file.src_uri.startswith(f"{self.config.news_dir}/"):
+            excerpt = html.split("<!-- more -->", 1)[0]
+            excerpt = re.sub(r"<h1\b.*?</h1>", "", excerpt, count=1, flags=re.S)
+            self.news.append(FeedEntry(page.title, urljoin(config.site_url or "", page.url), created, plain_text(excerpt)))
         return BODY_PLACEHOLDER if page.file.src_uri in self.pages else html
 
     def on_post_page(self, output, page, config):
@@ -114,4 +138,6 @@ class SproPlugin(BasePlugin[SproConfig]):
                 raise PluginError(f"{generated.path} est généré par l'annuaire : retirez ce fichier de docs/")
             content = generated.front_matter if generated.is_page else generated.content
             files.append(File.generated(config, generated.path, content=content, inclusion=inclusion))
+        # Written in on_post_build, once the posts are rendered; declared now so that links to it resolve.
+        files.append(File.generated(config, config.extra["spro_feed"], content=""))
         return files
