@@ -73,8 +73,14 @@ def command_validate(args) -> int:
 def command_schemas(args) -> int:
     from .json_schemas import write_schemas
 
+    from .field_reference import sections, update_contributing
+    from .json_schemas import reference_codes
+
     data_root = Path(args.data)
     written = write_schemas(data_root, Path(args.output))
+    contributing = data_root.resolve().parent / "CONTRIBUTING.md"
+    if contributing.exists() and update_contributing(contributing, sections(reference_codes(data_root))):
+        written.append(contributing)
     for path in written:
         print(f"écrit : {path}", file=sys.stderr)
     print(f"Schémas JSON à jour ({len(written)} modifié{'s' if len(written) > 1 else ''}).", file=sys.stderr)
@@ -369,8 +375,9 @@ def build_parser() -> argparse.ArgumentParser:
                           help="text (par défaut) ou github (annotations de pull request)")
     validate.set_defaults(handler=command_validate)
 
-    schemas = commands.add_parser("schemas", help="régénérer les schémas JSON des fichiers de données",
-                                  description="Écrit les schémas JSON (autocomplétion dans les éditeurs) dans schemas/.")
+    schemas = commands.add_parser("schemas", help="régénérer les schémas JSON et la liste des champs de CONTRIBUTING.md",
+                                  description="Écrit les schémas JSON (autocomplétion dans les éditeurs) dans schemas/ "
+                                              "et la liste des champs de CONTRIBUTING.md.")
     schemas.add_argument("--output", default="schemas", help="dossier de sortie (par défaut : schemas)")
     schemas.set_defaults(handler=command_schemas)
 

@@ -157,3 +157,33 @@ def test_import_refuses_unknown_or_missing_columns_and_writes_nothing(project):
     assert "partenaire.csv:1:2: erreur : colonne « Résau » inconnue. Vouliez-vous dire « reseau » ?" in result.stderr
     assert "colonnes obligatoires manquantes : reseau, voie, code_postal, services, publics" in result.stderr
     assert errors_of(project) == [] and not list((project / "data/lieux").glob("*-z.yaml"))
+
+
+# -- pre-commit ---------------------------------------------------------------------------------------
+
+def test_pre_commit_formats_then_validates_the_changed_data_files(tmp_path):
+    repo = tmp_path / "depot"
+    shutil.copytree(DEMO, repo / "data")
+    shutil.copy(ROOT / ".pre-commit-config.yaml", repo)
+    env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": str(tmp_path),
+           "PRE_COMMIT_HOME": str(tmp_path / "cache"), "PYTHONPATH": str(ROOT), "GIT_CONFIG_NOSYSTEM": "1"}
+
+    def run(*args):
+        return subprocess.run(args, cwd=repo, capture_output=True, text=True, env=env)
+
+    run("git", "init", "-q")
+    target = repo / "data/lieux/mission-locale-lusignan.yaml"
+    text = target.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    checked = next(line for line in lines if line.startswith("verifie_le"))
+    target.write_text(lines[0] + checked + "".join(l for l in lines[1:] if l != checked), encoding="utf-8")  # out of order
+    run("git", "add", "-A")
+    first = run("pre-commit", "run", "--files", "data/lieux/mission-locale-lusignan.yaml")
+    assert first.returncode == 1 and "files were modified by this hook" in first.stdout, first.stdout + first.stderr
+    assert target.read_text(encoding="utf-8") == text  # back in canonical order
+    target.write_text(text.replace("reseau: mission-locale", "reseau: mision-locale"), encoding="utf-8")
+    second = run("pre-commit", "run", "--files", "data/lieux/mission-locale-lusignan.yaml")
+    assert second.returncode == 1
+    assert "data/lieux/mission-locale-lusignan.yaml:3:9: erreur : reseau : réseau inconnu « mision-locale »" in second.stdout
+    target.write_text(text, encoding="utf-8")
+    assert run("pre-commit", "run", "--files", "data/lieux/mission-locale-lusignan.yaml").returncode == 0

@@ -8,6 +8,7 @@ from ..model import Dataset
 from ..positions import Geography
 import json
 
+from ..field_reference import sections as field_sections
 from ..finder import finder_index
 from . import agenda, exports, maps, pages
 from .assets import static_assets
@@ -25,6 +26,10 @@ def generate_site(dataset: Dataset, geography: Geography, options: SiteOptions,
     files.append(page("trouver/index.md", "Trouver un lieu", "trouver.html", in_nav=True, ctx=ctx,
                       description="Trouver le lieu d'accueil le plus proche pour s'informer sur les métiers, la formation, la VAE."))
     files += [agenda.agenda_page(ctx), *agenda.feeds(ctx)]
+    codes = {"services": sorted(dataset.services), "reseaux": sorted(dataset.reseaux), "publics": sorted(dataset.publics),
+             "bassins": sorted(dataset.bassins)}
+    files.append(page("contribuer/champs.md", "Les champs des fiches", "champs.html", ctx=ctx, sections=field_sections(codes),
+                      description="Ce que contient chaque champ des fiches de l'annuaire, pour les contributeurs."))
     files.append(page("recherche/index.md", "Rechercher", "recherche.html", ctx=ctx, bundles=options.search_bundles))
     index = finder_index(dataset, geography, options.build_date)
     files.append(GeneratedFile("trouver/index.json", json.dumps(index, ensure_ascii=False, separators=(",", ":"))))
