@@ -57,7 +57,8 @@ def ours(tmp: Path, count: int) -> float:
     index = site / "trouver" / "index.json"
     print(f"{count:>6} lieux : validation {validate:5.1f} s ; construction {seconds:6.1f} s ; mémoire max {peak:6.0f} Mio ; "
           f"site {size_mb(site):7.1f} Mo ; index de recherche {index.stat().st_size / 1e6:.2f} Mo "
-          f"({len(gzip.compress(index.read_bytes())) / 1e6:.2f} Mo gzip)")
+          f"({len(gzip.compress(index.read_bytes())) / 1e6:.2f} Mo gzip) ; recherche du site en "
+          f"{len(list(site.glob('pagefind*')))} lot(s)")
     if count == 30000:
         ok = seconds < 180 and peak < 2048
         print(f"        objectif 30 000 : < 180 s et < 2 Gio : {'atteint' if ok else 'MANQUÉ'}")

@@ -259,7 +259,8 @@ def test_usable_at_320_pixels(browser, server):
     context.close()
 
 
-@pytest.mark.parametrize("path", ["trouver/", "", "lieux/mission-locale-angouleme/", "carte/", "recherche/?q=vae"])
+@pytest.mark.parametrize("path", ["trouver/", "", "lieux/mission-locale-angouleme/", "carte/", "recherche/?q=vae", "agenda/",
+                                  "bassins/niort/", "actualites/", "contribuer/", "contribuer/champs/"])
 def test_no_serious_accessibility_violation(page_in, server, path):
     page_in.goto(server.url + path, wait_until="load")
     if path.startswith("trouver"):
