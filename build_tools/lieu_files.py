@@ -11,7 +11,7 @@ import datetime as dt
 import io
 import re
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 import yaml
 from ruamel.yaml import YAML
@@ -262,7 +262,3 @@ def lieu_values(dataset: Dataset, plain: dict[str, str], today: dt.date,
                     values["adresse.commune"] = match.nom  # the official spelling: « chatellerault » -> Châtellerault
         values.setdefault("verifie_le", today)
     return values, problems
-
-
-def lieu_path(data_root: Path, identifier: str) -> Path:
-    return data_root / "lieux" / f"{identifier}.yaml"

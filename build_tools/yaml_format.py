@@ -27,6 +27,7 @@ from ruamel.yaml.tokens import CommentToken
 from .atomic import write_atomically
 from .contract import Kind, ListOf, MapOf, Struct
 from .diagnostics import Diagnostic
+from .loader import FOLDERS, REFERENCE_FILES
 from .yaml_source import read_yaml
 
 SCHEMA_LINE = "# yaml-language-server: $schema="
@@ -45,9 +46,6 @@ class DataFileKind:
 
 def data_file_kind(relative: PurePosixPath) -> DataFileKind | None:
     """The contract of a file given its path inside ``data/`` (``lieux/x.yaml``, ``services.yaml``), if any."""
-    # Imported here: loader imports records, which this module's callers may import first.
-    from .loader import FOLDERS, REFERENCE_FILES
-
     parts = relative.parts
     if relative.suffix != ".yaml":
         return None

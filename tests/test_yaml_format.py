@@ -7,7 +7,6 @@ import subprocess
 import sys
 from pathlib import Path, PurePosixPath
 
-import pytest
 import yaml
 
 from build_tools.yaml_format import data_file_kind, data_files, format_text
@@ -100,7 +99,7 @@ def spro(*args, cwd: Path) -> subprocess.CompletedProcess:
 
 def test_cli_check_then_rewrite(dataset):
     messy = dataset.write("lieux/test.yaml", MESSY.encode("utf-8").replace(b"\n", b"\r\n"))
-    clean = dataset.write("lieux/propre.yaml", format_text(VALID_LIEU.replace("12 rue", "14 rue"), LIEU, "")[0])
+    dataset.write("lieux/propre.yaml", format_text(VALID_LIEU.replace("12 rue", "14 rue"), LIEU, "")[0])
     before = messy.read_bytes()
     check = spro("format", "--check", cwd=dataset.root.parent)
     assert check.returncode == 1
