@@ -21,11 +21,11 @@ def _print_report(report: Report, fmt: str, out=sys.stdout) -> None:
         print(diagnostic.as_github() if fmt == "github" else diagnostic.as_text(), file=out)
 
 
-def _selected_files(paths: list[str], repo_root: Path, data_root: Path, report: Report) -> set[str] | None:
-    """Display paths of the files named on the command line (folders expand to their files)."""
+def _selected_files(paths: list[str], repo_root: Path, data_root: Path, report: Report) -> list[Path] | None:
+    """The files named on the command line (folders expand to their files); None when none is named."""
     if not paths:
         return None
-    selected = set()
+    selected = []
     for given in paths:
         path = Path(given)
         if not path.exists():
@@ -35,8 +35,7 @@ def _selected_files(paths: list[str], repo_root: Path, data_root: Path, report: 
             report.add(Diagnostic(display_path(path, repo_root), 0, 0, "",
                                   f"fichier hors du dossier de données « {display_path(data_root, repo_root)} »"))
             continue
-        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        selected.update(display_path(p, repo_root) for p in files)
+        selected += sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
     return selected
 
 
@@ -47,7 +46,8 @@ def command_validate(args) -> int:
     dataset = loader.load()
     report = loader.report
     selection_problems = Report()
-    selected = _selected_files(args.paths, repo_root, data_root, selection_problems)
+    named = _selected_files(args.paths, repo_root, data_root, selection_problems)
+    selected = None if named is None else {display_path(p, repo_root) for p in named}
     if selected is not None:
         report = Report(selection_problems.diagnostics + report.only_files(selected).diagnostics)
     _print_report(report, args.format)
@@ -71,10 +71,8 @@ def command_validate(args) -> int:
 
 
 def command_schemas(args) -> int:
-    from .json_schemas import write_schemas
-
     from .field_reference import sections, update_contributing
-    from .json_schemas import reference_codes
+    from .json_schemas import reference_codes, write_schemas
 
     data_root = Path(args.data)
     written = write_schemas(data_root, Path(args.output))
@@ -275,19 +273,11 @@ def command_format(args) -> int:
     data_root = Path(args.data)
     repo_root = data_root.resolve().parent
     problems = Report()
-    every_file = data_files(data_root)
-    if args.paths:
-        paths = []
-        for given in map(Path, args.paths):
-            if not given.exists():
-                problems.add(Diagnostic(display_path(given, repo_root), 0, 0, "", "fichier introuvable"))
-            elif data_root.resolve() not in (given.resolve(), *given.resolve().parents):
-                problems.add(Diagnostic(display_path(given, repo_root), 0, 0, "",
-                                        f"fichier hors du dossier de données « {display_path(data_root, repo_root)} »"))
-            else:
-                paths += [p for p in every_file if given.resolve() in (p.resolve(), *p.resolve().parents)]
-    else:
-        paths = every_file
+    named = _selected_files(args.paths, repo_root, data_root, problems)
+    paths = data_files(data_root)
+    if named is not None:
+        wanted = {p.resolve() for p in named}
+        paths = [p for p in paths if p.resolve() in wanted]
     result = format_files(paths, data_root, lambda path: display_path(path, repo_root), check=args.check)
     problems.extend(result.problems)
     _print_report(problems, "text", out=sys.stderr)

@@ -36,6 +36,15 @@ def closest(word: str, choices, cutoff: float = 0.6) -> str | None:
     return lowered[match[0]] if match else None
 
 
+def french_date(text: str) -> str | None:
+    """``12/03/2027`` (or ``12.03.2027``, ``12-03-2027``) as ``2027-03-12``; None when not written so."""
+    match = _FRENCH_DATE.match(text)
+    if not match:
+        return None
+    day, month, year = match.groups()
+    return f"{year}-{int(month):02d}-{int(day):02d}"
+
+
 def suggestion(word: str, choices) -> str:
     guess = closest(word, choices)
     return f" Vouliez-vous dire « {guess} » ?" if guess else ""
@@ -253,10 +262,9 @@ class Date(Kind):
         if not isinstance(node, yaml.ScalarNode) or _is_null(node):
             return reader.error(node, path, f"une date AAAA-MM-JJ est attendue, pas {describe_node(node)}")
         text = node.value.strip()
-        french = _FRENCH_DATE.match(text)
-        if french:
-            day, month, year = french.groups()
-            return reader.error(node, path, f"« {text} » : une date AAAA-MM-JJ est attendue : écrivez {year}-{int(month):02d}-{int(day):02d}")
+        iso = french_date(text)
+        if iso:
+            return reader.error(node, path, f"« {text} » : une date AAAA-MM-JJ est attendue : écrivez {iso}")
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             return reader.error(node, path, f"« {_clip(text)} » : une date AAAA-MM-JJ est attendue")
         try:

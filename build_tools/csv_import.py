@@ -19,8 +19,8 @@ from pathlib import Path
 from .atomic import write_atomically
 from .contract import suggestion
 from .diagnostics import Diagnostic
-from .lieu_files import BY_KEY, COLUMNS, IdentifierTaken, choose_id, column_of, lieu_document, lieu_values, slug
-from .loader import CandidateLieux, fold
+from .lieu_files import BY_KEY, COLUMNS, lieu_values, prepare_lieu
+from .loader import CandidateLieux, slug
 from .model import Dataset
 
 ALIASES = {
@@ -122,52 +122,24 @@ def _import_row(plain, line, shown, headers, keys, dataset, data_root, today, up
         report.problems.append(Diagnostic(shown, line, column, "", where + message))
 
     identifier = plain.get("id", "").strip()
-    existing = dataset.lieux.get(identifier) if identifier else _same_place(dataset, plain)
+    if identifier:
+        existing = dataset.lieux.get(identifier)
+    else:  # the same network at the same address: that lieu
+        probe, _ = lieu_values(dataset, plain, today)
+        existing = checker.lieu_at(probe.get("reseau"), probe.get("adresse.voie"), probe.get("adresse.code_insee"))
     if existing is not None and not update:
         problem("id" if identifier else "nom", f"le lieu « {existing.id} » existe déjà ({existing.source}) : "
                                                "relancez avec --update pour le mettre à jour")
         return
-    values, problems = lieu_values(dataset, plain, today, complete=existing is None)
-    for key, message in problems.items():
+    prepared = prepare_lieu(dataset, plain, today, checker, data_root, existing, chosen)
+    for key, message in prepared.problems:
         problem(key, message)
-    if problems:
+    if prepared.text is None:
         return
-    if existing is None:
-        try:
-            identifier = identifier or choose_id(dataset, values["reseau"], values["adresse.commune"], values["nom"], chosen)
-        except IdentifierTaken as taken:
-            problem("nom", str(taken))
-            return
-        if identifier in chosen:
-            problem("id", f"l'identifiant « {identifier} » est déjà celui d'une ligne précédente")
-            return
-    else:
-        identifier = existing.id
-    path = data_root / "lieux" / f"{identifier}.yaml"
-    current = path.read_text(encoding="utf-8") if existing is not None else None
-    document = lieu_document(values, current)
-    _, diagnostics = checker.check(identifier, document, f"data/lieux/{identifier}.yaml",
-                                   replaces=existing.source if existing else None)
-    errors = [d for d in diagnostics if d.is_error]
-    for diagnostic in errors:
-        column = column_of(diagnostic.field)
-        problem(column.key if column else None, f"{diagnostic.field} : {diagnostic.message}" if not column else diagnostic.message)
-    if errors:
+    chosen.add(prepared.identifier)
+    if not prepared.changed:
         return
-    chosen.add(identifier)
-    if existing is not None and document == current:
-        return
+    path = data_root / "lieux" / f"{prepared.identifier}.yaml"
     if not dry_run:
-        write_atomically(path, document)
+        write_atomically(path, prepared.text)
     (report.updated if existing is not None else report.written).append(path)
-
-
-def _same_place(dataset: Dataset, plain: dict[str, str]):
-    """The lieu of the same network at the same address, if the row describes one that exists."""
-    reseau = fold(plain.get("reseau", ""))
-    voie, commune = fold(plain.get("voie", "")), fold(plain.get("commune", ""))
-    for lieu in dataset.lieux.values():
-        if fold(lieu.adresse.voie) == voie and fold(lieu.adresse.commune) == commune and reseau in (
-                lieu.reseau, fold(dataset.reseaux[lieu.reseau].nom)):
-            return lieu
-    return None

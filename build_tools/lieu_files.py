@@ -11,7 +11,7 @@ import datetime as dt
 import io
 import re
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 import yaml
 from ruamel.yaml import YAML
@@ -19,19 +19,14 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from . import records
-from .contract import Struct, Text, suggestion
-from .loader import fold
-from .model import Dataset
+from .contract import Struct, Text, french_date, suggestion
+from .loader import CandidateLieux, fold, slug
+from .model import Dataset, Lieu
 from .yaml_format import data_file_kind, format_text
 
 LIEU_KIND = data_file_kind(PurePosixPath("lieux/x.yaml"))
 # Words that do not tell two lieux of one network and commune apart.
 _FILLER = {"de", "du", "des", "la", "le", "les", "l", "d", "et", "a", "au", "aux", "en", "sur", "antenne", "agence"}
-
-
-def slug(text: str) -> str:
-    """« Saint-Jean-d'Angély » -> ``saint-jean-d-angely``."""
-    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
 
 
 class IdentifierTaken(ValueError):
@@ -156,7 +151,6 @@ COLUMNS = (
     Column("verifie_le", "verifie_le", "date de vérification (par défaut : aujourd'hui)", "date"),
 )
 BY_KEY = {column.key: column for column in COLUMNS}
-_FRENCH_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _YES = {"oui", "o", "vrai", "true", "1", "x"}
 _NO = {"non", "n", "faux", "false", "0"}
 
@@ -170,10 +164,8 @@ def column_of(field_path: str) -> Column | None:
 
 def _names(dataset: Dataset, table: str) -> dict[str, str]:
     """Folded code, name (and short name) -> code: a spreadsheet may say « Mission locale » or « CEP »."""
-    from .records import MODALITES
-
     if table == "modalites":
-        return {code: code for code in MODALITES} | {"telephone": "telephone", "visioconference": "visio"}
+        return {code: code for code in records.MODALITES} | {"visioconference": "visio"}
     entries = getattr(dataset, table)
     names = {}
     for code, entry in entries.items():
@@ -206,12 +198,8 @@ def read_value(dataset: Dataset, column: Column, text: str):
             return False, None
         return None, f"« {text} » : oui ou non attendu"
     if column.read == "date":
-        french = _FRENCH_DATE.fullmatch(text)
-        if french:
-            day, month, year = french.groups()
-            text = f"{year}-{int(month):02d}-{int(day):02d}"
         try:
-            return dt.date.fromisoformat(text), None
+            return dt.date.fromisoformat(french_date(text) or text), None
         except ValueError:
             return None, f"« {text} » : date attendue (AAAA-MM-JJ ou JJ/MM/AAAA)"
     if column.read == "number":
@@ -262,3 +250,54 @@ def lieu_values(dataset: Dataset, plain: dict[str, str], today: dt.date,
                     values["adresse.commune"] = match.nom  # the official spelling: « chatellerault » -> Châtellerault
         values.setdefault("verifie_le", today)
     return values, problems
+
+
+# -- one lieu file, checked in context: shared by spro new lieu and spro import csv -----------------
+
+@dataclass(frozen=True)
+class PreparedLieu:
+    identifier: str | None
+    text: str | None
+    """The file's text; None when there are problems."""
+    problems: list[tuple[str | None, str]]
+    """(key of the plain value it is about, or None; French message)."""
+    changed: bool = True
+    """False for an update that changes nothing."""
+
+
+def prepare_lieu(dataset: Dataset, plain: dict[str, str], today: dt.date, checker: CandidateLieux, data_root: Path,
+                 existing: Lieu | None = None, taken: set[str] = frozenset()) -> PreparedLieu:
+    """A lieu file from plain values, validated like ``spro validate`` would (cross-file rules included).
+
+    A new lieu (``existing`` None) gets its id, INSEE code, basin and verification date; an update
+    of ``existing`` changes only the values given. ``taken``: ids already chosen in this run.
+    """
+    values, problems = lieu_values(dataset, plain, today, complete=existing is None)
+    if existing is None:
+        problems.update({c.key: "valeur obligatoire manquante" for c in COLUMNS
+                         if c.required and c.field not in values and c.key not in problems})
+    if problems:
+        return PreparedLieu(None, None, list(problems.items()))
+    current = None
+    if existing is None:
+        try:
+            identifier = (plain.get("id") or "").strip() or choose_id(dataset, values["reseau"], values["adresse.commune"],
+                                                                        values["nom"], taken)
+        except IdentifierTaken as refused:
+            return PreparedLieu(None, None, [("nom", str(refused))])
+        if identifier in taken:
+            return PreparedLieu(None, None, [("id", f"l'identifiant « {identifier} » est déjà celui d'une ligne précédente")])
+        if identifier in dataset.lieux or (data_root / "lieux" / f"{identifier}.yaml").exists():
+            return PreparedLieu(None, None, [("id", f"le lieu « {identifier} » existe déjà (data/lieux/{identifier}.yaml) : "
+                                                    "choisissez un autre identifiant")])
+    else:
+        identifier = existing.id
+        current = (data_root / "lieux" / f"{identifier}.yaml").read_text(encoding="utf-8")
+    text = lieu_document(values, current)
+    _, diagnostics = checker.check(identifier, text, f"data/lieux/{identifier}.yaml",
+                                   replaces=existing.source if existing else None)
+    found = []
+    for diagnostic in (d for d in diagnostics if d.is_error):
+        column = column_of(diagnostic.field)
+        found.append((column.key, diagnostic.message) if column else (None, f"{diagnostic.field} : {diagnostic.message}"))
+    return PreparedLieu(identifier, None if found else text, found, changed=text != current)

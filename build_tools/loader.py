@@ -226,7 +226,7 @@ class DataLoader:
             if bassin and {"code_insee", "code_postal"} <= emplacement.keys():
                 self._check_commune_in_bassin(reader, "emplacement", emplacement, bassin)
             last_day = values.get("date_fin") or values.get("date")
-            if isinstance(last_day, dt.date) and (self.today - last_day).days > records.STALE_AFTER_DAYS:
+            if isinstance(last_day, dt.date) and records.is_stale(last_day, self.today):
                 reader.report_field("date", "événement passé depuis plus d'un an : vous pouvez supprimer ce fichier",
                                     Severity.WARNING)
             if not self._flush(read) or (lieu is None and "lieu" in values):
@@ -269,7 +269,7 @@ class DataLoader:
         adresse = read.values.get("adresse") or {}
         if not {"voie", "code_insee"} <= adresse.keys() or "reseau" not in read.values:
             return
-        key = (read.values["reseau"], fold(adresse["voie"]), adresse["code_insee"])
+        key = address_key(read.values["reseau"], adresse["voie"], adresse["code_insee"])
         first = by_address.get(key)
         if first:
             read.reader.report_field("adresse.voie", f"même adresse et même réseau que {first} : ce lieu semble en double")
@@ -301,7 +301,14 @@ class CandidateLieux:
         self.loader = DataLoader(Path("."), today)
         self.references = {"services": dataset.services, "reseaux": dataset.reseaux, "publics": dataset.publics,
                            "bassins": dataset.bassins, "lieux": dataset.lieux}
-        self.by_address = {(l.reseau, fold(l.adresse.voie), l.adresse.code_insee): l.source for l in dataset.lieux.values()}
+        self.by_address = {address_key(l.reseau, l.adresse.voie, l.adresse.code_insee): l.source for l in dataset.lieux.values()}
+        self.by_source = {l.source: l for l in dataset.lieux.values()}
+
+    def lieu_at(self, reseau: str | None, voie: str | None, code_insee: str | None) -> Lieu | None:
+        """The lieu of this network at this address, if there is one (the duplicate-address rule's index)."""
+        if not (reseau and voie and code_insee):
+            return None
+        return self.by_source.get(self.by_address.get(address_key(reseau, voie, code_insee)))
 
     def check(self, identifier: str, text: str, shown: str, replaces: str | None = None) -> tuple[Lieu | None, list[Diagnostic]]:
         """The lieu and no diagnostics, or None and what is wrong. ``replaces``: the file it updates, if any."""
@@ -320,11 +327,21 @@ class CandidateLieux:
         return _lieu(identifier, read), diagnostics
 
 
+def address_key(reseau: str, voie: str, code_insee: str) -> tuple[str, str, str]:
+    """Two lieux of one network with this key are the same place."""
+    return reseau, fold(voie), code_insee
+
+
 def fold(text: str) -> str:
     """Lower-case, accent-free, single-spaced text for comparisons (« Rue  de l'Église » = "rue de l'eglise")."""
     text = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae"))
     text = "".join(c for c in text if not unicodedata.combining(c))
     return " ".join(text.lower().replace("’", "'").split())
+
+
+def slug(text: str) -> str:
+    """« Saint-Jean-d'Angély » -> ``saint-jean-d-angely`` (lieu ids, post URLs)."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
 
 
 def _complete(values: dict, struct) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .lieu_files import BY_KEY, COLUMNS, IdentifierTaken, choose_id, column_of, lieu_document, lieu_values
+from .lieu_files import BY_KEY, COLUMNS, prepare_lieu
 from .loader import CandidateLieux
 from .model import Dataset
 
@@ -72,19 +72,8 @@ def _ask(ask, key: str, optional: bool = False) -> str:
 
 
 def _attempt(dataset, plain, today, data_root, checker) -> tuple[dict[str, str], NewLieu | None]:
-    values, problems = lieu_values(dataset, plain, today)
-    if problems:
-        return problems, None
-    try:
-        identifier = plain.get("id") or choose_id(dataset, values["reseau"], values["adresse.commune"], values["nom"])
-    except IdentifierTaken as taken:
-        return {"nom": str(taken)}, None
-    if identifier in dataset.lieux or (data_root / "lieux" / f"{identifier}.yaml").exists():
-        return {"id": f"le lieu « {identifier} » existe déjà (data/lieux/{identifier}.yaml) : choisissez un autre identifiant"}, None
-    text = lieu_document(values)
-    _, diagnostics = checker.check(identifier, text, f"data/lieux/{identifier}.yaml")
-    errors = {}
-    for diagnostic in (d for d in diagnostics if d.is_error):
-        column = column_of(diagnostic.field)
-        errors.setdefault(column.key if column else "id", diagnostic.message)
-    return errors, (None if errors else NewLieu(identifier, text))
+    prepared = prepare_lieu(dataset, plain, today, checker, data_root)
+    problems: dict[str, str] = {}
+    for key, message in prepared.problems:
+        problems.setdefault(key or "id", message)
+    return problems, (NewLieu(prepared.identifier, prepared.text) if prepared.text else None)

@@ -24,7 +24,9 @@ PUBLICS_DATA_INCLUSION = (
     "jeunes", "personnes-en-situation-de-handicap", "personnes-en-situation-durgence",
     "personnes-en-situation-juridique-specifique", "personnes-exilees", "residents-qpv-frr", "seniors",
 )
-TYPES_EVENEMENT = ("salon", "forum", "job-dating", "portes-ouvertes", "atelier", "reunion-information", "autre")
+TYPES_EVENEMENT = {"salon": "Salon", "forum": "Forum", "job-dating": "Job dating", "portes-ouvertes": "Portes ouvertes",
+                   "atelier": "Atelier", "reunion-information": "Réunion d'information", "autre": "Événement"}
+"""Event types: code -> label shown to the public."""
 TYPES_SERVICE_DATA_INCLUSION = ("accompagnement", "aide-financiere", "aide-materielle", "atelier", "formation", "information")
 
 identifier = Text(max_length=80, pattern=formats.IDENTIFIER,
@@ -193,7 +195,7 @@ EVENEMENT = Struct(title="Événement", rules=(_id_matches_file, _event_dates_in
                                            _publics_alone), fields=(
     Field("id", identifier, "Identifiant ; facultatif, il doit alors être égal au nom du fichier."),
     Field("titre", short_text, "Titre de l'événement.", required=True, example="Forum de l'emploi et de l'orientation"),
-    Field("type", Choice(TYPES_EVENEMENT, "type d'événement"), "Nature de l'événement.", required=True, example="forum"),
+    Field("type", Choice(tuple(TYPES_EVENEMENT), "type d'événement"), "Nature de l'événement.", required=True, example="forum"),
     Field("date", Date(), "Premier (ou seul) jour.", required=True, example="2027-03-12"),
     Field("date_fin", Date(), "Dernier jour, pour un événement de plusieurs jours (inclus)."),
     Field("heures", Text(max_length=11, pattern=r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d",

@@ -27,6 +27,7 @@ from ruamel.yaml.tokens import CommentToken
 from .atomic import write_atomically
 from .contract import Kind, ListOf, MapOf, Struct
 from .diagnostics import Diagnostic
+from .json_schemas import SCHEMA_FILES
 from .loader import FOLDERS, REFERENCE_FILES
 from .yaml_source import read_yaml
 
@@ -53,11 +54,10 @@ def data_file_kind(relative: PurePosixPath) -> DataFileKind | None:
         name = parts[0].removesuffix(".yaml")
         return DataFileKind(REFERENCE_FILES[parts[0]], f"../schemas/{name}.schema.json")
     if len(parts) == 2 and parts[0] in FOLDERS:
-        return DataFileKind(FOLDERS[parts[0]], f"../../schemas/{_SCHEMA_NAMES[parts[0]]}.schema.json")
+        kind = FOLDERS[parts[0]]
+        name = next(name for name, (_, schema_kind) in SCHEMA_FILES.items() if schema_kind is kind)
+        return DataFileKind(kind, f"../../schemas/{name}")
     return None
-
-
-_SCHEMA_NAMES = {"lieux": "lieu", "metiers": "metier", "bassins": "bassin", "evenements": "evenement"}
 
 
 def _yaml() -> YAML:
@@ -206,11 +206,10 @@ def format_files(paths: list[Path], data_root: Path, display, check: bool = Fals
         shown = display(path)
         raw = path.read_bytes()
         try:
-            text = raw.decode("utf-8-sig")
+            text = raw.decode("utf-8-sig").replace("\r\n", "\n")
         except UnicodeDecodeError:
-            problems.append(Diagnostic(shown, 0, 0, "", "le fichier n'est pas encodé en UTF-8 : enregistrez-le en UTF-8"))
+            problems += read_yaml(raw, shown)[1]  # says which byte, where
             continue
-        text = text.replace("\r\n", "\n")
         formatted, file_problems = format_text(text, file_kind, shown)
         problems += file_problems
         if formatted is None or formatted.encode("utf-8") == raw:

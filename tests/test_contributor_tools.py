@@ -187,3 +187,11 @@ def test_pre_commit_formats_then_validates_the_changed_data_files(tmp_path):
     assert "data/lieux/mission-locale-lusignan.yaml:3:9: erreur : reseau : réseau inconnu « mision-locale »" in second.stdout
     target.write_text(text, encoding="utf-8")
     assert run("pre-commit", "run", "--files", "data/lieux/mission-locale-lusignan.yaml").returncode == 0
+
+
+def test_import_reports_an_empty_required_cell_instead_of_failing(project):
+    write_csv(project, [HEADER, ROWS[0].replace("Mission locale – antenne de Vivonne", "")], "utf-8")
+    result = spro(project, "import", "csv", "partenaire.csv")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "partenaire.csv:2:1: erreur : colonne « Nom » : valeur obligatoire manquante" in result.stderr
+    assert not (project / "data/lieux/mission-locale-vivonne.yaml").exists()

@@ -12,12 +12,6 @@ from .pages import SiteContext
 from .render import page
 
 
-def upcoming(ctx: SiteContext, bassin: str | None = None) -> list[Evenement]:
-    """Events not over at the build date (the weekly rebuild moves the line), by date."""
-    today = ctx.options.build_date
-    return [e for e in ctx.dataset.evenements.values() if e.a_venir(today) and (bassin is None or e.bassin == bassin)]
-
-
 def place(ctx: SiteContext, event: Evenement) -> str:
     """Where it happens, in one line of plain text."""
     if event.lieu:
@@ -29,7 +23,7 @@ def place(ctx: SiteContext, event: Evenement) -> str:
 
 
 def agenda_page(ctx: SiteContext) -> GeneratedPage:
-    events = upcoming(ctx)
+    events = ctx.evenements_a_venir()
     by_month = [(month, list(items)) for month, items in groupby(events, key=lambda e: (e.date.year, e.date.month))]
     return page("agenda/index.md", "Agenda", "agenda.html", in_nav=True, ctx=ctx, par_mois=by_month,
                 description=f"Salons, forums, job datings et réunions d'information sur l'orientation en {ctx.site.region}.")

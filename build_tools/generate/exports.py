@@ -8,6 +8,7 @@ import json
 import re
 
 from ..formats import phone_digits
+from ..loader import slug
 from ..model import Dataset, Lieu
 from ..positions import Geography
 
@@ -94,8 +95,7 @@ def lieux_geojson(dataset: Dataset, geography: Geography) -> str:
 
 
 def _source_code(dataset: Dataset) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", dataset.site.region.lower().encode("ascii", "ignore").decode()).strip("-")
-    return f"spro-{slug}"
+    return f"spro-{slug(dataset.site.region)}"
 
 
 def _e164(telephone: str | None) -> str | None:

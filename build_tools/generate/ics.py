@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Callable, Iterable
 
 from ..model import Dataset, Evenement
+from ..records import TYPES_EVENEMENT
 
 # Europe/Paris since 1996: last Sunday of March 02:00 -> CEST, last Sunday of October 03:00 -> CET.
 _PARIS = """BEGIN:VTIMEZONE
@@ -33,8 +34,6 @@ RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU
 END:STANDARD
 END:VTIMEZONE""".splitlines()
 
-TYPES = {"salon": "Salon", "forum": "Forum", "job-dating": "Job dating", "portes-ouvertes": "Portes ouvertes",
-         "atelier": "Atelier", "reunion-information": "Réunion d'information", "autre": "Événement"}
 
 
 def escape_text(value: str) -> str:
@@ -80,7 +79,7 @@ def _vevent(dataset: Dataset, event: Evenement, stamp: dt.date, uid_domain: str,
         end = event.dernier_jour + dt.timedelta(days=1)  # DTEND of a DATE event is exclusive
         lines += [f"DTSTART;VALUE=DATE:{event.date:%Y%m%d}", f"DTEND;VALUE=DATE:{end:%Y%m%d}"]
     lines.append(f"SUMMARY:{escape_text(event.titre)}")
-    description = [TYPES[event.type] + (f" organisé par {event.organisateur}" if event.organisateur else "") + "."]
+    description = [TYPES_EVENEMENT[event.type] + (f" organisé par {event.organisateur}" if event.organisateur else "") + "."]
     description.append("Public : " + ", ".join(dataset.publics[code].nom for code in event.publics) + ".")
     if event.description:
         description.append(event.description)
@@ -88,7 +87,7 @@ def _vevent(dataset: Dataset, event: Evenement, stamp: dt.date, uid_domain: str,
         description.append(f"Inscription et informations : {event.lien}")
     lines.append(f"DESCRIPTION:{escape_text(chr(10).join(description))}")
     lines.append(f"LOCATION:{escape_text(place)}")
-    lines.append(f"CATEGORIES:{escape_text(TYPES[event.type])}")
+    lines.append(f"CATEGORIES:{escape_text(TYPES_EVENEMENT[event.type])}")
     if url:
         lines.append(f"URL:{url}")
     lines.append("END:VEVENT")

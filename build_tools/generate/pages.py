@@ -59,6 +59,11 @@ class SiteContext:
             if lieu.labellise:
                 self.labellises.append(lieu)
 
+    def evenements_a_venir(self, bassin: str | None = None) -> list:
+        """Events not over at the build date (the weekly rebuild moves the line), by date."""
+        today = self.options.build_date
+        return [e for e in self.dataset.evenements.values() if e.a_venir(today) and bassin in (None, e.bassin)]
+
     # shortcuts used by templates
     @property
     def site(self):
@@ -166,8 +171,7 @@ def bassin_pages(ctx: SiteContext) -> list[GeneratedPage]:
         files.append(page(
             f"bassins/{bassin.code}.md", bassin.nom, "bassin.html", ctx=ctx, bassin=bassin, lieux=lieux,
             par_service=par_service, metiers=sorted(metiers_by_bassin[bassin.code], key=lambda m: m.intitule),
-            evenements=[e for e in ctx.dataset.evenements.values()
-                        if e.bassin == bassin.code and e.a_venir(ctx.options.build_date)],
+            evenements=ctx.evenements_a_venir(bassin.code),
             description=f"Lieux d'accueil pour l'orientation du {bassin.nom}.",
         ))
     return files

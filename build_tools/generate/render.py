@@ -14,8 +14,8 @@ import jinja2
 import yaml
 
 from ..formats import phone_uri
+from ..records import TYPES_EVENEMENT
 from .hours import MOIS, date_fr, periode_fr
-from .ics import TYPES
 from .output import GeneratedPage, page_url, relative
 
 ENVIRONMENT = jinja2.Environment(
@@ -29,7 +29,7 @@ ENVIRONMENT.filters["date_fr"] = date_fr
 ENVIRONMENT.filters["tel"] = phone_uri
 ENVIRONMENT.filters["mois_fr"] = lambda day: f"{MOIS[day.month - 1]} {day.year}"
 ENVIRONMENT.globals["periode_fr"] = periode_fr
-ENVIRONMENT.globals["types_evenement"] = TYPES
+ENVIRONMENT.globals["types_evenement"] = TYPES_EVENEMENT
 
 
 def pluriel(count: int, singulier: str, pluriel: str | None = None) -> str:

@@ -27,8 +27,7 @@ from ..geocache import CACHE_FILE_NAME, GeocodeCache
 from ..generate import SiteOptions, generate_site
 from ..generate.feed import FeedEntry, atom, plain_text
 from ..generate.pages import IGN_ATTRIBUTION, IGN_PLAN_TILES
-from ..lieu_files import slug
-from ..loader import DataLoader
+from ..loader import DataLoader, slug
 from ..positions import locate
 
 log = logging.getLogger("mkdocs.plugins.spro")
