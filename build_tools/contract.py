@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import yaml
 
+from . import formats
 from .diagnostics import Diagnostic, Severity
 
 INVALID: Any = object()
@@ -26,6 +28,7 @@ TABLE_MARKER = "x-spro-table"
 _NOT_TEXT = {_TAG + "int": "un nombre", _TAG + "float": "un nombre", _TAG + "bool": "un booléen",
              _TAG + "timestamp": "une date"}
 _FRENCH_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_DECIMAL = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 
 
 def closest(word: str, choices, cutoff: float = 0.6) -> str | None:
@@ -138,6 +141,9 @@ class Text(Kind):
             return reader.error(node, path, f"un texte est attendu, pas {describe_node(node)}")
         if _is_null(node) or not node.value.strip():
             return reader.error(node, path, "valeur vide : renseignez ce champ ou retirez la ligne")
+        problem = formats.invisible_character_problem(node.value)
+        if problem:
+            return reader.error(node, path, problem)
         value = node.value.strip() if self.multiline else " ".join(node.value.split())
         if node.tag in _NOT_TEXT:
             # YAML reads it as something else (86000 as a number, 01000 as octal 512, 14:30 as 870):
@@ -234,15 +240,24 @@ class Bool(Kind):
 
 @dataclass(frozen=True)
 class Number(Kind):
+    """A finite decimal number between ``minimum`` and ``maximum``.
+
+    Only plain decimal notation is read: YAML 1.1 also reads ``46:30`` (base 60), ``0x1F``,
+    ``.nan`` and ``.inf`` as numbers, which no contributor means for a coordinate.
+    """
+
     minimum: float
     maximum: float
 
     def read(self, node, reader, path):
-        if not (isinstance(node, yaml.ScalarNode) and node.tag in (_TAG + "int", _TAG + "float")):
+        text = node.value.strip() if isinstance(node, yaml.ScalarNode) else ""
+        if not (isinstance(node, yaml.ScalarNode) and node.tag in (_TAG + "int", _TAG + "float") and not node.style):
             return reader.error(node, path, f"un nombre est attendu, pas {describe_node(node)}")
-        value = float(node.value.replace("_", ""))
-        if not (self.minimum <= value <= self.maximum):
-            return reader.error(node, path, f"{node.value} hors des bornes ({self.minimum} à {self.maximum})")
+        if not _DECIMAL.fullmatch(text):
+            return reader.error(node, path, f"« {_clip(text)} » : nombre décimal attendu, écrit avec un point (ex. 46.58)")
+        value = float(text)
+        if not math.isfinite(value) or not (self.minimum <= value <= self.maximum):
+            return reader.error(node, path, f"{_clip(text)} hors des bornes ({self.minimum:g} à {self.maximum:g})")
         return value
 
     def json_schema(self):
@@ -302,6 +317,8 @@ class Struct(Kind):
     fields: tuple[Field, ...]
     rules: tuple[Callable[[dict, Reader, str], None], ...] = ()
     title: str = ""
+    retired: dict[str, str] = field(default_factory=dict)
+    """Fields of earlier versions of the contract: name -> French explanation of what to do instead."""
 
     def read(self, node, reader, path):
         if not isinstance(node, yaml.MappingNode):
@@ -322,6 +339,9 @@ class Struct(Kind):
                 continue
             seen[key] = key_node
             spec = by_name.get(key)
+            if spec is None and key in self.retired:
+                reader.error(key_node, where, f"champ retiré du format : {self.retired[key]}")
+                continue
             if spec is None:
                 reader.error(key_node, where, f"champ inconnu.{suggestion(key, by_name) or ' Champs possibles : ' + ', '.join(by_name)}")
                 continue

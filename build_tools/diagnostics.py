@@ -7,6 +7,7 @@ to print them (plain text for people, GitHub annotations for pull requests).
 from __future__ import annotations
 
 import enum
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,11 +90,15 @@ class Report:
 
 
 def display_path(path: Path, root: Path | None = None) -> str:
-    """The path as a contributor sees it in the repository (relative, forward slashes)."""
-    path = Path(path)
+    """The path as a contributor sees it in the repository (relative, forward slashes).
+
+    Symbolic links are not followed: a link is shown where it is, never where it points.
+    """
+    path = Path(os.path.abspath(path))
     if root is not None:
-        try:
-            return path.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            pass
+        for base in (Path(os.path.abspath(root)), Path(root).resolve()):
+            try:
+                return path.relative_to(base).as_posix()
+            except ValueError:
+                pass
     return path.as_posix()

@@ -92,21 +92,127 @@ def check_email(value: str) -> str | None:
     return None
 
 
-def check_https_url(value: str) -> str | None:
+_HOST_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+_URL_FORBIDDEN = set('<>"\'\\^`{|}')
+
+
+def host_problem(host: str) -> str | None:
+    """A DNS name with a top-level domain, labels of at most 63 characters, 253 in all."""
+    labels = host.lower().split(".")
+    if len(host) > 253 or len(labels) < 2 or not all(_HOST_LABEL.fullmatch(label) for label in labels) \
+            or not re.fullmatch(r"[a-z]{2,63}", labels[-1]):
+        return "nom de domaine incorrect"
+    return None
+
+
+def _port_problem(parts) -> str | None:
+    try:
+        parts.port  # noqa: B018 -- raises ValueError for a port that is not a number from 0 to 65535
+    except ValueError:
+        return "port invalide (un nombre de 1 à 65535 après « : »)"
+    if parts.port == 0:
+        return "port invalide (un nombre de 1 à 65535 après « : »)"
+    return None
+
+
+def check_https_url(value: str, allowed_braces: tuple[str, ...] = ()) -> str | None:
+    """A web address a page may link to or load from: https, a real host name, no user name.
+
+    ``allowed_braces`` lists placeholders such as ``{z}`` that a URL template may contain.
+    """
     scheme = value.split(":", 1)[0].strip().lower() if ":" in value else ""
     if scheme == "http":
         return "adresse web non sécurisée : utilisez https://"
-    if scheme != "https":
+    if scheme != "https" or not value.startswith("https://"):
         return "adresse web attendue, commençant par https://"
-    if any(c.isspace() for c in value) or any(c in value for c in '<>"\\^`{|}'):
-        return "adresse web invalide (espace ou caractère interdit)"
-    parts = urlsplit(value)
-    host = parts.hostname or ""
-    if not re.fullmatch(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}", host.lower()):
-        return "adresse web invalide : nom de domaine incorrect"
-    if parts.username or parts.password:
+    bare = value
+    for placeholder in allowed_braces:
+        bare = bare.replace(placeholder, "0")
+    if any(c.isspace() or c in _URL_FORBIDDEN or not c.isprintable() for c in bare):
+        return "adresse web invalide (espace, guillemet ou caractère interdit)"
+    parts = urlsplit(bare)
+    if parts.username or parts.password or "@" in parts.netloc:
         return "adresse web invalide : pas d'identifiant dans l'adresse"
+    problem = host_problem(parts.hostname or "") or _port_problem(parts)
+    if problem:
+        return f"adresse web invalide : {problem}"
     return None
+
+
+TILE_PLACEHOLDERS = ("{z}", "{x}", "{y}", "{s}")
+
+
+def check_tile_url(value: str) -> str | None:
+    """A tile address template: https, a real host, {z}, {x} and {y}, no other placeholder."""
+    problem = check_https_url(value, allowed_braces=TILE_PLACEHOLDERS)
+    if problem:
+        return problem
+    missing = [p for p in ("{z}", "{x}", "{y}") if p not in value]
+    if missing:
+        return f"modèle d'adresse de tuiles incomplet : {', '.join(missing)} manquant (seuls {{z}}, {{x}}, {{y}} et {{s}} sont permis)"
+    return None
+
+
+def url_origin(value: str) -> str:
+    """``https://host[:port]`` of a URL already checked by :func:`check_https_url`."""
+    parts = urlsplit(value)
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+_ATTRIBUTION_LINK = re.compile(r"\[([^\[\]()]+)\]\(([^()\s]+)\)")
+
+
+def attribution_parts(text: str) -> list[tuple[str, str | None]]:
+    """``© [OpenStreetMap](https://osm.org/copyright)`` -> [("© ", None), ("OpenStreetMap", "https://...")]."""
+    parts: list[tuple[str, str | None]] = []
+    position = 0
+    for link in _ATTRIBUTION_LINK.finditer(text):
+        if link.start() > position:
+            parts.append((text[position:link.start()], None))
+        parts.append((link.group(1), link.group(2)))
+        position = link.end()
+    if position < len(text):
+        parts.append((text[position:], None))
+    return parts
+
+
+def check_attribution(value: str) -> str | None:
+    """Map attribution: plain text with at most one link written ``[texte](https://…)``, never HTML."""
+    if "<" in value or ">" in value:
+        return "le HTML n'est pas accepté : écrivez un lien sous la forme [texte](https://…)"
+    links = [href for _, href in attribution_parts(value) if href]
+    if len(links) > 1:
+        return "un seul lien possible, écrit [texte](https://…)"
+    for href in links:
+        problem = check_https_url(href)
+        if problem:
+            return f"lien « {href} » : {problem}"
+    rest = "".join(text for text, href in attribution_parts(value) if href is None)
+    if "](" in rest:
+        return "lien mal écrit : forme attendue [texte](https://…), sans parenthèses ni crochets dans le texte du lien"
+    return None
+
+
+# Invisible characters refused in every text: they garble terminals (escape sequences), reverse how
+# names display (bidirectional overrides) or hide text (zero-width characters).
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]")
+_INVISIBLE_NAMES = {"\x1b": "échappement", "\u202e": "inversion du sens d'écriture", "\u202d": "forçage du sens d'écriture",
+                    "\u200b": "espace de largeur nulle", "\ufeff": "espace insécable de largeur nulle"}
+
+
+def invisible_character_problem(text: str) -> str | None:
+    """A French explanation when ``text`` holds a control, bidirectional or zero-width character.
+
+    Tabs and line feeds are the only control characters allowed (the caller decides whether a
+    text may span lines).
+    """
+    found = _INVISIBLE.search(text)
+    if found is None:
+        return None
+    char = found.group()
+    name = _INVISIBLE_NAMES.get(char, "caractère de contrôle invisible")
+    return (f"caractère invisible interdit (U+{ord(char):04X}, {name}) : retirez-le "
+            "(il vient souvent d'un copier-coller)")
 
 
 _OH_EXPECTED_FR = {

@@ -11,6 +11,7 @@ approximate).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import time
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from geopy.exc import (
 from geopy.geocoders import BANFrance
 
 from .geocache import Entry, cache_key
+from .model import Emprise
 
 DEFAULT_URL = "https://data.geopf.fr/geocodage"
 URL_ENVIRONMENT_VARIABLE = "SPRO_GEOCODER_URL"
@@ -58,16 +60,35 @@ class Politeness:
     total_budget: float = 600.0
 
 
-def endpoint(configured: str | None) -> str:
-    """The base URL: environment variable first, then the site configuration, then BAN's."""
-    return (os.environ.get(URL_ENVIRONMENT_VARIABLE) or configured or DEFAULT_URL).rstrip("/")
+def endpoint(given: str | None = None) -> str:
+    """The base URL: the command line's, else the environment variable, else BAN's.
+
+    Never read from ``data/``: a pull request could otherwise send every address to any server
+    and have its answers published.
+    """
+    return (given or os.environ.get(URL_ENVIRONMENT_VARIABLE) or DEFAULT_URL).rstrip("/")
+
+
+def endpoint_problem(url: str) -> str | None:
+    """A French explanation when ``url`` cannot be a geocoder's base address."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 -- raises ValueError for a bad port
+    except ValueError:
+        return f"adresse du géocodeur invalide : « {url} » (attendu : https://hôte/chemin, port de 1 à 65535)"
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.password:
+        return f"adresse du géocodeur invalide : « {url} » (attendu : https://hôte/chemin)"
+    return None
 
 
 class Geocoder:
-    def __init__(self, base_url: str, politeness: Politeness | None = None, clock=time.monotonic, sleep=time.sleep):
+    def __init__(self, base_url: str, politeness: Politeness | None = None, clock=time.monotonic, sleep=time.sleep,
+                 bounds: Emprise | None = None):
+        problem = endpoint_problem(base_url)
+        if problem:
+            raise ValueError(problem)
         parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError(f"adresse du géocodeur invalide : « {base_url} » (attendu : https://hôte/chemin)")
+        self.bounds = bounds
         self.source = f"{parts.netloc}{parts.path}"
         self.politeness = politeness or Politeness()
         self._client = BANFrance(
@@ -89,6 +110,13 @@ class Geocoder:
         features = [f for f in features if _is_point(f)]
         if not features:
             return Failure(request, "aucun résultat : vérifiez l'adresse (numéro, voie, code postal)")
+        if self.bounds is not None:
+            inside = [f for f in features if self.bounds.contient(*_lat_lon(f))]
+            if not inside:
+                lat, lon = _lat_lon(features[0])
+                return Failure(request, f"le résultat ({lat:.5f}, {lon:.5f}) est hors de l'emprise de la Région "
+                                        "(data/site.yaml) : résultat rejeté")
+            features = inside
         matching = [f for f in features if f["properties"].get("citycode") == request.code_insee]
         if request.municipality:
             matching.sort(key=lambda f: f["properties"].get("type") != "municipality")
@@ -146,10 +174,16 @@ class Geocoder:
         )
 
 
+def _lat_lon(feature) -> tuple[float, float]:
+    lon, lat = feature["geometry"]["coordinates"][:2]
+    return float(lat), float(lon)
+
+
 def _is_point(feature) -> bool:
     try:
-        lon, lat = feature["geometry"]["coordinates"][:2]
-        return isinstance(feature["properties"], dict) and -90 <= float(lat) <= 90 and -180 <= float(lon) <= 180
+        lat, lon = _lat_lon(feature)
+        return isinstance(feature["properties"], dict) and math.isfinite(lat) and math.isfinite(lon) \
+            and -90 <= lat <= 90 and -180 <= lon <= 180
     except (KeyError, TypeError, ValueError, IndexError):
         return False
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +19,11 @@ from .model import (
     Accessibilite, Adresse, Bassin, Commune, Contact, Dataset, Emplacement, Emprise, Evenement, Fermeture, Lien, Lieu,
     Metier, Public, Reseau, Service, Site,
 )
-from .yaml_source import read_yaml
+from .geocache import CACHE_FILE_NAME, GeocodeCache
+from .outlines import MAX_OUTLINE_BYTES, read_outline
+from .safe_files import UnsafePath, entry_problem, read_regular
+from .text import fold, slug  # noqa: F401 -- slug: re-exported for the tools that import it from here
+from .yaml_source import MAX_FILE_BYTES, read_yaml
 
 REFERENCE_FILES = {
     "site.yaml": records.SITE,
@@ -29,6 +32,8 @@ REFERENCE_FILES = {
     "publics.yaml": records.PUBLICS,
 }
 FOLDERS = {"lieux": records.LIEU, "metiers": records.METIER, "bassins": records.BASSIN, "evenements": records.EVENEMENT}
+REQUIRED_FOLDERS = ("lieux", "bassins")
+OUTLINE_SUFFIX = ".geojson"
 _FILE_NAMES = {
     "lieux": (re.compile(formats.IDENTIFIER), "lettres minuscules sans accent, chiffres et tirets, par exemple mission-locale-poitiers.yaml"),
     "bassins": (re.compile(formats.IDENTIFIER), "lettres minuscules sans accent, chiffres et tirets, par exemple poitiers.yaml"),
@@ -53,6 +58,8 @@ class DataLoader:
         self.today = today or dt.date.today()
         self.display_root = display_root if display_root is not None else self.root.parent
         self.report = Report()
+        self.geocache = GeocodeCache(self.root / CACHE_FILE_NAME)
+        """The geocoding cache, once :meth:`load` has read it (its problems are in the report)."""
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -61,13 +68,16 @@ class DataLoader:
 
     def _read(self, path: Path, kind: Kind, references=None) -> _Read | None:
         """Read one file against ``kind``. Its diagnostics stay on the reader until :meth:`_flush`."""
-        shown = self._display(path)
+        data = self._bytes(path, MAX_FILE_BYTES)
+        return None if data is None else self._read_bytes(data, self._display(path), kind, references)
+
+    def _bytes(self, path: Path, max_bytes: int) -> bytes | None:
+        """The file's bytes (links and special files refused), or None after reporting why."""
         try:
-            data = path.read_bytes()
-        except OSError as exc:
-            self.report.add(Diagnostic(shown, 0, 0, "", f"fichier illisible ({exc.strerror})"))
+            return read_regular(self.root, path, max_bytes)
+        except UnsafePath as exc:
+            self.report.add(Diagnostic(self._display(path), 0, 0, "", str(exc)))
             return None
-        return self._read_bytes(data, shown, kind, references)
 
     def _read_bytes(self, data: bytes, shown: str, kind: Kind, references=None) -> _Read | None:
         source, problems = read_yaml(data, shown)
@@ -90,29 +100,66 @@ class DataLoader:
         return not _has_errors(read.reader.diagnostics)
 
     def _folder_files(self, folder: str, report: bool = True) -> list[Path]:
+        """The data files of ``data/<folder>``; with ``report``, every other entry is an error."""
         directory = self.root / folder
-        if not directory.is_dir():
+        add = self.report.add if report else (lambda diagnostic: None)
+        if not directory.exists() and not directory.is_symlink():
+            if folder in REQUIRED_FOLDERS:
+                add(Diagnostic(self._display(directory), 0, 0, "", "dossier manquant : créez-le (il contient un fichier par "
+                                                                   f"{'lieu' if folder == 'lieux' else 'bassin'})"))
+            return []
+        problem = entry_problem(directory)
+        if problem is None and not directory.is_dir():
+            problem = "un dossier est attendu ici, pas un fichier"
+        if problem:
+            add(Diagnostic(self._display(directory), 0, 0, "", problem))
             return []
         pattern, example = _FILE_NAMES[folder]
         files = []
         for path in sorted(directory.iterdir()):
-            if path.is_dir() or path.name.startswith(".") or path.suffix == ".geojson":
-                continue
-            if path.suffix != ".yaml":
-                if report:
-                    self.report.add(Diagnostic(self._display(path), 0, 0, "", "extension « .yaml » attendue pour un fichier de données"))
+            shown = self._display(path)
+            problem = entry_problem(path)
+            if problem:
+                add(Diagnostic(shown, 0, 0, "", problem))
+            elif path.name.startswith("."):
+                add(Diagnostic(shown, 0, 0, "", "fichier caché : l'annuaire ne le lit pas, retirez-le ou renommez-le"))
+            elif path.is_dir():
+                add(Diagnostic(shown, 0, 0, "", f"dossier inattendu : les fichiers vont directement dans data/{folder}/"))
+            elif folder == "bassins" and path.suffix == OUTLINE_SUFFIX:
+                if not (directory / f"{path.stem}.yaml").exists():
+                    add(Diagnostic(shown, 0, 0, "", f"contour sans bassin : data/bassins/{path.stem}.yaml n'existe pas"))
+            elif path.suffix != ".yaml":
+                add(Diagnostic(shown, 0, 0, "", "extension « .yaml » attendue pour un fichier de données"))
             elif not pattern.fullmatch(path.stem):
-                if report:
-                    self.report.add(Diagnostic(self._display(path), 0, 0, "", f"nom de fichier invalide : {example}"))
+                add(Diagnostic(shown, 0, 0, "", f"nom de fichier invalide : {example}"))
             else:
                 files.append(path)
         return files
 
+    def _check_top_level(self) -> None:
+        """Every entry of ``data/`` is a file or folder the annuaire reads."""
+        if not self.root.is_dir() or entry_problem(self.root):
+            self.report.add(Diagnostic(self._display(self.root), 0, 0, "", "dossier de données introuvable, ou lien symbolique"))
+            return
+        expected = {*REFERENCE_FILES, CACHE_FILE_NAME, *FOLDERS}
+        for path in sorted(self.root.iterdir()):
+            if path.name in expected:
+                continue
+            problem = entry_problem(path)
+            if problem is None:
+                guess = suggestion(path.name, FOLDERS if path.is_dir() else [*REFERENCE_FILES, CACHE_FILE_NAME])
+                what = "dossier" if path.is_dir() else "fichier"
+                problem = (f"{what} que l'annuaire ne lit pas.{guess} Les fiches vont dans data/lieux/, data/bassins/, "
+                           "data/metiers/ ou data/evenements/")
+            self.report.add(Diagnostic(self._display(path), 0, 0, "", problem))
+
     # -- the whole dataset ---------------------------------------------------------------------
 
     def load(self) -> Dataset | None:
+        self._check_top_level()
         site, services, reseaux, publics = (self._reference(name) for name in REFERENCE_FILES)
-        bassins = self._bassins()
+        self._read_geocache(site)
+        bassins = self._bassins(site)
         # A table that failed to load is left out rather than emptied, so that one broken
         # reference file does not make every record that cites it fail too.
         references = {
@@ -136,9 +183,14 @@ class DataLoader:
             evenements=dict(sorted(evenements.items(), key=lambda item: (item[1].date, item[0]))),
         )
 
+    def _read_geocache(self, site: Site | None) -> None:
+        path = self.root / CACHE_FILE_NAME
+        self.geocache, problems = GeocodeCache.load(path, site.emprise if site else None, self._display(path))
+        self.report.extend(problems)
+
     def _reference(self, name: str):
         path = self.root / name
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():
             self.report.add(Diagnostic(self._display(path), 0, 0, "", "fichier de référence manquant"))
             return None
         read = self._read(path, REFERENCE_FILES[name])
@@ -153,8 +205,7 @@ class DataLoader:
             geocodage = values.pop("geocodage", {})
             carte = values.pop("carte", {})
             emprise = Emprise(**values.pop("emprise"))
-            return Site(**values, emprise=emprise, geocodage_url=geocodage.get("url"),
-                        score_minimal=geocodage.get("score_minimal", 0.6),
+            return Site(**values, emprise=emprise, score_minimal=geocodage.get("score_minimal", 0.6),
                         tuiles=carte.get("tuiles"), attribution_tuiles=carte.get("attribution"))
         return read.values
 
@@ -166,7 +217,18 @@ class DataLoader:
                 read.reader.report_field(code, "ce public n'est pas un code data·inclusion : indiquez son équivalent dans "
                                                "« public_data_inclusion »." + suggestion(code, records.PUBLICS_DATA_INCLUSION))
 
-    def _bassins(self) -> dict[str, Bassin]:
+    def _outline(self, path: Path, site: Site | None):
+        """The validated outline beside a basin file, or None (absent, or refused and reported)."""
+        if not path.exists() and not path.is_symlink() or entry_problem(path):
+            return None  # absent, or a link or special file (reported with the folder's entries)
+        data = self._bytes(path, MAX_OUTLINE_BYTES)
+        if data is None:
+            return None
+        outline, problems = read_outline(data, self._display(path), site.emprise if site else None)
+        self.report.extend(problems)
+        return outline
+
+    def _bassins(self, site: Site | None) -> dict[str, Bassin]:
         bassins: dict[str, Bassin] = {}
         owner: dict[str, str] = {}
         for path in self._folder_files("bassins"):
@@ -186,11 +248,12 @@ class DataLoader:
                 communes.append(Commune(commune["code_insee"], commune["nom"], tuple(commune["codes_postaux"])))
             if not self._flush(read):
                 continue
-            contour = path.with_suffix(".geojson")
+            contour = path.with_suffix(OUTLINE_SUFFIX)
+            outline = self._outline(contour, site)
             bassins[path.stem] = Bassin(
                 code=path.stem, nom=read.values["nom"], departements=tuple(read.values["departements"]),
                 communes=tuple(communes), source=read.path, description=read.values.get("description"),
-                contour=self._display(contour) if contour.exists() else None,
+                contour=self._display(contour) if outline else None, outline=outline,
             )
         return bassins
 
@@ -330,18 +393,6 @@ class CandidateLieux:
 def address_key(reseau: str, voie: str, code_insee: str) -> tuple[str, str, str]:
     """Two lieux of one network with this key are the same place."""
     return reseau, fold(voie), code_insee
-
-
-def fold(text: str) -> str:
-    """Lower-case, accent-free, single-spaced text for comparisons (« Rue  de l'Église » = "rue de l'eglise")."""
-    text = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae"))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(text.lower().replace("’", "'").split())
-
-
-def slug(text: str) -> str:
-    """« Saint-Jean-d'Angély » -> ``saint-jean-d-angely`` (lieu ids, post URLs)."""
-    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
 
 
 def _complete(values: dict, struct) -> bool:

@@ -82,6 +82,20 @@ class Commune:
 
 
 @dataclass(frozen=True)
+class Outline:
+    """A validated basin outline: rings of (longitude, latitude) pairs."""
+
+    polygons: tuple[tuple[tuple[tuple[float, float], ...], ...], ...]
+    """Each polygon is its exterior ring then its holes."""
+
+    def as_geojson(self) -> dict:
+        coordinates = [[[list(position) for position in ring] for ring in polygon] for polygon in self.polygons]
+        if len(coordinates) == 1:
+            return {"type": "Polygon", "coordinates": coordinates[0]}
+        return {"type": "MultiPolygon", "coordinates": coordinates}
+
+
+@dataclass(frozen=True)
 class Bassin:
     code: str
     nom: str
@@ -91,6 +105,8 @@ class Bassin:
     description: str | None = None
     contour: str | None = None
     """Path of the optional GeoJSON contour file beside the basin file."""
+    outline: Outline | None = None
+    """That file's geometry, as validated (the build never uses the file's text)."""
 
 
 @dataclass(frozen=True)
@@ -203,7 +219,6 @@ class Site:
     branche: str
     demonstration: bool
     emprise: Emprise
-    geocodage_url: str | None = None
     score_minimal: float = 0.6
     tuiles: str | None = None
     attribution_tuiles: str | None = None

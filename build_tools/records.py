@@ -285,16 +285,22 @@ EMPRISE = Struct(title="Emprise", fields=(
     Field("est", Number(-180, 180), "Longitude maximale.", required=True),
 ))
 
-GEOCODAGE = Struct(title="Géocodage", fields=(
-    Field("url", https_url, "Adresse de base du géocodeur BAN (« /search » y est ajouté).", example="https://data.geopf.fr/geocodage"),
+GEOCODAGE = Struct(title="Géocodage", retired={
+    "url": "l'adresse du géocodeur ne se règle plus dans les données (une pull request pourrait la détourner) : "
+           "retirez cette ligne ; les mainteneurs la règlent par la variable SPRO_GEOCODER_URL ou spro geocode --geocodeur",
+}, fields=(
     Field("score_minimal", Number(0, 1), "Score en dessous duquel une position est signalée comme approximative.", example=0.6),
 ))
 
 CARTE = Struct(title="Carte", fields=(
-    Field("tuiles", Text(max_length=500, pattern=r"https://\S+\{z\}\S*", pattern_message="adresse https:// de tuiles avec {z}, {x} et {y}"),
-          "Modèle d'adresse des tuiles (https, avec {z}, {x}, {y}). Par défaut : Plan IGN (Géoplateforme).",
-          example="https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
-    Field("attribution", short_text, "Mention à afficher sur la carte pour ces tuiles.", example="© les contributeurs d'OpenStreetMap"),
+    Field("tuiles", Text(max_length=500, check=formats.check_tile_url, label="modèle d'adresse https:// de tuiles avec {z}, {x} et {y}",
+                         json_format="uri-template"),
+          "Modèle d'adresse des tuiles (https, avec {z}, {x}, {y}, et {s} si le serveur en a plusieurs). Par défaut : Plan IGN "
+          "(Géoplateforme).", example="https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+    Field("attribution", Text(max_length=200, check=formats.check_attribution,
+                              label="texte, avec au plus un lien écrit [texte](https://…)"),
+          "Mention à afficher sur la carte pour ces tuiles : du texte, avec au plus un lien écrit [texte](https://…).",
+          example="© [les contributeurs d'OpenStreetMap](https://www.openstreetmap.org/copyright)"),
 ))
 
 SITE = Struct(title="Configuration du site", fields=(

@@ -259,11 +259,13 @@ def test_sigint_during_a_run_leaves_a_valid_cache(lieu_dataset):
 
 
 def test_endpoint_precedence(monkeypatch):
+    # the command line's --geocodeur, then the environment; never a data file (a pull request could change it)
     monkeypatch.delenv("SPRO_GEOCODER_URL", raising=False)
     assert endpoint(None) == "https://data.geopf.fr/geocodage"
     assert endpoint("https://exemple.fr/geo/") == "https://exemple.fr/geo"
     monkeypatch.setenv("SPRO_GEOCODER_URL", "http://127.0.0.1:8765")
-    assert endpoint("https://exemple.fr/geo") == "http://127.0.0.1:8765"
+    assert endpoint(None) == "http://127.0.0.1:8765"
+    assert endpoint("https://exemple.fr/geo") == "https://exemple.fr/geo"
     assert Geocoder("https://data.geopf.fr/geocodage")._client.geocode_api == "https://data.geopf.fr/geocodage/search"
 
 

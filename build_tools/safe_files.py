@@ -1,0 +1,105 @@
+"""Reading and writing inside the project's own folders, and nowhere else.
+
+Files under ``data/`` and ``docs/`` come from pull requests: a symbolic link there could make the
+build read (and publish) any file of the build machine, a FIFO could hang it, and a crafted name
+could make a tool write outside the project. Every read and write of those folders goes through
+here: symbolic links and non-regular files are refused, and paths are checked to stay inside
+their folder before anything is opened.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+
+
+class UnsafePath(Exception):
+    """A path the project refuses to read or write; the message is French, for the contributor."""
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISLNK(mode):
+        return "un lien symbolique"
+    if stat.S_ISDIR(mode):
+        return "un dossier"
+    if stat.S_ISFIFO(mode):
+        return "un tube nommé (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "une socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "un périphérique"
+    return "un fichier spécial"
+
+
+def inside(root: Path, path: Path) -> Path:
+    """``path`` made absolute, after checking it stays inside ``root``.
+
+    Only the names are looked at (``..`` is resolved lexically, links are not followed): checking
+    links is :func:`check_no_link`'s job.
+    """
+    root = Path(os.path.abspath(root))
+    candidate = Path(os.path.abspath(path))
+    if candidate != root and root not in candidate.parents:
+        raise UnsafePath(f"« {path} » est hors du dossier {root.name}/ : chemin refusé")
+    return candidate
+
+
+def check_no_link(root: Path, path: Path) -> None:
+    """Refuse ``path`` when it, or a folder between ``root`` and it, is a symbolic link."""
+    root = Path(os.path.abspath(root))
+    path = inside(root, path)
+    current = root
+    for part in path.relative_to(root).parts:
+        current = current / part
+        try:
+            mode = os.lstat(current).st_mode
+        except FileNotFoundError:
+            return
+        if stat.S_ISLNK(mode):
+            raise UnsafePath(f"{current.relative_to(root).as_posix()} est un lien symbolique : remplacez-le par "
+                             "le fichier ou le dossier lui-même (les liens ne sont pas suivis)")
+
+
+def read_regular(root: Path, path: Path, max_bytes: int) -> bytes:
+    """The bytes of a regular file inside ``root``, never following a link, at most ``max_bytes + 1``.
+
+    Reading one byte more than allowed lets the caller say the file is too large without reading
+    all of it.
+    """
+    path = inside(root, path)
+    check_no_link(root, path)
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UnsafePath("lien symbolique : remplacez-le par le fichier lui-même") from exc
+        raise UnsafePath(f"fichier illisible ({exc.strerror})") from exc
+    with os.fdopen(descriptor, "rb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            raise UnsafePath(f"ce n'est pas un fichier ordinaire mais {_kind(mode)}")
+        return handle.read(max_bytes + 1)
+
+
+def entry_problem(path: Path) -> str | None:
+    """Why a directory entry cannot be a data file or folder (link, FIFO...), or None."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError as exc:
+        return f"illisible ({exc.strerror})"
+    if stat.S_ISLNK(mode):
+        return "lien symbolique refusé : remplacez-le par le fichier ou le dossier lui-même"
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        return f"{_kind(mode)} n'a rien à faire ici : retirez-le"
+    return None
+
+
+def is_real_dir(path: Path) -> bool:
+    """A directory that is not a symbolic link."""
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
