@@ -21,32 +21,35 @@ def _print_report(report: Report, fmt: str, out=sys.stdout) -> None:
         print(diagnostic.as_github() if fmt == "github" else diagnostic.as_text(), file=out)
 
 
-def _selected_files(paths: list[str], repo_root: Path, data_root: Path, report: Report) -> list[Path] | None:
+def _selected_files(paths: list[str], repo_root: Path, roots: list[Path], report: Report) -> list[Path] | None:
     """The files named on the command line (folders expand to their files); None when none is named."""
     if not paths:
         return None
     selected = []
     for given in paths:
         path = Path(given)
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():
             report.add(Diagnostic(display_path(path, repo_root), 0, 0, "", "fichier introuvable"))
             continue
-        if data_root.resolve() not in (path.resolve(), *path.resolve().parents):
-            report.add(Diagnostic(display_path(path, repo_root), 0, 0, "",
-                                  f"fichier hors du dossier de données « {display_path(data_root, repo_root)} »"))
+        if not any(root.absolute() in (path.absolute(), *path.absolute().parents) for root in roots):
+            folders = " ou ".join(f"« {display_path(root, repo_root)} »" for root in roots)
+            report.add(Diagnostic(display_path(path, repo_root), 0, 0, "", f"fichier hors du dossier {folders}"))
             continue
         selected += sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
     return selected
 
 
 def command_validate(args) -> int:
+    from .docs_contract import check_docs
+
     data_root = Path(args.data)
     repo_root = data_root.resolve().parent
     loader = DataLoader(data_root, display_root=repo_root)
     dataset = loader.load()
     report = loader.report
+    report.extend(check_docs(Path(args.docs), repo_root, loader.today).diagnostics)
     selection_problems = Report()
-    named = _selected_files(args.paths, repo_root, data_root, selection_problems)
+    named = _selected_files(args.paths, repo_root, [data_root, Path(args.docs)], selection_problems)
     selected = None if named is None else {display_path(p, repo_root) for p in named}
     if selected is not None:
         report = Report(selection_problems.diagnostics + report.only_files(selected).diagnostics)
@@ -112,10 +115,15 @@ def command_geocode(args) -> int:
     import time
 
     from .geocache import CACHE_FILE_NAME, GeocodeCache
-    from .geocoder import Geocoder, Politeness, endpoint
+    from .geocoder import Geocoder, Politeness, endpoint, endpoint_problem
     from .positions import geocode_missing, locate, requests_for
 
     data_root = Path(args.data)
+    url = endpoint(args.geocodeur)
+    problem = endpoint_problem(url)
+    if problem:
+        print(f"{'--geocodeur' if args.geocodeur else 'SPRO_GEOCODER_URL'} : {problem}", file=sys.stderr)
+        return 2
     dataset = _load_valid_dataset(data_root)
     if dataset is None:
         return 1
@@ -130,7 +138,7 @@ def command_geocode(args) -> int:
         for request in missing:
             print(f"  manquante : {request.used_by} : « {request.query} »")
     elif missing:
-        geocoder = Geocoder(endpoint(dataset.site.geocodage_url), Politeness(total_budget=args.duree_max))
+        geocoder = Geocoder(url, Politeness(total_budget=args.duree_max), bounds=dataset.site.emprise)
         started = time.monotonic()
         run = geocode_missing(dataset, cache, geocoder)
         elapsed = time.monotonic() - started
@@ -168,7 +176,7 @@ def _show_build_messages() -> None:
 def command_build(args) -> int:
     from mkdocs.exceptions import Abort, MkDocsException
 
-    from .mkdocs_adapter.build import build_site
+    from .mkdocs_adapter.build import UnsafeSiteDir, build_site
 
     _show_build_messages()
     config_file = Path(args.config)
@@ -177,6 +185,9 @@ def command_build(args) -> int:
         return 1
     try:
         build_site(config_file, Path(args.site_dir), strict=not args.non_strict)
+    except UnsafeSiteDir as refused:
+        print(f"--site-dir : {refused}", file=sys.stderr)
+        return 2
     except (MkDocsException, SystemExit) as exc:
         message = str(exc).strip()
         if message and not isinstance(exc, (Abort, SystemExit)):
@@ -273,7 +284,7 @@ def command_format(args) -> int:
     data_root = Path(args.data)
     repo_root = data_root.resolve().parent
     problems = Report()
-    named = _selected_files(args.paths, repo_root, data_root, problems)
+    named = _selected_files(args.paths, repo_root, [data_root], problems)
     paths = data_files(data_root)
     if named is not None:
         wanted = {p.resolve() for p in named}
@@ -297,7 +308,7 @@ def command_new_lieu(args) -> int:
     import datetime as dt
 
     from .atomic import write_atomically
-    from .lieu_files import COLUMNS
+    from .lieu_files import COLUMNS, lieu_path
     from .new_lieu import Abandon, new_lieu
 
     data_root = Path(args.data)
@@ -311,8 +322,8 @@ def command_new_lieu(args) -> int:
     except Abandon as abandon:
         print(f"Fiche non créée : {abandon}.", file=sys.stderr)
         return 1
-    path = data_root / "lieux" / f"{created.identifier}.yaml"
-    write_atomically(path, created.text)
+    path = lieu_path(data_root, created.identifier)
+    write_atomically(path, created.text, within=data_root / "lieux")
     print(f"Fiche créée : {display_path(path, data_root.resolve().parent)}", file=sys.stderr)
     print("Relisez-la, complétez-la (horaires, accessibilité, description), puis : spro validate et spro geocode.", file=sys.stderr)
     return 0
@@ -355,6 +366,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Outils de l'annuaire du Service public régional de l'orientation.",
     )
     parser.add_argument("--data", default="data", help="dossier des données (par défaut : data)")
+    parser.add_argument("--docs", default="docs", help="dossier des pages écrites à la main (par défaut : docs)")
     commands = parser.add_subparsers(dest="command", metavar="COMMANDE")
     commands.required = True
 
@@ -383,6 +395,8 @@ def build_parser() -> argparse.ArgumentParser:
                                   description="Géocode les adresses des lieux et les communes des bassins absentes de "
                                               "data/geocodage.jsonl, avec le géocodeur national (BAN).")
     geocode.add_argument("--offline", action="store_true", help="ne rien envoyer : lister ce qui manque")
+    geocode.add_argument("--geocodeur", metavar="URL",
+                         help="adresse du géocodeur (par défaut : variable SPRO_GEOCODER_URL, sinon https://data.geopf.fr/geocodage)")
     geocode.add_argument("--duree-max", type=float, default=600.0, metavar="SECONDES",
                          help="durée maximale du géocodage (par défaut : 600 s)")
     geocode.set_defaults(handler=command_geocode)

@@ -19,7 +19,7 @@ from pathlib import Path
 from .atomic import write_atomically
 from .contract import suggestion
 from .diagnostics import Diagnostic
-from .lieu_files import BY_KEY, COLUMNS, lieu_values, prepare_lieu
+from .lieu_files import BY_KEY, COLUMNS, lieu_path, lieu_values, prepare_lieu
 from .loader import CandidateLieux, slug
 from .model import Dataset
 
@@ -139,7 +139,7 @@ def _import_row(plain, line, shown, headers, keys, dataset, data_root, today, up
     chosen.add(prepared.identifier)
     if not prepared.changed:
         return
-    path = data_root / "lieux" / f"{prepared.identifier}.yaml"
+    path = lieu_path(data_root, prepared.identifier)
     if not dry_run:
-        write_atomically(path, prepared.text)
+        write_atomically(path, prepared.text, within=data_root / "lieux")
     (report.updated if existing is not None else report.written).append(path)

@@ -20,8 +20,10 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from . import records
 from .contract import Struct, Text, french_date, suggestion
+from .formats import IDENTIFIER
 from .loader import CandidateLieux, fold, slug
 from .model import Dataset, Lieu
+from .safe_files import UnsafePath, inside
 from .yaml_format import data_file_kind, format_text
 
 LIEU_KIND = data_file_kind(PurePosixPath("lieux/x.yaml"))
@@ -252,6 +254,17 @@ def lieu_values(dataset: Dataset, plain: dict[str, str], today: dt.date,
     return values, problems
 
 
+def is_lieu_id(identifier: str) -> bool:
+    return len(identifier) <= 80 and re.fullmatch(IDENTIFIER, identifier) is not None
+
+
+def lieu_path(data_root: Path, identifier: str) -> Path:
+    """``data/lieux/<id>.yaml``; refuses an id outside the [a-z0-9-] rule, which could name a file elsewhere."""
+    if not is_lieu_id(identifier):
+        raise UnsafePath(f"identifiant de lieu invalide « {identifier[:40]} » : chemin refusé")
+    return inside(data_root / "lieux", data_root / "lieux" / f"{identifier}.yaml")
+
+
 # -- one lieu file, checked in context: shared by spro new lieu and spro import csv -----------------
 
 @dataclass(frozen=True)
@@ -280,19 +293,23 @@ def prepare_lieu(dataset: Dataset, plain: dict[str, str], today: dt.date, checke
         return PreparedLieu(None, None, list(problems.items()))
     current = None
     if existing is None:
+        given = (plain.get("id") or "").strip()
+        if given and not is_lieu_id(given):
+            return PreparedLieu(None, None, [("id", f"identifiant « {given[:40]} » invalide : lettres minuscules sans accent, "
+                                                    f"chiffres et tirets seulement, par exemple « {slug(given)[:80] or 'mission-locale-melle'} »")])
         try:
-            identifier = (plain.get("id") or "").strip() or choose_id(dataset, values["reseau"], values["adresse.commune"],
+            identifier = given or choose_id(dataset, values["reseau"], values["adresse.commune"],
                                                                         values["nom"], taken)
         except IdentifierTaken as refused:
             return PreparedLieu(None, None, [("nom", str(refused))])
         if identifier in taken:
             return PreparedLieu(None, None, [("id", f"l'identifiant « {identifier} » est déjà celui d'une ligne précédente")])
-        if identifier in dataset.lieux or (data_root / "lieux" / f"{identifier}.yaml").exists():
+        if identifier in dataset.lieux or lieu_path(data_root, identifier).exists():
             return PreparedLieu(None, None, [("id", f"le lieu « {identifier} » existe déjà (data/lieux/{identifier}.yaml) : "
                                                     "choisissez un autre identifiant")])
     else:
         identifier = existing.id
-        current = (data_root / "lieux" / f"{identifier}.yaml").read_text(encoding="utf-8")
+        current = lieu_path(data_root, identifier).read_text(encoding="utf-8")
     text = lieu_document(values, current)
     _, diagnostics = checker.check(identifier, text, f"data/lieux/{identifier}.yaml",
                                    replaces=existing.source if existing else None)

@@ -56,6 +56,15 @@ class Dataset:
         return [d.as_text() for d in self.load(today)[1].errors]
 
 
+@pytest.fixture(scope="session")
+def demo_data():
+    """The demo dataset as the generators see it."""
+    loader = DataLoader(DEMO, display_root=ROOT)
+    data = loader.load()
+    assert not loader.report.errors
+    return data
+
+
 @pytest.fixture
 def dataset(tmp_path) -> Dataset:
     root = tmp_path / "data"

@@ -74,4 +74,4 @@ def test_missing_and_outside_paths(dataset, tmp_path):
     result = spro("validate", "data/lieux/absent.yaml", str(outside), cwd=dataset.root.parent)
     assert result.returncode == 1
     assert "data/lieux/absent.yaml: erreur : fichier introuvable" in result.stdout
-    assert "ailleurs.yaml: erreur : fichier hors du dossier de données « data »" in result.stdout
+    assert "ailleurs.yaml: erreur : fichier hors du dossier « data » ou « docs »" in result.stdout

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import base64
 import csv
-import hashlib
 import io
 import json
 import re
@@ -17,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from build_tools import csp, yaml_source
+from build_tools import yaml_source
 from conftest import ROOT, VALID_LIEU
 from site_helpers import StaticServer, build, parse, project_copy
 
@@ -150,28 +148,7 @@ def test_no_dialog_fires_where_the_records_are_shown(injected_site, page_in):
     assert page_in.dialogs == []
 
 
-# -- Content-Security-Policy ------------------------------------------------------------------------
-
-
-def test_every_page_carries_a_policy_allowing_only_its_own_scripts(demo_site):
-    for page in sorted(demo_site.rglob("*.html")):
-        html = page.read_text(encoding="utf-8")
-        head = re.search(r"<head[^>]*>\s*(<meta[^>]*>)", html, re.IGNORECASE)
-        assert head and 'http-equiv="Content-Security-Policy"' in head.group(1), page
-        policy = re.search(r'content="([^"]+)"', head.group(1)).group(1)
-        directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
-        assert "'unsafe-inline'" not in directives["script-src"] and "'unsafe-eval'" not in directives["script-src"]
-        assert directives["img-src"] == "'self' data: https://data.geopf.fr"
-        assert directives["default-src"] == "'self'" and directives["object-src"] == "'none'"
-        for script_hash in csp.inline_script_hashes(html):
-            assert script_hash in directives["script-src"]
-
-
-def test_inline_script_hashes_cover_only_executable_inline_scripts():
-    html = ('<script>a()</script><script src="x.js"></script><script type="application/ld+json">{}</script>'
-            '<script type="module">b()</script>')
-    expected = sorted(f"'sha256-{base64.b64encode(hashlib.sha256(body).digest()).decode()}'" for body in (b"a()", b"b()"))
-    assert csp.inline_script_hashes(html) == expected
+# -- Content-Security-Policy (the policy itself: tests/test_security.py) -------------------------------
 
 
 def test_no_policy_violation_in_the_browser(demo_site, browser):

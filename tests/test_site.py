@@ -10,19 +10,10 @@ import re
 import subprocess
 import sys
 
-import pytest
 from data_inclusion.schema.v1 import Service, Structure
 
-from build_tools.loader import load_dataset
-from conftest import DEMO, ROOT
+from conftest import ROOT
 from site_helpers import build, parse, project_copy, resolve
-
-
-@pytest.fixture(scope="module")
-def demo_data():
-    data, report = load_dataset(DEMO)
-    assert not report.errors
-    return data
 
 
 def html_files(site):
@@ -161,8 +152,10 @@ def test_nothing_external_is_loaded(demo_site):
         assert "fonts.googleapis" not in text and "cdn.jsdelivr" not in text and "unpkg.com" not in text
     for page in [demo_site / "carte" / "carte.html", *demo_site.glob("bassins/*/carte.html")]:
         text = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", page.read_text(encoding="utf-8"))
-        urls = set(re.findall(r"https?://[^\"'\s)\\]+", text))
-        assert urls == {"https://data.geopf.fr/wmts?SERVICE=WMTS"}, urls
+        assert not re.findall(r"https?://", text)
+        data = (page.parent / "donnees.js").read_text(encoding="utf-8")
+        urls = set(re.findall(r"https?://[^/\"'\s)\\]+", data))
+        assert urls == {"https://data.geopf.fr", "https://www.ign.fr"}, urls  # tiles, attribution link
     assert (demo_site / "assets/spro/licences/leaflet.txt").read_text().startswith("Leaflet 1.9.3")
     assert "BSD 2-Clause License" in (demo_site / "assets/spro/licences/leaflet.txt").read_text()
     assert "Permission is hereby granted" in (demo_site / "assets/spro/licences/leaflet.markercluster.txt").read_text()

@@ -9,7 +9,7 @@ from site_helpers import StaticServer
 TILE_HOST = "https://data.geopf.fr/wmts"
 
 
-def test_map_page_shows_markers_and_the_same_content_as_a_list(demo_site, page_in):
+def test_map_page_shows_markers_and_the_same_content_as_a_list(demo_site, demo_data, page_in):
     with StaticServer(demo_site) as server:
         page_in.goto(server.url + "carte/", wait_until="load")
         listed = page_in.locator("#liste ~ ul.spro-lieux li").count()
@@ -18,11 +18,12 @@ def test_map_page_shows_markers_and_the_same_content_as_a_list(demo_site, page_i
         clusters = frame.locator(".marker-cluster")
         counted = sum(int(clusters.nth(i).inner_text()) for i in range(clusters.count()))
         single = frame.locator(".leaflet-marker-icon:not(.marker-cluster)").count()
+        frame.locator("html[data-spro-carte=prete]").wait_for()
         basins = frame.locator("path.leaflet-interactive").count()
         filters = frame.locator(".spro-filtres input[type=checkbox]").count()
     assert listed == 178
     assert counted + single == 178
-    assert basins == 19
+    assert basins == sum(1 for b in demo_data.bassins.values() if b.outline)
     assert filters == 4
     assert all(url.startswith(TILE_HOST) for url in page_in.outside_requests), set(page_in.outside_requests)
 
@@ -50,11 +51,10 @@ def test_popup_links_to_the_lieu_page(demo_site, page_in):
         page_in.goto(server.url + "bassins/loudunais/carte.html", wait_until="load")
         page_in.locator(".marker-cluster, .leaflet-marker-icon").first.wait_for()
         title = page_in.evaluate("""() => {
-            const find = prefix => window[Object.keys(window).find(k => k.startsWith(prefix))];
-            const cluster = find('fast_marker_cluster_');
-            const marker = cluster.getLayers()[0];
-            cluster.removeLayer(marker);
-            marker.addTo(find('map_'));
+            const {carte, groupe} = window.sproCarte;
+            const marker = groupe.getLayers()[0];
+            groupe.removeLayer(marker);
+            marker.addTo(carte);
             return marker.options.title;
         }""")
         page_in.locator(".leaflet-marker-icon:not(.marker-cluster)", has_text="").and_(

@@ -92,7 +92,7 @@ def test_json_ld_keeps_the_exact_strings(hostile_site):
 
 
 def test_map_documents_carry_no_text_from_the_data(hostile_site):
-    # folium/branca would re-read it as a template: names travel in donnees.js, read with textContent.
+    # Names travel in donnees.js (JSON), read with textContent: never inside the map document.
     for folder in ("carte", "bassins/poitiers"):
         assert "alert(1)" not in (hostile_site / folder / "carte.html").read_text(encoding="utf-8")
         data = (hostile_site / folder / "donnees.js").read_text(encoding="utf-8")
@@ -119,11 +119,10 @@ def test_no_dialog_fires_in_the_browser(hostile_site, page_in):
         page_in.goto(server.url + "bassins/poitiers/carte.html", wait_until="load")
         page_in.locator(".marker-cluster, .leaflet-marker-icon").first.wait_for()
         page_in.evaluate("""name => {
-            const find = prefix => window[Object.keys(window).find(k => k.startsWith(prefix))];
-            const cluster = find('fast_marker_cluster_');
-            const marker = cluster.getLayers().find(m => m.options.title === name);
-            cluster.removeLayer(marker);
-            marker.addTo(find('map_'));
+            const {carte, groupe} = window.sproCarte;
+            const marker = groupe.getLayers().find(m => m.options.title === name);
+            groupe.removeLayer(marker);
+            marker.addTo(carte);
         }""", NAME)
         page_in.locator(".leaflet-marker-icon[title='<script>alert(1)</script>']").click()
         popup = page_in.locator(".leaflet-popup-content a").inner_text()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ..model import Dataset
 from ..positions import Geography
 import json
@@ -19,8 +17,7 @@ from .render import page
 __all__ = ["GeneratedFile", "GeneratedPage", "SiteOptions", "generate_site"]
 
 
-def generate_site(dataset: Dataset, geography: Geography, options: SiteOptions,
-                  repo_root: Path | None = None) -> list[GeneratedFile | GeneratedPage]:
+def generate_site(dataset: Dataset, geography: Geography, options: SiteOptions) -> list[GeneratedFile | GeneratedPage]:
     ctx = SiteContext(dataset, geography, options)
     files = pages.all_pages(ctx)
     files.append(page("trouver/index.md", "Trouver un lieu", "trouver.html", in_nav=True, ctx=ctx,
@@ -33,8 +30,8 @@ def generate_site(dataset: Dataset, geography: Geography, options: SiteOptions,
     files.append(page("recherche/index.md", "Rechercher", "recherche.html", ctx=ctx, bundles=options.search_bundles))
     index = finder_index(dataset, geography, options.build_date)
     files.append(GeneratedFile("trouver/index.json", json.dumps(index, ensure_ascii=False, separators=(",", ":"))))
-    for folder, (document, data) in [("carte", maps.region_map(ctx, repo_root))] + [
-            (f"bassins/{b.code}", maps.basin_map(ctx, b, repo_root)) for b in dataset.bassins.values()]:
+    for folder, (document, data) in [("carte", maps.region_map(ctx))] + [
+            (f"bassins/{b.code}", maps.basin_map(ctx, b)) for b in dataset.bassins.values()]:
         files += [GeneratedFile(f"{folder}/carte.html", document), GeneratedFile(f"{folder}/donnees.js", data)]
     page_url = (lambda lieu: f"{options.site_url.rstrip('/')}/lieux/{lieu.id}/") if options.site_url else (lambda lieu: None)
     structures, services = exports.data_inclusion(dataset, geography, page_url)

@@ -13,24 +13,25 @@ from .exports import CSV_COLUMNS
 from .hours import weekly_table
 from .output import GeneratedPage
 from .render import page
+from .tiles import Tiles
 
 MODALITES = {"sur-place": "sur place", "telephone": "par téléphone", "visio": "en visioconférence", "courriel": "par courriel"}
-
-IGN_PLAN_TILES = (
-    "https://data.geopf.fr/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=GEOGRAPHICALGRIDSYSTEMS.PLANIGNV2"
-    "&STYLE=normal&TILEMATRIXSET=PM&FORMAT=image/png&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}"
-)
-IGN_ATTRIBUTION = "© IGN – Plan IGN"
-
 
 @dataclass(frozen=True)
 class SiteOptions:
     build_date: dt.date
-    tiles_url: str = IGN_PLAN_TILES
-    tiles_attribution: str = IGN_ATTRIBUTION
+    tiles: Tiles = Tiles()
     site_url: str | None = None
     search_bundles: tuple[str, ...] = ("pagefind",)
     """Folders of the site-search index, main one first (see build_tools.search_bundles)."""
+
+    @property
+    def tiles_url(self) -> str:
+        return self.tiles.url
+
+    @property
+    def tiles_attribution_html(self) -> str:
+        return self.tiles.attribution_html
 
 
 @dataclass
@@ -222,7 +223,7 @@ def label_page(ctx: SiteContext) -> GeneratedPage:
 
 def map_page(ctx: SiteContext) -> GeneratedPage:
     return page("carte/index.md", "Carte des lieux d'accueil", "carte.html", in_nav=True, ctx=ctx,
-                sans_contour=any(b.contour is None for b in ctx.bassins.values()))
+                sans_contour=any(b.outline is None for b in ctx.bassins.values()))
 
 
 def data_page(ctx: SiteContext) -> GeneratedPage:

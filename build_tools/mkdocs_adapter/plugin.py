@@ -7,6 +7,7 @@ comes from :func:`build_tools.generate.generate_site`, which knows nothing of Mk
 from __future__ import annotations
 
 import datetime as dt
+import html
 import logging
 import os
 import re
@@ -22,11 +23,11 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .. import search_bundles
-from ..csp import with_policy
-from ..geocache import CACHE_FILE_NAME, GeocodeCache
+from ..csp import inline_scripts, with_policy
+from ..docs_contract import check_docs, html_problems
 from ..generate import SiteOptions, generate_site
 from ..generate.feed import FeedEntry, atom, plain_text
-from ..generate.pages import IGN_ATTRIBUTION, IGN_PLAN_TILES
+from ..generate.tiles import Tiles
 from ..loader import DataLoader, slug
 from ..positions import locate
 
@@ -65,27 +66,25 @@ class SproPlugin(BasePlugin[SproConfig]):
         data_root = repo_root / self.config.data_dir
         loader = DataLoader(data_root, display_root=repo_root)
         dataset = loader.load()
-        if loader.report.errors or dataset is None:
-            lines = [d.as_text() for d in loader.report.sorted() if d.is_error]
+        report = loader.report
+        report.extend(check_docs(Path(config.docs_dir), repo_root, loader.today).diagnostics)
+        if report.errors or dataset is None:
+            lines = [d.as_text() for d in report.sorted() if d.is_error]
             raise PluginError("Données invalides, le site n'est pas construit :\n" + "\n".join(lines))
-        for warning in loader.report.warnings:  # never fails a --strict build
+        for warning in report.warnings:  # never fails a --strict build
             log.info(warning.as_text())
-        cache, problems = GeocodeCache.load(data_root / CACHE_FILE_NAME)
-        for problem in problems:
-            log.info(problem.as_text())
-        geography = locate(dataset, cache)
+        geography = locate(dataset, loader.geocache)
         if geography.missing:
             log.info("%d adresse(s) sans géocodage en cache : lancez « spro geocode ».", len(geography.missing))
         site = dataset.site
         self.search_bundles = search_bundles.plan(dataset.lieux, self.config.search_bundle_pages)
         options = SiteOptions(
-            build_date=build_date(), tiles_url=site.tuiles or IGN_PLAN_TILES,
-            tiles_attribution=site.attribution_tuiles or IGN_ATTRIBUTION, site_url=config.site_url or None,
+            build_date=build_date(), tiles=Tiles.of(site), site_url=config.site_url or None,
             search_bundles=tuple(bundle.directory for bundle in self.search_bundles),
         )
-        self.generated = generate_site(dataset, geography, options, repo_root)
+        self.generated = generate_site(dataset, geography, options)
         self.pages = {f.path: f for f in self.generated if f.is_page}
-        self.tiles_url = options.tiles_url
+        self.tiles_origin = options.tiles.origin
         config.extra["spro_demonstration"] = site.demonstration
         config.extra["spro_feed"] = f"{self.config.news_dir}/feed.xml"
         self.news: list[FeedEntry] = []
@@ -108,16 +107,32 @@ class SproPlugin(BasePlugin[SproConfig]):
             (site_dir / config.extra["spro_feed"]).parent.mkdir(parents=True, exist_ok=True)
             (site_dir / config.extra["spro_feed"]).write_text(feed, encoding="utf-8")
         for path in sorted(Path(config.site_dir).rglob("*.html")):
-            path.write_text(with_policy(path.read_text(encoding="utf-8"), self.tiles_url), encoding="utf-8")
+            page = path.read_text(encoding="utf-8")
+            unexpected = inline_scripts(page)
+            if unexpected:  # the policy would block it; its presence means something got past validation
+                raise PluginError(f"{path.relative_to(site_dir)} contient un script en ligne inattendu "
+                                  f"({unexpected[0]!r}) : construction arrêtée")
+            path.write_text(with_policy(page, self.tiles_origin), encoding="utf-8")
 
     # Generated pages are HTML already. MkDocs converts every page before writing any, so it gets
     # a placeholder (no Markdown pass: half the build time) and the body is rendered just before the
     # page is written (one body in memory at a time: gigabytes at 30,000 lieux).
 
     def on_page_markdown(self, markdown, page, config, files):
-        return "" if page.file.src_uri in self.pages else markdown
+        if page.file.src_uri in self.pages:
+            return ""
+        # Material prints these raw (in <title>, in <meta content="...">): escape them once here.
+        for key in ("title", "description"):
+            if isinstance(page.meta.get(key), str):
+                page.meta[key] = html.escape(html.unescape(page.meta[key]), quote=True)
+        return markdown
 
     def on_page_content(self, html, page, config, files):
+        if page.file.src_uri not in self.pages:
+            # validation checked the Markdown already; this checks what MkDocs really rendered
+            problems = html_problems(html)
+            if problems:
+                raise PluginError(f"{Path(config.docs_dir).name}/{page.file.src_uri} : {problems[0][1]}")
         created = getattr(getattr(getattr(page, "config", None), "date", None), "created", None)  # a blog post
         if created is not None and page.file.src_uri.startswith(f"{self.config.news_dir}/"):
             excerpt = html.split("<!-- more -->", 1)[0]

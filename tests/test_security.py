@@ -1,0 +1,372 @@
+"""What a hostile pull request tried, case by case: each attempt is refused, or stays inert text.
+
+The cases are those found by attacking a copy of the project as an outside contributor would
+(template injection at build time, scripts on the published site, files read or written outside
+the project). ``test_security_sweep.py`` then tries every field of every contract.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from build_tools import csp
+from build_tools.docs_contract import MARKDOWN_EXTENSIONS
+from build_tools.geocoder import Geocoder, Politeness
+from build_tools.geocache import GeocodeCache
+from build_tools.positions import geocode_missing
+from conftest import ROOT, VALID_LIEU
+from fake_ban import FakeBan, Reply, collection, feature
+from site_helpers import build, parse, project_copy
+
+SQUARE = [[0.30, 46.55], [0.40, 46.55], [0.40, 46.62], [0.30, 46.62], [0.30, 46.55]]
+
+
+def spro(*args: str, cwd: Path, env: dict | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
+    environment = {"PYTHONPATH": str(ROOT), "PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), **(env or {})}
+    return subprocess.run([sys.executable, "-m", "build_tools.cli", *args], cwd=cwd, capture_output=True, text=True,
+                          env=environment, input=stdin, timeout=600)
+
+
+def errors_of(dataset) -> list[str]:
+    return dataset.errors()
+
+
+# -- code at build time: data is never template source -------------------------------------------------
+
+
+def test_an_outline_with_an_extra_member_is_refused(dataset):
+    dataset.write("bassins/poitiers.geojson", json.dumps(
+        {"type": "Polygon", "coordinates": [SQUARE], "x": "{{ cycler.__init__.__globals__.os.system('id') }}"}))
+    (error,) = errors_of(dataset)
+    assert error.startswith("bassins/poitiers.geojson: erreur : x : membre non permis")
+
+
+@pytest.mark.parametrize("content, message", [
+    ('{"type": "Feature", "geometry": null}', "type : « Feature » : « Polygon » ou « MultiPolygon » attendu"),
+    ('{"type": "Polygon", "coordinates": [[[0.3, 46.5], [0.4, 46.5], [0.4, 46.6], [0.3, 46.5]], 7]}',
+     "coordinates[1] : une liste est attendue"),
+    ('{"type": "Polygon", "coordinates": [[[0.3, 46.5], [0.4, 46.5], [0.4, 46.6], [0.31, 46.5]]]}',
+     "coordinates[0] : anneau non fermé"),
+    ('{"type": "Polygon", "coordinates": [[[0.3, 46.5], [NaN, 46.5], [0.4, 46.6], [0.3, 46.5]]]}',
+     "JSON refusé : valeur « NaN » interdite"),
+    ('{"type": "Polygon", "coordinates": [[[0.3, 46.5], [1e999, 46.5], [0.4, 46.6], [0.3, 46.5]]]}',
+     "coordinates[0][1] : coordonnée non finie"),
+    ('{"type": "Polygon", "coordinates": [[[0.3, 46.5], ["0.4", 46.5], [0.4, 46.6], [0.3, 46.5]]]}',
+     "coordinates[0][1] : position attendue"),
+    ('{"type": "Polygon", "coordinates": [[[0, 0], [0.4, 46.5], [0.4, 46.6], [0, 0]]]}',
+     "coordinates[0][0] : position [0, 0] hors de l'emprise de la Région"),
+    ('{"type": "Polygon", "type": "Polygon", "coordinates": []}', "JSON refusé : clé « type » en double"),
+    ('{"type": "Polygon", "coordinates": [[[0.3, 46.5]', "JSON invalide : "),
+    ('[' * 5000 + ']' * 5000, "JSON refusé : imbrication trop profonde"),
+])
+def test_outline_contract(dataset, content, message):
+    dataset.write("bassins/poitiers.geojson", content)
+    (error,) = errors_of(dataset)
+    assert error.startswith("bassins/poitiers.geojson") and message in error, error
+
+
+def test_an_outline_without_its_basin_is_reported(dataset):
+    dataset.write("bassins/nulle-part.geojson", json.dumps({"type": "Polygon", "coordinates": [SQUARE]}))
+    assert errors_of(dataset) == ["bassins/nulle-part.geojson: erreur : contour sans bassin : data/bassins/nulle-part.yaml "
+                                  "n'existe pas"]
+
+
+def test_a_valid_outline_reaches_the_map_as_data_only(tmp_path):
+    project = project_copy(tmp_path / "p")
+    (project / "data/bassins/poitiers.geojson").write_text(json.dumps({"type": "Polygon", "coordinates": [SQUARE]}))
+    site = build(project)
+    document = (site / "bassins/poitiers/carte.html").read_text(encoding="utf-8")
+    data = json.loads((site / "bassins/poitiers/donnees.js").read_text(encoding="utf-8")
+                      .removeprefix("window.SPRO_CARTE = ").rstrip(";\n"))
+    assert data["bassins"][0]["geometrie"] == {"type": "Polygon", "coordinates": [SQUARE]}
+    assert "46.55" not in document and "Bassin de Poitiers" in document  # the title, escaped by our template
+    assert not csp.inline_scripts(document)
+
+
+@pytest.mark.parametrize("tiles, message", [
+    ("https://tuiles.exemple.fr/{{ 7*7 }}/{z}/{x}/{y}.png", "caractère interdit"),
+    ('https://tuiles.exemple.fr\\"><plaintext>/{z}/{x}/{y}.png', "caractère interdit"),
+    ("https://tuiles.exemple.fr/{z}/{x}/{y}.png?k={cle}", "caractère interdit"),
+    ("https://tuiles.exemple.fr:99999/{z}/{x}/{y}.png", "port invalide"),
+    ("https://tuiles.exemple.fr:abc/{z}/{x}/{y}.png", "port invalide"),
+    ("https://" + "a" * 300 + ".fr/{z}/{x}/{y}.png", "nom de domaine incorrect"),
+    ("https://tuiles.exemple.fr/{z}/{x}.png", "{y} manquant"),
+    ("http://tuiles.exemple.fr/{z}/{x}/{y}.png", "utilisez https://"),
+    ("https://user@tuiles.exemple.fr/{z}/{x}/{y}.png", "pas d'identifiant"),
+    ("https://tuiles.exemple.fr/\u202e{z}/{x}/{y}.png", "caractère invisible interdit (U+202E"),
+])
+def test_tile_addresses_are_parsed_as_urls(dataset, tiles, message):
+    site = dataset.root / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8") + f"carte:\n  tuiles: {json.dumps(tiles)}\n", encoding="utf-8")
+    (error,) = errors_of(dataset)
+    assert error.startswith("site.yaml:") and "carte.tuiles" in error and message in error, error
+
+
+@pytest.mark.parametrize("attribution, message", [
+    ("<style>body{visibility:hidden}</style>", "le HTML n'est pas accepté"),
+    ('<a href="https://ailleurs.example">clic</a>', "le HTML n'est pas accepté"),
+    ("[a](https://a.fr) et [b](https://b.fr)", "un seul lien possible"),
+    ("[clic](javascript:alert)", "adresse web attendue, commençant par https://"),
+    ("[clic](javascript:alert(1))", "lien mal écrit"),
+])
+def test_the_attribution_is_text_with_at_most_a_link(dataset, attribution, message):
+    site = dataset.root / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8") + "carte:\n  tuiles: https://tuiles.exemple.fr/{z}/{x}/{y}.png\n"
+                    f"  attribution: {json.dumps(attribution)}\n", encoding="utf-8")
+    (error,) = errors_of(dataset)
+    assert "carte.attribution" in error and message in error, error
+
+
+def test_tiles_and_attribution_reach_the_pages_escaped(tmp_path):
+    project = project_copy(tmp_path / "p", with_lieux=False)
+    site_yaml = project / "data/site.yaml"
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + "carte:\n  tuiles: https://{s}.tuiles.exemple.fr:8443/{z}/{x}/{y}.png\n"
+                         '  attribution: "© [Contributeurs & « amis »](https://www.exemple.fr/droits) <3"\n', encoding="utf-8")
+    assert "le HTML n'est pas accepté" in spro("validate", cwd=project).stdout  # « <3 » is refused...
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8").replace(" <3", ""), encoding="utf-8")
+    site = build(project)  # ...and without it the attribution is a text and one link
+    data = (site / "carte/donnees.js").read_text(encoding="utf-8")
+    attribution = json.loads(data.removeprefix("window.SPRO_CARTE = ").rstrip(";\n"))["tuiles"]["attribution"]
+    assert attribution == ('© <a href="https://www.exemple.fr/droits" rel="noopener">Contributeurs &amp; « amis »</a>')
+    page = (site / "index.html").read_text(encoding="utf-8")
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1)
+    assert "img-src &#x27;self&#x27; data: https://a.tuiles.exemple.fr:8443;" in policy
+
+
+def test_a_service_name_holding_template_syntax_stays_text(tmp_path):
+    project = project_copy(tmp_path / "p")
+    services = project / "data/services.yaml"
+    services.write_text(services.read_text(encoding="utf-8").replace("nom_court: CEP", 'nom_court: "{{lipsum.__globals__.os.environ}}"'),
+                        encoding="utf-8")
+    os.environ["SPRO_SECRET_DE_TEST"] = "secret-qui-ne-doit-pas-fuiter"
+    try:
+        site = build(project)
+    finally:
+        del os.environ["SPRO_SECRET_DE_TEST"]
+    everything = "".join(p.read_text(encoding="utf-8", errors="replace") for p in site.rglob("*") if p.is_file()
+                         and p.suffix in (".html", ".js", ".json", ".csv", ".ics", ".xml"))
+    assert "secret-qui-ne-doit-pas-fuiter" not in everything
+    assert "{{lipsum.__globals__.os.environ}}" in (site / "carte/donnees.js").read_text(encoding="utf-8").replace("\\u", "")
+
+
+@pytest.mark.parametrize("line, field, message", [
+    ({"lat": "46.5"}, "lat", "un nombre est attendu"),
+    ({"lat": 0.0, "lon": 0.0}, "lat", "dans l'emprise de la Région"),
+    ({"score": 7}, "score", "entre 0 et 1"),
+    ({"type": "{{7*7}}"}, "type", "type de résultat inconnu"),
+    ({"label": "\x1b[2J"}, "label", "caractère invisible interdit (U+001B"),
+    ({"citycode": "../x"}, "citycode", "code INSEE attendu"),
+    ({"requete": "autre chose"}, "cle", "clé incohérente"),
+    ({"extra": 1}, "extra", "membre inconnu"),
+])
+def test_the_geocoding_cache_has_a_contract(dataset, line, field, message):
+    good = {"cle": "1 rue pasteur, 86000 poitiers|86194", "requete": "1 rue Pasteur, 86000 Poitiers", "lat": 46.58,
+            "lon": 0.35, "score": 0.8, "label": "1 rue Pasteur 86000 Poitiers", "type": "housenumber", "citycode": "86194",
+            "date": "2026-11-20", "source": "test"}
+    dataset.write("geocodage.jsonl", json.dumps(good) + "\n" + json.dumps({**good, **line}) + "\n")
+    errors = errors_of(dataset)
+    assert any(e.startswith(f"geocodage.jsonl:2:1: erreur : {field} : ") and message in e for e in errors), errors
+
+
+def test_a_non_finite_cache_line_is_refused(dataset):
+    dataset.write("geocodage.jsonl", '{"cle": "x|86194", "lat": NaN}\n')
+    (error,) = errors_of(dataset)
+    assert error == "geocodage.jsonl:1:1: erreur : JSON refusé : valeur « NaN » interdite : un nombre fini est attendu"
+
+
+# -- scripts on the published site ------------------------------------------------------------------
+
+
+def test_markdown_extensions_match_mkdocs_yml():
+    from mkdocs.config import load_config
+
+    configured = load_config(str(ROOT / "mkdocs.yml")).markdown_extensions
+    assert list(MARKDOWN_EXTENSIONS) == configured
+
+
+@pytest.mark.parametrize("page, message", [
+    ("---\ntitle: \"<script>alert('titre')</script>\"\ndate: 2026-11-02\n---\n\n# Actualité\n",
+     "2:8: erreur : title : « <script>alert('titre')</script> » : du texte est attendu, sans < ni >"),
+    ("---\ndate: 2026-11-02\n---\n\n# Actualité\n\nTexte <script>alert('corps')</script>\n",
+     "7:1: erreur : élément HTML <script> non accepté"),
+    ("# Titre\n\n<img src=\"x.png\" onerror=\"alert(1)\">\n", "3:1: erreur : attribut « onerror » refusé"),
+    ("# Titre\n\n[clic](javascript:alert(1))\n", "3:1: erreur : lien « javascript:alert(1) » refusé"),
+    ("# Titre\n\n[clic](https://exemple.fr){: onclick=\"alert(1)\" }\n", "3:1: erreur : attribut « onclick » refusé"),
+    ("# Titre\n\n<iframe src=\"https://exemple.fr\"></iframe>\n", "3:1: erreur : élément HTML <iframe> non accepté"),
+    ("# Titre\n\n<style>body{visibility:hidden}</style>\n", "3:1: erreur : élément HTML <style> non accepté"),
+    ("# Titre\n\n<p id=\"__config\">x</p>\n", "3:1: erreur : identifiant « __config » réservé au site"),
+    ("---\ntemplate: ../../etc/passwd\n---\n# Titre\n", "2:1: erreur : template : champ inconnu"),
+])
+def test_hostile_pages_are_refused_by_validation(dataset, page, message):
+    docs = dataset.root.parent / "docs"
+    (docs / "actualites/posts").mkdir(parents=True)
+    (docs / "actualites/posts/2026-11-02-piege.md").write_text(page, encoding="utf-8")
+    result = spro("validate", cwd=dataset.root.parent)
+    assert result.returncode == 1
+    assert f"docs/actualites/posts/2026-11-02-piege.md:{message}" in result.stdout, result.stdout
+
+
+def test_code_shown_in_a_page_is_not_refused(dataset):
+    docs = dataset.root.parent / "docs"
+    docs.mkdir()
+    (docs / "guide.md").write_text("# Guide\n\n```html\n<script>alert(1)</script>\n```\n\nÉcrivez `<b>` pour du gras.\n",
+                                   encoding="utf-8")
+    result = spro("validate", cwd=dataset.root.parent)
+    assert result.returncode == 0, result.stdout
+
+
+def test_a_hostile_post_stops_the_build_and_keeps_the_previous_site(tmp_path):
+    project = project_copy(tmp_path / "p", with_lieux=False)
+    site = build(project)
+    before = (site / "index.html").read_bytes()
+    (project / "docs/actualites/posts/2026-11-20-piege.md").write_text(
+        "---\ndate: 2026-11-20\n---\n\n# Piège\n\n<script>alert(1)</script>\n", encoding="utf-8")
+    result = spro("build", cwd=project)
+    assert result.returncode == 1
+    assert "docs/actualites/posts/2026-11-20-piege.md:7:1: erreur : élément HTML <script> non accepté" in result.stderr
+    assert (site / "index.html").read_bytes() == before
+
+
+def test_front_matter_text_is_escaped_where_material_prints_it_raw(tmp_path):
+    project = project_copy(tmp_path / "p", with_lieux=False)
+    (project / "docs/actualites/posts/2026-11-20-guillemets.md").write_text(
+        '---\ntitle: \'Emploi & « formation » : "x" onfocus=alert(1) autofocus\'\n'
+        'description: \'Résumé " onmouseover=alert(2) x="\'\ndate: 2026-11-20\n---\n\nTexte.\n', encoding="utf-8")
+    site = build(project)
+    post = next(site.glob("actualites/2026/11/20/*/index.html"))
+    head = post.read_text(encoding="utf-8").split("</head>")[0]
+    assert '<meta name="description" content="Résumé &quot; onmouseover=alert(2) x=&quot;">' in head
+    assert "<title>Emploi &amp; « formation » : &quot;x&quot; onfocus=alert(1) autofocus - " in head
+    for tag, attrs in parse(post).tags:
+        assert not [name for name in attrs if name.startswith("on")], (tag, attrs)
+        assert "autofocus" not in attrs
+
+
+def test_no_page_holds_an_inline_script_and_the_policy_allows_none(demo_site):
+    for page in sorted(demo_site.rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        assert csp.inline_scripts(html) == [], page
+        policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1).replace("&#x27;", "'")
+        directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+        assert directives["script-src"] == "'self' 'wasm-unsafe-eval'", page
+        assert directives["img-src"] == "'self' data: https://data.geopf.fr"
+        assert directives["default-src"] == "'self'" and directives["object-src"] == "'none'"
+
+
+def test_inline_scripts_are_found_whatever_their_type():
+    html = ('<script>a()</script><script src="x.js"></script><script type="application/ld+json">{}</script>'
+            '<script type="module">b()</script><script type="text/plain">c()</script>'
+            '<script id="__config" type="application/json">{}</script>')
+    assert csp.inline_scripts(html) == ["<script>a()</script>", '<script type="module">b()</script>',
+                                        '<script type="text/plain">c()</script>']
+
+
+# -- files outside the project -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("target", [".", "data", "docs", ".git", "..", "data/lieux", "ailleurs-non-vide"])
+def test_the_site_folder_never_replaces_the_project_or_a_foreign_folder(tmp_path, target):
+    project = project_copy(tmp_path / "p", with_lieux=False)
+    (project / ".git").mkdir()
+    (project / "ailleurs-non-vide").mkdir()
+    (project / "ailleurs-non-vide/important.txt").write_text("à garder")
+    before = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*"))
+    result = spro("build", "--site-dir", target, cwd=project)
+    assert result.returncode == 2
+    assert result.stderr.startswith("--site-dir : ") and "Site construit" not in result.stderr
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == before
+
+
+def test_a_previous_site_may_be_replaced(tmp_path):
+    project = project_copy(tmp_path / "p", with_lieux=False)
+    assert spro("build", "--site-dir", "sortie", cwd=project).returncode == 0
+    assert (project / "sortie/.spro-site").is_file()
+    assert spro("build", "--site-dir", "sortie", cwd=project).returncode == 0
+
+
+@pytest.mark.parametrize("identifier", ["../../evil-outside", "/tmp/evil-absolute", "../../.github/workflows/evil",
+                                        "../bassins/x", "Mission-Locale-Melle-République"])
+def test_import_never_writes_outside_data_lieux(dataset, identifier):
+    project = dataset.root.parent
+    sheet = project / "import.csv"
+    sheet.write_text("id;nom;reseau;voie;code postal;commune;services;publics\n"
+                     f"{identifier};Antenne;mission-locale;3 rue Neuve;86000;Poitiers;api;jeunes\n", encoding="utf-8")
+    before = sorted(str(p) for p in project.parent.rglob("*"))
+    result = spro("import", "csv", "import.csv", cwd=project)
+    assert result.returncode == 1
+    assert "colonne « id » : identifiant « " in result.stderr and "invalide" in result.stderr, result.stderr
+    assert sorted(str(p) for p in project.parent.rglob("*")) == before
+    assert not Path("/tmp/evil-absolute.yaml").exists()
+
+
+def test_new_lieu_refuses_an_identifier_that_is_a_path(dataset):
+    project = dataset.root.parent
+    result = spro("new", "lieu", "--id", "../../evil", "--nom", "Antenne", "--reseau", "mission-locale", "--voie",
+                  "3 rue Neuve", "--code-postal", "86000", "--commune", "Poitiers", "--services", "api", "--publics", "jeunes",
+                  "--sans-questions", cwd=project)
+    assert result.returncode == 1
+    assert "identifiant « ../../evil » invalide" in result.stderr
+    assert not (project.parent / "evil.yaml").exists()
+
+
+def test_symbolic_links_are_refused_and_never_followed(dataset, tmp_path):
+    outside = tmp_path / "dehors"
+    outside.mkdir()
+    (outside / "secret.json").write_text(json.dumps({"type": "Polygon", "coordinates": [SQUARE]}))
+    (outside / "lieu.yaml").write_text(VALID_LIEU)
+    (dataset.root / "bassins/poitiers.geojson").symlink_to(outside / "secret.json")
+    (dataset.root / "lieux/passwd.yaml").symlink_to("/etc/passwd")
+    (dataset.root / "lieux/ailleurs.yaml").symlink_to(outside / "lieu.yaml")
+    docs = dataset.root.parent / "docs"
+    docs.mkdir()
+    (docs / "notes.txt").symlink_to("/etc/hostname")
+    result = spro("validate", cwd=dataset.root.parent)
+    out = result.stdout
+    assert result.returncode == 1
+    for shown in ("data/bassins/poitiers.geojson", "data/lieux/passwd.yaml", "data/lieux/ailleurs.yaml", "docs/notes.txt"):
+        assert f"{shown}: erreur : lien symbolique refusé" in out, out
+    assert "root:" not in out and "Polygon" not in out
+
+
+def test_a_fifo_named_like_a_lieu_does_not_hang_validation(dataset):
+    os.mkfifo(dataset.root / "lieux/tube.yaml")
+    assert errors_of(dataset) == ["lieux/tube.yaml: erreur : un tube nommé (FIFO) n'a rien à faire ici : retirez-le"]
+
+
+def test_the_geocoder_address_is_not_a_data_setting(dataset):
+    site = dataset.root / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8").replace("geocodage:\n", "geocodage:\n  url: https://espion.exemple\n"),
+                    encoding="utf-8")
+    (error,) = errors_of(dataset)
+    assert "geocodage.url : champ retiré du format : l'adresse du géocodeur ne se règle plus dans les données" in error
+
+
+@pytest.mark.parametrize("lat, lon", [(0.0, 0.0), (48.8566, 2.3522)])
+def test_a_result_outside_the_region_is_refused(dataset, lat, lon):
+    dataset.write("lieux/antenne.yaml", VALID_LIEU)
+    data, report = dataset.load()
+    query = "12 rue de la Marne, 86000 Poitiers"
+    with FakeBan() as ban:
+        ban.script(query, Reply.json(collection(feature(lat, lon, "12 Rue de la Marne 86000 Poitiers", "86194", 0.99))))
+        geocoder = Geocoder(ban.url, Politeness(requests_per_second=1000, timeout=2), bounds=data.site.emprise)
+        cache, _ = GeocodeCache.load(dataset.root / "geocodage.jsonl")
+        run = geocode_missing(data, cache, geocoder)
+    failure = next(f for f in run.failures if f.request.query == query)
+    assert "hors de l'emprise de la Région" in failure.reason
+    assert not any(e.requete == query for e in GeocodeCache.load(dataset.root / "geocodage.jsonl")[0].entries.values())
+
+
+@pytest.mark.parametrize("url", ["ftp://x", "http://[::1", "https://exemple.fr:99999/geo", "https://user:pw@exemple.fr"])
+def test_a_bad_geocoder_address_is_reported_in_french(dataset, url):
+    dataset.write("lieux/antenne.yaml", VALID_LIEU)
+    result = spro("geocode", "--geocodeur", url, cwd=dataset.root.parent)
+    assert result.returncode == 2
+    assert result.stderr.startswith("--geocodeur : adresse du géocodeur invalide"), result.stderr
+    assert "Traceback" not in result.stderr
