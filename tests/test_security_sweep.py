@@ -30,7 +30,7 @@ from build_tools.contract import Kind, ListOf, MapOf, Struct
 from build_tools.docs_contract import FRONT_MATTER, check_docs
 from build_tools.geocache import Entry, cache_key
 from build_tools.loader import DataLoader
-from conftest import DEMO, ROOT
+from conftest import DEMO
 from site_helpers import StaticServer, build, parse, project_copy
 
 CANARY_FILE = "sweep-canary"
