@@ -35,7 +35,6 @@ class Request:
 
     query: str
     code_insee: str
-    municipality: bool
     used_by: str
 
     @property
@@ -90,8 +89,6 @@ class Geocoder:
         if not features:
             return Failure(request, "aucun résultat : vérifiez l'adresse (numéro, voie, code postal)")
         matching = [f for f in features if f["properties"].get("citycode") == request.code_insee]
-        if request.municipality:
-            matching.sort(key=lambda f: f["properties"].get("type") != "municipality")
         if not matching:
             found = features[0]["properties"]
             return Failure(

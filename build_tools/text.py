@@ -1,0 +1,27 @@
+"""Text folding shared by comparisons, identifiers and commune names."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free, single-spaced text for comparisons (« Rue  de l'Église » = "rue de l'eglise")."""
+    text = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae"))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(text.lower().replace("’", "'").split())
+
+
+def slug(text: str) -> str:
+    """« Saint-Jean-d'Angély » -> ``saint-jean-d-angely`` (lieu ids, post URLs)."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+
+
+def commune_key(name: str) -> str:
+    """What two spellings of one commune name share: case, accents, hyphens, apostrophes, dots and
+    « St »/« Ste » are forgiven (« ST JEAN D ANGELY » and « Saint-Jean-d'Angély » give one key)."""
+    words = re.split(r"[\s'.-]+", fold(name))
+    return " ".join(_ABBREVIATIONS.get(word, word) for word in words if word)
