@@ -2,7 +2,7 @@
 
 From a :class:`~build_tools.geo_reference.Reference` (reference folder or online service):
 
-1. each commune's centre (see :func:`~build_tools.outlines.centre`) joins its code, name, postal
+1. each commune's centre (see :func:`~build_tools.geometry.centre`) joins its code, name, postal
    codes and population in ``data/communes.csv``; former communes go to
    ``data/communes-deleguees.csv``. The texts are read back through the gazetteer's contract
    before anything is written, so the command never writes a file ``spro validate`` refuses;
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import gazetteer, outlines
+from . import gazetteer, geometry
 from .atomic import write_atomically
 from .diagnostics import Diagnostic
 from .geo_reference import Reference
@@ -43,7 +43,7 @@ class GazetteerSummary:
 
 
 def gazetteer_texts(reference: Reference) -> dict[str, str]:
-    communes = [Commune(c.code_insee, c.nom, c.codes_postaux, c.population, *outlines.centre(c.outline))
+    communes = [Commune(c.code_insee, c.nom, c.codes_postaux, c.population, *geometry.centre(c.outline))
                 for c in reference.communes.values()]
     return {gazetteer.COMMUNES_FILE: gazetteer.render_communes(communes),
             gazetteer.DELEGUEES_FILE: gazetteer.render_deleguees(reference.deleguees.values())}
@@ -67,12 +67,12 @@ class OutlineSummary:
     sizes: dict[str, int]
     """Basin code -> bytes of its outline file."""
     removed: list[Path]
-    coverage: outlines.Coverage | None
+    coverage: geometry.Coverage | None
     tolerance: float
 
 
 def write_outlines(data_root: Path, reference: Reference, membership: dict[str, list[str]],
-                   tolerance: float = outlines.TOLERANCE) -> OutlineSummary:
+                   tolerance: float = geometry.TOLERANCE) -> OutlineSummary:
     """Write data/bassins/<code>.geojson for each basin of ``membership`` (basin -> INSEE codes), and remove
     the outline files of basins that no longer exist."""
     commune_outlines = {code: commune.outline for code, commune in reference.communes.items()}
@@ -80,9 +80,9 @@ def write_outlines(data_root: Path, reference: Reference, membership: dict[str, 
     if unknown:
         raise BuildRefused(f"communes des bassins absentes des données de référence : {', '.join(unknown[:10])}")
     try:
-        shapes = outlines.basin_outlines(commune_outlines, membership, tolerance)
-        texts = {code: outlines.geometry_text(geometry) for code, geometry in shapes.items()}
-    except outlines.OutlineError as refused:
+        shapes = geometry.basin_outlines(commune_outlines, membership, tolerance)
+        texts = {code: geometry.geometry_text(geometry) for code, geometry in shapes.items()}
+    except geometry.OutlineError as refused:
         raise BuildRefused(str(refused)) from None
     folder = data_root / "bassins"
     for code, text in texts.items():
@@ -91,4 +91,4 @@ def write_outlines(data_root: Path, reference: Reference, membership: dict[str, 
     for path in removed:
         path.unlink()
     return OutlineSummary(sizes={code: len(text.encode("utf-8")) for code, text in texts.items()}, removed=removed,
-                          coverage=outlines.coverage(commune_outlines, shapes) if shapes else None, tolerance=tolerance)
+                          coverage=geometry.coverage(commune_outlines, shapes) if shapes else None, tolerance=tolerance)

@@ -12,7 +12,7 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from build_tools import outlines
+from build_tools import geometry
 from build_tools.basin_assignment import Epci, assign
 from build_tools.geo_reference import GeoReferenceError, JsonService, from_folder, from_service
 from build_tools.geocoder import USER_AGENT, Politeness
@@ -137,15 +137,15 @@ def test_a_commune_in_no_basin_is_reported_after_the_build(project):
 def test_centre_is_the_centroid_when_inside_else_a_point_inside():
     u_shape = shapely.Polygon([(0, 0), (3, 0), (3, 3), (2, 3), (2, 1), (1, 1), (1, 3), (0, 3)])
     assert not u_shape.contains(u_shape.centroid)
-    lat, lon = outlines.centre(u_shape)
+    lat, lon = geometry.centre(u_shape)
     assert u_shape.contains(shapely.Point(lon, lat))
-    assert outlines.centre(shapely.box(0, 46, 1, 47)) == (46.5, 0.5)
+    assert geometry.centre(shapely.box(0, 46, 1, 47)) == (46.5, 0.5)
 
 
 def test_an_outline_over_the_size_limit_is_refused(monkeypatch):
     monkeypatch.setattr(outlines, "MAX_OUTLINE_BYTES", 100)
-    with pytest.raises(outlines.OutlineError, match="augmentez la tolérance"):
-        outlines.geometry_text(shapely.Point(0, 0).buffer(1, quad_segs=64))
+    with pytest.raises(geometry.OutlineError, match="augmentez la tolérance"):
+        geometry.geometry_text(shapely.Point(0, 0).buffer(1, quad_segs=64))
 
 
 # -- online --------------------------------------------------------------------------------------------

@@ -129,7 +129,7 @@ def test_each_basin_outline_is_one_rfc7946_geometry_fit_for_the_web(demo, outlin
 def test_basin_outlines_cover_the_territory_each_commune_in_its_own_basin(demo, outlines):
     """Every commune centre of the gazetteer falls in its own basin's outline and in no other; neighbours share
     their borders (no overlap) and the union has no hole (no gap between basins)."""
-    from build_tools.outlines import area_km2
+    from build_tools.geometry import area_km2
 
     _, shapes, shapely = outlines
     codes = list(shapes)
