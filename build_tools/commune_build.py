@@ -81,7 +81,7 @@ def write_outlines(data_root: Path, reference: Reference, membership: dict[str, 
         raise BuildRefused(f"communes des bassins absentes des données de référence : {', '.join(unknown[:10])}")
     try:
         shapes = geometry.basin_outlines(commune_outlines, membership, tolerance)
-        texts = {code: geometry.geometry_text(geometry) for code, geometry in shapes.items()}
+        texts = {code: geometry.geometry_text(shape) for code, shape in shapes.items()}
     except geometry.OutlineError as refused:
         raise BuildRefused(str(refused)) from None
     folder = data_root / "bassins"
