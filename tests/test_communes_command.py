@@ -143,7 +143,7 @@ def test_centre_is_the_centroid_when_inside_else_a_point_inside():
 
 
 def test_an_outline_over_the_size_limit_is_refused(monkeypatch):
-    monkeypatch.setattr(outlines, "MAX_OUTLINE_BYTES", 100)
+    monkeypatch.setattr(geometry, "MAX_OUTLINE_BYTES", 100)
     with pytest.raises(geometry.OutlineError, match="augmentez la tolérance"):
         geometry.geometry_text(shapely.Point(0, 0).buffer(1, quad_segs=64))
 
