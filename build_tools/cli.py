@@ -160,6 +160,115 @@ def command_geocode(args) -> int:
     return 1 if failures else 0
 
 
+def _kib(size: int) -> str:
+    return f"{size / 1024:.1f}".replace(".", ",") + " Kio"
+
+
+def _area(km2: float) -> str:
+    return f"{km2:.2f}".replace(".", ",") + " km²"
+
+
+def command_communes(args) -> int:
+    from .commune_build import BuildRefused, write_gazetteer, write_outlines
+    from .geo_reference import GeoReferenceError, JsonService, from_folder, from_service, service_url
+
+    data_root = Path(args.data)
+    repo_root = data_root.resolve().parent
+    display = lambda path: display_path(path, repo_root)  # noqa: E731
+    loader = DataLoader(data_root, display_root=repo_root)
+    site = loader.read_site()
+    if site is None:
+        _print_report(loader.report, "text", out=sys.stderr)
+        return 1
+    try:
+        if args.reference:
+            reference = from_folder(Path(args.reference), list(site.departements))
+        else:
+            service = JsonService(service_url(args.url))
+            print(f"Interrogation de {service.base_url} (départements {', '.join(site.departements)})…", file=sys.stderr)
+            reference = from_service(service, list(site.departements))
+        summary = write_gazetteer(data_root, reference, site, display)
+    except GeoReferenceError as refused:
+        print(f"Répertoire des communes non écrit : {refused}", file=sys.stderr)
+        return 1
+    except BuildRefused as refused:
+        _print_report(Report(refused.problems), "text", out=sys.stderr)
+        print(f"Répertoire des communes non écrit : {refused}.", file=sys.stderr)
+        return 1
+    sizes = ", ".join(f"{name} ({_kib(size)})" for name, size in summary.sizes.items())
+    print(f"Répertoire des communes ({reference.source}) : {summary.communes} communes, {summary.deleguees} communes "
+          f"déléguées ou associées : {sizes}.")
+    loader = DataLoader(data_root, display_root=repo_root)
+    dataset = loader.load()
+    problems = [d for d in loader.report.errors if d not in loader.unassigned and d.file.startswith(display(data_root / "bassins"))]
+    if dataset is None or problems:
+        _print_report(Report(problems), "text", out=sys.stderr)
+        print("Contours des bassins non écrits : corrigez d'abord les fichiers des bassins.", file=sys.stderr)
+        return 1
+    membership = {code: [c.code_insee for c in bassin.communes] for code, bassin in dataset.bassins.items()}
+    try:
+        outlines = write_outlines(data_root, reference, membership, args.tolerance)
+    except BuildRefused as refused:
+        print(f"Contours des bassins non écrits : {refused}.", file=sys.stderr)
+        return 1
+    if outlines.sizes:
+        print(f"Contours des bassins (tolérance de simplification {args.tolerance}°) : {len(outlines.sizes)} fichiers, "
+              f"{_kib(sum(outlines.sizes.values()))} en tout, le plus gros {_kib(max(outlines.sizes.values()))}.")
+    for path in outlines.removed:
+        print(f"  supprimé : {display(path)} (bassin disparu)")
+    if outlines.coverage:
+        c = outlines.coverage
+        print(f"Couverture du territoire ({_area(c.territory)}) : {_area(c.missing)} hors de tout bassin, "
+              f"{_area(c.outside)} de bassin hors du territoire (bord simplifié), {_area(c.overlap)} dans deux bassins, "
+              f"{c.holes} trou(s).")
+    if loader.unassigned:
+        print(f"{_plural(len(loader.unassigned), 'commune')} dans aucun bassin : lancez « spro bassins repartir », "
+              "puis à nouveau « spro communes ».", file=sys.stderr)
+        return 1
+    return 0
+
+
+def command_bassins_repartir(args) -> int:
+    from .atomic import write_atomically
+    from .basin_assignment import assign, basin_text, read_epcis
+    from .geo_reference import GeoReferenceError
+
+    data_root = Path(args.data)
+    repo_root = data_root.resolve().parent
+    loader = DataLoader(data_root, display_root=repo_root)
+    dataset = loader.load()
+    problems = [d for d in loader.report.errors if d not in loader.unassigned]
+    if dataset is None or problems or not dataset.communes:
+        _print_report(Report(problems), "text", out=sys.stderr)
+        print("Répartition impossible : corrigez d'abord ces erreurs (spro validate).", file=sys.stderr)
+        return 1
+    placed = {c.code_insee: c.bassin for c in dataset.communes.values() if c.bassin}
+    try:
+        placements = assign(dataset.communes, placed, read_epcis(Path(args.reference), dataset.communes))
+    except GeoReferenceError as refused:
+        print(f"Répartition impossible : {refused}", file=sys.stderr)
+        return 1
+    for code, placement in placements.items():
+        print(f"{code} {dataset.communes[code].nom} -> {placement.bassin} ({placement.reason})")
+    changed = 0
+    for code, bassin in dataset.bassins.items():
+        added = [c for c, p in placements.items() if p.bassin == code]
+        if not added:
+            continue
+        path = data_root / "bassins" / f"{code}.yaml"
+        codes = [c.code_insee for c in bassin.communes] + added
+        text = basin_text(path.read_text(encoding="utf-8"), codes, dataset.communes, display_path(path, repo_root))
+        if not args.essai:
+            write_atomically(path, text)
+        changed += 1
+    files = (_plural(changed, "fichier de bassin à modifier", "fichiers de bassin à modifier") if args.essai
+             else _plural(changed, "fichier de bassin modifié", "fichiers de bassin modifiés"))
+    print(f"{_plural(len(placements), 'commune rattachée', 'communes rattachées')} ; {files}"
+          + (" (essai : rien n'a été écrit)" if args.essai else "")
+          + (" ; relancez « spro communes » pour les contours." if changed and not args.essai else "."), file=sys.stderr)
+    return 0
+
+
 def _show_build_messages() -> None:
     """MkDocs reports through logging: show its problems, and our plugin's French notes."""
     import logging
@@ -392,14 +501,48 @@ def build_parser() -> argparse.ArgumentParser:
     build.set_defaults(handler=command_build)
 
     geocode = commands.add_parser("geocode", help="géocoder les adresses absentes du cache",
-                                  description="Géocode les adresses des lieux et les communes des bassins absentes de "
-                                              "data/geocodage.jsonl, avec le géocodeur national (BAN).")
+                                  description="Géocode les adresses des lieux absentes de data/geocodage.jsonl, avec le "
+                                              "géocodeur national (BAN). Les centres des communes viennent de "
+                                              "data/communes.csv (spro communes).")
     geocode.add_argument("--offline", action="store_true", help="ne rien envoyer : lister ce qui manque")
     geocode.add_argument("--geocodeur", metavar="URL",
                          help="adresse du géocodeur (par défaut : variable SPRO_GEOCODER_URL, sinon https://data.geopf.fr/geocodage)")
     geocode.add_argument("--duree-max", type=float, default=600.0, metavar="SECONDES",
                          help="durée maximale du géocodage (par défaut : 600 s)")
     geocode.set_defaults(handler=command_geocode)
+
+    communes = commands.add_parser(
+        "communes", help="écrire le répertoire des communes et les contours des bassins",
+        description="Écrit data/communes.csv et data/communes-deleguees.csv (toutes les communes des départements de "
+                    "data/site.yaml : code INSEE, nom officiel, codes postaux, population, centre ; communes déléguées "
+                    "et associées), puis data/bassins/<code>.geojson (contour de chaque bassin, réunion de ses communes, "
+                    "simplifié). Depuis un dossier de référence (--reference) ou le service en ligne geo.api.gouv.fr "
+                    "(--en-ligne). Relancer la commande réécrit les mêmes octets.")
+    source = communes.add_mutually_exclusive_group(required=True)
+    source.add_argument("--reference", metavar="DOSSIER",
+                        help="dossier des fichiers officiels : cog-<année>-communes.json et "
+                             "contours-<année>-communes-<département>*.geojson")
+    source.add_argument("--en-ligne", action="store_true", help="interroger geo.api.gouv.fr")
+    communes.add_argument("--url", metavar="URL", help="adresse du service en ligne (par défaut : variable "
+                                                       "SPRO_GEO_API_URL, sinon https://geo.api.gouv.fr)")
+    communes.add_argument("--tolerance", type=float, default=0.002, metavar="DEGRÉS",
+                          help="tolérance de simplification des contours des bassins (par défaut : 0.002)")
+    communes.set_defaults(handler=command_communes)
+
+    bassins = commands.add_parser("bassins", help="outils des bassins (spro bassins repartir)",
+                                  description="Outils des fichiers data/bassins/.")
+    bassin_tools = bassins.add_subparsers(dest="tool", metavar="OUTIL")
+    bassin_tools.required = True
+    repartir = bassin_tools.add_parser(
+        "repartir", help="rattacher à un bassin chaque commune qui n'en a pas",
+        description="Rattache chaque commune de data/communes.csv absente des bassins : elle suit son intercommunalité "
+                    "(EPCI) vers le bassin de ses communes déjà rattachées (la plus proche s'il y en a dans plusieurs "
+                    "bassins) ; une EPCI sans commune rattachée rejoint le bassin de la commune rattachée la plus proche "
+                    "de sa commune la plus peuplée. Les communes déjà rattachées ne changent jamais de bassin.")
+    repartir.add_argument("--reference", metavar="DOSSIER", required=True,
+                          help="dossier contenant cog-<année>-epci.json (intercommunalités et leurs communes)")
+    repartir.add_argument("--essai", action="store_true", help="afficher la répartition sans rien écrire")
+    repartir.set_defaults(handler=command_bassins_repartir)
 
     search = commands.add_parser("search", help="chercher des lieux, comme la page « Trouver un lieu »",
                                  description="Cherche des lieux d'accueil : mêmes règles et même ordre que la page "

@@ -19,7 +19,7 @@ from pathlib import Path
 from .atomic import write_atomically
 from .contract import suggestion
 from .diagnostics import Diagnostic
-from .lieu_files import BY_KEY, COLUMNS, lieu_path, lieu_values, prepare_lieu
+from .lieu_files import BY_KEY, COLUMNS, PLACE_KEYS, lieu_path, lieu_values, missing_keys, prepare_lieu
 from .loader import CandidateLieux, slug
 from .model import Dataset
 
@@ -108,9 +108,11 @@ def _columns(headers: list[str], shown: str, report: ImportReport) -> list[str |
         elif key in keys:
             report.problems.append(Diagnostic(shown, 1, index, "", f"colonne « {header.strip()} » en double"))
         keys.append(key)
-    missing = [c.key for c in COLUMNS if c.required and c.key not in keys]
+    missing = missing_keys({key: "x" for key in keys if key})
     if missing and "id" not in keys:  # with ids, a file may only update some fields of existing lieux
-        report.problems.append(Diagnostic(shown, 1, 0, "", "colonnes obligatoires manquantes : " + ", ".join(missing)))
+        shown_missing = [key for key in missing if key not in PLACE_KEYS] + \
+                        (["code_postal ou commune"] if set(PLACE_KEYS) <= set(missing) else [])
+        report.problems.append(Diagnostic(shown, 1, 0, "", "colonnes obligatoires manquantes : " + ", ".join(shown_missing)))
     return keys
 
 
@@ -125,7 +127,7 @@ def _import_row(plain, line, shown, headers, keys, dataset, data_root, today, up
     if identifier:
         existing = dataset.lieux.get(identifier)
     else:  # the same network at the same address: that lieu
-        probe, _ = lieu_values(dataset, plain, today)
+        probe, _ = lieu_values(dataset, plain, today, gazetteer=checker.gazetteer)
         existing = checker.lieu_at(probe.get("reseau"), probe.get("adresse.voie"), probe.get("adresse.code_insee"))
     if existing is not None and not update:
         problem("id" if identifier else "nom", f"le lieu « {existing.id} » existe déjà ({existing.source}) : "

@@ -37,7 +37,6 @@ class Request:
 
     query: str
     code_insee: str
-    municipality: bool
     used_by: str
 
     @property
@@ -118,8 +117,6 @@ class Geocoder:
                                         "(data/site.yaml) : résultat rejeté")
             features = inside
         matching = [f for f in features if f["properties"].get("citycode") == request.code_insee]
-        if request.municipality:
-            matching.sort(key=lambda f: f["properties"].get("type") != "municipality")
         if not matching:
             found = features[0]["properties"]
             return Failure(

@@ -1,8 +1,9 @@
 """Writing lieu files for contributors: ``spro new lieu`` and ``spro import csv`` share this.
 
 Both turn plain values (what a person typed, a spreadsheet cell) into a lieu file in the
-canonical shape of ``spro format``, choose its id, find the commune's INSEE code and basin
-from the postal code, and validate it in context before anything is written.
+canonical shape of ``spro format``, choose its id, find the commune in the gazetteer from its
+name and/or postal code (writing its official spelling, INSEE code and basin), and validate it
+in context before anything is written.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from . import records
 from .contract import Struct, Text, french_date, suggestion
 from .formats import IDENTIFIER
+from .gazetteer import Gazetteer
 from .loader import CandidateLieux, fold, slug
 from .model import Dataset, Lieu
 from .safe_files import UnsafePath, inside
@@ -50,28 +52,6 @@ def choose_id(dataset: Dataset, reseau: str, commune: str, nom: str, taken: set[
     shown = candidate if extra else base
     raise IdentifierTaken(f"l'identifiant « {shown} » est déjà pris (data/lieux/{shown}.yaml) : s'il s'agit d'un autre "
                           "lieu, précisez son nom (ex. « … – antenne des Couronneries ») ou choisissez l'identifiant")
-
-
-@dataclass(frozen=True)
-class CommuneMatch:
-    code_insee: str
-    nom: str
-    bassin: str
-
-
-def find_commune(dataset: Dataset, code_postal: str, commune: str | None = None) -> CommuneMatch | str:
-    """The commune of the basins with this postal code (and name, when several share it), or a French reason."""
-    matches = [CommuneMatch(c.code_insee, c.nom, b.code) for b in dataset.bassins.values() for c in b.communes
-               if code_postal in c.codes_postaux]
-    if commune and len(matches) > 1:
-        matches = [m for m in matches if fold(m.nom) == fold(commune)] or matches
-    if len(matches) == 1:
-        return matches[0]
-    if not matches:
-        return (f"aucune commune des bassins n'a le code postal {code_postal} : vérifiez-le, ou ajoutez la commune "
-                "à son bassin (data/bassins/)")
-    names = ", ".join(f"{m.nom} ({m.code_insee})" for m in matches)
-    return f"le code postal {code_postal} est celui de plusieurs communes ({names}) : indiquez le nom de la commune"
 
 
 def _scalar(value):
@@ -131,9 +111,9 @@ COLUMNS = (
     Column("siret", "siret", "SIRET (14 chiffres)"),
     Column("voie", "adresse.voie", "numéro et voie", required=True),
     Column("complement", "adresse.complement", "complément d'adresse"),
-    Column("code_postal", "adresse.code_postal", "code postal", required=True),
-    Column("commune", "adresse.commune", "commune", required=True),
-    Column("code_insee", "adresse.code_insee", "code INSEE (facultatif : trouvé d'après le code postal)"),
+    Column("code_postal", "adresse.code_postal", "code postal"),
+    Column("commune", "adresse.commune", "commune"),
+    Column("code_insee", "adresse.code_insee", "code INSEE (facultatif : trouvé d'après la commune et le code postal)"),
     Column("bassin", "bassin", "bassin d'emploi (facultatif : celui de la commune)", "codes", "bassins"),
     Column("latitude", "coordonnees.lat", "latitude", "number"),
     Column("longitude", "coordonnees.lon", "longitude", "number"),
@@ -153,6 +133,15 @@ COLUMNS = (
     Column("verifie_le", "verifie_le", "date de vérification (par défaut : aujourd'hui)", "date"),
 )
 BY_KEY = {column.key: column for column in COLUMNS}
+PLACE_KEYS = ("code_postal", "commune")
+"""At least one of them: the other (and the INSEE code) comes from the gazetteer when it tells."""
+
+
+def missing_keys(plain: dict[str, str]) -> list[str]:
+    """The values a new lieu cannot do without: the required ones, and the commune or its postal code."""
+    given = {key for key, value in plain.items() if value is not None and str(value).strip()}
+    place = [] if given & set(PLACE_KEYS) else list(PLACE_KEYS)
+    return [c.key for c in COLUMNS if (c.required or c.key in place) and c.key not in given]
 _YES = {"oui", "o", "vrai", "true", "1", "x"}
 _NO = {"non", "n", "faux", "false", "0"}
 
@@ -222,12 +211,13 @@ def _kind_at(struct: Struct, path: str):
     return _kind_at(kind, rest) if rest and isinstance(kind, Struct) else kind
 
 
-def lieu_values(dataset: Dataset, plain: dict[str, str], today: dt.date,
-                complete: bool = True) -> tuple[dict[str, object], dict[str, str]]:
+def lieu_values(dataset: Dataset, plain: dict[str, str], today: dt.date, complete: bool = True,
+                gazetteer: Gazetteer | None = None) -> tuple[dict[str, object], dict[str, str]]:
     """Fields (dotted paths) from plain values, and the problems by key. Empty values are left out.
 
-    ``complete`` (a new lieu): find the INSEE code and basin from the postal code, and date the
-    verification today when not given. An update (``complete=False``) only sets what is given.
+    ``complete`` (a new lieu): find the commune (official name, INSEE code, postal code, basin) from
+    what is given, and date the verification today when not given. An update (``complete=False``)
+    only sets what is given.
     """
     values: dict[str, object] = {}
     problems: dict[str, str] = {}
@@ -241,17 +231,37 @@ def lieu_values(dataset: Dataset, plain: dict[str, str], today: dt.date,
         else:
             values[column.field] = value
     if complete:
-        if "adresse.code_postal" in values and "adresse.code_insee" not in values and "code_postal" not in problems:
-            match = find_commune(dataset, values["adresse.code_postal"], values.get("adresse.commune"))
-            if isinstance(match, str):
-                problems["code_postal"] = match
-            else:
-                values["adresse.code_insee"] = match.code_insee
-                values.setdefault("bassin", match.bassin)
-                if fold(str(values.get("adresse.commune", ""))) == fold(match.nom):
-                    values["adresse.commune"] = match.nom  # the official spelling: « chatellerault » -> Châtellerault
+        if not set(PLACE_KEYS) & problems.keys() and ({"adresse.code_postal", "adresse.commune"} & values.keys()):
+            _place(gazetteer or Gazetteer(dataset.communes, dataset.communes_deleguees), values, problems)
         values.setdefault("verifie_le", today)
     return values, problems
+
+
+def _place(gazetteer: Gazetteer, values: dict[str, object], problems: dict[str, str]) -> None:
+    """The commune's INSEE code, official spelling, postal code (when it has only one) and basin, from
+    its name and/or postal code; an ambiguity or an unknown commune is a problem naming the candidates."""
+    code, name, postal_code = (values.get(f"adresse.{key}") for key in ("code_insee", "commune", "code_postal"))
+    if code:
+        commune = gazetteer.communes.get(code)
+        if commune is None:
+            return  # the validation says why, with the code meant if it can tell
+    else:
+        found = gazetteer.resolve(name, postal_code)
+        if found.commune is None:
+            problems[found.key] = found.reason
+            return
+        commune = found.commune
+        values["adresse.code_insee"] = commune.code_insee
+    if name is None or commune in gazetteer.designated_by(name):
+        values["adresse.commune"] = commune.nom  # the official spelling: « chatellerault » -> Châtellerault
+    if postal_code is None:
+        if len(commune.codes_postaux) == 1:
+            values["adresse.code_postal"] = commune.codes_postaux[0]
+        else:
+            problems["code_postal"] = (f"{commune.nom} a plusieurs codes postaux ({', '.join(commune.codes_postaux)}) : "
+                                       "indiquez celui de l'adresse")
+    if commune.bassin:
+        values.setdefault("bassin", commune.bassin)
 
 
 def is_lieu_id(identifier: str) -> bool:
@@ -285,10 +295,13 @@ def prepare_lieu(dataset: Dataset, plain: dict[str, str], today: dt.date, checke
     A new lieu (``existing`` None) gets its id, INSEE code, basin and verification date; an update
     of ``existing`` changes only the values given. ``taken``: ids already chosen in this run.
     """
-    values, problems = lieu_values(dataset, plain, today, complete=existing is None)
+    values, problems = lieu_values(dataset, plain, today, complete=existing is None, gazetteer=checker.gazetteer)
     if existing is None:
-        problems.update({c.key: "valeur obligatoire manquante" for c in COLUMNS
-                         if c.required and c.field not in values and c.key not in problems})
+        for key in missing_keys({c.key: "x" for c in COLUMNS if c.field in values}):
+            if key not in PLACE_KEYS:
+                problems.setdefault(key, "valeur obligatoire manquante")
+            elif not set(PLACE_KEYS) & problems.keys():
+                problems[key] = "indiquez la commune ou son code postal"
     if problems:
         return PreparedLieu(None, None, list(problems.items()))
     current = None

@@ -7,6 +7,7 @@ report has no error).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from pathlib import Path
 from . import formats, records
 from .contract import INVALID, Kind, Reader, suggestion
 from .diagnostics import Diagnostic, Report, Severity, display_path
+from .gazetteer import COMMUNES_FILE, DELEGUEES_FILE, TYPES_DELEGUEE, Gazetteer, GazetteerFiles, departement_of, listed, nearest, read_gazetteer
 from .model import (
     Accessibilite, Adresse, Bassin, Commune, Contact, Dataset, Emplacement, Emprise, Evenement, Fermeture, Lien, Lieu,
     Metier, Public, Reseau, Service, Site,
@@ -22,8 +24,11 @@ from .model import (
 from .geocache import CACHE_FILE_NAME, GeocodeCache
 from .outlines import MAX_OUTLINE_BYTES, read_outline
 from .safe_files import UnsafePath, entry_problem, read_regular
-from .text import fold, slug  # noqa: F401 -- slug: re-exported for the tools that import it from here
+from .text import fold, slug  # noqa: F401 (slug: part of this module's interface, used by the generators)
 from .yaml_source import MAX_FILE_BYTES, read_yaml
+
+SUGGESTED_UNASSIGNED = 50
+"""Beyond this many communes in no basin, messages stop naming the nearest basin (it costs a distance scan each)."""
 
 REFERENCE_FILES = {
     "site.yaml": records.SITE,
@@ -34,6 +39,7 @@ REFERENCE_FILES = {
 FOLDERS = {"lieux": records.LIEU, "metiers": records.METIER, "bassins": records.BASSIN, "evenements": records.EVENEMENT}
 REQUIRED_FOLDERS = ("lieux", "bassins")
 OUTLINE_SUFFIX = ".geojson"
+TOP_LEVEL_FILES = (*REFERENCE_FILES, COMMUNES_FILE, DELEGUEES_FILE, CACHE_FILE_NAME)
 _FILE_NAMES = {
     "lieux": (re.compile(formats.IDENTIFIER), "lettres minuscules sans accent, chiffres et tirets, par exemple mission-locale-poitiers.yaml"),
     "bassins": (re.compile(formats.IDENTIFIER), "lettres minuscules sans accent, chiffres et tirets, par exemple poitiers.yaml"),
@@ -58,6 +64,8 @@ class DataLoader:
         self.today = today or dt.date.today()
         self.display_root = display_root if display_root is not None else self.root.parent
         self.report = Report()
+        self.unassigned: list[Diagnostic] = []
+        """The « in no basin » errors (``spro bassins repartir`` fixes those)."""
         self.geocache = GeocodeCache(self.root / CACHE_FILE_NAME)
         """The geocoding cache, once :meth:`load` has read it (its problems are in the report)."""
 
@@ -141,13 +149,13 @@ class DataLoader:
         if not self.root.is_dir() or entry_problem(self.root):
             self.report.add(Diagnostic(self._display(self.root), 0, 0, "", "dossier de données introuvable, ou lien symbolique"))
             return
-        expected = {*REFERENCE_FILES, CACHE_FILE_NAME, *FOLDERS}
+        expected = {*TOP_LEVEL_FILES, *FOLDERS}
         for path in sorted(self.root.iterdir()):
             if path.name in expected:
                 continue
             problem = entry_problem(path)
             if problem is None:
-                guess = suggestion(path.name, FOLDERS if path.is_dir() else [*REFERENCE_FILES, CACHE_FILE_NAME])
+                guess = suggestion(path.name, FOLDERS if path.is_dir() else TOP_LEVEL_FILES)
                 what = "dossier" if path.is_dir() else "fichier"
                 problem = (f"{what} que l'annuaire ne lit pas.{guess} Les fiches vont dans data/lieux/, data/bassins/, "
                            "data/metiers/ ou data/evenements/")
@@ -155,21 +163,29 @@ class DataLoader:
 
     # -- the whole dataset ---------------------------------------------------------------------
 
+    def read_site(self) -> Site | None:
+        """data/site.yaml alone (``spro communes`` needs the departments before any gazetteer exists)."""
+        return self._reference("site.yaml")
+
     def load(self) -> Dataset | None:
         self._check_top_level()
         site, services, reseaux, publics = (self._reference(name) for name in REFERENCE_FILES)
         self._read_geocache(site)
-        bassins = self._bassins(site)
+        files, problems = read_gazetteer(self.root, self._display, site.emprise if site else None,
+                                         site.departements if site else None)
+        self.report.extend(problems)
+        bassins, gazetteer = self._bassins(files, site)
         # A table that failed to load is left out rather than emptied, so that one broken
-        # reference file does not make every record that cites it fail too.
+        # reference file does not make every record that cites it fail too (a broken gazetteer
+        # leaves the addresses unchecked: its own errors say what to fix first).
         references = {
             "services": services, "reseaux": reseaux, "publics": publics,
             "bassins": {path.stem: None for path in self._folder_files("bassins", report=False)},
             "lieux": {path.stem: None for path in self._folder_files("lieux", report=False)},
         }
-        lieux = self._lieux(references, bassins, site)
+        lieux = self._lieux(references, gazetteer, site)
         metiers = self._metiers(references)
-        evenements = self._evenements(references, bassins, lieux)
+        evenements = self._evenements(references, gazetteer, lieux)
         if site is None or None in (services, reseaux, publics):
             return None
         return Dataset(
@@ -181,6 +197,7 @@ class DataLoader:
             lieux=dict(sorted(lieux.items())),
             metiers=dict(sorted(metiers.items())),
             evenements=dict(sorted(evenements.items(), key=lambda item: (item[1].date, item[0]))),
+            communes=gazetteer.communes if gazetteer else {}, communes_deleguees=gazetteer.deleguees if gazetteer else {},
         )
 
     def _read_geocache(self, site: Site | None) -> None:
@@ -205,7 +222,7 @@ class DataLoader:
             geocodage = values.pop("geocodage", {})
             carte = values.pop("carte", {})
             emprise = Emprise(**values.pop("emprise"))
-            return Site(**values, emprise=emprise, score_minimal=geocodage.get("score_minimal", 0.6),
+            return Site(**_tuples(values), emprise=emprise, score_minimal=geocodage.get("score_minimal", 0.6),
                         tuiles=carte.get("tuiles"), attribution_tuiles=carte.get("attribution"))
         return read.values
 
@@ -228,50 +245,96 @@ class DataLoader:
         self.report.extend(problems)
         return outline
 
-    def _bassins(self, site: Site | None) -> dict[str, Bassin]:
-        bassins: dict[str, Bassin] = {}
-        owner: dict[str, str] = {}
+    def _bassins(self, files: GazetteerFiles | None, site: Site | None) -> tuple[dict[str, Bassin], Gazetteer | None]:
+        """The basins, and the gazetteer with each commune's basin joined (None when the gazetteer is broken).
+
+        A basin lists INSEE codes; every commune of the gazetteer must be in exactly one basin.
+        """
+        lookup = Gazetteer(files.communes, files.deleguees) if files else None
+        owner: dict[str, tuple[str, str]] = {}  # INSEE code -> (basin, file)
+        lists: dict[str, tuple[list[str], _Read]] = {}
+        complete = True  # every basin file's list was read: only then is a commune in no basin reported
         for path in self._folder_files("bassins"):
             read = self._read(path, records.BASSIN)
-            if read is None:
-                continue
-            communes = []
-            for index, commune in enumerate(read.values.get("communes", ()), start=1):
-                if not _complete(commune, records.COMMUNE):
-                    continue
-                previous = owner.setdefault(commune["code_insee"], path.stem)
-                if previous != path.stem:
-                    read.reader.report_field(
-                        f"communes[{index}].code_insee",
-                        f"commune {commune['code_insee']} déjà rattachée au bassin « {previous} »",
-                    )
-                communes.append(Commune(commune["code_insee"], commune["nom"], tuple(commune["codes_postaux"])))
-            if not self._flush(read):
-                continue
-            contour = path.with_suffix(OUTLINE_SUFFIX)
+            if read is None or "communes" not in read.values or any(
+                    d.field.startswith("communes") for d in read.reader.diagnostics if d.is_error):
+                complete = False  # (item errors would shift the positions of the messages below)
+            elif lookup is not None and not self._check_basin_communes(read, path.stem, lookup, owner):
+                complete = False  # an unknown code is most likely the commune that would be reported in no basin
+            if read is not None and self._flush(read):
+                lists[path.stem] = (read.values["communes"], read)
+        if lookup is None:
+            return {}, None
+        if complete:
+            self._report_unassigned(files, owner)
+        communes = {code: dataclasses.replace(c, bassin=owner[code][0]) if code in owner else c
+                    for code, c in files.communes.items()}
+        bassins = {}
+        for code, (listed_codes, read) in lists.items():
+            members = sorted((communes[c] for c in listed_codes if c in communes), key=lambda c: (fold(c.nom), c.code_insee))
+            contour = self.root / "bassins" / f"{code}{OUTLINE_SUFFIX}"
             outline = self._outline(contour, site)
-            bassins[path.stem] = Bassin(
-                code=path.stem, nom=read.values["nom"], departements=tuple(read.values["departements"]),
-                communes=tuple(communes), source=read.path, description=read.values.get("description"),
+            bassins[code] = Bassin(
+                code=code, nom=read.values["nom"], departements=tuple(read.values["departements"]),
+                communes=tuple(members), source=read.path, description=read.values.get("description"),
                 contour=self._display(contour) if outline else None, outline=outline,
             )
-        return bassins
+        return bassins, Gazetteer(communes, files.deleguees)
 
-    def _lieux(self, references, bassins: dict[str, Bassin], site: Site | None) -> dict[str, Lieu]:
+    def _check_basin_communes(self, read: _Read, code: str, lookup: Gazetteer, owner: dict[str, tuple[str, str]]) -> bool:
+        """Report unknown codes, communes already in another basin and wrong departments; False on an unknown code."""
+        reader = read.reader
+        known = True
+        for index, insee in enumerate(read.values["communes"], start=1):
+            commune = lookup.communes.get(insee)
+            if commune is None:
+                reader.report_field(f"communes[{index}]", unknown_code(insee, lookup))
+                known = False
+                continue
+            first = owner.setdefault(insee, (code, read.path))
+            if first[0] != code:
+                reader.report_field(f"communes[{index}]", f"commune {insee} ({commune.nom}) déjà rattachée au bassin "
+                                                          f"« {first[0]} » ({first[1]}) : une commune n'appartient qu'à un "
+                                                          "bassin, retirez-la de l'un des deux")
+        found = {departement_of(c) for c in read.values["communes"] if c in lookup.communes}
+        declared = set(read.values.get("departements", ()))
+        if "departements" in read.values and found and found != declared:
+            missing, extra = sorted(found - declared), sorted(declared - found)
+            parts = ([f"ajoutez {', '.join(missing)} (départements de certaines de ses communes)"] if missing else []) + \
+                    ([f"retirez {', '.join(extra)} (aucune de ses communes n'y est)"] if extra else [])
+            reader.report_field("departements", "départements différents de ceux de ses communes : " + " ; ".join(parts))
+        return known
+
+    def _report_unassigned(self, files: GazetteerFiles, owner: dict[str, tuple[str, str]]) -> None:
+        missing = [code for code in files.communes if code not in owner]
+        for code in missing:
+            commune = files.communes[code]
+            hint = ""
+            if owner and len(missing) <= SUGGESTED_UNASSIGNED:
+                neighbour = nearest(commune, (files.communes[c] for c in owner))
+                hint = f" (par exemple {owner[neighbour.code_insee][1]}, le bassin de sa voisine {neighbour.nom})"
+            diagnostic = Diagnostic(files.shown, files.lines[code], 1, "code_insee",
+                                    f"la commune {code} ({commune.nom}) n'est dans aucun bassin : ajoutez « - \"{code}\"  # "
+                                    f"{commune.nom} » à la liste « communes » d'un bassin{hint}, ou lancez "
+                                    "« spro bassins repartir »")
+            self.unassigned.append(diagnostic)
+            self.report.add(diagnostic)
+
+    def _lieux(self, references, gazetteer: Gazetteer | None, site: Site | None) -> dict[str, Lieu]:
         lieux: dict[str, Lieu] = {}
         by_address: dict[tuple, str] = {}
         for path in self._folder_files("lieux"):
             read = self._read(path, records.LIEU, references)
             if read is None:
                 continue
-            self._check_lieu_geography(read, bassins, site)
+            self._check_lieu_geography(read, gazetteer, site)
             self._check_duplicate_address(read, by_address)
             if not self._flush(read):
                 continue
             lieux[path.stem] = _lieu(path.stem, read)
         return lieux
 
-    def _evenements(self, references, bassins: dict[str, Bassin], lieux: dict[str, Lieu]) -> dict[str, Evenement]:
+    def _evenements(self, references, gazetteer: Gazetteer | None, lieux: dict[str, Lieu]) -> dict[str, Evenement]:
         evenements = {}
         for path in self._folder_files("evenements"):
             read = self._read(path, records.EVENEMENT, references)
@@ -282,43 +345,81 @@ class DataLoader:
             if lieu and values.get("bassin") and values["bassin"] != lieu.bassin:
                 reader.report_field("bassin", f"le lieu « {lieu.id} » est dans le bassin « {lieu.bassin} » : "
                                               "corrigez le bassin ou retirez cette ligne")
-            if "bassin" not in values and "lieu" not in values and "bassin" not in reader.positions:
-                reader.report_field("bassin", "champ obligatoire quand « lieu » n'est pas indiqué")
-            emplacement = values.get("emplacement") or {}
-            bassin = bassins.get(values.get("bassin"))
-            if bassin and {"code_insee", "code_postal"} <= emplacement.keys():
-                self._check_commune_in_bassin(reader, "emplacement", emplacement, bassin)
+            if not {"bassin", "lieu", "emplacement"} & reader.positions.keys():
+                reader.report_field("bassin", "champ obligatoire quand ni « lieu » ni « emplacement » n'est indiqué")
+            commune = self._event_commune(reader, values.get("emplacement"), gazetteer)
+            if commune is not None and commune.bassin:
+                if values.get("bassin") and values["bassin"] != commune.bassin:
+                    reader.report_field("bassin", f"la commune {commune.code_insee} ({commune.nom}) n'appartient pas au "
+                                                  f"bassin « {values['bassin']} » : elle est dans le bassin "
+                                                  f"« {commune.bassin} » ; corrigez le bassin ou retirez cette ligne")
+                values.setdefault("bassin", commune.bassin)
             last_day = values.get("date_fin") or values.get("date")
             if isinstance(last_day, dt.date) and records.is_stale(last_day, self.today):
                 reader.report_field("date", "événement passé depuis plus d'un an : vous pouvez supprimer ce fichier",
                                     Severity.WARNING)
-            if not self._flush(read) or (lieu is None and "lieu" in values):
+            emplacement = values.get("emplacement")
+            placed = (lieu is not None or "bassin" in values) and (emplacement is None or "code_insee" in emplacement)
+            if not self._flush(read) or (lieu is None and "lieu" in values) or not placed:  # (placed: unless the gazetteer is broken)
                 continue
             evenements[path.stem] = _evenement(path.stem, read, lieu)
         return evenements
 
-    def _check_commune_in_bassin(self, reader: Reader, path: str, adresse: dict, bassin: Bassin) -> None:
-        insee = adresse["code_insee"]
-        commune = next((c for c in bassin.communes if c.code_insee == insee), None)
-        if commune is None:
-            reader.report_field(
-                f"{path}.code_insee",
-                f"la commune {insee} ({adresse.get('commune', '?')}) n'appartient pas au bassin « {bassin.code} » "
-                f"({bassin.nom}) : corrigez le bassin ou ajoutez la commune à {bassin.source}",
-            )
-        elif adresse["code_postal"] not in commune.codes_postaux:
-            reader.report_field(
-                f"{path}.code_postal",
-                f"le code postal {adresse['code_postal']} n'est pas celui de {commune.nom} "
-                f"({', '.join(commune.codes_postaux)})",
-            )
+    def _event_commune(self, reader: Reader, emplacement: dict | None, gazetteer: Gazetteer | None) -> Commune | None:
+        """The commune of an event's ``emplacement``: checked when its INSEE code is written, else found from
+        the commune's name and postal code (and written into the values)."""
+        if not emplacement or gazetteer is None:
+            return None
+        if "code_insee" in emplacement:
+            return self._check_address(reader, "emplacement", emplacement, gazetteer)
+        if not {"commune", "code_postal"} <= emplacement.keys():
+            return None
+        found = gazetteer.resolve(emplacement["commune"], emplacement["code_postal"])
+        if found.commune is None:
+            reader.report_field(f"emplacement.{found.key}", found.reason)
+            return None
+        emplacement.update(code_insee=found.commune.code_insee, commune=found.commune.nom)
+        return found.commune
 
-    def _check_lieu_geography(self, read: _Read, bassins: dict[str, Bassin], site: Site | None) -> None:
+    def _check_address(self, reader: Reader, path: str, adresse: dict, gazetteer: Gazetteer) -> Commune | None:
+        """Check an address's INSEE code, commune name and postal code against the gazetteer; the commune
+        when its code exists. A name matching the official one (spelling forgiven) is replaced by it."""
+        code, written, postal_code = adresse.get("code_insee"), adresse.get("commune"), adresse.get("code_postal")
+        if code is None:
+            return None
+        commune = gazetteer.communes.get(code)
+        if commune is None:
+            reader.report_field(f"{path}.code_insee", unknown_code(code, gazetteer, written))
+            return None
+        if written is not None:
+            if gazetteer.name_matches(commune, written):
+                adresse["commune"] = commune.nom
+            else:
+                reader.report_field(f"{path}.commune", wrong_name(commune, written, gazetteer))
+        if postal_code is not None and postal_code not in commune.codes_postaux:
+            message = f"le code postal {postal_code} n'est pas celui de {commune.nom} ({', '.join(commune.codes_postaux)})"
+            others = gazetteer.with_postal_code(postal_code)
+            meant = [c for c in others if written and gazetteer.name_matches(c, written)]
+            if postal_code == code:
+                message += f" : {code} est son code INSEE, pas son code postal"
+            elif meant or others:
+                shown = meant or others[:5]
+                more = "" if meant or len(others) <= 5 else f" et {len(others) - 5} autres communes"
+                message += f" ; {postal_code} est le code postal de {listed(shown)}{more}"
+            reader.report_field(f"{path}.code_postal", message)
+        return commune
+
+    def _check_lieu_geography(self, read: _Read, gazetteer: Gazetteer | None, site: Site | None) -> None:
         values, reader = read.values, read.reader
         adresse = values.get("adresse") or {}
-        bassin = bassins.get(values.get("bassin"))
-        if bassin and {"code_insee", "code_postal"} <= adresse.keys():
-            self._check_commune_in_bassin(reader, "adresse", adresse, bassin)
+        commune = self._check_address(reader, "adresse", adresse, gazetteer) if gazetteer else None
+        bassin = values.get("bassin")
+        if commune is not None and commune.bassin and bassin and bassin != commune.bassin:
+            reader.report_field(
+                "adresse.code_insee",
+                f"la commune {commune.code_insee} ({commune.nom}) n'appartient pas au bassin « {bassin} » : elle est dans "
+                f"le bassin « {commune.bassin} » ; corrigez le bassin (bassin: {commune.bassin}) ou l'adresse",
+            )
         coordonnees = values.get("coordonnees")
         if site and coordonnees and {"lat", "lon"} <= coordonnees.keys():
             if not site.emprise.contient(coordonnees["lat"], coordonnees["lon"]):
@@ -361,6 +462,7 @@ class CandidateLieux:
 
     def __init__(self, dataset: Dataset, today: dt.date | None = None):
         self.dataset = dataset
+        self.gazetteer = Gazetteer(dataset.communes, dataset.communes_deleguees)
         self.loader = DataLoader(Path("."), today)
         self.references = {"services": dataset.services, "reseaux": dataset.reseaux, "publics": dataset.publics,
                            "bassins": dataset.bassins, "lieux": dataset.lieux}
@@ -379,7 +481,7 @@ class CandidateLieux:
         read = self.loader._read_bytes(text.encode("utf-8"), shown, records.LIEU, self.references)
         if read is None:
             return None, self.loader.report.diagnostics
-        self.loader._check_lieu_geography(read, self.dataset.bassins, self.dataset.site)
+        self.loader._check_lieu_geography(read, self.gazetteer, self.dataset.site)
         addresses = {key: path for key, path in self.by_address.items() if path != replaces}
         self.loader._check_duplicate_address(read, addresses)
         ok = self.loader._flush(read)
@@ -395,8 +497,36 @@ def address_key(reseau: str, voie: str, code_insee: str) -> tuple[str, str, str]
     return reseau, fold(voie), code_insee
 
 
-def _complete(values: dict, struct) -> bool:
-    return all(f.name in values for f in struct.fields if f.required)
+def unknown_code(code: str, gazetteer: Gazetteer, written: str | None = None) -> str:
+    """Why an INSEE code is refused, and the code meant when it can be told."""
+    message = f"code INSEE {code} inconnu : aucune commune de la Région n'a ce code (data/communes.csv)"
+    former = gazetteer.deleguees.get(code)
+    named = gazetteer.designated_by(written) if written else []
+    postal = gazetteer.with_postal_code(code)
+    if former is not None:
+        current = gazetteer.communes[former.commune]
+        return (f"{message} ; {code} était le code INSEE de « {former.nom} », aujourd'hui commune "
+                f"{TYPES_DELEGUEE[former.type]} de « {current.nom} » : écrivez le code INSEE {current.code_insee} ({current.nom})")
+    if named:
+        return f"{message} ; " + " ; ".join(f"le code INSEE de {c.nom} est {c.code_insee}" for c in named)
+    if postal:
+        return f"{message} ; {code} est un code postal ({listed(postal)}), pas un code INSEE"
+    close = gazetteer.closest_code(code)
+    return message + (f". Vouliez-vous dire « {close.code_insee} » ({close.nom}) ?" if close else "")
+
+
+def wrong_name(commune: Commune, written: str, gazetteer: Gazetteer) -> str:
+    """Why ``written`` is not the name of ``commune``: its official spelling, and what was perhaps meant."""
+    message = f"« {written} » n'est pas le nom de la commune {commune.code_insee} : son nom officiel est « {commune.nom} »"
+    former = [d for d in gazetteer.formerly_named(written) if d.commune == commune.code_insee]
+    if former:
+        return (f"{message} ; « {former[0].nom} » est une commune {TYPES_DELEGUEE[former[0].type]} de « {commune.nom} » : "
+                f"écrivez commune: {commune.nom} (l'ancienne commune peut figurer dans « complement »)")
+    others = [c for c in gazetteer.designated_by(written) if c.code_insee != commune.code_insee]
+    if others:
+        return f"{message} ; si l'adresse est à {written} : " + " ; ".join(
+            f"code INSEE {c.code_insee}, code postal {', '.join(c.codes_postaux)} ({c.nom})" for c in others)
+    return message
 
 
 def _has_errors(diagnostics: list[Diagnostic]) -> bool:

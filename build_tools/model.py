@@ -76,9 +76,27 @@ class Lieu:
 
 @dataclass(frozen=True)
 class Commune:
+    """A current commune of the gazetteer (data/communes.csv); ``bassin`` is joined from data/bassins/."""
+
     code_insee: str
     nom: str
     codes_postaux: tuple[str, ...]
+    population: int
+    lat: float
+    lon: float
+    """A point inside the commune (its centroid when that falls inside)."""
+    bassin: str | None = None
+
+
+@dataclass(frozen=True)
+class CommuneDeleguee:
+    """A former commune merged into ``commune`` (INSEE code), whose name people still use."""
+
+    code_insee: str
+    nom: str
+    type: str
+    """« deleguee » or « associee »."""
+    commune: str
 
 
 @dataclass(frozen=True)
@@ -101,10 +119,11 @@ class Bassin:
     nom: str
     departements: tuple[str, ...]
     communes: tuple[Commune, ...]
+    """Sorted by name, for the pages."""
     source: str
     description: str | None = None
     contour: str | None = None
-    """Path of the optional GeoJSON contour file beside the basin file."""
+    """Path of the GeoJSON outline file beside the basin file (written by ``spro communes``), if valid."""
     outline: Outline | None = None
     """That file's geometry, as validated (the build never uses the file's text)."""
 
@@ -219,6 +238,7 @@ class Site:
     branche: str
     demonstration: bool
     emprise: Emprise
+    departements: tuple[str, ...]
     score_minimal: float = 0.6
     tuiles: str | None = None
     attribution_tuiles: str | None = None
@@ -237,3 +257,6 @@ class Dataset:
     metiers: dict[str, Metier]
     evenements: dict[str, Evenement] = field(default_factory=dict)
     """Sorted by date, then id."""
+    communes: dict[str, Commune] = field(default_factory=dict)
+    """The gazetteer: every commune of the Région's departments, by INSEE code, with its basin."""
+    communes_deleguees: dict[str, CommuneDeleguee] = field(default_factory=dict)

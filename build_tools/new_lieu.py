@@ -1,7 +1,8 @@
 """``spro new lieu``: a valid lieu file from answers to questions, or from options for scripts.
 
 Missing required values are asked for; every answer is checked with the same rules as
-``spro validate`` (cross-file rules included), and only the wrong ones are asked again. The id
+``spro validate`` (cross-file rules included), and only the wrong ones are asked again (a
+postal code shared by several communes: the commune is asked, the candidates listed). The id
 comes from the network and the commune (see :func:`lieu_files.choose_id`); an existing file is
 never overwritten.
 """
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .lieu_files import BY_KEY, COLUMNS, prepare_lieu
+from .lieu_files import BY_KEY, PLACE_KEYS, missing_keys, prepare_lieu
 from .loader import CandidateLieux
 from .model import Dataset
 
@@ -35,13 +36,12 @@ def new_lieu(dataset: Dataset, plain: dict[str, str], today: dt.date, data_root:
              ask: Callable[[str], str] | None, say: Callable[[str], None]) -> NewLieu:
     """Build the lieu. ``ask`` is None for scripts: then nothing is asked, and problems abandon."""
     plain = {key: value for key, value in plain.items() if value}
-    missing = [c.key for c in COLUMNS if c.required and c.key not in plain]
+    missing = missing_keys(plain)
     if missing and ask is None:
         raise Abandon("valeurs obligatoires manquantes : " + ", ".join("--" + k.replace("_", "-") for k in missing))
-    interactive = bool(missing)
     for key in missing:
         plain[key] = _ask(ask, key)
-    if interactive:
+    if missing:  # asking questions anyway: the useful optional ones too
         for key in OPTIONAL_QUESTIONS:
             if key not in plain:
                 plain[key] = _ask(ask, key, optional=True)
@@ -52,10 +52,10 @@ def new_lieu(dataset: Dataset, plain: dict[str, str], today: dt.date, data_root:
             return result
         for key, message in problems.items():
             say(f"{BY_KEY[key].label if key in BY_KEY else key} : {message}")
-        if not interactive:
+        if ask is None:
             raise Abandon("aucun fichier écrit")
-        for key in problems:
-            plain[key] = _ask(ask, key, optional=not BY_KEY[key].required)
+        for key in problems:  # a postal code of several communes: the message lists them, the answer names one
+            plain[key] = _ask(ask, key, optional=not (BY_KEY[key].required or key in PLACE_KEYS))
     raise Abandon("trop de réponses invalides : aucun fichier écrit")
 
 

@@ -1,9 +1,10 @@
-"""Where each lieu and each basin commune is on the map.
+"""Where each lieu and each commune is on the map.
 
 Positions come, in order of precedence, from the lieu's manual ``coordonnees`` (never
-overwritten), from the geocoding cache, and failing that from its commune's position (flagged
-approximate), so a site never loses a position it could know. ``geocode_missing`` fills the
-cache for the addresses that have no entry yet, saving as it goes.
+overwritten), from the geocoding cache, and failing that from its commune's centre in the
+gazetteer (flagged approximate), so a site never loses a position it could know. Communes are
+never geocoded: their centres come from data/communes.csv. ``geocode_missing`` fills the cache
+for the lieu addresses that have no entry yet, saving as it goes.
 """
 
 from __future__ import annotations
@@ -25,22 +26,11 @@ class Position:
     """« manuelle », « géocodage » or « commune »."""
 
 
-@dataclass(frozen=True)
-class CommuneGeo:
-    """An entry of the commune gazetteer the finder uses (no outside call in the browser)."""
-
-    code_insee: str
-    nom: str
-    codes_postaux: tuple[str, ...]
-    bassin: str
-    lat: float
-    lon: float
-
-
 @dataclass
 class Geography:
     positions: dict[str, Position] = field(default_factory=dict)
-    communes: dict[str, CommuneGeo] = field(default_factory=dict)
+    communes: dict[str, Commune] = field(default_factory=dict)
+    """Every commune of the gazetteer, by INSEE code (the finder's « Près de » uses their centres)."""
     missing: list[Request] = field(default_factory=list)
     """Addresses with no cache entry (their lieu may still have its commune's position)."""
     unplaced: list[str] = field(default_factory=list)
@@ -56,20 +46,12 @@ def address_query(lieu: Lieu) -> str:
     return f"{a.voie}, {a.code_postal} {a.commune}"
 
 
-def commune_query(commune: Commune) -> str:
-    return f"{commune.nom} {commune.codes_postaux[0]}"
-
-
 def requests_for(dataset: Dataset) -> list[Request]:
-    """Every address the site needs, without duplicates, in a stable order."""
+    """Every lieu address the site needs (those without manual coordinates), without duplicates, in a stable order."""
     requests: dict[str, Request] = {}
-    for bassin in dataset.bassins.values():
-        for commune in bassin.communes:
-            request = Request(commune_query(commune), commune.code_insee, True, bassin.source)
-            requests.setdefault(request.key, request)
     for lieu in dataset.lieux.values():
         if lieu.coordonnees is None:
-            request = Request(address_query(lieu), lieu.adresse.code_insee, False, lieu.source)
+            request = Request(address_query(lieu), lieu.adresse.code_insee, lieu.source)
             requests.setdefault(request.key, request)
     return list(requests.values())
 
@@ -77,17 +59,10 @@ def requests_for(dataset: Dataset) -> list[Request]:
 def locate(dataset: Dataset, cache: GeocodeCache) -> Geography:
     """Positions from what is known now; never calls out."""
     minimum = dataset.site.score_minimal
-    geography = Geography()
+    geography = Geography(communes=dict(dataset.communes))
     for request in requests_for(dataset):
         if cache.get(request.key) is None:
             geography.missing.append(request)
-    for bassin in dataset.bassins.values():
-        for commune in bassin.communes:
-            entry = cache.get(Request(commune_query(commune), commune.code_insee, True, "").key)
-            if entry is not None:
-                geography.communes[commune.code_insee] = CommuneGeo(
-                    commune.code_insee, commune.nom, commune.codes_postaux, bassin.code, entry.lat, entry.lon,
-                )
     for lieu in dataset.lieux.values():
         position = _position(lieu, cache, geography.communes, minimum)
         if position is None:
@@ -97,10 +72,10 @@ def locate(dataset: Dataset, cache: GeocodeCache) -> Geography:
     return geography
 
 
-def _position(lieu: Lieu, cache: GeocodeCache, communes: dict[str, CommuneGeo], minimum: float) -> Position | None:
+def _position(lieu: Lieu, cache: GeocodeCache, communes: dict[str, Commune], minimum: float) -> Position | None:
     if lieu.coordonnees is not None:
         return Position(*lieu.coordonnees, approximatif=False, origine="manuelle")
-    entry = cache.get(Request(address_query(lieu), lieu.adresse.code_insee, False, "").key)
+    entry = cache.get(Request(address_query(lieu), lieu.adresse.code_insee, "").key)
     if entry is not None:
         return Position(entry.lat, entry.lon, approximatif=entry.approximate(minimum), origine="géocodage")
     commune = communes.get(lieu.adresse.code_insee)

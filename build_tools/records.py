@@ -36,6 +36,8 @@ postal_code = Text(max_length=5, pattern=formats.POSTAL_CODE, pattern_message="u
 insee_code = Text(max_length=5, pattern=formats.INSEE_CODE,
                   pattern_message="un code INSEE de commune compte 5 caractères (ex. 86194), à ne pas confondre avec le code postal",
                   label="code INSEE de la commune (5 caractères)")
+departement = Text(max_length=3, pattern=r"\d{2}|2[AB]|97\d", pattern_message="code de département attendu (ex. 86)",
+                   label="code de département")
 https_url = Text(max_length=500, check=formats.check_https_url, label="adresse web en https://", json_format="uri")
 short_text = Text(max_length=150)
 long_text = Text(max_length=4000, multiline=True, label="texte libre (plusieurs lignes possibles)")
@@ -101,9 +103,12 @@ def _recently_verified(values: dict, reader: Reader, path: str) -> None:
 ADRESSE = Struct(title="Adresse", fields=(
     Field("voie", short_text, "Numéro et voie, tels qu'écrits sur le courrier.", required=True, example="12 rue de la Marne"),
     Field("complement", short_text, "Complément : bâtiment, étage, lieu-dit.", example="2e étage"),
-    Field("code_postal", postal_code, "Code postal (5 chiffres).", required=True, example="86000"),
-    Field("commune", short_text, "Nom de la commune.", required=True, example="Poitiers"),
-    Field("code_insee", insee_code, "Code INSEE de la commune (différent du code postal).", required=True, example="86194"),
+    Field("code_postal", postal_code, "Code postal (5 chiffres), l'un de ceux de la commune.", required=True, example="86000"),
+    Field("commune", short_text, "Nom de la commune, celui de son code INSEE dans data/communes.csv (majuscules, accents, "
+          "tirets, apostrophes et « St » sont tolérés ; le site affiche l'orthographe officielle).", required=True,
+          example="Poitiers"),
+    Field("code_insee", insee_code, "Code INSEE de la commune (différent du code postal), présent dans data/communes.csv.",
+          required=True, example="86194"),
 ))
 
 COORDONNEES = Struct(title="Coordonnées", fields=(
@@ -186,9 +191,11 @@ EMPLACEMENT = Struct(title="Emplacement", fields=(
     Field("nom", short_text, "Nom de l'endroit : salle, parc des expositions, établissement.", required=True,
           example="Parc des expositions de Noron"),
     Field("voie", short_text, "Numéro et voie.", example="Boulevard Salvador Allende"),
-    Field("code_postal", postal_code, "Code postal (5 chiffres).", required=True, example="79000"),
-    Field("commune", short_text, "Nom de la commune.", required=True, example="Niort"),
-    Field("code_insee", insee_code, "Code INSEE de la commune (différent du code postal).", required=True, example="79191"),
+    Field("code_postal", postal_code, "Code postal (5 chiffres), l'un de ceux de la commune.", required=True, example="79000"),
+    Field("commune", short_text, "Nom de la commune (orthographe officielle de data/communes.csv ; majuscules, accents, "
+          "tirets, apostrophes et « St » sont tolérés).", required=True, example="Niort"),
+    Field("code_insee", insee_code, "Code INSEE de la commune (différent du code postal) ; facultatif : il est trouvé "
+          "d'après la commune et le code postal.", example="79191"),
 ))
 
 EVENEMENT = Struct(title="Événement", rules=(_id_matches_file, _event_dates_in_order, _event_has_one_place,
@@ -206,8 +213,8 @@ EVENEMENT = Struct(title="Événement", rules=(_id_matches_file, _event_dates_in
           example="mission-locale-niort"),
     Field("emplacement", EMPLACEMENT, "Endroit où il se tient, s'il n'est pas un lieu de l'annuaire."),
     Field("en_ligne", Bool(), "Événement à distance (en ligne)."),
-    Field("bassin", Code("bassins", "bassin"), "Bassin d'emploi concerné ; facultatif si « lieu » est indiqué.",
-          example="niort"),
+    Field("bassin", Code("bassins", "bassin"), "Bassin d'emploi concerné ; facultatif si « lieu » ou « emplacement » est "
+          "indiqué (c'est alors celui de sa commune).", example="niort"),
     Field("publics", ListOf(Code("publics", "public"), min_items=1),
           "Publics attendus (clés de data/publics.yaml) ; « tous-publics » s'emploie seul.", required=True,
           example=["tous-publics"]),
@@ -233,19 +240,15 @@ METIER = Struct(title="Fiche métier", rules=(_id_matches_file,), fields=(
     Field("liens", ListOf(LIEN, unique=False), "Liens utiles."),
 ))
 
-COMMUNE = Struct(title="Commune", fields=(
-    Field("code_insee", insee_code, "Code INSEE de la commune.", required=True, example="86194"),
-    Field("nom", short_text, "Nom officiel de la commune.", required=True, example="Poitiers"),
-    Field("codes_postaux", ListOf(postal_code, min_items=1), "Codes postaux de la commune.", required=True, example=["86000"]),
-))
-
 BASSIN = Struct(title="Bassin d'emploi", rules=(_id_matches_file,), fields=(
     Field("code", identifier, "Code du bassin ; facultatif, il doit alors être égal au nom du fichier."),
     Field("nom", short_text, "Nom du bassin d'emploi.", required=True, example="Bassin de Poitiers"),
-    Field("departements", ListOf(Text(max_length=3, pattern=r"\d{2}|2[AB]|97\d", pattern_message="code de département attendu (ex. 86)"),
-                                 min_items=1), "Départements couverts.", required=True, example=["86"]),
+    Field("departements", ListOf(departement, min_items=1), "Départements de ses communes.", required=True, example=["86"]),
     Field("description", long_text, "Présentation du bassin."),
-    Field("communes", ListOf(COMMUNE, min_items=1, unique=False, max_items=2000), "Communes du bassin.", required=True),
+    Field("communes", ListOf(insee_code, min_items=1, max_items=2000),
+          "Codes INSEE de ses communes, un par ligne (le nom en commentaire : - \"86194\"  # Poitiers) ; noms et codes "
+          "postaux viennent de data/communes.csv. Chaque commune de la Région est dans un seul bassin.",
+          required=True, example=["86194", "86041"]),
 ))
 
 SERVICE = Struct(title="Service", fields=(
@@ -305,6 +308,9 @@ CARTE = Struct(title="Carte", fields=(
 
 SITE = Struct(title="Configuration du site", fields=(
     Field("region", short_text, "Nom de la Région.", required=True, example="Poitou-Charentes"),
+    Field("departements", ListOf(departement, min_items=1, max_items=20),
+          "Départements de la Région : data/communes.csv (écrit par « spro communes ») en contient toutes les communes.",
+          required=True, example=["16", "17", "79", "86"]),
     Field("titre", short_text, "Titre du site.", required=True),
     Field("label", short_text, "Nom du label régional.", required=True, example="Orientation Poitou-Charentes"),
     Field("depot", https_url, "Adresse du dépôt (liens « Modifier cette fiche »).", required=True),

@@ -1,8 +1,8 @@
 """Synthetic valid datasets of any size, for benchmarks and scale tests.
 
-The reference tables, basins and job sheets are copied from a real dataset (the demo by
-default), and ``count`` lieux are written across the basins' communes, deterministically
-for a given seed. Every generated lieu passes validation.
+The reference tables, gazetteer, basins and job sheets are copied from a real dataset (the
+demo by default), and ``count`` lieux are written across the gazetteer's communes,
+deterministically for a given seed. Every generated lieu passes validation.
 """
 
 from __future__ import annotations
@@ -13,6 +13,10 @@ import shutil
 from pathlib import Path
 
 import yaml
+
+from .gazetteer import COMMUNES_FILE, DELEGUEES_FILE
+from .loader import DataLoader
+from .model import Commune
 
 _STREETS = ("rue de la République", "avenue Jean-Jaurès", "place de la Mairie", "rue Victor-Hugo",
             "boulevard Carnot", "rue des Écoles", "allée des Platanes", "rue du Commerce", "chemin des Vignes")
@@ -25,18 +29,18 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _lieu_yaml(index: int, rng: random.Random, commune: dict, bassin: str, reseau: str,
+def _lieu_yaml(index: int, rng: random.Random, commune: Commune, reseau: str,
                services: list[str], publics: list[str], today: dt.date) -> str:
-    name = f"Lieu synthétique n° {index} – {commune['nom']}"
+    name = f"Lieu synthétique n° {index} – {commune.nom}"
     lines = [
         f"nom: {_quote(name)}",
         f"reseau: {reseau}",
         "adresse:",
         f"  voie: {_quote(str(index) + ' ' + rng.choice(_STREETS))}",
-        f"  code_postal: \"{commune['codes_postaux'][0]}\"",
-        f"  commune: {_quote(commune['nom'])}",
-        f"  code_insee: \"{commune['code_insee']}\"",
-        f"bassin: {bassin}",
+        f"  code_postal: \"{commune.codes_postaux[0]}\"",
+        f"  commune: {_quote(commune.nom)}",
+        f"  code_insee: \"{commune.code_insee}\"",
+        f"bassin: {commune.bassin}",
         "services: [" + ", ".join(rng.sample(services, rng.randint(1, len(services)))) + "]",
         "publics: [" + ", ".join(rng.choice([["tous-publics"], rng.sample(publics, min(2, len(publics)))])) + "]",
         "modalites: [" + ", ".join(rng.choice(_MODALITES)) + "]",
@@ -59,7 +63,7 @@ def generate(source: Path, target: Path, count: int, seed: int = 2026, today: dt
     """Write a dataset of ``count`` lieux into ``target`` (which must not exist yet)."""
     today = today or dt.date.today()
     target.mkdir(parents=True)
-    for name in ("site.yaml", "services.yaml", "reseaux.yaml", "publics.yaml"):
+    for name in ("site.yaml", "services.yaml", "reseaux.yaml", "publics.yaml", COMMUNES_FILE, DELEGUEES_FILE):
         shutil.copy(source / name, target / name)
     for folder in ("bassins", "metiers"):
         shutil.copytree(source / folder, target / folder)
@@ -68,13 +72,14 @@ def generate(source: Path, target: Path, count: int, seed: int = 2026, today: dt
     services = list(yaml.safe_load((source / "services.yaml").read_text(encoding="utf-8")))
     reseaux = list(yaml.safe_load((source / "reseaux.yaml").read_text(encoding="utf-8")))
     publics = [p for p in yaml.safe_load((source / "publics.yaml").read_text(encoding="utf-8")) if p != "tous-publics"]
-    communes = []
-    for path in sorted((source / "bassins").glob("*.yaml")):
-        for commune in yaml.safe_load(path.read_text(encoding="utf-8"))["communes"]:
-            communes.append((path.stem, commune))
+    loader = DataLoader(target, today)
+    dataset = loader.load()
+    if dataset is None or loader.report.errors:
+        raise ValueError(f"données de départ invalides : {loader.report.errors[:3]}")
+    communes = [c for c in dataset.communes.values() if c.bassin]
 
     rng = random.Random(seed)
     for index in range(1, count + 1):
-        bassin, commune = communes[index % len(communes)]
-        text = _lieu_yaml(index, rng, commune, bassin, rng.choice(reseaux), services, publics, today)
+        commune = communes[index % len(communes)]
+        text = _lieu_yaml(index, rng, commune, rng.choice(reseaux), services, publics, today)
         (target / "lieux" / f"lieu-{index:06d}.yaml").write_text(text, encoding="utf-8")

@@ -1,4 +1,4 @@
-"""Text helpers shared by every stage: comparison keys and identifiers.
+"""Text helpers shared by every stage: comparison keys, identifiers and commune names.
 
 Kept at the bottom of the import graph so that the geocoding cache, the loader and the
 generators agree on one rule without importing each other.
@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
 
 
 def fold(text: str) -> str:
@@ -20,3 +22,10 @@ def fold(text: str) -> str:
 def slug(text: str) -> str:
     """« Saint-Jean-d'Angély » -> ``saint-jean-d-angely`` (lieu ids, post URLs)."""
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+
+
+def commune_key(name: str) -> str:
+    """What two spellings of one commune name share: case, accents, hyphens, apostrophes, dots and
+    « St »/« Ste » are forgiven (« ST JEAN D ANGELY » and « Saint-Jean-d'Angély » give one key)."""
+    words = re.split(r"[\s'.-]+", fold(name))
+    return " ".join(_ABBREVIATIONS.get(word, word) for word in words if word)

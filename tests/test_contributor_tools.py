@@ -105,7 +105,7 @@ def test_import_writes_the_valid_rows_and_names_line_and_column_of_each_problem(
     assert result.returncode == 1
     out = result.stderr
     assert "partenaire.csv (Windows-1252) : 4 lignes ; 2 fiches créées ; 0 fiche mise à jour ; 2 lignes refusées." in out
-    assert "partenaire.csv:4:4: erreur : colonne « Code postal » : aucune commune des bassins n'a le code postal 99999" in out
+    assert "partenaire.csv:4:4: erreur : colonne « Code postal » : aucune commune de la Région n'a le code postal 99999" in out
     assert "partenaire.csv:5:6: erreur : colonne « Services » : « cpe » inconnu" in out
     assert "Vouliez-vous dire « cep » ?" in out
     assert "partenaire.csv:5:9: erreur : colonne « Accessible PMR » : « peut-être » : oui ou non attendu" in out
@@ -155,7 +155,7 @@ def test_import_refuses_unknown_or_missing_columns_and_writes_nothing(project):
     result = spro(project, "import", "csv", "partenaire.csv")
     assert result.returncode == 1
     assert "partenaire.csv:1:2: erreur : colonne « Résau » inconnue. Vouliez-vous dire « reseau » ?" in result.stderr
-    assert "colonnes obligatoires manquantes : reseau, voie, code_postal, services, publics" in result.stderr
+    assert "colonnes obligatoires manquantes : reseau, voie, services, publics" in result.stderr  # the commune is there
     assert errors_of(project) == [] and not list((project / "data/lieux").glob("*-z.yaml"))
 
 

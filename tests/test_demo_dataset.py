@@ -99,3 +99,54 @@ def test_synthetic_datasets_are_valid(tmp_path):
     data, report = load_dataset(tmp_path / "data", today=TODAY)
     assert report.errors == []
     assert len(data.lieux) == 400
+
+
+# -- basin outlines (data/bassins/<code>.geojson, written by spro communes) ----------------------------
+
+@pytest.fixture(scope="module")
+def outlines(demo):
+    import shapely
+    from shapely.geometry import shape
+
+    texts = {code: (DEMO / "bassins" / f"{code}.geojson").read_text(encoding="utf-8") for code in demo.bassins}
+    return texts, {code: shape(json.loads(text)) for code, text in texts.items()}, shapely
+
+
+def test_each_basin_outline_is_one_rfc7946_geometry_fit_for_the_web(demo, outlines):
+    texts, shapes, shapely = outlines
+    assert {b.contour for b in demo.bassins.values()} == {f"data/bassins/{code}.geojson" for code in demo.bassins}
+    for code, text in texts.items():
+        geometry = json.loads(text)
+        assert set(geometry) == {"type", "coordinates"} and geometry["type"] in ("Polygon", "MultiPolygon"), code
+        assert len(text.encode("utf-8")) <= 200 * 1024 and shapes[code].is_valid, code
+        polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+        for rings in polygons:
+            for index, ring in enumerate(rings):
+                assert ring[0] == ring[-1] and all(round(v, 5) == v for point in ring for v in point), code
+                assert shapely.LinearRing(ring).is_ccw is (index == 0), code  # exterior counter-clockwise, holes clockwise
+
+
+def test_basin_outlines_cover_the_territory_each_commune_in_its_own_basin(demo, outlines):
+    """Every commune centre of the gazetteer falls in its own basin's outline and in no other; neighbours share
+    their borders (no overlap) and the union has no hole (no gap between basins)."""
+    from build_tools.geometry import area_km2
+
+    _, shapes, shapely = outlines
+    codes = list(shapes)
+    tree = shapely.STRtree([shapes[code] for code in codes])
+    points = [shapely.Point(c.lon, c.lat) for c in demo.communes.values()]
+    containing = tree.query(points, predicate="within")
+    found: dict[int, list[str]] = {}
+    for point_index, shape_index in zip(*containing):
+        found.setdefault(int(point_index), []).append(codes[shape_index])
+    wrong = [(c.code_insee, c.nom, c.bassin, found.get(i)) for i, c in enumerate(demo.communes.values())
+             if found.get(i) != [c.bassin]]
+    assert wrong == [], wrong
+    overlap = sum(area_km2(shapes[a].intersection(shapes[b])) for i, a in enumerate(codes) for b in codes[i + 1:]
+                  if shapes[a].intersects(shapes[b]))
+    union = shapely.union_all(list(shapes.values()))
+    holes = sum(len(polygon.interiors) for polygon in getattr(union, "geoms", [union]))
+    total = sum(area_km2(shape) for shape in shapes.values())
+    assert overlap < 0.01 and holes == 0, f"chevauchements {overlap:.4f} km², {holes} trou(s)"
+    assert abs(total - area_km2(union)) < 0.01, f"aires : somme {total:.2f} km², réunion {area_km2(union):.2f} km²"
+    assert 25_500 < area_km2(union) < 26_500  # Poitou-Charentes: about 26,000 km² with its islands

@@ -97,7 +97,7 @@ def site_with_hostile_event(tmp_path_factory):
     (project / "data/evenements/hostile.yaml").write_text("\n".join([
         f"titre: {json_quote(payloads[0] + payloads[4])}", "type: forum", "date: 2027-02-01", "heures: 09:00-12:00",
         "emplacement:", f"  nom: {json_quote(payloads[2])}", f"  voie: {json_quote(payloads[7][:150])}",
-        '  code_postal: "86000"', f"  commune: {json_quote(payloads[3])}", '  code_insee: "86194"', "bassin: poitiers",
+        '  code_postal: "86000"', "  commune: Poitiers", '  code_insee: "86194"', "bassin: poitiers",
         "publics: [jeunes]", f"organisateur: {json_quote(payloads[5][:150])}",
         f"description: {json_quote(joined + chr(10) + 'END:VEVENT' + chr(10) + 'BEGIN:VEVENT')}", ""]), encoding="utf-8")
     return build(project), payloads

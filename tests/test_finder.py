@@ -85,11 +85,13 @@ def test_index_is_compact_and_complete(demo):
     data, geography = demo
     index = finder_index(data, geography, dt.date(2026, 11, 20))
     assert len(index["lieux"]) == len(data.lieux)
-    assert len(index["communes"]) == 99
+    assert len(index["communes"]) == len(data.communes) == 1338  # every commune of the gazetteer, for « Près de »
     assert len(index["horaires"]) == len({l.horaires for l in data.lieux.values() if l.horaires})
     row = next(r for r in index["lieux"] if r[0] == "point-information-coeur-de-saintonge")
     assert "coeur" in [index["vocabulaire"][t] for t in row[14]]
-    assert len(json.dumps(index, separators=(",", ":"))) < 80_000
+    communes = len(json.dumps(index["communes"], separators=(",", ":")))
+    assert len(json.dumps(index, separators=(",", ":"))) - communes < 80_000  # the lieux part, as before the gazetteer
+    assert communes < 70 * len(index["communes"])  # one compact row a commune
 
 
 def spro(*args):

@@ -20,13 +20,17 @@ QUERY = "12 rue de la Marne, 86000 Poitiers"
 FAST = Politeness(requests_per_second=1000, first_backoff=0.01, timeout=0.5, total_budget=60)
 
 
+SIEGE = "1 rue Pasteur, 86000 Poitiers"
+
+
 @pytest.fixture
 def lieu_dataset(dataset):
-    """One lieu, and a cache already holding every basin commune (as in the committed demo)."""
+    """Two lieux: « antenne » to geocode, and « siege » whose address the cache already holds (from the demo)."""
     dataset.write("lieux/antenne.yaml", VALID_LIEU)
+    dataset.write("lieux/siege.yaml", VALID_LIEU.replace("12 rue de la Marne", SIEGE.split(",")[0]))
     demo_cache, _ = GeocodeCache.load(DEMO / CACHE_FILE_NAME)
-    communes = [e for e in demo_cache.entries.values() if e.type == "municipality"]
-    GeocodeCache(dataset.root / CACHE_FILE_NAME, {e.cle: e for e in communes}).save()
+    known = [e for e in demo_cache.entries.values() if e.requete == SIEGE]
+    GeocodeCache(dataset.root / CACHE_FILE_NAME, {e.cle: e for e in known}).save()
     return dataset
 
 
@@ -123,7 +127,7 @@ def test_faults_end_in_a_clean_failure(lieu_dataset, reply, reason, attempts):
         assert ban.count(QUERY) == attempts
     (failure,) = result.failures
     assert reason in failure.reason
-    assert len(cache.entries) == 99  # the communes already cached are all still there
+    assert [e.requete for e in cache.entries.values()] == [SIEGE]  # what was cached is still there
 
 
 def test_cache_hit_means_zero_requests(lieu_dataset):
@@ -150,34 +154,53 @@ def test_changing_an_address_invalidates_its_entry(lieu_dataset):
         lieu_dataset.write("lieux/antenne.yaml", VALID_LIEU.replace("12 rue de la Marne", "14 rue de la Marne"))
         _, cache, result = run(lieu_dataset, ban)
         assert ban.count("14 rue de la Marne, 86000 Poitiers") == 1
-    assert [e.requete for e in cache.entries.values() if e.type == "housenumber"] == ["14 rue de la Marne, 86000 Poitiers"]
+    assert sorted(e.requete for e in cache.entries.values()) == sorted(["14 rue de la Marne, 86000 Poitiers", SIEGE])
     assert result.dropped == 1
 
 
-def test_commune_gazetteer_prefers_the_municipality(dataset):
+def test_communes_are_never_geocoded_their_centres_come_from_the_gazetteer(dataset):
     dataset.write("lieux/antenne.yaml", VALID_LIEU)
-    with FakeBan(lambda q: Reply.json(collection(
-        feature(0, 0, "ailleurs", "00000"),
-    ))) as ban:
-        ban.script("Poitiers 86000", Reply.json(collection(feature(46.57, 0.33, "Rue de Poitiers 86000 Poitiers", "86194", 0.7, "street"),
-                                                            feature(46.5802, 0.3404, "Poitiers", "86194", 0.95, "municipality"))))
+    with FakeBan() as ban:  # no result for anything
         data, cache, result = run(dataset, ban)
+        assert ban.count() == 1 and ban.count(QUERY) == 1  # the lieu's address, and nothing else
     geography = locate(data, cache)
-    assert (geography.communes["86194"].lat, geography.communes["86194"].lon) == (46.5802, 0.3404)
-    assert len(result.failures) == 98 + 1  # the other communes and the lieu were answered in another commune
+    assert set(geography.communes) == set(data.communes) and len(geography.communes) == 1338
+    poitiers = data.communes["86194"]
+    assert (geography.communes["86194"].lat, geography.communes["86194"].lon) == (poitiers.lat, poitiers.lon)
+    position = geography.positions["antenne"]  # not geocoded: at its commune's centre, flagged approximate
+    assert (position.lat, position.lon, position.origine, position.approximatif) == (poitiers.lat, poitiers.lon, "commune", True)
+
+
+def _lieux(dataset, count: int) -> None:
+    for number in range(count):
+        dataset.write(f"lieux/l{number}.yaml", VALID_LIEU.replace("12 rue", f"{100 + number} rue"))
 
 
 def test_requests_are_spaced_at_most_40_per_second(dataset):
-    with FakeBan(lambda q: Reply.json(collection())) as ban:
-        run(dataset, ban, Politeness(requests_per_second=40, first_backoff=0.01, timeout=1))
-        times = [t for _, t in ban.received]
-    assert len(times) == 99
-    gaps = [b - a for a, b in zip(times, times[1:])]
-    assert min(gaps) > 1 / 40 * 0.8  # arrival jitter on loopback is well under 5 ms
-    assert (times[-1] - times[0]) >= 98 / 40 * 0.95
+    _lieux(dataset, 30)
+    now = [0.0]
+    arrivals: list[float] = []
+
+    def sleep(seconds: float) -> None:  # a clock that only moves when the geocoder waits: no real waiting
+        now[0] += seconds
+
+    def answer(query: str) -> Reply:
+        arrivals.append(now[0])  # the server answers while the client waits for it: the request's send time
+        return Reply.json(collection())
+
+    with FakeBan(answer) as ban:
+        data, _ = dataset.load()
+        cache, _ = GeocodeCache.load(dataset.root / CACHE_FILE_NAME)
+        geocoder = Geocoder(ban.url, Politeness(requests_per_second=40, first_backoff=0.01, timeout=1),
+                            clock=lambda: now[0], sleep=sleep)
+        geocode_missing(data, cache, geocoder)
+    assert len(arrivals) == 30
+    gaps = [b - a for a, b in zip(arrivals, arrivals[1:])]
+    assert min(gaps) == pytest.approx(1 / 40) and max(gaps) == pytest.approx(1 / 40)
 
 
 def test_total_time_is_bounded(dataset):
+    _lieux(dataset, 100)
     with FakeBan(lambda q: Reply.slow(0.2)) as ban:
         start = time.monotonic()
         _, _, result = run(dataset, ban, Politeness(requests_per_second=1000, first_backoff=0.01, timeout=1, total_budget=0.5))
@@ -224,7 +247,7 @@ def test_cli_uses_the_environment_url_and_reports_failures(lieu_dataset):
         process = spro("geocode", dataset=lieu_dataset, env_url=ban.url)
         out, err = process.communicate(timeout=60)
     assert process.returncode == 1, err
-    assert "Géocodage : 101 adresses nécessaires, 99 en cache, 2 à géocoder." in out
+    assert "Géocodage : 3 adresses nécessaires, 1 en cache, 2 à géocoder." in out
     assert "Géocodées : 1 ; échecs : 1 ; 2 requêtes vers 127.0.0.1:" in out
     assert "échec : data/lieux/autre.yaml : « 99 rue de la Marne, 86000 Poitiers » : aucun résultat" in out
     assert "Positions approximatives (2)" in out and "data/lieux/antenne.yaml : géocodage" in out
@@ -276,7 +299,7 @@ def test_the_demo_dataset_is_fully_cached():
     cache, problems = GeocodeCache.load(DEMO / CACHE_FILE_NAME)
     geography = locate(data, cache)
     assert problems == [] and geography.missing == [] and geography.unplaced == []
-    assert len(geography.communes) == sum(len(b.communes) for b in data.bassins.values())
+    assert len(geography.communes) == len(data.communes) == sum(len(b.communes) for b in data.bassins.values())
     assert cache.render() == (DEMO / CACHE_FILE_NAME).read_text(encoding="utf-8")  # sorted, one record a line
     assert {address_query(l) for l in data.lieux.values() if not l.coordonnees} <= {e.requete for e in cache.entries.values()}
     assert len(requests_for(data)) == len(cache.entries)

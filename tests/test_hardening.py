@@ -66,7 +66,7 @@ def _hostile_lieu(index: int, payload: str) -> str:
     return "\n".join([
         f"nom: {_quoted(payload[:140])}", "reseau: mission-locale", f"structure: {_quoted(payload)}",
         "adresse:", f"  voie: {_quoted(f'{index} ' + payload)}", f"  complement: {_quoted(payload)}",
-        '  code_postal: "86000"', f"  commune: {_quoted(payload)}", '  code_insee: "86194"', "bassin: poitiers",
+        '  code_postal: "86000"', "  commune: Poitiers", '  code_insee: "86194"', "bassin: poitiers",
         "services: [api, vae]", "publics: [tous-publics]", 'horaires: "Mo-Fr 09:00-17:00"',
         "fermetures:", "  - du: 2026-11-01", "    au: 2027-12-01", f"    motif: {_quoted(payload)}",
         "accessibilite:", f"  details: {_quoted(payload)}", "label:", "  depuis: 2024-01-01",

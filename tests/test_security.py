@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 
 from build_tools import csp
-from build_tools.docs_contract import MARKDOWN_EXTENSIONS
 from build_tools.geocoder import Geocoder, Politeness
 from build_tools.geocache import GeocodeCache
 from build_tools.positions import geocode_missing
@@ -186,6 +185,8 @@ def test_a_non_finite_cache_line_is_refused(dataset):
 
 def test_markdown_extensions_match_mkdocs_yml():
     from mkdocs.config import load_config
+
+    from build_tools.docs_contract import MARKDOWN_EXTENSIONS
 
     configured = load_config(str(ROOT / "mkdocs.yml")).markdown_extensions
     assert list(MARKDOWN_EXTENSIONS) == configured

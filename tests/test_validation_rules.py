@@ -303,10 +303,21 @@ def test_every_problem_is_reported_at_once(dataset):
 
 def test_a_commune_in_two_basins(dataset):
     path = dataset.root / "bassins" / "niort.yaml"
-    path.write_text(path.read_text(encoding="utf-8") + '  - code_insee: "86194"\n    nom: Poitiers\n    codes_postaux: ["86000"]\n',
-                    encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + '  - "86194"  # Poitiers\n', encoding="utf-8")
     errors = dataset.errors()
-    assert any("commune 86194 déjà rattachée au bassin « " in e for e in errors)
+    # Basin files are read in name order: niort claims Poitiers first, so poitiers.yaml is told, at the code's line.
+    line = _line_of(dataset, "poitiers", "86194")
+    assert any(e.startswith(f"bassins/poitiers.yaml:{line}:5: erreur : communes[") and
+               "commune 86194 (Poitiers) déjà rattachée au bassin « niort » (bassins/niort.yaml) : une commune "
+               "n'appartient qu'à un bassin, retirez-la de l'un des deux" in e for e in errors), errors
+    assert any(e.startswith("bassins/niort.yaml:") and "departements : départements différents de ceux de ses communes : "
+               "ajoutez 86" in e for e in errors)
+
+
+def _line_of(dataset, bassin: str, code: str) -> int:
+    lines = (dataset.root / "bassins" / f"{bassin}.yaml").read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, start=1) if f'"{code}"' in line)
 
 
 def test_a_broken_reference_file_does_not_cascade(dataset):
