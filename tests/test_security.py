@@ -322,6 +322,7 @@ def test_symbolic_links_are_refused_and_never_followed(dataset, tmp_path):
     outside.mkdir()
     (outside / "secret.json").write_text(json.dumps({"type": "Polygon", "coordinates": [SQUARE]}))
     (outside / "lieu.yaml").write_text(VALID_LIEU)
+    (dataset.root / "bassins/poitiers.geojson").unlink(missing_ok=True)
     (dataset.root / "bassins/poitiers.geojson").symlink_to(outside / "secret.json")
     (dataset.root / "lieux/passwd.yaml").symlink_to("/etc/passwd")
     (dataset.root / "lieux/ailleurs.yaml").symlink_to(outside / "lieu.yaml")
