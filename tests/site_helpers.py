@@ -61,6 +61,28 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+# Resolves once the finder (when the page has one) has its index and no map refresh pending (finder.js
+# debounces it), then after two rendered frames. Polled inside the page: Playwright's string
+# wait_for_function is refused by the pages' Content-Security-Policy.
+_SETTLED = """() => new Promise(resolve => {
+    const busy = () => { const finder = window.sproFinder; return Boolean(finder && (!finder.page || finder.page.map.timer)); };
+    (function check() {
+        if (busy()) { setTimeout(check, 10); } else { requestAnimationFrame(() => requestAnimationFrame(resolve)); }
+    })();
+})"""
+
+
+def settle(page) -> None:
+    """Wait until the page has done what it does by itself after loading, on the page's own state (no fixed wait):
+    the load event (scripts, images, frames), the finder's results and map, Pagefind's results."""
+    page.wait_for_load_state("load")
+    if page.locator("#spro-trouver").count():
+        page.locator("#spro-statut").filter(has_text="trouvé").wait_for()
+    if page.locator("#spro-recherche").count() and "q=" in page.url:
+        page.locator(".pagefind-ui__result-title, .pagefind-ui__message:has-text('Aucun')").first.wait_for()
+    page.evaluate(_SETTLED)
+
+
 class Elements(HTMLParser):
     """Every start tag of a document with its attributes, and the text of each script element."""
 

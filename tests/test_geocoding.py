@@ -6,7 +6,6 @@ import json
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -14,7 +13,7 @@ from build_tools.geocache import CACHE_FILE_NAME, GeocodeCache
 from build_tools.geocoder import Geocoder, Politeness, endpoint
 from build_tools.positions import address_query, geocode_missing, locate, requests_for
 from conftest import DEMO, ROOT, VALID_LIEU
-from fake_ban import FakeBan, Reply, collection, feature
+from fake_ban import FakeBan, FakeClock, Reply, collection, feature
 
 QUERY = "12 rue de la Marne, 86000 Poitiers"
 FAST = Politeness(requests_per_second=1000, first_backoff=0.01, timeout=0.5, total_budget=60)
@@ -30,12 +29,13 @@ def lieu_dataset(dataset):
     return dataset
 
 
-def run(dataset, ban: FakeBan, politeness: Politeness = FAST):
+def run(dataset, ban: FakeBan, politeness: Politeness = FAST, clock: FakeClock | None = None):
+    """geocode_missing() through geopy against ``ban``; on ``clock``'s time when given (it then never sleeps)."""
     data, report = dataset.load()
     assert not report.errors
     cache, problems = GeocodeCache.load(dataset.root / CACHE_FILE_NAME)
     assert problems == []
-    geocoder = Geocoder(ban.url, politeness)
+    geocoder = Geocoder(ban.url, politeness, **({"clock": clock, "sleep": clock.sleep} if clock else {}))
     result = geocode_missing(data, cache, geocoder)
     reloaded, problems = GeocodeCache.load(dataset.root / CACHE_FILE_NAME)
     assert problems == []
@@ -108,7 +108,7 @@ def test_429_then_success_is_retried(lieu_dataset):
     [
         (Reply.error(500), "erreur du service", 4),
         (Reply.error(503), "délai dépassé ou service indisponible", 4),
-        (Reply.slow(2.0), "délai dépassé ou service indisponible", 4),
+        (Reply.hang(), "délai dépassé ou service indisponible", 4),
         (Reply.garbage(), "réponse illisible du géocodeur", 1),
         (Reply.json({"features": [{"geometry": None}]}), "réponse illisible du géocodeur", 1),
         (Reply.html(502), "erreur du service", 4),
@@ -168,22 +168,36 @@ def test_commune_gazetteer_prefers_the_municipality(dataset):
 
 
 def test_requests_are_spaced_at_most_40_per_second(dataset):
-    with FakeBan(lambda q: Reply.json(collection())) as ban:
-        run(dataset, ban, Politeness(requests_per_second=40, first_backoff=0.01, timeout=1))
-        times = [t for _, t in ban.received]
+    """On a fake clock: the spacing is the geocoder's decision, not the scheduler's."""
+    clock = FakeClock()
+    with FakeBan(lambda q: Reply.json(collection()), clock=clock) as ban:
+        run(dataset, ban, Politeness(requests_per_second=40, first_backoff=0.01, timeout=5), clock)
+        times = [t for _, t in ban.received]  # stamped by the server on the same clock
     assert len(times) == 99
     gaps = [b - a for a, b in zip(times, times[1:])]
-    assert min(gaps) > 1 / 40 * 0.8  # arrival jitter on loopback is well under 5 ms
-    assert (times[-1] - times[0]) >= 98 / 40 * 0.95
+    assert min(gaps) == pytest.approx(1 / 40) and max(gaps) == pytest.approx(1 / 40)  # as fast as allowed, no faster
+    # Counted on the server side: no window of one second receives more than 40 requests.
+    assert max(sum(1 for u in times if t <= u < t + 1 - 1e-9) for t in times) == 40
+
+
+def test_backoff_doubles_between_attempts(lieu_dataset):
+    clock = FakeClock()
+    with FakeBan(clock=clock) as ban:
+        ban.script(QUERY, Reply.error(503))
+        _, _, result = run(lieu_dataset, ban, Politeness(requests_per_second=40, first_backoff=0.5, timeout=5), clock)
+        assert ban.count(QUERY) == 4
+    assert clock.sleeps == [0.5, 1.0, 2.0]
+    assert "après 4 tentatives" in result.failures[0].reason
 
 
 def test_total_time_is_bounded(dataset):
-    with FakeBan(lambda q: Reply.slow(0.2)) as ban:
-        start = time.monotonic()
-        _, _, result = run(dataset, ban, Politeness(requests_per_second=1000, first_backoff=0.01, timeout=1, total_budget=0.5))
-        elapsed = time.monotonic() - start
-    assert elapsed < 3
-    assert sum("temps maximal de géocodage dépassé" in f.reason for f in result.failures) >= 90
+    clock = FakeClock()
+    with FakeBan(lambda q: Reply.slow(0.2), clock=clock) as ban:  # each answer takes 0.2 s of the clock
+        _, _, result = run(dataset, ban, Politeness(requests_per_second=1000, first_backoff=0.01, timeout=5,
+                                                    total_budget=0.5), clock)
+        assert ban.count() == 3  # sent at 0, 0.2 and 0.4 s; at 0.6 s the budget is spent
+    assert clock() == pytest.approx(0.6)
+    assert sum("temps maximal de géocodage dépassé" in f.reason for f in result.failures) == 96
 
 
 def test_an_interrupted_run_saves_what_it_found_and_loses_nothing(lieu_dataset, monkeypatch):
@@ -243,18 +257,18 @@ def test_sigint_during_a_run_leaves_a_valid_cache(lieu_dataset):
     for number in range(30):
         lieu_dataset.write(f"lieux/l{number}.yaml", VALID_LIEU.replace("12 rue", f"{20 + number} rue"))
     before = (lieu_dataset.root / CACHE_FILE_NAME).read_text(encoding="utf-8").splitlines()
-    with FakeBan(lambda q: Reply.slow(0.05, collection(feature(46.58, 0.34, "x 86000 Poitiers", "86194")))) as ban:
+    answer = Reply.json(collection(feature(46.58, 0.34, "x 86000 Poitiers", "86194")))
+    # Four answers, then the server holds every request: the run cannot end before it is interrupted.
+    with FakeBan(lambda q: answer, hold_after=4) as ban:
         process = spro("geocode", dataset=lieu_dataset, env_url=ban.url)
-        deadline = time.monotonic() + 20
-        while ban.count() < 5 and time.monotonic() < deadline:
-            time.sleep(0.02)
+        ban.wait_for_requests(5)  # the signal: spro is waiting for the answer to its fifth request
         process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=30)
+        _, err = process.communicate(timeout=60)
     assert process.returncode == 130, err
     assert "Interrompu." in err
     after = (lieu_dataset.root / CACHE_FILE_NAME).read_text(encoding="utf-8").splitlines()
     assert all(json.loads(line) for line in after)
-    assert set(before) <= set(after) and len(after) > len(before)
+    assert set(before) <= set(after) and len(after) == len(before) + 4  # the four answers were saved
     assert not [p for p in lieu_dataset.root.iterdir() if p.name.endswith(".tmp")]
 
 
