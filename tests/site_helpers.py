@@ -79,7 +79,9 @@ def settle(page) -> None:
     if page.locator("#spro-trouver").count():
         page.locator("#spro-statut").filter(has_text="trouvé").wait_for()
     if page.locator("#spro-recherche").count() and "q=" in page.url:
-        page.locator(".pagefind-ui__result-title, .pagefind-ui__message:has-text('Aucun')").first.wait_for()
+        page.locator(".pagefind-ui__message").filter(has_text="résultat").first.wait_for()  # the search has run
+        if page.locator(".pagefind-ui__result").count():
+            page.locator(".pagefind-ui__result-title").first.wait_for()  # results fill in as their data arrives
     page.evaluate(_SETTLED)
 
 
