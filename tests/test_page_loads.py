@@ -98,7 +98,7 @@ def test_a_page_loads_without_any_error(browser, server, demo_site, tile_origins
     assert problems == []
 
 
-def test_the_check_sees_a_missing_file(browser, server, tile_origins):
+def test_the_check_sees_a_missing_file(browser, server):
     """The listeners above do catch a 404 (a page that requests a missing file)."""
     context = browser.new_context()
     statuses = []
