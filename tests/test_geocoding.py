@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-import sys
 
 import pytest
 
 from build_tools.geocache import CACHE_FILE_NAME, GeocodeCache
 from build_tools.geocoder import Geocoder, Politeness, endpoint
 from build_tools.positions import address_query, geocode_missing, locate, requests_for
-from conftest import DEMO, ROOT, VALID_LIEU
+from conftest import DEMO, ROOT, SPRO_AS_IN_A_TERMINAL, VALID_LIEU
 from fake_ban import FakeBan, FakeClock, Reply, collection, feature
 
 QUERY = "12 rue de la Marne, 86000 Poitiers"
@@ -229,7 +228,7 @@ def spro(*args, dataset, env_url: str | None = None):
     env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
     if env_url:
         env["SPRO_GEOCODER_URL"] = env_url
-    return subprocess.Popen([sys.executable, "-m", "build_tools.cli", "--data", str(dataset.root), *args],
+    return subprocess.Popen([*SPRO_AS_IN_A_TERMINAL, "--data", str(dataset.root), *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
 

@@ -10,14 +10,13 @@ import json
 import re
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
 from build_tools import csp, yaml_source
-from conftest import ROOT, VALID_LIEU
+from conftest import ROOT, SPRO_AS_IN_A_TERMINAL, VALID_LIEU
 import build_pause_hook
 from site_helpers import StaticServer, build, parse, project_copy, settle
 
@@ -207,7 +206,7 @@ def test_ctrl_c_during_a_build_keeps_the_previous_site(tmp_path):
         config.write(f"hooks:\n  - {Path(__file__).parent / 'build_pause_hook.py'}\n")
     log = tmp_path / "build.log"  # MkDocs' messages go to a file: a full pipe would block the build
     with log.open("w") as stderr:
-        process = subprocess.Popen([sys.executable, "-m", "build_tools.cli", "build"], cwd=project, text=True,
+        process = subprocess.Popen([*SPRO_AS_IN_A_TERMINAL, "build"], cwd=project, text=True,
                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
                                    env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "SPRO_TEST_PAUSE_AT_PAGE": "40"})
         # The signal: the build has written pages into its staging directory and waits.
