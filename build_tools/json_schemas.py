@@ -3,6 +3,13 @@
 They are committed in ``schemas/`` and referenced from each YAML file with a
 ``# yaml-language-server: $schema=...`` comment, so editors autocomplete keys and codes.
 ``spro schemas`` regenerates them; a test fails when they drift from the contract or the data.
+
+The schemas are the public data contract that other Régions reuse: each carries
+``CONTRACT_VERSION`` (a top-level ``version``, as on schema.data.gouv.fr), and CHANGELOG.md
+records every change of it. Semantic versioning: major when a file valid before can become
+invalid (a field removed, renamed or newly required, a narrower format), minor when the contract
+accepts more (a new optional field or value), patch for descriptions and examples. The codes of
+the reference tables (services, réseaux, publics, bassins) are data, not contract.
 """
 
 from __future__ import annotations
@@ -12,6 +19,8 @@ from pathlib import Path
 
 from . import records
 from .contract import TABLE_MARKER, Kind
+
+CONTRACT_VERSION = "1.0.0"
 
 SCHEMA_FILES: dict[str, tuple[str, Kind]] = {
     "lieu.schema.json": ("Lieu d'accueil (data/lieux/<id>.yaml)", records.LIEU),
@@ -46,6 +55,7 @@ def render_schemas(codes: dict[str, list[str]]) -> dict[str, str]:
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": name,
             "title": title,
+            "version": CONTRACT_VERSION,
             **_fill_tables(kind.json_schema(), codes),
         }
         rendered[name] = json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=False) + "\n"

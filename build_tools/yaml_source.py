@@ -23,6 +23,10 @@ from .diagnostics import Diagnostic
 
 MAX_FILE_BYTES = 256 * 1024
 MAX_DEPTH = 12
+TOO_DEEP = f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux)"
+# libyaml 0.2.6 (bundled from PyYAML 6.0.4) refuses nesting deeper than 1,000 itself. Its scanner reads
+# ahead through a run of « [ » before the parser emits an event, so this comes before our own check.
+_LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
 
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CORE_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
@@ -127,7 +131,7 @@ def _scan_events(text: str, path: str) -> list[Diagnostic]:
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    return [_at(path, event, f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux)")]
+                    return [_at(path, event, TOO_DEEP)]
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
             elif isinstance(event, yaml.DocumentStartEvent):
@@ -137,6 +141,8 @@ def _scan_events(text: str, path: str) -> list[Diagnostic]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        if exc.problem == _LIBYAML_TOO_DEEP:
+            return [Diagnostic(path, line, column, "", TOO_DEEP)]
         return [Diagnostic(path, line, column, "", f"syntaxe YAML invalide : {_problem_fr(exc.problem)}")]
     except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark
         return [Diagnostic(path, 0, 0, "", f"fichier YAML illisible : {exc}")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,12 @@ contact:
   telephone: 05 36 49 00 01
 verifie_le: 2026-10-01
 """
+
+
+# `spro` as a terminal starts it, whoever started the tests: a shell runs background jobs with SIGINT
+# ignored, and Python then keeps it ignored, so Ctrl-C tests would see no KeyboardInterrupt at all.
+SPRO_AS_IN_A_TERMINAL = [sys.executable, "-c", "import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+                         "from build_tools.cli import main; sys.exit(main())"]
 
 
 class Dataset:

@@ -61,6 +61,36 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+# Resolves once nothing is pending in a frame: the finder (when the page has one) has its index and no
+# map refresh waiting (finder.js debounces it), no finite animation or transition is running (marker
+# clusters fade in), and two frames have been rendered since. Polled inside the page: Playwright's
+# string wait_for_function is refused by the pages' Content-Security-Policy.
+_SETTLED = """() => new Promise(resolve => {
+    const finite = a => a.playState === "running" && a.effect && a.effect.getComputedTiming().endTime !== Infinity;
+    const busy = () => {
+        const finder = window.sproFinder;
+        return Boolean(finder && (!finder.page || finder.page.map.timer)) || document.getAnimations().some(finite);
+    };
+    (function check() {
+        if (busy()) { setTimeout(check, 10); } else { requestAnimationFrame(() => requestAnimationFrame(resolve)); }
+    })();
+})"""
+
+
+def settle(page) -> None:
+    """Wait until the page has done what it does by itself after loading, on the page's own state (no fixed wait):
+    the load event (scripts, images, frames), the finder's results and map, Pagefind's results, animations."""
+    page.wait_for_load_state("load")
+    if page.locator("#spro-trouver").count():
+        page.locator("#spro-statut").filter(has_text="trouvé").wait_for()
+    if page.locator("#spro-recherche").count() and "q=" in page.url:
+        page.locator(".pagefind-ui__message").filter(has_text="résultat").first.wait_for()  # the search has run
+        if page.locator(".pagefind-ui__result").count():
+            page.locator(".pagefind-ui__result-title").first.wait_for()  # results fill in as their data arrives
+    for frame in page.frames:
+        frame.evaluate(_SETTLED)
+
+
 class Elements(HTMLParser):
     """Every start tag of a document with its attributes, and the text of each script element."""
 

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from site_helpers import StaticServer
+from site_helpers import StaticServer, settle
 
 PARIS = dt.timezone(dt.timedelta(hours=1))  # November and December: UTC+1
 TUESDAY_10H = dt.datetime(2026, 11, 24, 10, 0, tzinfo=PARIS)
@@ -221,8 +221,8 @@ def test_list_and_map_highlight_each_other(page_in, server):
     assert page.locator("#spro-carte").get_attribute("data-actif") == identifier
     assert "spro-actif" in first.get_attribute("class")
     page.locator("#spro-carte .leaflet-popup-close-button").click()
-    page.fill("#spro-q", "niort ")  # same results: the map fits them all again
-    page.wait_for_timeout(400)
+    page.fill("#spro-q", "niort ")  # same results: the map stays as it was left
+    settle(page)
     title = page.evaluate("""() => {
         const box = document.querySelector('#spro-carte').getBoundingClientRect();
         const inside = e => { const r = e.getBoundingClientRect();
@@ -265,9 +265,7 @@ def test_usable_at_320_pixels(browser, server):
                                   "bassins/niort/", "actualites/", "contribuer/", "contribuer/champs/"])
 def test_no_serious_accessibility_violation(page_in, server, path):
     page_in.goto(server.url + path, wait_until="load")
-    if path.startswith("trouver"):
-        page_in.locator("#spro-statut").filter(has_text="trouvé").wait_for()
-    page_in.wait_for_timeout(500)
+    settle(page_in)
     violations = [(v["id"], v["impact"], [(n["target"], n["html"][:120]) for n in v["nodes"]][:3])
                   for v in Axe().run(page_in).response["violations"] if v["impact"] in ("serious", "critical")]
     assert violations == []

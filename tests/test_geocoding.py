@@ -5,19 +5,18 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-import sys
-import time
 
 import pytest
 
 from build_tools.geocache import CACHE_FILE_NAME, GeocodeCache
 from build_tools.geocoder import Geocoder, Politeness, endpoint
 from build_tools.positions import address_query, geocode_missing, locate, requests_for
-from conftest import DEMO, ROOT, VALID_LIEU
-from fake_ban import FakeBan, Reply, collection, feature
+from conftest import DEMO, ROOT, SPRO_AS_IN_A_TERMINAL, VALID_LIEU
+from fake_ban import FakeBan, FakeClock, Reply, collection, feature
 
 QUERY = "12 rue de la Marne, 86000 Poitiers"
-FAST = Politeness(requests_per_second=1000, first_backoff=0.01, timeout=0.5, total_budget=60)
+# The timeout only ever expires on a server that never answers (Reply.hang): a busy machine never reaches it.
+FAST = Politeness(requests_per_second=1000, first_backoff=0.01, timeout=10, total_budget=600)
 
 
 SIEGE = "1 rue Pasteur, 86000 Poitiers"
@@ -34,12 +33,13 @@ def lieu_dataset(dataset):
     return dataset
 
 
-def run(dataset, ban: FakeBan, politeness: Politeness = FAST):
+def run(dataset, ban: FakeBan, politeness: Politeness = FAST, clock: FakeClock | None = None):
+    """geocode_missing() through geopy against ``ban``; on ``clock``'s time when given (it then never sleeps)."""
     data, report = dataset.load()
     assert not report.errors
     cache, problems = GeocodeCache.load(dataset.root / CACHE_FILE_NAME)
     assert problems == []
-    geocoder = Geocoder(ban.url, politeness)
+    geocoder = Geocoder(ban.url, politeness, **({"clock": clock, "sleep": clock.sleep} if clock else {}))
     result = geocode_missing(data, cache, geocoder)
     reloaded, problems = GeocodeCache.load(dataset.root / CACHE_FILE_NAME)
     assert problems == []
@@ -112,7 +112,7 @@ def test_429_then_success_is_retried(lieu_dataset):
     [
         (Reply.error(500), "erreur du service", 4),
         (Reply.error(503), "délai dépassé ou service indisponible", 4),
-        (Reply.slow(2.0), "délai dépassé ou service indisponible", 4),
+        (Reply.hang(), "délai dépassé ou service indisponible", 4),
         (Reply.garbage(), "réponse illisible du géocodeur", 1),
         (Reply.json({"features": [{"geometry": None}]}), "réponse illisible du géocodeur", 1),
         (Reply.html(502), "erreur du service", 4),
@@ -123,7 +123,8 @@ def test_429_then_success_is_retried(lieu_dataset):
 def test_faults_end_in_a_clean_failure(lieu_dataset, reply, reason, attempts):
     with FakeBan() as ban:
         ban.script(QUERY, reply)
-        _, cache, result = run(lieu_dataset, ban, Politeness(requests_per_second=1000, first_backoff=0.01, timeout=0.3))
+        timeout = 0.3 if reply.kind == "hang" else 10  # short only where no answer ever comes
+        _, cache, result = run(lieu_dataset, ban, Politeness(requests_per_second=1000, first_backoff=0.01, timeout=timeout))
         assert ban.count(QUERY) == attempts
     (failure,) = result.failures
     assert reason in failure.reason
@@ -177,36 +178,38 @@ def _lieux(dataset, count: int) -> None:
 
 
 def test_requests_are_spaced_at_most_40_per_second(dataset):
-    _lieux(dataset, 30)
-    now = [0.0]
-    arrivals: list[float] = []
+    """On a fake clock: the spacing is the geocoder's decision, not the scheduler's."""
+    _lieux(dataset, 60)
+    clock = FakeClock()
+    with FakeBan(lambda q: Reply.json(collection()), clock=clock) as ban:
+        run(dataset, ban, Politeness(requests_per_second=40, first_backoff=0.01, timeout=5), clock)
+        times = [t for _, t in ban.received]  # stamped by the server on the same clock
+    assert len(times) == 60
+    gaps = [b - a for a, b in zip(times, times[1:])]
+    assert min(gaps) == pytest.approx(1 / 40) and max(gaps) == pytest.approx(1 / 40)  # as fast as allowed, no faster
+    # Counted on the server side: no window of one second receives more than 40 requests.
+    assert max(sum(1 for u in times if t <= u < t + 1 - 1e-9) for t in times) == 40
 
-    def sleep(seconds: float) -> None:  # a clock that only moves when the geocoder waits: no real waiting
-        now[0] += seconds
 
-    def answer(query: str) -> Reply:
-        arrivals.append(now[0])  # the server answers while the client waits for it: the request's send time
-        return Reply.json(collection())
-
-    with FakeBan(answer) as ban:
-        data, _ = dataset.load()
-        cache, _ = GeocodeCache.load(dataset.root / CACHE_FILE_NAME)
-        geocoder = Geocoder(ban.url, Politeness(requests_per_second=40, first_backoff=0.01, timeout=1),
-                            clock=lambda: now[0], sleep=sleep)
-        geocode_missing(data, cache, geocoder)
-    assert len(arrivals) == 30
-    gaps = [b - a for a, b in zip(arrivals, arrivals[1:])]
-    assert min(gaps) == pytest.approx(1 / 40) and max(gaps) == pytest.approx(1 / 40)
+def test_backoff_doubles_between_attempts(lieu_dataset):
+    clock = FakeClock()
+    with FakeBan(clock=clock) as ban:
+        ban.script(QUERY, Reply.error(503))
+        _, _, result = run(lieu_dataset, ban, Politeness(requests_per_second=40, first_backoff=0.5, timeout=5), clock)
+        assert ban.count(QUERY) == 4
+    assert clock.sleeps == [0.5, 1.0, 2.0]
+    assert "après 4 tentatives" in result.failures[0].reason
 
 
 def test_total_time_is_bounded(dataset):
     _lieux(dataset, 100)
-    with FakeBan(lambda q: Reply.slow(0.2)) as ban:
-        start = time.monotonic()
-        _, _, result = run(dataset, ban, Politeness(requests_per_second=1000, first_backoff=0.01, timeout=1, total_budget=0.5))
-        elapsed = time.monotonic() - start
-    assert elapsed < 3
-    assert sum("temps maximal de géocodage dépassé" in f.reason for f in result.failures) >= 90
+    clock = FakeClock()
+    with FakeBan(lambda q: Reply.slow(0.2), clock=clock) as ban:  # each answer takes 0.2 s of the clock
+        _, _, result = run(dataset, ban, Politeness(requests_per_second=1000, first_backoff=0.01, timeout=5,
+                                                    total_budget=0.5), clock)
+        assert ban.count() == 3  # sent at 0, 0.2 and 0.4 s; at 0.6 s the budget is spent
+    assert clock() == pytest.approx(0.6)
+    assert sum("temps maximal de géocodage dépassé" in f.reason for f in result.failures) == 97
 
 
 def test_an_interrupted_run_saves_what_it_found_and_loses_nothing(lieu_dataset, monkeypatch):
@@ -236,7 +239,7 @@ def spro(*args, dataset, env_url: str | None = None):
     env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
     if env_url:
         env["SPRO_GEOCODER_URL"] = env_url
-    return subprocess.Popen([sys.executable, "-m", "build_tools.cli", "--data", str(dataset.root), *args],
+    return subprocess.Popen([*SPRO_AS_IN_A_TERMINAL, "--data", str(dataset.root), *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
 
@@ -266,18 +269,18 @@ def test_sigint_during_a_run_leaves_a_valid_cache(lieu_dataset):
     for number in range(30):
         lieu_dataset.write(f"lieux/l{number}.yaml", VALID_LIEU.replace("12 rue", f"{20 + number} rue"))
     before = (lieu_dataset.root / CACHE_FILE_NAME).read_text(encoding="utf-8").splitlines()
-    with FakeBan(lambda q: Reply.slow(0.05, collection(feature(46.58, 0.34, "x 86000 Poitiers", "86194")))) as ban:
+    answer = Reply.json(collection(feature(46.58, 0.34, "x 86000 Poitiers", "86194")))
+    # Four answers, then the server holds every request: the run cannot end before it is interrupted.
+    with FakeBan(lambda q: answer, hold_after=4) as ban:
         process = spro("geocode", dataset=lieu_dataset, env_url=ban.url)
-        deadline = time.monotonic() + 20
-        while ban.count() < 5 and time.monotonic() < deadline:
-            time.sleep(0.02)
+        ban.wait_for_requests(5)  # the signal: spro is waiting for the answer to its fifth request
         process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=30)
+        _, err = process.communicate(timeout=60)
     assert process.returncode == 130, err
     assert "Interrompu." in err
     after = (lieu_dataset.root / CACHE_FILE_NAME).read_text(encoding="utf-8").splitlines()
     assert all(json.loads(line) for line in after)
-    assert set(before) <= set(after) and len(after) > len(before)
+    assert set(before) <= set(after) and len(after) == len(before) + 4  # the four answers were saved
     assert not [p for p in lieu_dataset.root.iterdir() if p.name.endswith(".tmp")]
 
 

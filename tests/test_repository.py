@@ -37,16 +37,51 @@ def test_actionlint_really_checks(tmp_path):
 
 
 def test_workflows_do_what_the_project_needs():
-    verification = yaml.safe_load((GITHUB / "workflows/verification.yml").read_text(encoding="utf-8"))
+    verification = workflow("verification.yml")
     steps = "\n".join(str(step) for step in verification["jobs"]["verifier"]["steps"])
     assert "spro validate --format github" in steps and "spro build" in steps and "upload-artifact" in steps
     assert "spro format --check" in steps
     assert "cache': 'pip'" in steps
-    publication = yaml.safe_load((GITHUB / "workflows/publication.yml").read_text(encoding="utf-8"))
+    # The whole test suite on pull requests that change more than data (Dependabot's lock updates included).
+    assert verification["jobs"]["tests"]["steps"][-1]["run"] == "bash .ci/run"
+    publication = workflow("publication.yml")
     assert publication[True]["push"]["branches"] == ["main"] and "schedule" in publication[True]
     assert publication["jobs"]["publier"]["steps"][0]["uses"].startswith("actions/deploy-pages@")
     freshness = (GITHUB / "workflows/fraicheur.yml").read_text(encoding="utf-8")
     assert "spro fraicheur" in freshness and "gh issue edit" in freshness and "gh issue create" in freshness
+
+
+def workflow(name: str) -> dict:
+    return yaml.safe_load((GITHUB / "workflows" / name).read_text(encoding="utf-8"))
+
+
+def writes(permissions) -> set[str]:
+    return {scope for scope, level in (permissions or {}).items() if level == "write"}
+
+
+def test_workflows_grant_least_privilege():
+    for path in (GITHUB / "workflows").glob("*.yml"):
+        triggers = set(workflow(path.name)[True])
+        assert not triggers & {"pull_request_target", "workflow_run"}, path.name
+        assert workflow(path.name)["permissions"] == {"contents": "read"}, path.name
+    # Pull requests: their own content runs with a read-only token, in every job.
+    verification = workflow("verification.yml")
+    assert set(verification[True]) == {"pull_request"}
+    assert all(not writes(job.get("permissions")) for job in verification["jobs"].values())
+    # Publication: the job that builds (project code) writes nothing; the job that deploys runs nothing else.
+    publication = workflow("publication.yml")
+    assert not writes(publication["jobs"]["construire"].get("permissions"))
+    publier = publication["jobs"]["publier"]
+    assert writes(publier["permissions"]) == {"pages", "id-token"}
+    assert [step["uses"].split("@")[0] for step in publier["steps"]] == ["actions/deploy-pages"]
+    # Freshness: spro runs read-only; the job allowed to write issues only downloads the list and runs gh.
+    freshness = workflow("fraicheur.yml")
+    lister, ticket = freshness["jobs"]["lister"], freshness["jobs"]["ticket"]
+    assert not writes(lister.get("permissions")) and "spro fraicheur" in str(lister["steps"])
+    assert writes(ticket["permissions"]) == {"issues"} and ticket["needs"] == "lister"
+    assert [s.get("uses", "").split("@")[0] for s in ticket["steps"]] == ["actions/download-artifact", ""]
+    commands = [line.strip() for line in ticket["steps"][1]["run"].splitlines() if line.strip()]
+    assert all(re.match(r"(gh |numero=\$\(gh |if |else|fi$)", line) for line in commands), commands
 
 
 def test_the_report_link_of_lieu_pages_fills_the_issue_form(demo_site):

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from site_helpers import StaticServer, build, parse, project_copy
+from site_helpers import StaticServer, build, parse, project_copy, settle
 
 HOSTILE = """\
 nom: "<script>alert(1)</script>"
@@ -114,7 +114,7 @@ def test_no_dialog_fires_in_the_browser(hostile_site, page_in):
     with StaticServer(hostile_site) as server:
         for path in ("lieux/piege/", "bassins/poitiers/", "services/api/", "label/lieux-labellises/", "carte/"):
             page_in.goto(server.url + path, wait_until="load")
-            page_in.wait_for_timeout(300)
+            settle(page_in)
         # The basin map zooms close enough for the hostile lieu's marker: open its popup.
         page_in.goto(server.url + "bassins/poitiers/carte.html", wait_until="load")
         page_in.locator(".marker-cluster, .leaflet-marker-icon").first.wait_for()

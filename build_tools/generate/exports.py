@@ -49,11 +49,22 @@ def spreadsheet_safe(value: str) -> str:
     return "'" + value if _FORMULA_START.match(value) else value
 
 
+def _csv_cell(value: str | float | None) -> str:
+    """Numbers stay numbers (``float()`` and spreadsheets read them back as written: the shortest
+    representation, as in the GeoJSON); the formula guard is for text, which partners write."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value)
+    return spreadsheet_safe(value)
+
+
 def _yes_no(value: bool | None) -> str:
     return "" if value is None else ("oui" if value else "non")
 
 
-def _row(dataset: Dataset, geography: Geography, lieu: Lieu) -> dict[str, str]:
+def _row(dataset: Dataset, geography: Geography, lieu: Lieu) -> dict[str, str | float | None]:
+    """One lieu as export cells: text, except the coordinates (numbers, None without a position)."""
     position = geography.positions.get(lieu.id)
     a = lieu.adresse
     row = {
@@ -61,7 +72,7 @@ def _row(dataset: Dataset, geography: Geography, lieu: Lieu) -> dict[str, str]:
         "structure": lieu.structure or "", "siret": lieu.siret or "", "adresse": a.voie,
         "complement_adresse": a.complement or "", "code_postal": a.code_postal, "commune": a.commune,
         "code_insee": a.code_insee, "bassin": lieu.bassin,
-        "latitude": f"{position.lat:.6f}" if position else "", "longitude": f"{position.lon:.6f}" if position else "",
+        "latitude": float(position.lat) if position else None, "longitude": float(position.lon) if position else None,
         "position_approximative": _yes_no(position.approximatif) if position else "",
         "services": "|".join(lieu.services), "publics": "|".join(lieu.publics), "modalites": "|".join(lieu.modalites),
         "sur_rendez_vous": _yes_no(lieu.sur_rendez_vous), "horaires": lieu.horaires or "",
@@ -77,7 +88,7 @@ def lieux_csv(dataset: Dataset, geography: Geography) -> str:
     writer = csv.DictWriter(buffer, fieldnames=[name for name, _ in CSV_COLUMNS], lineterminator="\n")
     writer.writeheader()
     for lieu in dataset.lieux.values():
-        writer.writerow({key: spreadsheet_safe(value) for key, value in _row(dataset, geography, lieu).items()})
+        writer.writerow({key: _csv_cell(value) for key, value in _row(dataset, geography, lieu).items()})
     return buffer.getvalue()
 
 

@@ -2,10 +2,16 @@
 
 A failure at any stage (invalid data, a broken link under --strict, Ctrl-C) leaves the
 previous ``site/`` untouched and no temporary directory behind.
+
+The published tree is world-readable whatever the umask and however each file was written:
+``tempfile.mkdtemp`` makes the staging directory 0700 and atomic writes make 0600 files, and
+GitHub Pages (like any web server running as another user) refuses what it cannot read. So every
+directory is set to 0755 and every file to 0644 before the swap, which keeps these modes.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -31,10 +37,25 @@ def build_site(config_file: Path, site_dir: Path, strict: bool = True) -> None:
         config = load_config(str(config_file), site_dir=str(staging), strict=strict)
         build(config)
         (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        publishable(staging)
         _swap(staging, site_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def publishable(root: Path) -> None:
+    """Directories 0755 and files 0644 under ``root`` (included); symbolic links are left alone."""
+    directories = [str(root)]
+    while directories:
+        directory = directories.pop()
+        os.chmod(directory, 0o755)
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    directories.append(entry.path)
+                elif entry.is_file(follow_symlinks=False):
+                    os.chmod(entry.path, 0o644)
 
 
 def _swap(new: Path, target: Path) -> None:
