@@ -42,7 +42,8 @@ def policy(tiles_origin: str) -> str:
 
 def with_policy(page: str, tiles_origin: str) -> str:
     """The document with its policy as the first element of <head> (before any script)."""
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{html.escape(policy(tiles_origin), quote=True)}">'
+    content = html.escape(policy(tiles_origin), quote=False).replace('"', "&quot;")  # its ' stay readable
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{content}">'
     head = re.search(r"<head[^>]*>", page, re.IGNORECASE)
     if head is None:
         return page

@@ -20,7 +20,7 @@ from pathlib import Path
 from . import records
 from .contract import TABLE_MARKER, Kind
 
-CONTRACT_VERSION = "1.0.0"
+CONTRACT_VERSION = "2.0.0"
 
 SCHEMA_FILES: dict[str, tuple[str, Kind]] = {
     "lieu.schema.json": ("Lieu d'accueil (data/lieux/<id>.yaml)", records.LIEU),
