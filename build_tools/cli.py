@@ -315,10 +315,10 @@ class _BuildLog:
     """MkDocs reports through logging: its problems are shown (as annotations with ``--format github``), and
     our plugin's French notes too."""
 
-    def __init__(self, fmt: str, config_file: Path):
+    def __init__(self, fmt: str, config_file: Path, docs: Path):
         import logging
 
-        self.config_file = config_file
+        self.config_file, self.docs = config_file, docs
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(message)s"))
         handler.addFilter(self._not_invalid_sources)
@@ -346,8 +346,7 @@ class _BuildLog:
         if record.levelno < logging.WARNING or record.name == "mkdocs.plugins.spro":
             return True
         repo_root = self.config_file.resolve().parent
-        docs = repo_root / "docs"
-        diagnostic = build_diagnostic(record.getMessage(), docs, self.config_file, repo_root)
+        diagnostic = build_diagnostic(record.getMessage(), self.docs.resolve(), self.config_file, repo_root)
         print(diagnostic.as_github(), flush=True)
         return False
 
@@ -359,7 +358,7 @@ def command_build(args) -> int:
     from .mkdocs_adapter.plugin import InvalidSources
 
     config_file = Path(args.config)
-    _BuildLog(args.format, config_file)
+    _BuildLog(args.format, config_file, Path(args.docs))
     if not config_file.exists():
         print(f"Fichier de configuration introuvable : {config_file}", file=sys.stderr)
         return 1

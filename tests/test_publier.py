@@ -175,3 +175,17 @@ def test_build_problems_are_annotations_on_their_file_and_line(tmp_path):
     assert result.stdout == ("::error::site non construit : 1 erreur dans les données ou les pages (spro validate les "
                              "signale sur leurs lignes)\n")
     assert re.search(r"data/lieux/cio-poitiers.yaml:\d+:\d+: erreur : bassin : bassin inconnu « poitier »", result.stderr)
+
+
+def test_mkdocs_warnings_about_a_page_point_at_its_line(tmp_path):
+    from build_tools.build_messages import build_diagnostic
+
+    docs = tmp_path / "docs"
+    (docs / "label").mkdir(parents=True)
+    (docs / "label/x.md").write_text("# X\n\nVoir [la suite](y.md).\n", encoding="utf-8")
+    message = "Doc file 'label/x.md' contains a link 'y.md', but the target 'label/y.md' is not found among documentation files."
+    diagnostic = build_diagnostic(message, docs, tmp_path / "mkdocs.yml", tmp_path)
+    assert diagnostic.as_github() == (f"::error file=docs/label/x.md,line=3,col=1::lien « y.md » : la page ou le fichier "
+                                      f"visé n'existe pas dans le site ({message})")
+    assert build_diagnostic("Something else.", docs, tmp_path / "mkdocs.yml", tmp_path).as_github() == \
+        "::error::construction du site : Something else."
