@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
-from .diagnostics import Diagnostic, Report, display_path
+from .diagnostics import Diagnostic, Report, Severity, display_path
 from .contract import suggestion
 from .loader import DataLoader
 
@@ -39,20 +38,48 @@ def _selected_files(paths: list[str], repo_root: Path, roots: list[Path], report
     return selected
 
 
+def _changed_since(revision: str, repo_root: Path, report: Report) -> set[str] | None:
+    """The display paths of the files changed since ``revision`` (git), or None after reporting why not."""
+    from .git_sources import GitError, changed_paths, toplevel
+
+    try:
+        root = toplevel(repo_root)
+        return {display_path(root / name, repo_root) for name in changed_paths(root, revision)}
+    except GitError as failed:
+        report.add(Diagnostic("", 0, 0, "", f"--depuis : {failed}"))
+        return None
+
+
 def command_validate(args) -> int:
     from .docs_contract import check_docs
+    from .generate import generated_paths
 
     data_root = Path(args.data)
     repo_root = data_root.resolve().parent
     loader = DataLoader(data_root, display_root=repo_root)
     dataset = loader.load()
     report = loader.report
-    report.extend(check_docs(Path(args.docs), repo_root, loader.today).diagnostics)
+    generated = generated_paths(dataset) if dataset is not None else None
+    report.extend(check_docs(Path(args.docs), repo_root, loader.today, generated).diagnostics)
     selection_problems = Report()
-    named = _selected_files(args.paths, repo_root, [data_root, Path(args.docs)], selection_problems)
-    selected = None if named is None else {display_path(p, repo_root) for p in named}
-    if selected is not None:
-        report = Report(selection_problems.diagnostics + report.only_files(selected).diagnostics)
+    if args.depuis:
+        if args.paths:
+            print("Indiquez soit des chemins, soit --depuis, pas les deux.", file=sys.stderr)
+            return 2
+        changed = _changed_since(args.depuis, repo_root, selection_problems)
+        if changed is None:
+            _print_report(selection_problems, args.format)
+            return 2
+        # What the change's files say, and any error elsewhere: the base was valid, so an error in a file the
+        # change did not touch is its consequence (an event naming a lieu that was deleted).
+        report = Report([d for d in report.diagnostics if d.file in changed or d.is_error])
+        folders = tuple(display_path(folder, repo_root) + "/" for folder in (data_root, Path(args.docs)))
+        selected = {path for path in changed if path.startswith(folders)}
+    else:
+        named = _selected_files(args.paths, repo_root, [data_root, Path(args.docs)], selection_problems)
+        selected = None if named is None else {display_path(p, repo_root) for p in named}
+        if selected is not None:
+            report = Report(selection_problems.diagnostics + report.only_files(selected).diagnostics)
     _print_report(report, args.format)
     errors, warnings = len(report.errors), len(report.warnings)
     if errors:
@@ -74,13 +101,26 @@ def command_validate(args) -> int:
 
 
 def command_schemas(args) -> int:
-    from .field_reference import sections, update_contributing
-    from .json_schemas import reference_codes, write_schemas
+    from .field_reference import contributing_is_current, sections, update_contributing
+    from .json_schemas import reference_codes, stale_schemas, write_schemas
 
     data_root = Path(args.data)
+    repo_root = data_root.resolve().parent
+    contributing = repo_root / "CONTRIBUTING.md"
+    field_list = sections(reference_codes(data_root))
+    if args.check:
+        stale = list(stale_schemas(data_root, Path(args.output)))
+        if contributing.exists() and not contributing_is_current(contributing, field_list):
+            stale.append(contributing)
+        report = Report([Diagnostic(display_path(path, repo_root), 0, 0, "", "n'est plus à jour (un service, un réseau, "
+                                    "un public ou un bassin a changé, ou le contrat) : lancez « spro schemas » et "
+                                    "ajoutez le résultat à la pull request") for path in stale])
+        _print_report(report, args.format)
+        print(f"Schémas JSON et liste des champs : {'à jour' if not stale else _plural(len(stale), 'fichier') + ' à régénérer'}.",
+              file=sys.stderr)
+        return 1 if stale else 0
     written = write_schemas(data_root, Path(args.output))
-    contributing = data_root.resolve().parent / "CONTRIBUTING.md"
-    if contributing.exists() and update_contributing(contributing, sections(reference_codes(data_root))):
+    if contributing.exists() and update_contributing(contributing, field_list):
         written.append(contributing)
     for path in written:
         print(f"écrit : {path}", file=sys.stderr)
@@ -271,41 +311,79 @@ def command_bassins_repartir(args) -> int:
     return 0
 
 
-def _show_build_messages() -> None:
-    """MkDocs reports through logging: show its problems, and our plugin's French notes."""
-    import logging
+class _BuildLog:
+    """MkDocs reports through logging: its problems are shown (as annotations with ``--format github``), and
+    our plugin's French notes too."""
 
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    mkdocs_logger = logging.getLogger("mkdocs")
-    mkdocs_logger.addHandler(handler)
-    mkdocs_logger.setLevel(logging.WARNING)
-    mkdocs_logger.propagate = False
-    logging.getLogger("mkdocs.plugins.spro").setLevel(logging.INFO)
+    def __init__(self, fmt: str, config_file: Path, docs: Path):
+        import logging
+
+        self.config_file, self.docs = config_file, docs
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        handler.addFilter(self._not_invalid_sources)
+        if fmt == "github":
+            handler.addFilter(self._annotate)
+        mkdocs_logger = logging.getLogger("mkdocs")
+        mkdocs_logger.addHandler(handler)
+        mkdocs_logger.setLevel(logging.WARNING)
+        mkdocs_logger.propagate = False
+        logging.getLogger("mkdocs.plugins.spro").setLevel(logging.INFO)
+
+    @staticmethod
+    def _not_invalid_sources(record) -> bool:
+        """The plugin's refusal of invalid sources: command_build prints its diagnostics itself."""
+        from .mkdocs_adapter.plugin import InvalidSources
+
+        return not record.getMessage().startswith(InvalidSources.HEADLINE)
+
+    def _annotate(self, record) -> bool:
+        """A warning of MkDocs becomes an annotation on its file and line (printed to stdout instead of the log)."""
+        import logging
+
+        from .build_messages import build_diagnostic
+
+        if record.levelno < logging.WARNING or record.name == "mkdocs.plugins.spro":
+            return True
+        repo_root = self.config_file.resolve().parent
+        diagnostic = build_diagnostic(record.getMessage(), self.docs.resolve(), self.config_file, repo_root)
+        print(diagnostic.as_github(), flush=True)
+        return False
 
 
 def command_build(args) -> int:
     from mkdocs.exceptions import Abort, MkDocsException
 
     from .mkdocs_adapter.build import UnsafeSiteDir, build_site
+    from .mkdocs_adapter.plugin import InvalidSources
 
-    _show_build_messages()
     config_file = Path(args.config)
+    _BuildLog(args.format, config_file, Path(args.docs))
     if not config_file.exists():
         print(f"Fichier de configuration introuvable : {config_file}", file=sys.stderr)
         return 1
     try:
-        build_site(config_file, Path(args.site_dir), strict=not args.non_strict)
+        build_site(config_file, Path(args.site_dir), strict=not args.non_strict, openable_from_disk=args.apercu)
     except UnsafeSiteDir as refused:
         print(f"--site-dir : {refused}", file=sys.stderr)
         return 2
+    except InvalidSources as invalid:
+        _print_report(Report(invalid.diagnostics), "text", out=sys.stderr)
+        if args.format == "github":  # « spro validate --format github » puts them on their lines: not twice
+            print(Diagnostic("", 0, 0, "", f"site non construit : {_plural(len(invalid.diagnostics), 'erreur')} dans les "
+                             "données ou les pages (spro validate les signale sur leurs lignes)").as_github())
+        print("La construction a échoué : le site précédent est conservé.", file=sys.stderr)
+        return 1
     except (MkDocsException, SystemExit) as exc:
         message = str(exc).strip()
         if message and not isinstance(exc, (Abort, SystemExit)):
             print(message, file=sys.stderr)
+            if args.format == "github":
+                print(Diagnostic("", 0, 0, "", f"construction du site : {message}").as_github())
         print("La construction a échoué : le site précédent est conservé.", file=sys.stderr)
         return 1
-    print(f"Site construit dans {args.site_dir}/.", file=sys.stderr)
+    print(f"Site construit dans {args.site_dir}/" + (" (aperçu à ouvrir depuis le disque)." if args.apercu else "."),
+          file=sys.stderr)
     return 0
 
 
@@ -360,59 +438,125 @@ def command_search(args) -> int:
 def command_freshness(args) -> int:
     import datetime as dt
 
-    from .records import is_stale
+    from .freshness import network_teams, report, tickets, write_tickets
 
     data_root = Path(args.data)
     dataset = _load_valid_dataset(data_root)
     if dataset is None:
         return 1
     today = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
-    stale = [l for l in dataset.lieux.values() if is_stale(l.verifie_le, today)]
-    site = dataset.site
-    lines = [f"{_plural(len(stale), 'fiche n’a pas été vérifiée', 'fiches n’ont pas été vérifiées')} depuis plus de 12 mois "
-             f"(au {today.isoformat()}).", ""]
-    if stale:
-        lines += ["Pour chacune : vérifiez les informations auprès du lieu, corrigez-les si besoin et mettez "
-                  "`verifie_le` à la date du jour.", ""]
-    for reseau in dataset.reseaux.values():
-        fiches = sorted((l for l in stale if l.reseau == reseau.code), key=lambda l: l.verifie_le)
-        if not fiches:
-            continue
-        lines.append(f"## {reseau.nom} ({len(fiches)})")
-        lines.append("")
-        for lieu in fiches:
-            name = re.sub(r"([\\\[\]()*_`<>#|~])", r"\\\1", lieu.nom)  # Markdown-inert in the issue body
-            lines.append(f"- [ ] [{name}]({site.depot}/edit/{site.branche}/{lieu.source}) — vérifiée le "
-                         f"{lieu.verifie_le.isoformat()}")
-        lines.append("")
-    print("\n".join(lines).rstrip())
+    if not args.tickets:
+        print(report(dataset, today), end="")
+        return 0
+    codeowners = data_root.resolve().parent / ".github" / "CODEOWNERS"
+    teams = network_teams(codeowners.read_text(encoding="utf-8")) if codeowners.is_file() else {}
+    found = tickets(dataset, today, teams)
+    write_tickets(found, Path(args.tickets))
+    print(f"{_plural(len(found), 'ticket')} écrit{'s' if len(found) > 1 else ''} dans {args.tickets}/.", file=sys.stderr)
     return 0
 
 
 def command_format(args) -> int:
+    """Rewrite data files; with --check, say where and how their layout differs. With --format github (pull
+    requests), differences are notices and never fail: the layout is normalised after the merge."""
     from .yaml_format import data_files, format_files
 
     data_root = Path(args.data)
     repo_root = data_root.resolve().parent
+    github = args.format == "github"
     problems = Report()
-    named = _selected_files(args.paths, repo_root, [data_root], problems)
+    if args.depuis and args.paths:
+        print("Indiquez soit des chemins, soit --depuis, pas les deux.", file=sys.stderr)
+        return 2
     paths = data_files(data_root)
-    if named is not None:
-        wanted = {p.resolve() for p in named}
-        paths = [p for p in paths if p.resolve() in wanted]
-    result = format_files(paths, data_root, lambda path: display_path(path, repo_root), check=args.check)
+    if args.depuis:
+        changed = _changed_since(args.depuis, repo_root, problems)
+        if changed is None:
+            _print_report(problems, args.format)
+            return 2
+        paths = [p for p in paths if display_path(p, repo_root) in changed]
+    else:
+        named = _selected_files(args.paths, repo_root, [data_root], problems)
+        if named is not None:
+            wanted = {p.resolve() for p in named}
+            paths = [p for p in paths if p.resolve() in wanted]
+    result = format_files(paths, data_root, lambda path: display_path(path, repo_root), check=args.check or github)
+    if github:  # unreadable files are validation's errors: here, one note each
+        unreadable = sorted({d.file for d in result.problems})
+        notes = result.notes + [Diagnostic(file, 0, 0, "", "mise en forme non vérifiée : le fichier est illisible "
+                                           "(voir les erreurs de validation)", Severity.NOTICE) for file in unreadable]
+        _print_report(Report(notes), "github")
+        print(f"{_plural(len(paths), 'fichier')} de données vérifié{'s' if len(paths) > 1 else ''} : "
+              f"{_plural(len(result.changed), 'fichier')} à remettre en forme après la fusion.", file=sys.stderr)
+        return 0
     problems.extend(result.problems)
     _print_report(problems, "text", out=sys.stderr)
-    for path in result.changed:
-        if args.check:
-            print(f"{display_path(path, repo_root)} : mise en forme à revoir (lancez spro format)")
+    unreadable = len({d.file for d in result.problems})
     if args.check:
-        verdict = ("aucun fichier à remettre en forme" if not result.changed
-                   else f"{_plural(len(result.changed), 'fichier')} à remettre en forme : spro format")
+        _print_report(Report(result.notes), "text")
+        verdicts = []
+        if result.changed:
+            verdicts.append(f"{_plural(len(result.changed), 'fichier')} à remettre en forme : lancez spro format")
+        if unreadable:
+            verdicts.append(f"{_plural(unreadable, 'fichier illisible', 'fichiers illisibles')} : corrigez d'abord les "
+                            "erreurs ci-dessus (spro validate)")
+        verdict = " ; ".join(verdicts) or "aucun fichier à remettre en forme"
         print(f"{_plural(len(paths), 'fichier')} vérifié{'s' if len(paths) > 1 else ''} : {verdict}.", file=sys.stderr)
         return 1 if result.changed or problems.errors else 0
-    print(f"{_plural(len(result.changed), 'fichier')} mis en forme sur {len(paths)}.", file=sys.stderr)
+    print(f"{_plural(len(result.changed), 'fichier')} mis en forme sur {len(paths)}"
+          + (f" ; {_plural(unreadable, 'fichier illisible', 'fichiers illisibles')} laissé{'s' if unreadable > 1 else ''} "
+             "tel quel : corrigez d'abord ses erreurs (spro validate)" if unreadable else "") + ".", file=sys.stderr)
     return 1 if problems.errors else 0
+
+
+def _side(data_dir: Path, docs_dir: Path, today):
+    """One version of the sources, read from a folder (``spro diff``)."""
+    from .site_diff import Side
+
+    loader = DataLoader(data_dir, today=today, display_root=data_dir.parent)
+    dataset = loader.load() if data_dir.is_dir() else None
+    files = frozenset(p.relative_to(data_dir).as_posix() for p in data_dir.rglob("*") if p.is_file()) if data_dir.is_dir() \
+        else frozenset()
+    docs = {p.relative_to(docs_dir).as_posix(): p.read_bytes() for p in sorted(docs_dir.rglob("*")) if p.is_file()} \
+        if docs_dir.is_dir() else {}
+    return Side(dataset, files, docs)
+
+
+def command_diff(args) -> int:
+    import datetime as dt
+    import os
+    import tempfile
+
+    from .atomic import write_atomically
+    from .git_sources import GitError, export, toplevel
+    from .site_diff import compare, markdown, preview_page
+
+    data_root, docs_root = Path(args.data).resolve(), Path(args.docs).resolve()
+    today = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
+    try:
+        root = toplevel(data_root.parent)
+        folders = [data_root.relative_to(root).as_posix(), docs_root.relative_to(root).as_posix()]
+        with tempfile.TemporaryDirectory(prefix="spro-diff-") as temporary:
+            sides = []
+            for revision, name in ((args.base, "avant"), (args.head, "apres")):
+                folder = Path(temporary) / name
+                export(root, revision, folders, folder)
+                sides.append(_side(folder / folders[0], folder / folders[1], today))
+    except (GitError, ValueError) as failed:
+        print(f"spro diff : {failed}", file=sys.stderr)
+        return 2
+    changes = compare(*sides, today)
+    print(markdown(changes, args.base, args.head), end="")
+    if args.apercu:
+        site = Path(args.apercu)
+        if (site / "index.html").is_file():
+            page = site / "apercu.html"
+            write_atomically(page, preview_page(changes, site))
+            os.chmod(page, 0o644)
+            print(f"Aperçu des changements écrit : {page}", file=sys.stderr)
+        else:
+            print(f"--apercu : {site} n'est pas un site construit (pas d'index.html) : apercu.html non écrit.", file=sys.stderr)
+    return 0
 
 
 def command_new_lieu(args) -> int:
@@ -486,12 +630,19 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("paths", nargs="*", metavar="CHEMIN", help="fichiers ou dossiers à vérifier seulement")
     validate.add_argument("--format", choices=("text", "github"), default="text",
                           help="text (par défaut) ou github (annotations de pull request)")
+    validate.add_argument("--depuis", metavar="RÉVISION",
+                          help="seulement les fichiers modifiés depuis cette révision git (ex. origin/main), plus toute "
+                               "erreur que leur modification provoque ailleurs (un événement qui cite un lieu supprimé)")
     validate.set_defaults(handler=command_validate)
 
     schemas = commands.add_parser("schemas", help="régénérer les schémas JSON et la liste des champs de CONTRIBUTING.md",
                                   description="Écrit les schémas JSON (autocomplétion dans les éditeurs) dans schemas/ "
                                               "et la liste des champs de CONTRIBUTING.md.")
     schemas.add_argument("--output", default="schemas", help="dossier de sortie (par défaut : schemas)")
+    schemas.add_argument("--check", action="store_true",
+                         help="ne rien écrire : signaler les fichiers qui ne sont plus à jour (code 1)")
+    schemas.add_argument("--format", choices=("text", "github"), default="text",
+                         help="avec --check : text (par défaut) ou github (annotations de pull request)")
     schemas.set_defaults(handler=command_schemas)
 
     build = commands.add_parser("build", help="construire le site dans site/",
@@ -500,6 +651,10 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--config", default="mkdocs.yml", help="configuration MkDocs (par défaut : mkdocs.yml)")
     build.add_argument("--site-dir", default="site", help="dossier de sortie (par défaut : site)")
     build.add_argument("--non-strict", action="store_true", help="ne pas échouer sur les avertissements de MkDocs")
+    build.add_argument("--format", choices=("text", "github"), default="text",
+                       help="text (par défaut) ou github (problèmes de construction en annotations de pull request)")
+    build.add_argument("--apercu", action="store_true",
+                       help="aperçu à ouvrir depuis le disque, sans serveur (liens vers les dossiers complétés par index.html)")
     build.set_defaults(handler=command_build)
 
     geocode = commands.add_parser("geocode", help="géocoder les adresses absentes du cache",
@@ -562,9 +717,24 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--format", choices=("table", "json"), default="table")
     search.set_defaults(handler=command_search)
 
+    diff = commands.add_parser("diff", help="ce qui change sur le site entre deux révisions git",
+                               description="Compare les données et les pages de deux révisions git (lues avec git archive, "
+                                           "sans rien extraire dans le dépôt) et dit en français ce qui change pour le "
+                                           "public : lieux, événements, bassins, pages, champ par champ (Markdown).")
+    diff.add_argument("base", metavar="AVANT", help="révision de départ (ex. origin/main)")
+    diff.add_argument("head", metavar="APRÈS", nargs="?", default="HEAD", help="révision d'arrivée (par défaut : HEAD)")
+    diff.add_argument("--date", metavar="AAAA-MM-JJ", help="date de référence des horaires (par défaut : aujourd'hui)")
+    diff.add_argument("--apercu", metavar="DOSSIER_DU_SITE",
+                      help="écrire aussi la liste, avec des liens vers les pages, dans DOSSIER_DU_SITE/apercu.html")
+    diff.set_defaults(handler=command_diff)
+
     freshness = commands.add_parser("fraicheur", help="lister les fiches non vérifiées depuis plus de 12 mois",
-                                    description="Liste, par réseau, les fiches à vérifier (Markdown, pour un ticket).")
+                                    description="Liste, par réseau, les fiches à vérifier (Markdown) ; avec --tickets, "
+                                                "un ticket par réseau.")
     freshness.add_argument("--date", metavar="AAAA-MM-JJ", help="date de référence (par défaut : aujourd'hui)")
+    freshness.add_argument("--tickets", metavar="DOSSIER",
+                           help="écrire un fichier par ticket (un par réseau, qui cite son équipe de .github/CODEOWNERS) : "
+                                "titre en première ligne, puis le texte")
     freshness.set_defaults(handler=command_freshness)
 
     new = commands.add_parser("new", help="créer une fiche (spro new lieu)",
@@ -601,7 +771,12 @@ def build_parser() -> argparse.ArgumentParser:
                               description="Réécrit les fichiers YAML dans l'ordre des champs du contrat, avec une mise en "
                                           "forme unique, sans perdre les commentaires. Sans chemin : tout le dossier.")
     fmt.add_argument("paths", nargs="*", metavar="CHEMIN", help="fichiers ou dossiers à traiter seulement")
-    fmt.add_argument("--check", action="store_true", help="ne rien écrire : lister les fichiers à remettre en forme (code 1)")
+    fmt.add_argument("--check", action="store_true",
+                     help="ne rien écrire : dire où et comment la mise en forme diffère (code 1 s'il y a à faire)")
+    fmt.add_argument("--format", choices=("text", "github"), default="text",
+                     help="github : rien n'est écrit, chaque différence est une note (notice) sur sa ligne, jamais un échec "
+                          "(pull requests : la mise en forme est faite après la fusion)")
+    fmt.add_argument("--depuis", metavar="RÉVISION", help="seulement les fichiers modifiés depuis cette révision git")
     fmt.set_defaults(handler=command_format)
 
     synthetic = commands.add_parser("synthetique", help="écrire un jeu de données synthétique (tests de charge)",

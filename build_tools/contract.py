@@ -19,6 +19,7 @@ import yaml
 
 from . import formats
 from .diagnostics import Diagnostic, Severity
+from .text import fold
 
 INVALID: Any = object()
 """Returned by a kind that reported an error; callers drop the value."""
@@ -51,6 +52,40 @@ def french_date(text: str) -> str | None:
 def suggestion(word: str, choices) -> str:
     guess = closest(word, choices)
     return f" Vouliez-vous dire « {guess} » ?" if guess else ""
+
+
+LISTED_CODES = 30
+"""Up to this many codes, a message refusing an unknown code lists them all."""
+
+
+def _names(entry) -> list[str]:
+    """The names a reference entry is known by (``nom``, ``nom_court``), whether read values or model objects."""
+    names = []
+    for attribute in ("nom", "nom_court"):
+        value = entry.get(attribute) if isinstance(entry, dict) else getattr(entry, attribute, None)
+        if isinstance(value, str):
+            names.append(value)
+    return names
+
+
+def code_hint(value: str, known: dict, label: str) -> str:
+    """What to write instead of an unknown code: the code of the entry so named, a close code or name, or the list.
+
+    ``known`` maps codes to their entries (read values, model objects, or None when entries have no name).
+    """
+    by_name = {fold(name): code for code, entry in known.items() for name in _names(entry)}
+    if fold(value) in by_name:
+        code = by_name[fold(value)]
+        return f" « {_clip(value)} » est le nom du {label} « {code} » : écrivez son code, {code}."
+    guess = closest(value, known)
+    if guess:
+        return f" Vouliez-vous dire « {guess} » ?"
+    named = closest(fold(value), by_name)
+    if named:
+        return f" Vouliez-vous dire « {by_name[named]} » ({_names(known[by_name[named]])[0]}) ?"
+    if len(known) <= LISTED_CODES:
+        return f" Codes possibles : {', '.join(sorted(known))}."
+    return ""
 
 
 @dataclass
@@ -99,6 +134,11 @@ def describe_node(node: yaml.Node) -> str:
 
 def _clip(text: str, size: int = 40) -> str:
     return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def _words(text: str) -> list[str]:
+    """« cep, api » -> ["cep", "api"]: the items a list written on one line meant."""
+    return [word.strip() for word in text.split(",") if word.strip()]
 
 
 def _is_null(node: yaml.Node) -> bool:
@@ -186,7 +226,7 @@ class Code(Kind):
             return INVALID
         known = (reader.references or {}).get(self.table)  # None: table unknown, not checked
         if known is not None and value not in known:
-            return reader.error(node, path, f"{self.label} inconnu « {_clip(value)} ».{suggestion(value, known)}")
+            return reader.error(node, path, f"{self.label} inconnu « {_clip(value)} ».{code_hint(value, known, self.label)}")
         return value
 
     def json_schema(self):
@@ -350,9 +390,9 @@ class Struct(Kind):
             if value is not INVALID:
                 values[key] = value
         for spec in self.fields:
-            if spec.required and spec.name not in seen:
+            if spec.required and spec.name not in seen:  # at the mapping's first line: annotations need one
                 where = f"{path}.{spec.name}" if path else spec.name
-                reader.error(node if path else None, where, "champ obligatoire manquant")
+                reader.error(node, where, "champ obligatoire manquant")
         reader.positions.setdefault(path, position(node))
         for rule in self.rules:
             rule(values, reader, path)
@@ -385,7 +425,7 @@ class ListOf(Kind):
 
     def read(self, node, reader, path):
         if isinstance(node, yaml.ScalarNode) and not _is_null(node) and isinstance(self.item, (Text, Code, Choice)):
-            return reader.error(node, path, f"une liste est attendue : écrivez [{node.value}] ou une ligne « - {node.value} »")
+            return reader.error(node, path, f"une liste est attendue : écrivez [{', '.join(_words(node.value))}]")
         if not isinstance(node, yaml.SequenceNode):
             return reader.error(node, path, f"une liste est attendue, pas {describe_node(node)}")
         if len(node.value) < self.min_items:
@@ -393,6 +433,11 @@ class ListOf(Kind):
         if len(node.value) > self.max_items:
             return reader.error(node, path, f"trop d'éléments ({len(node.value)}, maximum {self.max_items})")
         values = []
+        if isinstance(self.item, (Code, Choice)) and any(isinstance(item, yaml.ScalarNode) and "," in item.value
+                                                          for item in node.value):
+            # « - cep, api »: one item holding several codes
+            written = [word for item in node.value if isinstance(item, yaml.ScalarNode) for word in _words(item.value)]
+            return reader.error(node, path, f"un seul code par élément de liste : écrivez [{', '.join(written)}]")
         for index, item_node in enumerate(node.value, start=1):
             where = f"{path}[{index}]"
             reader.positions[where] = position(item_node)

@@ -15,6 +15,11 @@ from pathlib import Path
 class Severity(enum.Enum):
     ERROR = "erreur"
     WARNING = "avertissement"
+    NOTICE = "note"
+    """Information that needs no action (a news post scheduled for later, a layout to be normalised)."""
+
+
+_GITHUB_KINDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTICE: "notice"}
 
 
 @dataclass(frozen=True, order=True)
@@ -37,16 +42,16 @@ class Diagnostic:
         if self.line:
             where += f":{self.line}:{self.column or 1}"
         about = f"{self.field} : " if self.field else ""
-        return f"{where}: {self.severity.value} : {about}{self.message}"
+        return f"{where + ': ' if where else ''}{self.severity.value} : {about}{self.message}"
 
     def as_github(self) -> str:
-        kind = "error" if self.is_error else "warning"
-        props = [f"file={_escape_property(self.file)}"]
-        if self.line:
+        kind = _GITHUB_KINDS[self.severity]
+        props = [f"file={_escape_property(self.file)}"] if self.file else []
+        if self.file and self.line:
             props.append(f"line={self.line}")
             props.append(f"col={self.column or 1}")
         about = f"{self.field} : " if self.field else ""
-        return f"::{kind} {','.join(props)}::{_escape_data(about + self.message)}"
+        return f"::{kind}{' ' if props else ''}{','.join(props)}::{_escape_data(about + self.message)}"
 
 
 def _escape_data(text: str) -> str:
@@ -76,7 +81,11 @@ class Report:
 
     @property
     def warnings(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if not d.is_error]
+        return [d for d in self.diagnostics if d.severity is Severity.WARNING]
+
+    @property
+    def notices(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.NOTICE]
 
     @property
     def ok(self) -> bool:

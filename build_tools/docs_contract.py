@@ -19,23 +19,31 @@ links are all caught, while code shown in a code block (escaped by Markdown) is 
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 import re
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote
 
 import markdown
 import yaml
 
 from . import formats
-from .contract import Bool, Choice, Date, Field, Kind, ListOf, Reader, Struct, Text, describe_node
-from .diagnostics import Diagnostic, Report, display_path
+from .contract import INVALID, Bool, Choice, Date, Field, Kind, ListOf, Reader, Struct, Text, closest, describe_node
+from .diagnostics import Diagnostic, Report, Severity, display_path
 from .safe_files import UnsafePath, entry_problem, read_regular
+from .text import date_fr, fold
 from .yaml_source import read_yaml
 
 MARKDOWN_EXTENSIONS = ("toc", "tables", "fenced_code", "attr_list", "md_in_html", "admonition")
 """The extensions of mkdocs.yml (MkDocs always adds the first three); tests/ check they agree."""
 PAGE_SUFFIXES = (".md",)
 FILE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".pdf", ".txt", ".csv", ".ics")
+NEWS_DIR = "actualites"
+"""Material's blog folder (``blog_dir``); its posts are in ``<NEWS_DIR>/posts/``."""
+FEED_NAME = "feed.xml"
+"""The news feed, written by the adapter beside the news (``actualites/feed.xml``)."""
 MAX_PAGE_BYTES = 256 * 1024
 MAX_FILE_BYTES = 10 * 1024 * 1024
 
@@ -154,7 +162,7 @@ def _url_problem(value: str, image: bool) -> str | None:
     return f"lien « {value[:60]} » refusé : seuls https://, mailto:, tel: et les pages du site sont acceptés"
 
 
-def _line_of(needle: str, lines: list[str], first_line: int) -> int:
+def line_of(needle: str, lines: list[str], first_line: int) -> int:
     lowered = needle.lower()
     for offset, line in enumerate(lines):
         if lowered in line.lower():
@@ -162,8 +170,100 @@ def _line_of(needle: str, lines: list[str], first_line: int) -> int:
     return 0
 
 
-def check_page(data: bytes, shown: str, today: dt.date, extensions=MARKDOWN_EXTENSIONS) -> list[Diagnostic]:
-    """Every problem of one Markdown page: encoding, front matter, rendered HTML."""
+@dataclass(frozen=True)
+class SiteTargets:
+    """What a link in docs/ may point to: the files of docs/ and, when known, the files the build generates.
+
+    Paths are relative to the site's source root, pages by their ``.md`` source (``lieux/x.md``).
+    """
+
+    docs: frozenset[str]
+    generated: frozenset[str] | None = None
+    """None when the data could not be read: links to generated pages are then left unchecked."""
+
+    def exists(self, path: str) -> bool | None:
+        if path in self.docs:
+            return True
+        return None if self.generated is None else path in self.generated
+
+    def page_of(self, directory: str) -> str | None:
+        """The Markdown source of the page published at a directory URL (``agenda/`` -> ``agenda/index.md``)."""
+        directory = directory.strip("/")
+        for candidate in ((f"{directory}/index.md" if directory else "index.md"), f"{directory}.md"):
+            if self.exists(candidate):
+                return candidate
+        return None
+
+    def all(self) -> list[str]:
+        return sorted(self.docs | (self.generated or frozenset()))
+
+
+def link_problem(value: str, source: str, targets: SiteTargets, image: bool = False) -> str | None:
+    """Why an internal link of the page ``source`` (path in docs/) leads nowhere, in French; None when fine.
+
+    MkDocs rewrites links to ``.md`` files into the page's address; any other relative link is used as
+    written, from the page's *address* (``label/charte/`` for ``label/charte.md``), so a link to a folder
+    lands elsewhere than it seems. Links starting with « / » leave the site, which lives under a sub-path.
+    """
+    written = value.strip()
+    if not written or written.startswith("#") or written.startswith("//") or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", written):
+        return None  # same page, or another site (html_problems checks the scheme)
+    path = unquote(written.split("#", 1)[0].split("?", 1)[0])
+    here = posixpath.dirname(source)
+    what = "image" if image else "lien"
+    if path.startswith("/"):
+        parts = path.strip("/").split("/")
+        meant = targets.page_of("/".join(parts)) or (targets.page_of("/".join(parts[1:])) if len(parts) > 1 else None)
+        if meant is None and targets.exists(path.strip("/")):
+            meant = path.strip("/")
+        advice = f" : « {posixpath.relpath(meant, here or '.')} »" if meant else ""
+        return (f"{what} « {written[:60]} » : un lien qui commence par « / » sort du site (publié sous sa propre adresse, "
+                f"par exemple …/annuaire/) ; écrivez un lien relatif vers le fichier de la page{advice}")
+    if not path:
+        return None
+    resolved = posixpath.normpath(posixpath.join(here, path))
+    if resolved == ".." or resolved.startswith("../"):
+        return f"{what} « {written[:60]} » : il sort du dossier docs/ (trop de « ../ »)"
+    resolved = "" if resolved == "." else resolved
+    found = targets.exists(resolved)
+    if found:
+        return None
+    page = None if image or path.endswith(".md") else targets.page_of(resolved)
+    if page:
+        return (f"{what} « {written[:60]} » : écrivez le chemin du fichier de la page, « {posixpath.relpath(page, here or '.')} » "
+                "(un lien vers un dossier ne mène pas au même endroit depuis toutes les pages)")
+    if found is None:
+        return None  # perhaps a generated file: unknown while the data cannot be read
+    missing = f"la page « {resolved} » n'existe pas" if path.endswith(".md") else "aucune page ni aucun fichier du site à cette adresse"
+    same_kind = [p for p in targets.all() if posixpath.splitext(p)[1].lower() == posixpath.splitext(resolved)[1].lower()]
+    guess = closest(resolved, same_kind)
+    return (f"{what} « {written[:60]} » : {missing}"
+            + (f". Vouliez-vous dire « {posixpath.relpath(guess, here or '.')} » ?" if guess else ""))
+
+
+def _links(rendered: str) -> list[tuple[str, str]]:
+    """(tag, address) of each link and image of rendered HTML."""
+    parser = _Elements()
+    parser.feed(rendered)
+    parser.close()
+    return [(tag, value or "") for tag, attrs in parser.found for name, value in attrs
+            if (tag, name) in (("a", "href"), ("img", "src"))]
+
+
+@dataclass
+class _Post:
+    """What the checks across news posts need from one post."""
+
+    shown: str
+    categories: list[tuple[str, int]]
+    """(category, line)."""
+
+
+def check_page(data: bytes, shown: str, today: dt.date, extensions=MARKDOWN_EXTENSIONS, source: str | None = None,
+               targets: SiteTargets | None = None, post: _Post | None = None) -> list[Diagnostic]:
+    """Every problem of one Markdown page: encoding, front matter, rendered HTML, and (given its ``source`` path
+    in docs/ and the site's ``targets``) its internal links. ``post``: the page is a news post, whose
+    categories are collected there."""
     if len(data) > MAX_PAGE_BYTES:
         return [Diagnostic(shown, 0, 0, "", f"page trop volumineuse (maximum {MAX_PAGE_BYTES // 1024} Kio)")]
     try:
@@ -173,40 +273,114 @@ def check_page(data: bytes, shown: str, today: dt.date, extensions=MARKDOWN_EXTE
         return [Diagnostic(shown, line, 0, "", "la page n'est pas encodée en UTF-8 : enregistrez-la en UTF-8")]
     diagnostics: list[Diagnostic] = []
     front, body, first_line = split_front_matter(text)
+    header: _FrontMatter | None = _FrontMatter({}, {})
     if front is not None and front.strip():
-        diagnostics += _check_front_matter(front, shown, today)
+        header, problems = _read_front_matter(front, shown, today)
+        diagnostics += problems
     lines = body.split("\n")
     for offset, line in enumerate(lines):
         problem = formats.invisible_character_problem(line)
         if problem:
             diagnostics.append(Diagnostic(shown, first_line + offset, 0, "", problem))
             break
+    if post is not None and header is not None:
+        diagnostics += _check_post(header, body, shown, today, post)
     rendered = markdown.Markdown(extensions=list(extensions)).convert(body)
     for needle, message in html_problems(rendered):
-        diagnostics.append(Diagnostic(shown, _line_of(needle, lines, first_line), 0, "", message))
+        diagnostics.append(Diagnostic(shown, line_of(needle, lines, first_line), 0, "", message))
+    if source is not None and targets is not None:
+        for tag, address in _links(rendered):
+            message = link_problem(address, source, targets, image=tag == "img")
+            if message:
+                diagnostics.append(Diagnostic(shown, line_of(address, lines, first_line), 0, "", message))
     return diagnostics
 
 
-def _check_front_matter(front: str, shown: str, today: dt.date) -> list[Diagnostic]:
+@dataclass(frozen=True)
+class _FrontMatter:
+    values: dict
+    """The fields that passed the contract."""
+    lines: dict[str, int]
+    """Line in the file of each field written (valid or not)."""
+
+
+def _read_front_matter(front: str, shown: str, today: dt.date) -> tuple[_FrontMatter | None, list[Diagnostic]]:
+    """The front matter (None when unreadable) and its problems, at their lines in the file."""
     source, problems = read_yaml(front.encode("utf-8"), shown)
-    # Lines inside the front matter start at line 2 of the file.
     problems = [Diagnostic(d.file, d.line + 1 if d.line else 0, d.column, d.field, d.message) for d in problems]
     if source.root is None:
-        return problems
+        return None, problems
     reader = Reader(shown, today)
-    FRONT_MATTER.read(source.root, reader, "")
-    return [Diagnostic(d.file, d.line + 1 if d.line else 0, d.column, d.field, d.message, d.severity)
-            for d in reader.diagnostics]
+    values = FRONT_MATTER.read(source.root, reader, "")
+    header = None if values is INVALID else _FrontMatter(
+        values, {name: line + 1 for name, (line, _) in reader.positions.items() if name and line})
+    return header, [Diagnostic(d.file, d.line + 1 if d.line else 0, d.column, d.field, d.message, d.severity)
+                    for d in reader.diagnostics]
 
 
-def check_docs(docs_root: Path, display_root: Path, today: dt.date) -> Report:
-    """Every problem of ``docs/``: unexpected entries, links, file kinds and each page's contract."""
+def _check_post(header: _FrontMatter, body: str, shown: str, today: dt.date, post: _Post) -> list[Diagnostic]:
+    """A news post has a date and a title; a future date schedules it (Material's ``draft_if_future_date``)."""
+    values, lines = header.values, header.lines
+    found: list[Diagnostic] = []
+    if "date" not in lines:
+        found.append(Diagnostic(shown, 1, 0, "date", "date de publication manquante : commencez l'actualité par un en-tête "
+                                                     "« --- », « date: AAAA-MM-JJ », « --- » (voir le guide « Publier »)"))
+    if "title" not in lines and not re.search(r"^#\s+\S", body, re.M):
+        found.append(Diagnostic(shown, 1, 0, "title", "titre manquant : écrivez le titre sur une ligne « # Titre de "
+                                                      "l'actualité » sous l'en-tête"))
+    created = values.get("date")
+    created = created.get("created") if isinstance(created, dict) else created
+    if isinstance(created, dt.date) and created > today:
+        line = lines.get("date", 1)
+        if values.get("draft") is True:
+            pass  # a draft says so itself
+        elif values.get("draft") is False:
+            found.append(Diagnostic(shown, line, 0, "date", f"date future ({date_fr(created)}) mais « draft: false » : "
+                                    "l'actualité est publiée dès maintenant ; retirez « draft: false » pour la programmer",
+                                    Severity.WARNING))
+        else:
+            found.append(Diagnostic(shown, line, 0, "date", f"actualité programmée pour le {date_fr(created)} : elle sera "
+                                    "publiée par la première mise à jour du site à partir de cette date (le site est "
+                                    "reconstruit chaque jour)", Severity.NOTICE))
+    line = lines.get("categories", 1)
+    post.categories += [(category, line) for category in values.get("categories", ())]
+    return found
+
+
+def _category_warnings(posts: list[_Post]) -> list[Diagnostic]:
+    """A category used less than a close one (« Evenements » beside « Événements ») is probably a typo."""
+    uses: dict[str, int] = {}
+    for post in posts:
+        for category, _ in post.categories:
+            uses[category] = uses.get(category, 0) + 1
+    found = []
+    for post in posts:
+        for category, line in post.categories:
+            others = [c for c in uses if c != category and uses[c] >= uses[category]]
+            twin = next((c for c in others if fold(c) == fold(category)), None) or closest(category, others, cutoff=0.8)
+            if twin:
+                found.append(Diagnostic(post.shown, line, 0, "categories", f"catégorie « {category} » : vouliez-vous dire "
+                                        f"« {twin} », déjà employée ? Chaque catégorie différente a sa propre page",
+                                        Severity.WARNING))
+    return found
+
+
+def check_docs(docs_root: Path, display_root: Path, today: dt.date, generated: frozenset[str] | None = None,
+               news_dir: str = NEWS_DIR) -> Report:
+    """Every problem of ``docs/``: unexpected entries, links, file kinds, each page's contract, news posts.
+
+    ``generated``: the paths the build adds to the site (:func:`build_tools.generate.generated_paths`);
+    without them, links to generated pages are not checked.
+    """
     report = Report()
     if not docs_root.exists():
         return report
 
     def shown(path: Path) -> str:
         return display_path(path, display_root)
+
+    pages: list[Path] = []
+    files: list[str] = []
 
     def walk(directory: Path) -> None:
         for path in sorted(directory.iterdir()):
@@ -218,22 +392,34 @@ def check_docs(docs_root: Path, display_root: Path, today: dt.date) -> Report:
             elif path.is_dir():
                 walk(path)
             elif path.suffix.lower() in PAGE_SUFFIXES:
-                try:
-                    data = read_regular(docs_root, path, MAX_PAGE_BYTES)
-                except UnsafePath as exc:
-                    report.add(Diagnostic(shown(path), 0, 0, "", str(exc)))
-                    continue
-                report.extend(check_page(data, shown(path), today))
+                pages.append(path)
+                files.append(path.relative_to(docs_root).as_posix())
             elif path.suffix.lower() not in FILE_SUFFIXES:
                 report.add(Diagnostic(shown(path), 0, 0, "", "type de fichier non accepté dans docs/ (pages .md, images "
                                                              ".png .jpg .gif .webp, documents .pdf .txt .csv .ics)"))
             elif path.stat().st_size > MAX_FILE_BYTES:
                 report.add(Diagnostic(shown(path), 0, 0, "", f"fichier trop volumineux (maximum {MAX_FILE_BYTES // 2**20} Mio)"))
+            else:
+                files.append(path.relative_to(docs_root).as_posix())
 
     problem = entry_problem(docs_root)
     if problem or not docs_root.is_dir():
         report.add(Diagnostic(shown(docs_root), 0, 0, "", problem or "un dossier est attendu"))
-    else:
-        walk(docs_root)
+        return report
+    walk(docs_root)
+    feed = f"{news_dir}/{FEED_NAME}"
+    targets = SiteTargets(frozenset(files) | {feed}, None if generated is None else generated | {feed})
+    posts: list[_Post] = []
+    for path in pages:
+        try:
+            data = read_regular(docs_root, path, MAX_PAGE_BYTES)
+        except UnsafePath as exc:
+            report.add(Diagnostic(shown(path), 0, 0, "", str(exc)))
+            continue
+        relative = path.relative_to(docs_root).as_posix()
+        post = _Post(shown(path), []) if relative.startswith(f"{news_dir}/posts/") else None
+        report.extend(check_page(data, shown(path), today, source=relative, targets=targets, post=post))
+        if post is not None:
+            posts.append(post)
+    report.extend(_category_warnings(posts))
     return report
-

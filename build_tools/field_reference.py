@@ -114,12 +114,22 @@ def markdown(all_sections: list[Section]) -> str:
     return "\n".join(lines)
 
 
-def update_contributing(path: Path, all_sections: list[Section]) -> bool:
-    """Rewrite the generated block of CONTRIBUTING.md; True when it changed."""
+def _updated(path: Path, all_sections: list[Section]) -> tuple[str, str]:
+    """(current text, text with the generated block rewritten) of CONTRIBUTING.md."""
     text = path.read_text(encoding="utf-8")
     start, end = text.index(BEGIN), text.index(END) + len(END)
-    updated = text[:start] + markdown(all_sections) + text[end:]
-    if updated == text:
+    return text, text[:start] + markdown(all_sections) + text[end:]
+
+
+def contributing_is_current(path: Path, all_sections: list[Section]) -> bool:
+    current, updated = _updated(path, all_sections)
+    return current == updated
+
+
+def update_contributing(path: Path, all_sections: list[Section]) -> bool:
+    """Rewrite the generated block of CONTRIBUTING.md; True when it changed."""
+    current, updated = _updated(path, all_sections)
+    if updated == current:
         return False
     write_atomically(path, updated)
     return True

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-import opening_hours
+from . import horaires_syntaxe
 
 POSTAL_CODE = r"\d{5}"
 INSEE_CODE = r"(?:\d{5}|2[AB]\d{3})"
@@ -215,31 +215,6 @@ def invisible_character_problem(text: str) -> str | None:
             "(il vient souvent d'un copier-coller)")
 
 
-_OH_EXPECTED_FR = {
-    "wday": "un jour (Mo, Tu, We, Th, Fr, Sa, Su)",
-    "time": "une heure au format HH:MM",
-    "hour": "une heure au format HH:MM",
-    "minute": "des minutes (deux chiffres)",
-    "EOI": "la fin de l'expression",
-}
-
-
 def opening_hours_problem(value: str) -> tuple[int, str | None]:
-    """(column in the value, French message) of the first syntax error, or (0, None)."""
-    try:
-        opening_hours.OpeningHours(value)
-    except (opening_hours.ParserError, SyntaxError) as exc:
-        text = str(exc)
-        where = re.search(r"--> \d+:(\d+)", text)
-        column = int(where.group(1)) if where else 0
-        expected = re.search(r"= expected (.+)", text)
-        wanted = ""
-        if expected:
-            words = [w.strip() for w in re.split(r",| or ", expected.group(1)) if w.strip()]
-            wanted = " ; attendu : " + " ou ".join(_OH_EXPECTED_FR.get(w, w) for w in words[:3])
-        at = f" au caractère {column}" if column else ""
-        return column, (
-            f"horaires illisibles{at}{wanted}. Syntaxe OpenStreetMap, par exemple "
-            "« Mo-Fr 09:00-12:30,13:30-17:00; PH off »"
-        )
-    return 0, None
+    """(column in the value, French message) of the first problem of an opening-hours expression, or (0, None)."""
+    return horaires_syntaxe.problem(value)

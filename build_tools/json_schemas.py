@@ -78,13 +78,20 @@ def reference_codes(data_root: Path) -> dict[str, list[str]]:
     return codes
 
 
+def stale_schemas(data_root: Path, target: Path) -> dict[Path, str]:
+    """The schema files that differ from the contract and the reference tables, with their expected text."""
+    stale = {}
+    for name, text in render_schemas(reference_codes(data_root)).items():
+        path = target / name
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            stale[path] = text
+    return stale
+
+
 def write_schemas(data_root: Path, target: Path) -> list[Path]:
     """Write the schemas whose content changed; returns the paths written."""
     target.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, text in render_schemas(reference_codes(data_root)).items():
-        path = target / name
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
-            written.append(path)
-    return written
+    stale = stale_schemas(data_root, target)
+    for path, text in stale.items():
+        path.write_text(text, encoding="utf-8")
+    return list(stale)

@@ -157,7 +157,9 @@ LIEU = Struct(title="Lieu d'accueil", rules=(_publics_alone, _id_matches_file, _
           "Publics accueillis (clés de data/publics.yaml) ; « tous-publics » s'emploie seul.", required=True, example=["tous-publics"]),
     Field("modalites", ListOf(Choice(MODALITES, "modalité")), "Modalités d'accueil.", example=["sur-place", "telephone"]),
     Field("sur_rendez_vous", Bool(), "Accueil uniquement sur rendez-vous."),
-    Field("horaires", OpeningHours(max_length=500), "Horaires d'ouverture (syntaxe OpenStreetMap).", example="Mo-Fr 09:00-12:30,13:30-17:00; PH off"),
+    Field("horaires", OpeningHours(max_length=500), "Horaires d'ouverture (syntaxe OpenStreetMap : jours Mo Tu We Th Fr Sa "
+          "Su, heures HH:MM, PH off pour fermé les jours fériés) ; une plage qui continue après minuit finit au-delà de "
+          "24:00 (22:00-26:00).", example="Mo-Fr 09:00-12:30,13:30-17:00; PH off"),
     Field("fermetures", ListOf(FERMETURE, unique=False), "Fermetures temporaires (congés, travaux)."),
     Field("contact", CONTACT, "Coordonnées de contact."),
     Field("accessibilite", ACCESSIBILITE, "Accessibilité du lieu."),

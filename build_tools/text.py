@@ -6,10 +6,13 @@ generators agree on one rule without importing each other.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
+MOIS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+        "novembre", "décembre")
 
 
 def fold(text: str) -> str:
@@ -29,3 +32,8 @@ def commune_key(name: str) -> str:
     « St »/« Ste » are forgiven (« ST JEAN D ANGELY » and « Saint-Jean-d'Angély » give one key)."""
     words = re.split(r"[\s'.-]+", fold(name))
     return " ".join(_ABBREVIATIONS.get(word, word) for word in words if word)
+
+
+def date_fr(day: dt.date) -> str:
+    """``2027-01-01`` -> « 1er janvier 2027 »."""
+    return f"{day.day}{'er' if day.day == 1 else ''} {MOIS[day.month - 1]} {day.year}"

@@ -18,6 +18,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark, MarkedYAMLError
@@ -26,12 +27,13 @@ from ruamel.yaml.tokens import CommentToken
 
 from .atomic import write_atomically
 from .contract import Kind, ListOf, MapOf, Struct
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, Severity
 from .json_schemas import SCHEMA_FILES
 from .loader import FOLDERS, REFERENCE_FILES
 from .yaml_source import read_yaml
 
 SCHEMA_LINE = "# yaml-language-server: $schema="
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _BLOCK_SCALARS = (LiteralScalarString, FoldedScalarString)
 FLOW_WIDTH = 80
 """Lists of codes shorter than this are written on one line: ``services: [api, cep]``."""
@@ -187,17 +189,109 @@ def _attach(container, key, text: str) -> None:
         token.value = (token.value if token.value.endswith("\n") else token.value + "\n") + text
 
 
+# -- what differs, for people who cannot run spro format ------------------------------------------
+
+AFTER_MERGE = "corrigé automatiquement après la fusion, ou par spro format"
+
+
+@dataclass
+class _Differences:
+    """Each kind of layout difference found in a file: the lines and what each one is."""
+
+    found: dict[str, list[tuple[int, str]]]
+
+    def add(self, reason: str, line: int, detail: str = "") -> None:
+        self.found.setdefault(reason, []).append((line, detail))
+
+
+def layout_notes(raw: bytes, formatted: str, shown: str) -> list[Diagnostic]:
+    """Notes saying where and how a data file's layout differs from ``spro format``'s (valid content: never an error).
+
+    The two texts are read as node trees and walked together (they hold the same data): field order, indentation
+    and list style are compared node by node; line endings, trailing spaces and the final newline line by line.
+    """
+    text = raw.decode("utf-8-sig")
+    differences = _Differences({})
+    lines = text.replace("\r\n", "\n").split("\n")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        differences.add("marque d'ordre des octets (BOM) en tête du fichier, à retirer", 1)
+    if "\r\n" in text:
+        differences.add("fins de ligne Windows (CRLF), à remplacer par des fins de ligne simples", 1)
+    if text and not text.endswith("\n"):
+        differences.add("pas de retour à la ligne après la dernière ligne", len(lines))
+    kept = set(formatted.split("\n"))
+    for number, line in enumerate(lines, start=1):
+        if line != line.rstrip() and line not in kept:
+            differences.add("espaces en fin de ligne", number)
+    if not text.startswith(SCHEMA_LINE):
+        differences.add("ligne « # yaml-language-server: $schema=… » à ajouter en tête (autocomplétion dans les "
+                        "éditeurs)", 1)
+    original, _ = read_yaml(raw, shown)
+    canonical, _ = read_yaml(formatted.encode("utf-8"), shown)
+    if original.root is not None and canonical.root is not None:
+        _compare(original.root, canonical.root, differences)
+    if not differences.found and formatted != text:
+        first = next((i for i, (a, b) in enumerate(zip(lines, formatted.split("\n")), start=1) if a != b), 1)
+        differences.add("espacement à revoir", first)
+    notes = []
+    for reason, where in differences.found.items():
+        (line, detail), lines_count = min(where), len({line for line, _ in where})
+        others = lines_count - 1
+        count = f" (et {others} autre{'s' if others > 1 else ''} ligne{'s' if others > 1 else ''})" if others else ""
+        notes.append(Diagnostic(shown, line, 0, "", f"mise en forme : {reason}{detail and ' : ' + detail}{count} ; "
+                                f"{AFTER_MERGE}", Severity.NOTICE))
+    return sorted(notes, key=lambda d: (d.line, d.message))
+
+
+def _line(node) -> int:
+    return node.start_mark.line + 1
+
+
+def _compare(original, canonical, differences: _Differences) -> None:
+    """Walk two trees of the same data: order of keys, indentation of keys and list items, flow or block lists."""
+    if isinstance(original, yaml.MappingNode) and isinstance(canonical, yaml.MappingNode):
+        wanted = {key.value: (key, value) for key, value in canonical.value if isinstance(key, yaml.ScalarNode)}
+        order = list(wanted)
+        previous = None
+        for key, value in original.value:
+            if not isinstance(key, yaml.ScalarNode) or key.value not in wanted:
+                continue
+            if previous is not None and order.index(key.value) < order.index(previous):
+                differences.add("ordre des champs", _line(key), f"« {key.value} » se range avant « {previous} »")
+            else:
+                previous = key.value
+            canonical_key, canonical_value = wanted[key.value]
+            if not original.flow_style and key.start_mark.column != canonical_key.start_mark.column:
+                differences.add("indentation", _line(key),
+                                f"{key.start_mark.column} espaces au lieu de {canonical_key.start_mark.column}")
+            if isinstance(value, yaml.SequenceNode) and isinstance(canonical_value, yaml.SequenceNode) \
+                    and bool(value.flow_style) != bool(canonical_value.flow_style):
+                written = (f"[{', '.join(item.value for item in canonical_value.value)}]" if canonical_value.flow_style
+                           else "un élément par ligne (« - »)")
+                differences.add("listes", _line(key), f"« {key.value} » s'écrit {written}")
+                continue
+            _compare(value, canonical_value, differences)
+    elif isinstance(original, yaml.SequenceNode) and isinstance(canonical, yaml.SequenceNode):
+        for item, canonical_item in zip(original.value, canonical.value):
+            if not original.flow_style and item.start_mark.column != canonical_item.start_mark.column:
+                differences.add("indentation", _line(item), f"« - » à {canonical_item.start_mark.column - 2} espaces")
+            _compare(item, canonical_item, differences)
+
+
 # -- files ------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class FormatResult:
     changed: list[Path]
     problems: list[Diagnostic]
+    """Files that cannot be formatted, and why (errors that spro validate reports too)."""
+    notes: list[Diagnostic]
+    """Where and how the layout of each changed file differs (notices)."""
 
 
 def format_files(paths: list[Path], data_root: Path, display, check: bool = False) -> FormatResult:
-    """Format data files in place (atomically), or with ``check`` only list those that would change."""
-    changed, problems = [], []
+    """Format data files in place (atomically), or with ``check`` only say which would change, where and how."""
+    changed, problems, notes = [], [], []
     for path in paths:
         relative = PurePosixPath(path.resolve().relative_to(data_root.resolve()).as_posix())
         file_kind = data_file_kind(relative)
@@ -214,10 +308,15 @@ def format_files(paths: list[Path], data_root: Path, display, check: bool = Fals
         problems += file_problems
         if formatted is None or formatted.encode("utf-8") == raw:
             continue
+        if yaml.load(formatted, Loader=_SafeLoader) != yaml.load(text, Loader=_SafeLoader):  # never change the data
+            problems.append(Diagnostic(shown, 0, 0, "", "mise en forme impossible sans changer les données : fichier "
+                                                        "laissé tel quel (signalez-le à l'équipe technique)"))
+            continue
         changed.append(path)
+        notes += layout_notes(raw, formatted, shown)
         if not check:
             write_atomically(path, formatted)
-    return FormatResult(changed, problems)
+    return FormatResult(changed, problems, notes)
 
 
 def data_files(data_root: Path) -> list[Path]:

@@ -31,6 +31,7 @@ _LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CORE_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
 _TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
+_NBSP_INDENT = re.compile(r"^[ \t]*[\u00a0\u202f\u2007]", re.MULTILINE)
 
 # libyaml's "problem" texts, turned into advice a non-developer can act on.
 _PROBLEMS_FR = {
@@ -111,6 +112,10 @@ def _check_text(text: str, path: str) -> list[Diagnostic]:
     if nul >= 0:
         line, column = _line_col(text.encode("utf-8"), len(text[:nul].encode("utf-8")))
         problems.append(Diagnostic(path, line, column, "", "caractère nul (\\0) interdit dans un fichier texte"))
+    for match in _NBSP_INDENT.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        problems.append(Diagnostic(path, line, match.end() - match.start(), "", "espace insécable dans l'indentation (elle "
+                                   "vient souvent d'un copier-coller) : remplacez-la par une espace ordinaire"))
     for match in _TAB_INDENT.finditer(text):
         line = text.count("\n", 0, match.start()) + 1
         problems.append(

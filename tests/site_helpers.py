@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import shutil
+import subprocess
 import threading
 from html.parser import HTMLParser
 from pathlib import Path
@@ -140,3 +141,32 @@ def resolve(site: Path, page: Path, reference: str, base_path: str = "/annuaire/
     if reference.split("?")[0].split("#")[0].endswith("/") or target.is_dir():
         target = target / "index.html"
     return target
+
+
+GIT_IDENTITY = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@exemple.fr", "GIT_COMMITTER_NAME": "Test",
+                "GIT_COMMITTER_EMAIL": "test@exemple.fr", "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+def git(project: Path, *args: str) -> str:
+    result = subprocess.run(["git", *args], cwd=project, capture_output=True, text=True, check=True,
+                            env={"PATH": "/usr/bin:/bin", "HOME": str(project.parent), **GIT_IDENTITY})
+    return result.stdout
+
+
+def git_project(target: Path) -> Path:
+    """A project copy (with schemas/ and CONTRIBUTING.md) as a git repository: ``main`` committed, also known as
+    ``origin/main`` (as in a pull request's checkout), and the branch ``proposition`` checked out, ready to change."""
+    project = project_copy(target)
+    shutil.copytree(ROOT / "schemas", project / "schemas")
+    shutil.copy(ROOT / "CONTRIBUTING.md", project / "CONTRIBUTING.md")
+    git(project, "init", "--quiet", "--initial-branch=main")
+    git(project, "add", "--all")
+    git(project, "commit", "--quiet", "--message", "Données publiées")
+    git(project, "update-ref", "refs/remotes/origin/main", "HEAD")
+    git(project, "checkout", "--quiet", "-b", "proposition")
+    return project
+
+
+def commit_all(project: Path, message: str = "Modification proposée") -> None:
+    git(project, "add", "--all")
+    git(project, "commit", "--quiet", "--message", message)

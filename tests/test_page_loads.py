@@ -9,6 +9,7 @@ the tests never reach, so they are answered with a blank image here and ignored 
 from __future__ import annotations
 
 import base64
+import html
 import re
 from urllib.parse import urlsplit
 
@@ -48,8 +49,8 @@ def server(demo_site):
 @pytest.fixture(scope="module")
 def tile_origins(demo_site) -> set[str]:
     """The tile servers: what the pages' policy allows for images besides the site itself."""
-    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"',
-                       (demo_site / "index.html").read_text(encoding="utf-8")).group(1)
+    policy = html.unescape(re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"',
+                                     (demo_site / "index.html").read_text(encoding="utf-8")).group(1))
     img_src = next(d.split()[1:] for d in policy.split(";") if d.split()[0] == "img-src")
     origins = {source for source in img_src if source.startswith("https://")}
     assert origins

@@ -38,17 +38,33 @@ def test_actionlint_really_checks(tmp_path):
 
 def test_workflows_do_what_the_project_needs():
     verification = workflow("verification.yml")
-    steps = "\n".join(str(step) for step in verification["jobs"]["verifier"]["steps"])
-    assert "spro validate --format github" in steps and "spro build" in steps and "upload-artifact" in steps
-    assert "spro format --check" in steps
-    assert "cache': 'pip'" in steps
+    steps = verification["jobs"]["verifier"]["steps"]
+    commands = "\n".join(str(step) for step in steps)
+    for command in ('spro validate --format github --depuis "origin/${BASE_REF}"',
+                    'spro format --format github --depuis "origin/${BASE_REF}"', "spro schemas --check --format github",
+                    "spro build --format github --apercu", 'spro diff "origin/${BASE_REF}" HEAD --apercu site >> "$GITHUB_STEP_SUMMARY"'):
+        assert command in commands, command
+    assert "cache': 'pip'" in commands
+    # One run, all the feedback: every check after the installation runs even when an earlier one failed.
+    installation = next(i for i, step in enumerate(steps) if step.get("id") == "installation")
+    assert all("!cancelled()" in step["if"] for step in steps[installation + 1:])
+    assert steps[-1]["uses"].startswith("actions/upload-artifact@") and "steps.construction.outcome == 'success'" in steps[-1]["if"]
     # The whole test suite on pull requests that change more than data (Dependabot's lock updates included).
     assert verification["jobs"]["tests"]["steps"][-1]["run"] == "bash .ci/run"
     publication = workflow("publication.yml")
-    assert publication[True]["push"]["branches"] == ["main"] and "schedule" in publication[True]
+    assert publication[True]["push"]["branches"] == ["main"]
+    # Daily: a post dated today is published, past events leave the agenda.
+    assert [entry["cron"] for entry in publication[True]["schedule"]] == ["0 4 * * *"]
     assert publication["jobs"]["publier"]["steps"][0]["uses"].startswith("actions/deploy-pages@")
+    normalise = next(s for s in publication["jobs"]["preparer-mise-en-forme"]["steps"] if s.get("id") == "format")
+    assert normalise["run"].splitlines()[:2] == ["spro format", "git diff --binary -- data > mise-en-forme.patch"]
     freshness = (GITHUB / "workflows/fraicheur.yml").read_text(encoding="utf-8")
-    assert "spro fraicheur" in freshness and "gh issue edit" in freshness and "gh issue create" in freshness
+    assert "spro fraicheur --tickets tickets" in freshness
+    assert all(f"gh issue {verb}" in freshness for verb in ("edit", "create", "close"))
+    for name in ("publication.yml", "fraicheur.yml"):  # scheduled: each run keeps both enabled
+        run = workflow(name)["jobs"]["garder-actif"]["steps"][0]["run"]
+        assert run.split("\n")[:2] == sorted(["gh workflow enable publication.yml", "gh workflow enable fraicheur.yml"],
+                                             key=lambda line: name not in line)
 
 
 def workflow(name: str) -> dict:
@@ -59,29 +75,49 @@ def writes(permissions) -> set[str]:
     return {scope for scope, level in (permissions or {}).items() if level == "write"}
 
 
+# What a job holding a write permission may run: gh, git (apply, commit, push) and the shell around them;
+# never project code (spro, python, pip, a script of the repository).
+WRITING_JOB_LINE = re.compile(r"(gh |git (apply|push|-c user\.name=\S+ -c user\.email=\S+ commit) |: > |while |done\b|"
+                              r"titre=\$\(head |tail -n |echo \"\$titre\" |numero=\$\(awk |if |else$|fi$)")
+WRITING_JOB_ACTIONS = {"actions/checkout", "actions/download-artifact", "actions/deploy-pages"}
+
+
 def test_workflows_grant_least_privilege():
     for path in (GITHUB / "workflows").glob("*.yml"):
         triggers = set(workflow(path.name)[True])
         assert not triggers & {"pull_request_target", "workflow_run"}, path.name
         assert workflow(path.name)["permissions"] == {"contents": "read"}, path.name
+        for name, job in workflow(path.name)["jobs"].items():
+            if not writes(job.get("permissions")):
+                continue
+            for step in job["steps"]:
+                if "uses" in step:
+                    assert step["uses"].split("@")[0] in WRITING_JOB_ACTIONS, (path.name, name, step["uses"])
+                for line in (line.strip() for line in step.get("run", "").splitlines() if line.strip()):
+                    assert WRITING_JOB_LINE.match(line), (path.name, name, line)
     # Pull requests: their own content runs with a read-only token, in every job.
     verification = workflow("verification.yml")
     assert set(verification[True]) == {"pull_request"}
     assert all(not writes(job.get("permissions")) for job in verification["jobs"].values())
-    # Publication: the job that builds (project code) writes nothing; the job that deploys runs nothing else.
+    # Publication: the jobs that run project code write nothing; each writing job holds one purpose's permissions.
     publication = workflow("publication.yml")
-    assert not writes(publication["jobs"]["construire"].get("permissions"))
+    for name in ("construire", "preparer-mise-en-forme"):
+        assert not writes(publication["jobs"][name].get("permissions")), name
     publier = publication["jobs"]["publier"]
     assert writes(publier["permissions"]) == {"pages", "id-token"}
     assert [step["uses"].split("@")[0] for step in publier["steps"]] == ["actions/deploy-pages"]
-    # Freshness: spro runs read-only; the job allowed to write issues only downloads the list and runs gh.
+    proposer = publication["jobs"]["proposer-mise-en-forme"]
+    assert writes(proposer["permissions"]) == {"contents", "pull-requests"}
+    assert proposer["needs"] == "preparer-mise-en-forme"
+    assert "git apply --include='data/*'" in proposer["steps"][-1]["run"]  # only data files change
+    # Freshness: spro runs read-only; the job allowed to write issues only downloads the tickets and runs gh.
     freshness = workflow("fraicheur.yml")
-    lister, ticket = freshness["jobs"]["lister"], freshness["jobs"]["ticket"]
+    lister, tickets = freshness["jobs"]["lister"], freshness["jobs"]["tickets"]
     assert not writes(lister.get("permissions")) and "spro fraicheur" in str(lister["steps"])
-    assert writes(ticket["permissions"]) == {"issues"} and ticket["needs"] == "lister"
-    assert [s.get("uses", "").split("@")[0] for s in ticket["steps"]] == ["actions/download-artifact", ""]
-    commands = [line.strip() for line in ticket["steps"][1]["run"].splitlines() if line.strip()]
-    assert all(re.match(r"(gh |numero=\$\(gh |if |else|fi$)", line) for line in commands), commands
+    assert writes(tickets["permissions"]) == {"issues"} and tickets["needs"] == "lister"
+    assert [s.get("uses", "").split("@")[0] for s in tickets["steps"]] == ["actions/download-artifact", ""]
+    for name in ("publication.yml", "fraicheur.yml"):
+        assert writes(workflow(name)["jobs"]["garder-actif"]["permissions"]) == {"actions"}
 
 
 def test_the_report_link_of_lieu_pages_fills_the_issue_form(demo_site):
@@ -117,3 +153,59 @@ def test_freshness_list_groups_stale_records_by_network(dataset):
     assert out.index("## Centre d'information et d'orientation (CIO) (1)") < out.index("## Mission locale (1)")
     assert "- [ ] [Antenne \\[test\\] \\(ancienne\\)](https://github.com/spro-orientation/annuaire/edit/main/" in out
     assert "recent" not in out
+
+
+def test_freshness_issues_one_per_network_with_its_team_under_githubs_limit(demo_data):
+    import dataclasses
+    import datetime as dt
+
+    from build_tools.freshness import MAX_BODY, network_teams, tickets
+
+    teams = network_teams((GITHUB / "CODEOWNERS").read_text(encoding="utf-8"))
+    assert teams["mission-locale"] == ["@spro-orientation/missions-locales"]
+    assert teams["cma"] == ["@spro-orientation/chambres-consulaires"]
+    # A 3,000-lieu Région with 450 stale records (one body of 71,256 characters before), and one network alone
+    # with 2,000 stale records.
+    base = next(iter(demo_data.lieux.values()))
+    codes = sorted(set(demo_data.reseaux) - {"france-services"})
+    lieux = {}
+    for number in range(3000):
+        reseau = "france-services" if number >= 1000 else codes[number % len(codes)]
+        stale = number >= 1000 or number % 1000 < 450
+        lieux[f"lieu-{number}"] = dataclasses.replace(
+            base, id=f"lieu-{number}", reseau=reseau, nom=f"{base.nom} – antenne numéro {number} du réseau",
+            source=f"data/lieux/lieu-{number}.yaml", verifie_le=dt.date(2024, 1, 1) if stale else dt.date(2026, 11, 1))
+    found = tickets(dataclasses.replace(demo_data, lieux=lieux), dt.date(2026, 11, 23), teams)
+    assert all(len(ticket.body) <= MAX_BODY < 65_536 for ticket in found)
+    items = [line for ticket in found for line in ticket.body.splitlines() if line.startswith("- [ ] ")]
+    assert len(items) == len(set(items)) == 450 + 2000
+    by_title = {ticket.title: ticket for ticket in found}
+    mission_locale = by_title["Fiches à vérifier : Mission locale"]
+    assert "Équipe du réseau : @spro-orientation/missions-locales" in mission_locale.body
+    parts = [t for t in found if t.title.startswith("Fiches à vérifier : France Services (")]
+    assert len(parts) > 1 and all(t.title.endswith(f"/{len(parts)})") for t in parts)
+    assert all("Équipe du réseau : @spro-orientation/france-services" in t.body for t in parts)
+    assert parts[0].body.count("- [ ] ") + parts[1].body.count("- [ ] ") <= 2000
+    assert f"Fiches 1 à {parts[0].body.count('- [ ] ')} sur 2000 :" in parts[0].body
+
+
+def test_freshness_tickets_are_files_for_the_job_that_writes_issues(dataset):
+    dataset.write("lieux/ancien.yaml", VALID_LIEU.replace("verifie_le: 2026-10-01", "verifie_le: 2025-01-01"))
+    (dataset.root.parent / ".github").mkdir()
+    (dataset.root.parent / ".github/CODEOWNERS").write_text(
+        "*  @region/equipe\n/data/lieux/mission-locale-*.yaml  @region/equipe @region/ml\n", encoding="utf-8")
+    target = dataset.root.parent / "tickets"
+    result = subprocess.run([sys.executable, "-m", "build_tools.cli", "--data", str(dataset.root), "fraicheur",
+                             "--date", "2026-11-23", "--tickets", str(target)], capture_output=True, text=True,
+                            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr
+    assert (target / "tickets.txt").read_text(encoding="utf-8") == "mission-locale.md\n"
+    title, body = (target / "mission-locale.md").read_text(encoding="utf-8").split("\n", 1)
+    assert title == "Fiches à vérifier : Mission locale"
+    assert body.startswith("1 fiche n’a pas été vérifiée depuis plus de 12 mois dans le réseau « Mission locale » "
+                           "(au 2026-11-23).\n\nÉquipe du réseau : @region/ml\n")
+    # Nothing stale: an empty list, so that the job closes the issues still open.
+    (dataset.root / "lieux/ancien.yaml").unlink()
+    subprocess.run([sys.executable, "-m", "build_tools.cli", "--data", str(dataset.root), "fraicheur", "--date",
+                    "2026-11-23", "--tickets", str(target)], check=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    assert (target / "tickets.txt").read_text(encoding="utf-8") == ""

@@ -138,7 +138,8 @@ def test_missing_required_fields(dataset):
     dataset.write("lieux/x.yaml", VALID_LIEU.replace("verifie_le: 2026-10-01\n", "").replace("  commune: Poitiers\n", ""))
     errors = dataset.errors()
     assert "lieux/x.yaml:4:3: erreur : adresse.commune : champ obligatoire manquant" in errors
-    assert "lieux/x.yaml: erreur : verifie_le : champ obligatoire manquant" in errors
+    # at the record's first line: an annotation needs a line to land on
+    assert "lieux/x.yaml:1:1: erreur : verifie_le : champ obligatoire manquant" in errors
 
 
 @pytest.mark.parametrize(
@@ -238,7 +239,8 @@ def test_opening_hours_that_do_not_parse_show_where(dataset):
     (error,) = dataset.errors()
     # The value starts at column 12 (after the quote); the parser stops at its 4th character.
     assert error.startswith("lieux/x.yaml:11:15: erreur : horaires : horaires illisibles au caractère 4")
-    assert "un jour (Mo, Tu, We, Th, Fr, Sa, Su)" in error
+    assert "« Fx » n'est pas compris ici (un code de jour, PH ou off est attendu)" in error
+    assert "Mo (lundi), Tu (mardi), We (mercredi), Th (jeudi), Fr (vendredi), Sa (samedi), Su (dimanche)" in error
 
 
 def test_closure_ending_before_it_starts(dataset):

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path, PurePosixPath
 
+import pytest
 import yaml
 
 from build_tools.yaml_format import data_file_kind, data_files, format_text
@@ -103,7 +104,8 @@ def test_cli_check_then_rewrite(dataset):
     before = messy.read_bytes()
     check = spro("format", "--check", cwd=dataset.root.parent)
     assert check.returncode == 1
-    assert "data/lieux/test.yaml : mise en forme à revoir" in check.stdout and "propre" not in check.stdout
+    assert "data/lieux/test.yaml:1:1: note : mise en forme : fins de ligne Windows (CRLF)" in check.stdout
+    assert "propre" not in check.stdout
     assert messy.read_bytes() == before  # --check writes nothing
     done = spro("format", "data/lieux/test.yaml", cwd=dataset.root.parent)
     assert done.returncode == 0 and "1 fichier mis en forme" in done.stderr
@@ -115,3 +117,68 @@ def test_cli_check_then_rewrite(dataset):
 def test_the_committed_data_is_formatted():
     result = spro("format", "--check", cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# -- a browser edit: valid content, layout that is not spro format's ---------------------------------------
+
+CANONICAL = format_text(VALID_LIEU, LIEU, "")[0]
+AFTER_MERGE = " ; corrigé automatiquement après la fusion, ou par spro format"
+
+
+def notes_for(dataset, text: str, *options: str) -> subprocess.CompletedProcess:
+    dataset.write("lieux/antenne.yaml", text.encode("utf-8") if isinstance(text, str) else text)
+    return spro("format", "--check", *options, "data/lieux/antenne.yaml", cwd=dataset.root.parent)
+
+
+@pytest.mark.parametrize("edit, note", [
+    (lambda t: t + "fermetures:\n  - du: 2026-12-24\n    au: 2027-01-02\n",
+     "16:1: note : mise en forme : ordre des champs : « fermetures » se range avant « verifie_le »"),
+    (lambda t: t.replace("  telephone: 05 36 49 00 01\n", "  courriel: accueil@exemple.fr\n  telephone: 05 36 49 00 01\n"),
+     "15:1: note : mise en forme : ordre des champs : « telephone » se range avant « courriel »"),
+    (lambda t: t.replace("services: [api, cep]", "services:\n  - api\n  - cep"),
+     "10:1: note : mise en forme : listes : « services » s'écrit [api, cep]"),
+    (lambda t: t.replace("\n  ", "\n    "),
+     "5:1: note : mise en forme : indentation : 4 espaces au lieu de 2 (et 4 autres lignes)"),
+    (lambda t: t.replace("bassin: poitiers", "bassin: poitiers  "),
+     "9:1: note : mise en forme : espaces en fin de ligne"),
+    (lambda t: t.rstrip("\n"),
+     "15:1: note : mise en forme : pas de retour à la ligne après la dernière ligne"),
+])
+def test_each_layout_difference_is_a_note_on_its_line_never_a_validation_error(dataset, edit, note):
+    text = edit(CANONICAL)
+    dataset.write("lieux/antenne.yaml", text)
+    assert dataset.errors() == []  # valid content: spro validate accepts what YAML means
+    result = notes_for(dataset, text)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [f"data/lieux/antenne.yaml:{note}{AFTER_MERGE}"]
+    assert result.stderr == "1 fichier vérifié : 1 fichier à remettre en forme : lancez spro format.\n"
+    github = notes_for(dataset, text, "--format", "github")  # the pull request's check: a notice, never a failure
+    line, _, message = note.partition(":1: note : ")
+    assert github.returncode == 0
+    assert github.stdout.splitlines() == [f"::notice file=data/lieux/antenne.yaml,line={line},col=1::{message}{AFTER_MERGE}"]
+    assert (dataset.root / "lieux/antenne.yaml").read_text(encoding="utf-8") == text  # nothing written
+
+
+def test_unreadable_files_are_said_so_not_counted_as_formatted(dataset):
+    for text, message in [(CANONICAL.replace("  voie:", "\tvoie:"), "tabulation dans l'indentation : utilisez des espaces"),
+                          (CANONICAL + "nom: Autre\n", "mise en forme impossible : clé en double ou YAML ambigu ; "
+                                                        "lancez spro validate")]:
+        result = notes_for(dataset, text)
+        assert result.returncode == 1
+        assert message in result.stderr
+        assert result.stderr.splitlines()[-1] == ("1 fichier vérifié : 1 fichier illisible : corrigez d'abord les erreurs "
+                                                  "ci-dessus (spro validate).")
+        github = notes_for(dataset, text, "--format", "github")
+        assert github.returncode == 0 and github.stdout == (
+            "::notice file=data/lieux/antenne.yaml::mise en forme non vérifiée : le fichier est illisible (voir les "
+            "erreurs de validation)\n")
+
+
+def test_formatting_never_changes_the_data(dataset, monkeypatch):
+    import build_tools.yaml_format as yaml_format
+
+    path = dataset.write("lieux/antenne.yaml", CANONICAL.replace("services: [api, cep]", "services:\n  - api\n  - cep"))
+    monkeypatch.setattr(yaml_format, "format_text", lambda text, kind, shown: (text.replace("cep", "vae"), []))
+    result = yaml_format.format_files([path], dataset.root, str)
+    assert result.changed == [] and "mise en forme impossible sans changer les données" in result.problems[0].message
+    assert "cep" in path.read_text(encoding="utf-8")

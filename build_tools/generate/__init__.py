@@ -14,7 +14,25 @@ from .output import GeneratedFile, GeneratedPage
 from .pages import SiteContext, SiteOptions
 from .render import page
 
-__all__ = ["GeneratedFile", "GeneratedPage", "SiteOptions", "generate_site"]
+__all__ = ["GeneratedFile", "GeneratedPage", "SiteOptions", "generate_site", "generated_paths"]
+
+_FIXED_PAGES = ("index.md", "trouver/index.md", "agenda/index.md", "contribuer/champs.md", "recherche/index.md",
+                "bassins/index.md", "services/index.md", "reseaux/index.md", "metiers/index.md",
+                "label/lieux-labellises.md", "carte/index.md", "donnees/index.md")
+_FIXED_FILES = ("agenda/agenda.ics", "trouver/index.json", "carte/carte.html", "carte/donnees.js", "donnees/lieux.csv",
+                "donnees/lieux.geojson", "donnees/data-inclusion/structures.json", "donnees/data-inclusion/services.json")
+
+
+def generated_paths(dataset: Dataset) -> frozenset[str]:
+    """The paths :func:`generate_site` writes for this dataset (pages by their ``.md`` source), static assets
+    aside, without rendering anything: the links of docs/ pages are checked against them (a test keeps both equal)."""
+    paths = [*_FIXED_PAGES, *_FIXED_FILES]
+    for folder, codes in (("lieux", dataset.lieux), ("bassins", dataset.bassins), ("services", dataset.services),
+                          ("reseaux", dataset.reseaux), ("metiers", dataset.metiers)):
+        paths += [f"{folder}/{code}.md" for code in codes]
+    for code in dataset.bassins:
+        paths += [f"bassins/{code}/agenda.ics", f"bassins/{code}/carte.html", f"bassins/{code}/donnees.js"]
+    return frozenset(paths)
 
 
 def generate_site(dataset: Dataset, geography: Geography, options: SiteOptions) -> list[GeneratedFile | GeneratedPage]:

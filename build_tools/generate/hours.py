@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..horaires_tables import hours_table
+from ..text import MOIS
 
 JOURS = ("Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche")
-MOIS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-        "novembre", "décembre")
 _SEASONAL = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|week|SH|easter)\b|\d{4}")
 
 
@@ -39,10 +38,6 @@ def heure_fr(hhmm: str) -> str:
     """``08:30`` -> ``8 h 30``, ``17:00`` -> ``17 h``."""
     hours, minutes = hhmm.split(":")
     return f"{int(hours)} h" + ("" if minutes == "00" else f" {minutes}")
-
-
-def date_fr(day: dt.date) -> str:
-    return f"{day.day}{'er' if day.day == 1 else ''} {MOIS[day.month - 1]} {day.year}"
 
 
 JOURS_MINUSCULES = tuple(jour.lower() for jour in JOURS)
@@ -77,3 +72,30 @@ def weekly_table(expression: str, reference: dt.date) -> Week:
     days = tuple(Day(JOURS[i], tuple((_hhmm(o), _hhmm(c)) for o, c in base[i])) for i in range(7))
     return Week(days, feries_fermes=bool(re.search(r"\bPH\s+off\b", expression)),
                 variable=bool(_SEASONAL.search(expression)))
+
+
+def _days_fr(indexes: list[int]) -> str:
+    names = [JOURS_MINUSCULES[i] for i in indexes]
+    if len(names) >= 3 and indexes == list(range(indexes[0], indexes[-1] + 1)):
+        return f"du {names[0]} au {names[-1]}"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " et " + names[-1]
+
+
+def hours_in_words(expression: str, reference: dt.date) -> str:
+    """The usual week in one French sentence, as the lieu page's table shows it:
+    « du lundi au vendredi : 9 h – 12 h 30, 13 h 30 – 17 h ; samedi : 9 h – 12 h ; fermé les jours fériés »."""
+    week = weekly_table(expression, reference)
+    groups: list[tuple[str, list[int]]] = []
+    for index, day in enumerate(week.jours):
+        if not day.plages:
+            continue
+        same = next((days for texte, days in groups if texte == day.texte), None)
+        if same is not None:
+            same.append(index)
+        else:
+            groups.append((day.texte, [index]))
+    parts = [f"{_days_fr(days)} : {texte}" for texte, days in groups]
+    if week.feries_fermes:
+        parts.append("fermé les jours fériés")
+    text = " ; ".join(parts) or "fermé"
+    return text + (" (selon la période de l'année)" if week.variable else "")

@@ -15,7 +15,8 @@ import yaml
 
 from ..formats import phone_uri
 from ..records import TYPES_EVENEMENT
-from .hours import MOIS, date_fr, periode_fr
+from ..text import MOIS, date_fr
+from .hours import periode_fr
 from .output import GeneratedPage, page_url, relative
 
 ENVIRONMENT = jinja2.Environment(

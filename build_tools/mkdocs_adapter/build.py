@@ -17,8 +17,10 @@ import tempfile
 from pathlib import Path
 
 from mkdocs.commands.build import build
+from mkdocs.exceptions import Abort
 from mkdocs.config import load_config
 
+from ..preview import make_openable_from_disk
 from ..site_dir import MARKER, MARKER_TEXT, site_dir_problem
 
 
@@ -26,21 +28,29 @@ class UnsafeSiteDir(Exception):
     """The output folder would overwrite the project or a folder that is not a site (French message)."""
 
 
-def build_site(config_file: Path, site_dir: Path, strict: bool = True) -> None:
+def build_site(config_file: Path, site_dir: Path, strict: bool = True, openable_from_disk: bool = False) -> None:
+    """Build into a staging folder, then swap it into ``site_dir``. ``openable_from_disk``: the pull
+    requests' preview, whose links to folders name their index.html (:mod:`build_tools.preview`)."""
     problem = site_dir_problem(site_dir, Path(config_file).resolve().parent)
     if problem:
         raise UnsafeSiteDir(problem)
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-", dir=site_dir.parent))
+    config = None
     try:
         config = load_config(str(config_file), site_dir=str(staging), strict=strict)
         build(config)
+        if openable_from_disk:
+            make_openable_from_disk(staging)
         (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         publishable(staging)
         _swap(staging, site_dir)
-    except BaseException:
+    except BaseException as failure:
         shutil.rmtree(staging, ignore_errors=True)
+        invalid = getattr(config.plugins.get("spro"), "invalid_sources", None) if config is not None else None
+        if isinstance(failure, Abort) and invalid is not None:
+            raise invalid from failure  # what was invalid, and where (MkDocs only says it aborted)
         raise
 
 

@@ -24,8 +24,9 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .. import search_bundles
 from ..csp import inline_scripts, with_policy
-from ..docs_contract import check_docs, html_problems
-from ..generate import SiteOptions, generate_site
+from ..diagnostics import Diagnostic
+from ..docs_contract import NEWS_DIR, check_docs, html_problems, line_of
+from ..generate import SiteOptions, generate_site, generated_paths
 from ..generate.feed import FeedEntry, atom, plain_text
 from ..generate.tiles import Tiles
 from ..loader import DataLoader, slug
@@ -37,7 +38,7 @@ log = logging.getLogger("mkdocs.plugins.spro")
 class SproConfig(Config):
     data_dir = c.Type(str, default="data")
     """Data directory, relative to mkdocs.yml."""
-    news_dir = c.Type(str, default="actualites")
+    news_dir = c.Type(str, default=NEWS_DIR)
     """Folder of Material's blog (``blog_dir``): its posts make the Atom feed ``<news_dir>/feed.xml``."""
     search_bundle_pages = c.Type(int, default=search_bundles.PAGES_PER_BUNDLE)
     """Most lieu pages per site-search bundle (bounds Pagefind's memory: about 110 KB a page)."""
@@ -56,6 +57,20 @@ def build_date() -> dt.date:
     return dt.date.today()
 
 
+class InvalidSources(PluginError):
+    """The data or docs/ break their contract: the build stops, and the diagnostics say where.
+
+    MkDocs logs a plugin's error and raises its own ``Abort``: the plugin keeps the error
+    (``on_build_error``) so that :func:`build_tools.mkdocs_adapter.build.build_site` raises it instead.
+    """
+
+    HEADLINE = "Données invalides, le site n'est pas construit :"
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        self.diagnostics = sorted(set(diagnostics), key=lambda d: (d.file, d.line, d.column, d.field, d.message))
+        super().__init__(self.HEADLINE + "\n" + "\n".join(d.as_text() for d in self.diagnostics))
+
+
 # Contains "<h1" so that Material does not add a title of its own (the body has its <h1>).
 BODY_PLACEHOLDER = "<!-- spro: <h1> corps de la page -->"
 
@@ -67,12 +82,12 @@ class SproPlugin(BasePlugin[SproConfig]):
         loader = DataLoader(data_root, display_root=repo_root)
         dataset = loader.load()
         report = loader.report
-        report.extend(check_docs(Path(config.docs_dir), repo_root, loader.today).diagnostics)
+        generated = generated_paths(dataset) if dataset is not None else None
+        report.extend(check_docs(Path(config.docs_dir), repo_root, loader.today, generated, self.config.news_dir).diagnostics)
         if report.errors or dataset is None:
-            lines = [d.as_text() for d in report.sorted() if d.is_error]
-            raise PluginError("Données invalides, le site n'est pas construit :\n" + "\n".join(lines))
-        for warning in report.warnings:  # never fails a --strict build
-            log.info(warning.as_text())
+            raise InvalidSources(report.errors)
+        for note in report.warnings + report.notices:  # never fail a --strict build
+            log.info(note.as_text())
         geography = locate(dataset, loader.geocache)
         if geography.missing:
             log.info("%d adresse(s) sans géocodage en cache : lancez « spro geocode ».", len(geography.missing))
@@ -90,6 +105,9 @@ class SproPlugin(BasePlugin[SproConfig]):
         self.news: list[FeedEntry] = []
         self.build_date = options.build_date
         return config
+
+    def on_build_error(self, error) -> None:
+        self.invalid_sources = error if isinstance(error, InvalidSources) else None
 
     def on_post_build(self, config) -> None:
         """Index the built pages with Pagefind (one run per bundle), then give every HTML file its security policy."""
@@ -132,7 +150,10 @@ class SproPlugin(BasePlugin[SproConfig]):
             # validation checked the Markdown already; this checks what MkDocs really rendered
             problems = html_problems(html)
             if problems:
-                raise PluginError(f"{Path(config.docs_dir).name}/{page.file.src_uri} : {problems[0][1]}")
+                shown = f"{Path(config.docs_dir).name}/{page.file.src_uri}"
+                lines = page.file.content_string.split("\n")
+                raise InvalidSources([Diagnostic(shown, line_of(needle, lines, 1), 0, "", message)
+                                      for needle, message in problems])
         created = getattr(getattr(getattr(page, "config", None), "date", None), "created", None)  # a blog post
         if created is not None and page.file.src_uri.startswith(f"{self.config.news_dir}/"):
             excerpt = html.split("<!-- more -->", 1)[0]
