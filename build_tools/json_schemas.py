@@ -30,6 +30,7 @@ SCHEMA_FILES: dict[str, tuple[str, Kind]] = {
     "services.schema.json": ("Offres de service (data/services.yaml)", records.SERVICES),
     "reseaux.schema.json": ("Réseaux (data/reseaux.yaml)", records.RESEAUX),
     "publics.schema.json": ("Publics (data/publics.yaml)", records.PUBLICS),
+    "synonymes.schema.json": ("Synonymes pour « Trouver un lieu » (data/synonymes.yaml)", records.SYNONYMES),
     "site.schema.json": ("Configuration du site (data/site.yaml)", records.SITE),
 }
 

@@ -19,12 +19,12 @@ from .diagnostics import Diagnostic, Report, Severity, display_path
 from .gazetteer import COMMUNES_FILE, DELEGUEES_FILE, TYPES_DELEGUEE, Gazetteer, GazetteerFiles, departement_of, listed, nearest, read_gazetteer
 from .model import (
     Accessibilite, Adresse, Bassin, Commune, Contact, Dataset, Emplacement, Emprise, Evenement, Fermeture, Lien, Lieu,
-    Metier, Public, Reseau, Service, Site,
+    Metier, Public, Reseau, Service, Site, Synonyme,
 )
 from .geocache import CACHE_FILE_NAME, GeocodeCache
 from .outlines import MAX_OUTLINE_BYTES, read_outline
 from .safe_files import UnsafePath, entry_problem, read_regular
-from .text import fold, slug  # noqa: F401 (slug: part of this module's interface, used by the generators)
+from .text import fold, search_fold as fold_words, slug  # noqa: F401 (slug: part of this module's interface, used by the generators)
 from .yaml_source import MAX_FILE_BYTES, read_yaml
 
 SUGGESTED_UNASSIGNED = 50
@@ -36,10 +36,12 @@ REFERENCE_FILES = {
     "reseaux.yaml": records.RESEAUX,
     "publics.yaml": records.PUBLICS,
 }
+OPTIONAL_FILES = {"synonymes.yaml": records.SYNONYMES}
+"""Reference files a Région may leave out (without synonyms, the finder knows only the data's own words)."""
 FOLDERS = {"lieux": records.LIEU, "metiers": records.METIER, "bassins": records.BASSIN, "evenements": records.EVENEMENT}
 REQUIRED_FOLDERS = ("lieux", "bassins")
 OUTLINE_SUFFIX = ".geojson"
-TOP_LEVEL_FILES = (*REFERENCE_FILES, COMMUNES_FILE, DELEGUEES_FILE, CACHE_FILE_NAME)
+TOP_LEVEL_FILES = (*REFERENCE_FILES, *OPTIONAL_FILES, COMMUNES_FILE, DELEGUEES_FILE, CACHE_FILE_NAME)
 _FILE_NAMES = {
     "lieux": (re.compile(formats.IDENTIFIER), "lettres minuscules sans accent, chiffres et tirets, par exemple mission-locale-poitiers.yaml"),
     "bassins": (re.compile(formats.IDENTIFIER), "lettres minuscules sans accent, chiffres et tirets, par exemple poitiers.yaml"),
@@ -184,6 +186,7 @@ class DataLoader:
             "lieux": {path.stem: None for path in self._folder_files("lieux", report=False)},
         }
         lieux = self._lieux(references, gazetteer, site)
+        synonymes = self._synonymes(references)
         metiers = self._metiers(references)
         evenements = self._evenements(references, gazetteer, lieux)
         if site is None or None in (services, reseaux, publics):
@@ -191,13 +194,14 @@ class DataLoader:
         return Dataset(
             site=site,
             services={k: Service(code=k, **_tuples(v)) for k, v in services.items()},
-            reseaux={k: Reseau(code=k, **v) for k, v in sorted(reseaux.items())},
+            reseaux={k: Reseau(code=k, **_tuples(v)) for k, v in sorted(reseaux.items())},
             publics={k: Public(code=k, **v) for k, v in publics.items()},
             bassins=dict(sorted(bassins.items())),
             lieux=dict(sorted(lieux.items())),
             metiers=dict(sorted(metiers.items())),
             evenements=dict(sorted(evenements.items(), key=lambda item: (item[1].date, item[0]))),
             communes=gazetteer.communes if gazetteer else {}, communes_deleguees=gazetteer.deleguees if gazetteer else {},
+            synonymes=synonymes,
         )
 
     def _read_geocache(self, site: Site | None) -> None:
@@ -215,6 +219,8 @@ class DataLoader:
             return None
         if name == "publics.yaml":
             self._check_publics_map_to_data_inclusion(read)
+        if name == "reseaux.yaml":
+            self._check_network_names_are_distinct(read)
         if not self._flush(read):
             return None
         if name == "site.yaml":
@@ -233,6 +239,27 @@ class DataLoader:
             if code not in records.PUBLICS_DATA_INCLUSION and "public_data_inclusion" not in public:
                 read.reader.report_field(code, "ce public n'est pas un code data·inclusion : indiquez son équivalent dans "
                                                "« public_data_inclusion »." + suggestion(code, records.PUBLICS_DATA_INCLUSION))
+
+    @staticmethod
+    def _check_network_names_are_distinct(read: _Read) -> None:
+        """A former name designates one network: not another network's name, nor another's former name."""
+        owner = {fold_words(reseau.get("nom", "")): code for code, reseau in read.values.items()}
+        for code, reseau in read.values.items():
+            for index, former in enumerate(reseau.get("anciens_noms", ()), start=1):
+                key = fold_words(former)
+                if owner.setdefault(key, code) != code:
+                    read.reader.report_field(f"{code}.anciens_noms[{index}]", f"« {former} » désigne déjà le réseau "
+                                                                             f"« {owner[key]} » : un nom ne peut mener qu'à un réseau")
+
+    def _synonymes(self, references) -> dict[str, Synonyme]:
+        """data/synonymes.yaml, checked against the reference tables (absent: no synonyms)."""
+        path = self.root / "synonymes.yaml"
+        if not path.exists() and not path.is_symlink():
+            return {}
+        read = self._read(path, OPTIONAL_FILES["synonymes.yaml"], references)
+        if read is None or not self._flush(read):
+            return {}
+        return {code: Synonyme(code=code, **_tuples(values)) for code, values in read.values.items()}
 
     def _outline(self, path: Path, site: Site | None):
         """The validated outline beside a basin file, or None (absent, or refused and reported)."""

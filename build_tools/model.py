@@ -149,6 +149,8 @@ class Reseau:
     operateur_cep: bool
     reseau_porteur_data_inclusion: str | None = None
     type_service_public: str | None = None
+    anciens_noms: tuple[str, ...] = ()
+    """Former names people still use (Pôle emploi for France Travail): the finder knows them."""
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,17 @@ class Public:
     nom: str
     description: str | None = None
     public_data_inclusion: str | None = None
+
+
+@dataclass(frozen=True)
+class Synonyme:
+    """Words people type (``mots``) and the services, publics and networks they designate (data/synonymes.yaml)."""
+
+    code: str
+    mots: tuple[str, ...]
+    services: tuple[str, ...] = ()
+    publics: tuple[str, ...] = ()
+    reseaux: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -260,3 +273,5 @@ class Dataset:
     communes: dict[str, Commune] = field(default_factory=dict)
     """The gazetteer: every commune of the Région's departments, by INSEE code, with its basin."""
     communes_deleguees: dict[str, CommuneDeleguee] = field(default_factory=dict)
+    synonymes: dict[str, Synonyme] = field(default_factory=dict)
+    """data/synonymes.yaml, by code (empty when the file is absent)."""

@@ -14,6 +14,7 @@ from .contract import (
     INVALID, Bool, Choice, Code, Date, Field, ListOf, MapOf, Number, Reader, Struct, Text,
 )
 from .diagnostics import Diagnostic, Severity
+from .text import search_fold, search_words
 
 STALE_AFTER_DAYS = 365
 
@@ -265,8 +266,19 @@ SERVICE = Struct(title="Service", fields=(
     Field("type_data_inclusion", Choice(TYPES_SERVICE_DATA_INCLUSION, "type de service"), "Type de service data·inclusion.", required=True),
 ))
 
-RESEAU = Struct(title="Réseau", fields=(
+def _former_names_differ(values: dict, reader: Reader, path: str) -> None:
+    current = search_fold(values.get("nom") or "")
+    for index, former in enumerate(values.get("anciens_noms") or [], start=1):
+        if search_fold(former) == current:
+            reader.report_field(f"{path}.anciens_noms[{index}]", f"« {former} » est le nom actuel du réseau : "
+                                                                 "retirez-le des anciens noms")
+
+
+RESEAU = Struct(title="Réseau", rules=(_former_names_differ,), fields=(
     Field("nom", short_text, "Nom du réseau.", required=True, example="Mission locale"),
+    Field("anciens_noms", ListOf(short_text, max_items=10),
+          "Noms que le réseau a portés et que le public emploie encore : « Trouver un lieu » les reconnaît.",
+          example=["Pôle emploi"]),
     Field("description", long_text, "Présentation du réseau pour le public.", required=True),
     Field("site", https_url, "Site national du réseau.", required=True),
     Field("operateur_cep", Bool(), "Opérateur du conseil en évolution professionnelle.", required=True),
@@ -324,6 +336,35 @@ SITE = Struct(title="Configuration du site", fields=(
     Field("carte", CARTE, "Fond de carte (facultatif)."),
 ))
 
+def _synonym_has_a_target(values: dict, reader: Reader, path: str) -> None:
+    targets = ("services", "publics", "reseaux")
+    refused = any(d.field.startswith(f"{path}.{name}") for d in reader.diagnostics for name in targets)
+    if not any(values.get(name) for name in targets) and not refused and "mots" in values:  # (refused: already told)
+        reader.report_field(path, "ces mots ne mènent à rien : indiquez au moins un service (services), un public "
+                                  "(publics) ou un réseau (reseaux)")
+
+
+def _synonym_words_are_searchable(values: dict, reader: Reader, path: str) -> None:
+    for index, words in enumerate(values.get("mots") or [], start=1):
+        if not search_words(words):
+            reader.report_field(f"{path}.mots[{index}]", f"« {words} » ne contient aucun mot que la recherche retient "
+                                                         "(lettres ou chiffres, hors mots comme « de », « la », « pour »)")
+
+
+SYNONYME = Struct(title="Synonymes", rules=(_synonym_has_a_target, _synonym_words_are_searchable), fields=(
+    Field("mots", ListOf(Text(max_length=60), min_items=1, max_items=40),
+          "Mots ou expressions que le public tape (majuscules, accents et tirets indifférents).", required=True,
+          example=["reconversion", "changer de métier"]),
+    Field("services", ListOf(Code("services", "service")), "Services que ces mots désignent (clés de data/services.yaml).",
+          example=["cep"]),
+    Field("publics", ListOf(Code("publics", "public")), "Publics que ces mots désignent (clés de data/publics.yaml).",
+          example=["jeunes"]),
+    Field("reseaux", ListOf(Code("reseaux", "réseau")), "Réseaux que ces mots désignent (clés de data/reseaux.yaml).",
+          example=["transitions-pro"]),
+))
+
 SERVICES = MapOf(SERVICE)
 RESEAUX = MapOf(RESEAU)
 PUBLICS = MapOf(PUBLIC)
+SYNONYMES = MapOf(SYNONYME)
+"""data/synonymes.yaml: the words people use (« chômage », « reconversion ») and what they designate, for the finder."""

@@ -13,6 +13,9 @@ import unicodedata
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
 MOIS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
         "novembre", "décembre")
+SEARCH_STOP_WORDS = frozenset("a au aux avec d dans de des du en et l la le les ou par pour sur un une".split())
+"""French words a search ignores (« bilan de compétences » searches « bilan » and « competences »)."""
+_SEARCH_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
 
 
 def fold(text: str) -> str:
@@ -37,3 +40,16 @@ def commune_key(name: str) -> str:
 def date_fr(day: dt.date) -> str:
     """``2027-01-01`` -> « 1er janvier 2027 »."""
     return f"{day.day}{'er' if day.day == 1 else ''} {MOIS[day.month - 1]} {day.year}"
+
+
+def search_fold(text: str) -> str:
+    """« Châtellerault – Œuvres » -> "chatellerault oeuvres": lower case, no accents, letters and digits
+    separated by single spaces. The finder's rule, written the same way in assets/finder-core.js."""
+    text = unicodedata.normalize("NFKD", text.translate(_SEARCH_LIGATURES))
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+
+
+def search_words(text: str) -> list[str]:
+    """The words a search looks for: folded, stop words left out."""
+    return [w for w in search_fold(text).split() if w not in SEARCH_STOP_WORDS]

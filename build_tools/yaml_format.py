@@ -29,7 +29,7 @@ from .atomic import write_atomically
 from .contract import Kind, ListOf, MapOf, Struct
 from .diagnostics import Diagnostic, Severity
 from .json_schemas import SCHEMA_FILES
-from .loader import FOLDERS, REFERENCE_FILES
+from .loader import FOLDERS, OPTIONAL_FILES, REFERENCE_FILES
 from .yaml_source import read_yaml
 
 SCHEMA_LINE = "# yaml-language-server: $schema="
@@ -52,9 +52,10 @@ def data_file_kind(relative: PurePosixPath) -> DataFileKind | None:
     parts = relative.parts
     if relative.suffix != ".yaml":
         return None
-    if len(parts) == 1 and parts[0] in REFERENCE_FILES:
+    tables = {**REFERENCE_FILES, **OPTIONAL_FILES}
+    if len(parts) == 1 and parts[0] in tables:
         name = parts[0].removesuffix(".yaml")
-        return DataFileKind(REFERENCE_FILES[parts[0]], f"../schemas/{name}.schema.json")
+        return DataFileKind(tables[parts[0]], f"../schemas/{name}.schema.json")
     if len(parts) == 2 and parts[0] in FOLDERS:
         kind = FOLDERS[parts[0]]
         name = next(name for name, (_, schema_kind) in SCHEMA_FILES.items() if schema_kind is kind)

@@ -149,8 +149,9 @@ def base_entry(table: str) -> dict:
     entries = load_yaml(DEMO / f"{table}.yaml")
     first = copy.deepcopy(next(iter(entries.values())))
     extra = {"publics": {"description": "Précisions.", "public_data_inclusion": "jeunes"},
-             "reseaux": {"reseau_porteur_data_inclusion": "mission-locale", "type_service_public": "mission_locale"},
-             "services": {}}[table]
+             "reseaux": {"reseau_porteur_data_inclusion": "mission-locale", "type_service_public": "mission_locale",
+                         "anciens_noms": ["Ancien nom"]},
+             "services": {}, "synonymes": {"services": ["cep"], "publics": ["jeunes"], "reseaux": ["mission-locale"]}}[table]
     return merge(first, extra)
 
 
@@ -169,6 +170,7 @@ FILE_KINDS = {  # kind -> (contract, base document)
     "metier": (records.METIER, base_metier), "bassin": (records.BASSIN, base_bassin), "site": (records.SITE, base_site),
     "service": (records.SERVICES.value, lambda: base_entry("services")),
     "reseau": (records.RESEAUX.value, lambda: base_entry("reseaux")), "public": (records.PUBLICS.value, lambda: base_entry("publics")),
+    "synonyme": (records.SYNONYMES.value, lambda: base_entry("synonymes")),
     "front-matter": (FRONT_MATTER, base_front_matter),
 }
 
@@ -176,7 +178,8 @@ FILE_KINDS = {  # kind -> (contract, base document)
 @pytest.mark.parametrize("kind", FILE_KINDS)
 def test_the_base_documents_cover_every_field(kind):
     contract, base = FILE_KINDS[kind]
-    assert all(isinstance(records_kind, MapOf) for records_kind in (records.SERVICES, records.RESEAUX, records.PUBLICS))
+    assert all(isinstance(records_kind, MapOf) for records_kind in (records.SERVICES, records.RESEAUX, records.PUBLICS,
+                                                                    records.SYNONYMES))
     missing = [path for path, _ in leaves(contract) if not has(base(), path)]
     assert missing == [], f"the sweep's base {kind} lacks {missing}: add them to its base document"
 
@@ -250,11 +253,13 @@ def classification(tmp_path_factory) -> dict[tuple[str, str], set[int]]:
                 accepted.setdefault((kind, path), set()).add(index)
 
     # Reference tables: one entry per variant in one file.
-    for kind, table in (("service", "services"), ("reseau", "reseaux"), ("public", "publics")):
+    for kind, table in (("service", "services"), ("reseau", "reseaux"), ("public", "publics"), ("synonyme", "synonymes")):
         data = project(kind)
         entries = load_yaml(data / f"{table}.yaml")
         keys = {}
         for number, (path, index, document) in enumerate(variants(kind)):
+            if kind == "reseau" and path != "anciens_noms[1]":
+                document["anciens_noms"] = [f"Ancien nom {number}"]  # a former name leads to one network only
             entries[f"balayage-{number}"] = document
             keys[f"balayage-{number}"] = (path, index)
         (data / f"{table}.yaml").write_text(dump(entries), encoding="utf-8")
@@ -388,7 +393,7 @@ def combined(kind: str, index: int, classification) -> dict:
 def swept_site(classification, tmp_path_factory):
     project = project_copy(tmp_path_factory.mktemp("balayage") / "projet")
     data = project / "data"
-    tables = {table: load_yaml(data / f"{table}.yaml") for table in ("services", "reseaux", "publics")}
+    tables = {table: load_yaml(data / f"{table}.yaml") for table in ("services", "reseaux", "publics", "synonymes")}
     for index in range(len(PAYLOADS)):
         lieu = combined("lieu", index, classification)
         lieu["id"] = f"balayage-{index}"
@@ -400,8 +405,10 @@ def swept_site(classification, tmp_path_factory):
         metier = combined("metier", index, classification)
         metier["code"] = f"N9{index:03d}"
         (data / f"metiers/N9{index:03d}.yaml").write_text(dump(metier), encoding="utf-8")
-        for kind, table in (("service", "services"), ("reseau", "reseaux"), ("public", "publics")):
-            tables[table][f"balayage-{index}"] = combined(kind, index, classification)
+        for kind, table in (("service", "services"), ("reseau", "reseaux"), ("public", "publics"), ("synonyme", "synonymes")):
+            tables[table][f"balayage-{index}"] = entry = combined(kind, index, classification)
+            if kind == "reseau" and entry["anciens_noms"] != [PAYLOADS[index]]:
+                entry["anciens_noms"] = [f"Ancien nom {index}"]
         front = combined("front-matter", index, classification)
         front["slug"] = f"balayage-{index}"
         body = PAYLOADS[index] if index in classification.get(("page", "corps"), ()) else "Texte."

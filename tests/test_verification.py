@@ -185,4 +185,5 @@ def test_a_new_service_without_regenerated_schemas_fails_with_the_command_to_run
     stale = "n'est plus à jour (un service, un réseau, un public ou un bassin a changé, ou le contrat) : lancez « spro " \
             "schemas » et ajoutez le résultat à la pull request"
     assert schemas.stdout.splitlines() == [f"::error file={name}::{stale}" for name in
-                                           ("CONTRIBUTING.md", "schemas/lieu.schema.json")]
+                                           ("CONTRIBUTING.md", "schemas/lieu.schema.json",
+                                                                                 "schemas/synonymes.schema.json")]
