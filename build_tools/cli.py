@@ -391,7 +391,7 @@ def command_search(args) -> int:
     import datetime as dt
     import json
 
-    from .finder import PARIS, Query, find, find_commune, open_at
+    from .finder import PARIS, Finder, Query, open_at
     from .geocache import CACHE_FILE_NAME, GeocodeCache
     from .positions import locate
 
@@ -401,38 +401,87 @@ def command_search(args) -> int:
         return 1
     geography = locate(dataset, GeocodeCache.load(data_root / CACHE_FILE_NAME)[0])
     query = Query(" ".join(args.texte), tuple(args.service), tuple(args.public), tuple(args.bassin), tuple(args.reseau),
-                  tuple(args.modalite), args.pmr, args.commune, args.ouvert_maintenant)
+                  tuple(args.modalite), args.pmr, args.ouvert_maintenant)
     for option, values, table in (("--service", query.services, dataset.services), ("--public", query.publics, dataset.publics),
                                   ("--bassin", query.bassins, dataset.bassins), ("--reseau", query.reseaux, dataset.reseaux)):
         unknown = [v for v in values if v not in table]
         if unknown:
             print(f"{option} : code inconnu « {unknown[0]} ».{suggestion(unknown[0], table)}", file=sys.stderr)
             return 2
-    origin = None
-    if query.commune:
-        commune = find_commune(dataset, geography, query.commune)
-        if commune is None:
-            print(f"--commune : « {query.commune} » n'est ni un code INSEE ni un code postal des bassins.", file=sys.stderr)
-            return 2
-        origin = (commune.lat, commune.lon)
+    place = search_place(dataset, args)
+    if isinstance(place, str):
+        print(place, file=sys.stderr)
+        return 2
+    origin = (place.lat, place.lon) if place else None
     moment = dt.datetime.fromisoformat(args.date).replace(tzinfo=PARIS) if args.date else dt.datetime.now(PARIS)
+    finder = Finder(dataset, geography)
     rows = []
-    for identifier, distance in find(dataset, geography, query, moment, origin):
-        lieu = dataset.lieux[identifier]
+    for result in finder.find(query, moment, origin):
+        lieu = dataset.lieux[result.id]
         rows.append({
-            "id": identifier, "nom": lieu.nom, "reseau": dataset.reseaux[lieu.reseau].nom, "commune": lieu.adresse.commune,
-            "distance_km": round(distance, 1) if distance is not None else None, "services": list(lieu.services),
-            "ouvert": open_at(lieu, moment.date(), moment), "telephone": lieu.contact.telephone,
+            "id": result.id, "nom": lieu.nom, "reseau": dataset.reseaux[lieu.reseau].nom, "commune": lieu.adresse.commune,
+            "pertinence": result.relevance,
+            "distance_km": round(result.distance_km, 1) if result.distance_km is not None else None,
+            "services": list(lieu.services), "ouvert": open_at(lieu, moment.date(), moment),
+            "telephone": lieu.contact.telephone,
         })
     if args.format == "json":
         print(json.dumps(rows, ensure_ascii=False, indent=1))
         return 0
-    print(f"{_plural(len(rows), 'lieu trouvé', 'lieux trouvés')}.")
+    where = f", du plus proche au plus éloigné de {place.nom}" if place else ""
+    print(f"{_plural(len(rows), 'lieu trouvé', 'lieux trouvés')}{where}.")
+    if not rows:
+        for word, meant in finder.suggestions(query.text).items():
+            print(f"« {word} » : vouliez-vous dire {' ou '.join(f'« {m} »' for m in meant)} ?")
     for rank, row in enumerate(rows, start=1):
         distance = f" · à {str(row['distance_km']).replace('.', ',')} km" if row["distance_km"] is not None else ""
         status = " · ouvert" if row["ouvert"] else ""
         print(f"{rank:>3}. {row['nom']} ({row['reseau']}, {row['commune']}{distance}{status}) [{row['id']}]")
     return 0
+
+
+def search_place(dataset, args, places=None):
+    """The commune results are sorted from (``--insee``, ``--code-postal`` or ``--commune``), None, or a French
+    message saying why there is none: unknown, or several communes to choose from."""
+    from .gazetteer import Gazetteer
+    from .places import CODE, Places
+
+    places = places or Places(dataset.communes, dataset.communes_deleguees)
+
+    def choose(option: str, value: str, communes) -> str:
+        listed = " ; ".join(f"{c.nom} (code INSEE {c.code_insee}, code postal {' '.join(c.codes_postaux)})" for c in communes)
+        return (f"{option} : « {value} » désigne plusieurs communes : {listed}. Indiquez laquelle avec --insee "
+                "(ou --commune « Nom (code postal) »).")
+
+    if args.insee:
+        commune = places.by_insee(args.insee)
+        if commune is None:
+            close = Gazetteer(dataset.communes).closest_code(args.insee)
+            hint = f" Vouliez-vous dire {close.code_insee} ({close.nom}) ?" if close else ""
+            postal = places.by_postal_code(args.insee)
+            if postal:
+                hint = f" {args.insee} est un code postal : --code-postal {args.insee}."
+            return f"--insee : aucune commune de la Région n'a le code INSEE {args.insee}.{hint}"
+        return commune
+    if args.code_postal:
+        found = places.by_postal_code(args.code_postal)
+        if not found:
+            hint = f" {args.code_postal} est un code INSEE : --insee {args.code_postal}." if places.by_insee(args.code_postal) else ""
+            return f"--code-postal : aucune commune de la Région n'a le code postal {args.code_postal}.{hint}"
+        return found[0] if len(found) == 1 else choose("--code-postal", args.code_postal, found)
+    if args.commune:
+        text = args.commune.strip()
+        if CODE.fullmatch(text):
+            found = places.by_code(text)
+            closest = ()
+        else:
+            answer = places.lookup(text)
+            found, closest = answer.communes, answer.closest
+        if not found:
+            hint = f" Vouliez-vous dire {' ou '.join(f'« {c.nom} »' for c in closest)} ?" if closest else ""
+            return f"--commune : « {text} » n'est ni une commune de la Région ni un de ses codes.{hint}"
+        return found[0] if len(found) == 1 else choose("--commune", text, found)
+    return None
 
 
 def command_freshness(args) -> int:
@@ -704,14 +753,20 @@ def build_parser() -> argparse.ArgumentParser:
     search = commands.add_parser("search", help="chercher des lieux, comme la page « Trouver un lieu »",
                                  description="Cherche des lieux d'accueil : mêmes règles et même ordre que la page "
                                              "« Trouver un lieu » du site. Plusieurs valeurs d'une option : l'une ou l'autre.")
-    search.add_argument("texte", nargs="*", help="mots à chercher (nom, commune, code postal, réseau, service)")
+    search.add_argument("texte", nargs="*", help="mots à chercher (nom, commune, code postal, réseau, service, public, "
+                                                 "mots de data/synonymes.yaml)")
     search.add_argument("--service", action="append", default=[], metavar="CODE", help="api, cep, vae, creation-entreprise…")
     search.add_argument("--public", action="append", default=[], metavar="CODE", help="jeunes, demandeurs-emploi…")
     search.add_argument("--bassin", action="append", default=[], metavar="CODE", help="code d'un bassin d'emploi")
     search.add_argument("--reseau", action="append", default=[], metavar="CODE", help="mission-locale, cio…")
     search.add_argument("--modalite", action="append", default=[], choices=("sur-place", "telephone", "visio", "courriel"))
     search.add_argument("--pmr", action="store_true", help="seulement les lieux accessibles en fauteuil roulant")
-    search.add_argument("--commune", metavar="CODE", help="code INSEE ou code postal : trie par distance")
+    place = search.add_mutually_exclusive_group()
+    place.add_argument("--commune", metavar="NOM", help="trie par distance depuis une commune : son nom (ancien nom, "
+                                                        "« Nom (code postal) ») ; un code à 5 chiffres y vaut code INSEE "
+                                                        "ou code postal, et plusieurs communes possibles sont listées")
+    place.add_argument("--code-postal", metavar="CODE", help="trie par distance depuis la commune de ce code postal")
+    place.add_argument("--insee", metavar="CODE", help="trie par distance depuis la commune de ce code INSEE")
     search.add_argument("--ouvert-maintenant", action="store_true", help="seulement les lieux ouverts à cet instant")
     search.add_argument("--date", metavar="AAAA-MM-JJTHH:MM", help="instant de référence (heure de Paris) au lieu de maintenant")
     search.add_argument("--format", choices=("table", "json"), default="table")

@@ -1,54 +1,82 @@
 """What « Trouver un lieu » means, shared by the browser finder and ``spro search``.
 
-- Text: the query is folded (case, accents, œ -> oe) and split into words; French stop words
-  are dropped. Every remaining word must match one of the lieu's tokens: as a prefix, or, for
-  words of five letters or more, within one edit (plain Levenshtein, as Whoosh's FuzzyTerm).
-- Filters: OR inside a group, AND across groups. A lieu open to ``tous-publics`` matches any
-  public filter.
-- « Ouvert maintenant »: from per-expression day tables computed here with the
-  ``opening_hours`` library (French public holidays included), plus each lieu's closures.
-- Order: by straight-line distance when a position is known (rounded to the metre), then by
-  folded name, then id.
+**Words.** The query is folded (case, accents, œ -> oe: :func:`~build_tools.text.search_fold`) and
+split into words; French stop words (« de », « la », « pour »…) are dropped. A word matches a token
 
-The browser receives these tables as JSON (:func:`finder_index`) and applies the same rules in
-``finder.js``; ``tests/test_finder_agreement.py`` checks that both return the same lieux in the
-same order.
+- exactly (:data:`EXACT`);
+- within one edit, for words of :data:`TYPO_MIN_LENGTH` letters or more (:data:`NEAR`): one wrong,
+  missing or extra letter, or two neighbouring letters swapped (« valdiation » -> validation:
+  optimal string alignment distance 1);
+- as the start of the token, while typing (:data:`PREFIX`: « chatel » -> chatellerault).
+
+**Fields.** A lieu is found by what it *is* and what it is *for*. Its tokens come in fields, each
+with an integer weight (:data:`FIELD_WEIGHTS`): its name and structure, its network's name and
+former names (Pôle emploi), its services' names, its commune and postal code, its publics' names,
+its basin, its services' descriptions, and the words of data/synonymes.yaml whose entry names its
+network, one of its services or one of its publics.
+
+**Relevance.** Every word must match in some field. A word scores the best ``field weight ×
+match weight`` among the lieu's matching tokens; the lieu's relevance is the sum over the words.
+So « pole emploi » puts France Travail (former name, 8 × 3 twice) far above a lieu whose only
+« emploi » is in a description; « handicap » puts Cap emploi (synonym naming its network, 4 × 3)
+above lieux that list the public (3 × 3).
+
+**Filters.** OR inside a group, AND across groups; a lieu open to ``tous-publics`` matches any
+public filter (a *text* match on a public needs the lieu's own publics).
+
+**Order.** Relevance (highest first), then straight-line distance from the place when one is known
+(rounded to the metre), then folded name, then id.
+
+**Nothing found.** A word that matches no token of the vocabulary gets « Vouliez-vous dire … »:
+up to :data:`SUGGESTIONS` words of the vocabulary within two edits (:func:`did_you_mean`).
+
+The browser receives the tables and the weights as JSON (:func:`finder_index`) and applies the same
+rules in ``assets/finder-core.js``; ``spro search`` matches words with Whoosh
+(:mod:`build_tools.search_engine`) and ranks here. ``tests/test_finder_agreement.py`` checks that
+both return the same lieux in the same order for several hundred generated queries.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-import re
-import unicodedata
-from collections import Counter
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from .horaires_tables import hours_table, ranges_on
 from .model import Dataset, Lieu
+from .places import osa_distance
 from .positions import Geography
+from .text import SEARCH_STOP_WORDS as STOP_WORDS, search_fold as fold, search_words as words
 
 PARIS = ZoneInfo("Europe/Paris")
-STOP_WORDS = frozenset("a au aux d de des du en et l la le les pour sur un une".split())
 MODALITES = (("sur-place", "Sur place"), ("telephone", "Par téléphone"), ("visio", "En visioconférence"),
              ("courriel", "Par courriel"))
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
+
+EXACT, NEAR, PREFIX = 3, 2, 1
+"""Match weights: the word is the token; is one edit away from it; begins it."""
+TYPO_MIN_LENGTH = 5
+FIELD_WEIGHTS = {
+    "nom": 8,                # the lieu's name and its structure's
+    "reseau": 8,             # its network's name and former names
+    "service": 5,            # its services' names (« Conseil en évolution professionnelle », « CEP »)
+    "commune": 5,            # its commune's name and its postal code
+    "synonyme_reseau": 4,    # words of data/synonymes.yaml whose entry names its network
+    "public": 3,             # its publics' names (« Jeunes de 16 à 25 ans »)
+    "synonyme_service": 2,   # ... whose entry names one of its services
+    "synonyme_public": 2,    # ... whose entry names one of its publics
+    "bassin": 2,             # its basin's name
+    "description": 1,        # its services' summaries and descriptions
+}
+"""Integer weights of the fields: a name or network match is worth more than a public or synonym match."""
+SUGGESTIONS = 3
 
 
-def fold(text: str) -> str:
-    """« Châtellerault – Œuvres » -> "chatellerault oeuvres" (same as fold() in finder.js)."""
-    text = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
-
-
-def words(text: str) -> list[str]:
-    return [w for w in fold(text).split() if w not in STOP_WORDS]
+# -- words ---------------------------------------------------------------------------------------
 
 
 def within_one_edit(a: str, b: str) -> bool:
-    """Levenshtein distance at most 1."""
+    """One wrong, missing or extra letter, or two neighbouring letters swapped (or none)."""
     if a == b:
         return True
     if abs(len(a) - len(b)) > 1:
@@ -58,33 +86,125 @@ def within_one_edit(a: str, b: str) -> bool:
     i = 0
     while i < len(a) and a[i] == b[i]:
         i += 1
-    return a[i + (len(a) == len(b)):] == b[i + 1:]
+    if len(a) == len(b):  # a wrong letter at i, or the letters at i and i + 1 swapped
+        swapped = i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i]
+        return a[i + 1:] == b[i + 1:] or (swapped and a[i + 2:] == b[i + 2:])
+    return a[i:] == b[i + 1:]  # b has one more letter, at i
+
+
+def match_weight(word: str, token: str) -> int:
+    """:data:`EXACT`, :data:`NEAR`, :data:`PREFIX` or 0 (no match)."""
+    if word == token:
+        return EXACT
+    if len(word) >= TYPO_MIN_LENGTH and within_one_edit(word, token):
+        return NEAR
+    return PREFIX if token.startswith(word) else 0
 
 
 def word_matches(word: str, token: str) -> bool:
-    return token.startswith(word) or (len(word) >= 5 and within_one_edit(word, token))
+    return match_weight(word, token) > 0
 
 
-def lieu_tokens(dataset: Dataset, lieu: Lieu) -> list[str]:
-    """Everything a person may type to find this lieu, folded, without duplicates."""
-    reseau = dataset.reseaux[lieu.reseau]
-    texts = [lieu.nom, lieu.structure or "", lieu.adresse.commune, lieu.adresse.code_postal, reseau.nom,
-             dataset.bassins[lieu.bassin].nom]
-    for code in lieu.services:
-        texts += [dataset.services[code].nom, dataset.services[code].nom_court]
+def did_you_mean(word: str, vocabulary) -> list[str]:
+    """Words of the vocabulary close to a word that matches nothing: letters only, at most two edits
+    (one for words of four letters or fewer), closest first, then nearest in length, then alphabetical."""
+    if len(word) < 3 or word.isdigit():
+        return []
+    limit = 1 if len(word) <= 4 else 2
+    scored = []
+    for token in vocabulary:
+        if len(token) >= 3 and token.isalpha():
+            distance = osa_distance(word, token, limit)
+            if distance <= limit:
+                scored.append((distance, abs(len(token) - len(word)), token))
+    return [token for _, _, token in sorted(scored)[:SUGGESTIONS]]
+
+
+# -- what each lieu is found by ------------------------------------------------------------------
+
+
+def _tokens(*texts: str) -> tuple[str, ...]:
     seen: dict[str, None] = {}
     for text in texts:
         for word in words(text):
             seen.setdefault(word, None)
-    return list(seen)
+    return tuple(seen)
+
+
+class SearchTables:
+    """The tokens of every field: per lieu (name, commune) or per network, service, public, basin and
+    synonym entry (shared by their lieux, so the browser's index carries them once)."""
+
+    def __init__(self, dataset: Dataset):
+        self.dataset = dataset
+        self.reseaux = {code: _tokens(r.nom, *r.anciens_noms) for code, r in dataset.reseaux.items()}
+        self.services = {code: _tokens(s.nom, s.nom_court) for code, s in dataset.services.items()}
+        self.descriptions = {code: _tokens(s.resume, s.description) for code, s in dataset.services.items()}
+        self.publics = {code: _tokens(p.nom) for code, p in dataset.publics.items()}
+        self.bassins = {code: _tokens(b.nom) for code, b in dataset.bassins.items()}
+        self.synonymes = {code: _tokens(*s.mots) for code, s in dataset.synonymes.items()}
+
+    @staticmethod
+    def names(lieu: Lieu) -> tuple[str, ...]:
+        return _tokens(lieu.nom, lieu.structure or "")
+
+    @staticmethod
+    def commune(lieu: Lieu) -> tuple[str, ...]:
+        return _tokens(lieu.adresse.commune, lieu.adresse.code_postal)
+
+    def fields(self, lieu: Lieu) -> dict[str, tuple[str, ...]]:
+        """Field name -> the lieu's tokens in it (see :data:`FIELD_WEIGHTS`)."""
+        def union(tables, codes):
+            return _unique(token for code in codes for token in tables[code])
+
+        synonymes = self.dataset.synonymes.values()
+        return {
+            "nom": self.names(lieu),
+            "reseau": self.reseaux[lieu.reseau],
+            "service": union(self.services, lieu.services),
+            "commune": self.commune(lieu),
+            "synonyme_reseau": union(self.synonymes, [s.code for s in synonymes if lieu.reseau in s.reseaux]),
+            "public": union(self.publics, lieu.publics),
+            "synonyme_service": union(self.synonymes, [s.code for s in synonymes if set(s.services) & set(lieu.services)]),
+            "synonyme_public": union(self.synonymes, [s.code for s in synonymes if set(s.publics) & set(lieu.publics)]),
+            "bassin": self.bassins[lieu.bassin],
+            "description": union(self.descriptions, lieu.services),
+        }
+
+    def vocabulary(self) -> list[str]:
+        """Every token a word can match, in a stable order (the browser's index lists them once)."""
+        tables = (self.reseaux, self.services, self.publics, self.bassins, self.synonymes, self.descriptions)
+        lieux = self.dataset.lieux.values()
+        return list(_unique([*(t for l in lieux for t in self.names(l) + self.commune(l)),
+                             *(t for table in tables for tokens in table.values() for t in tokens)]))
+
+
+def _unique(tokens) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(tokens))
+
+
+def relevance(matches: list[list[tuple[str, str]]], query_words: list[str]) -> int:
+    """Sum over the words of the best field weight × match weight among a lieu's matching (field, token) pairs;
+    0 when a word does not match at all."""
+    total = 0
+    for word, pairs in zip(query_words, matches):
+        best = max((FIELD_WEIGHTS[field] * match_weight(word, token) for field, token in pairs), default=0)
+        if best == 0:
+            return 0
+        total += best
+    return total
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine, R = 6371 km), as in finder.js."""
+    """Great-circle distance (haversine, R = 6371 km), as in finder-core.js."""
     to_rad = math.pi / 180
     dlat, dlon = (lat2 - lat1) * to_rad, (lon2 - lon1) * to_rad
     h = math.sin(dlat / 2) ** 2 + math.cos(lat1 * to_rad) * math.cos(lat2 * to_rad) * math.sin(dlon / 2) ** 2
     return 2 * 6371 * math.asin(math.sqrt(h))
+
+
+def _round(value: float) -> float:
+    return round(value, 5)
 
 
 # -- opening hours ------------------------------------------------------------------------------
@@ -119,9 +239,14 @@ class Query:
     reseaux: tuple[str, ...] = ()
     modalites: tuple[str, ...] = ()
     pmr: bool = False
-    commune: str | None = None
-    """INSEE code or postal code; gives the position results are sorted from."""
     ouvert_maintenant: bool = False
+
+
+@dataclass(frozen=True)
+class Result:
+    id: str
+    relevance: int
+    distance_km: float | None
 
 
 def passes_filters(lieu: Lieu, query: Query) -> bool:
@@ -138,71 +263,83 @@ def passes_filters(lieu: Lieu, query: Query) -> bool:
     return not (query.pmr and lieu.accessibilite.pmr is not True)
 
 
-def gazetteer(dataset: Dataset, geography: Geography) -> list:
-    """Communes with a position, main towns first (most lieux), then by name.
-
-    The order decides which commune a postal code shared by several communes means
-    (79000 is Niort and Bessines): the browser's list follows it too.
-    """
-    lieux = Counter(l.adresse.code_insee for l in dataset.lieux.values())
-    return sorted(geography.communes.values(), key=lambda c: (-lieux[c.code_insee], fold(c.nom), c.code_insee))
-
-
-def find_commune(dataset: Dataset, geography: Geography, code: str):
-    """A gazetteer commune from an INSEE code, or the main commune with that postal code."""
-    if code in geography.communes:
-        return geography.communes[code]
-    return next((c for c in gazetteer(dataset, geography) if code in c.codes_postaux), None)
-
-
-def order(dataset: Dataset, geography: Geography, ids: list[str], origin: tuple[float, float] | None) -> list[tuple[str, float | None]]:
-    """Sort matching ids; returns (id, distance in km or None)."""
+def order(dataset: Dataset, geography: Geography, scored: dict[str, int], origin: tuple[float, float] | None,
+          names: dict[str, str] | None = None) -> list[Result]:
+    """Relevance, then distance (metres), then folded name, then id. Positions are those of the browser's
+    index (5 decimals), so that both engines measure the same distances. ``names``: folded names, if known."""
+    names = names or {identifier: fold(dataset.lieux[identifier].nom) for identifier in scored}
     ranked = []
-    for identifier in ids:
-        lieu = dataset.lieux[identifier]
+    for identifier, score in scored.items():
         position = geography.positions.get(identifier)
-        distance = distance_km(*origin, position.lat, position.lon) if origin and position else None
+        distance = (distance_km(*origin, _round(position.lat), _round(position.lon))
+                    if origin and position else None)
         metres = round(distance * 1000) if distance is not None else math.inf
-        ranked.append(((metres if origin else 0, fold(lieu.nom), identifier), identifier, distance))
+        key = (-score, metres if origin else 0, names[identifier], identifier)
+        ranked.append((key, Result(identifier, score, distance)))
     ranked.sort(key=lambda item: item[0])
-    return [(identifier, distance) for _, identifier, distance in ranked]
+    return [result for _, result in ranked]
 
 
-def find(dataset: Dataset, geography: Geography, query: Query, moment: dt.datetime,
-         origin: tuple[float, float] | None = None) -> list[tuple[str, float | None]]:
-    """The lieux matching ``query`` at ``moment``, ordered; text matching goes through Whoosh."""
-    from .search_engine import Document, SearchIndex  # only the command line needs Whoosh
+class Finder:
+    """``spro search``: Whoosh matches the words (:mod:`build_tools.search_engine`), this module ranks."""
 
-    index = SearchIndex(
-        Document(l.id, tuple(lieu_tokens(dataset, l)), l.services, l.publics, l.bassin, l.reseau, l.modalites,
-                 l.accessibilite.pmr is True) for l in dataset.lieux.values()
-    )
-    matching = index.search(words(query.text), query.services, query.publics, query.bassins, query.reseaux,
-                            query.modalites, query.pmr)
-    matching = [i for i in matching if passes_filters(dataset.lieux[i], query)]
-    if query.ouvert_maintenant:
-        matching = [i for i in matching if open_at(dataset.lieux[i], moment.date(), moment)]
-    return order(dataset, geography, matching, origin)
+    def __init__(self, dataset: Dataset, geography: Geography):
+        from .search_engine import Document, SearchIndex  # only the command line needs Whoosh
+
+        self.dataset, self.geography = dataset, geography
+        self.tables = SearchTables(dataset)
+        self.index = SearchIndex(
+            Document(l.id, self.tables.fields(l), l.services, l.publics, l.bassin, l.reseau, l.modalites,
+                     l.accessibilite.pmr is True) for l in dataset.lieux.values()
+        )
+        self._vocabulary: list[str] | None = None
+        self._names = {identifier: fold(lieu.nom) for identifier, lieu in dataset.lieux.items()}
+
+    def find(self, query: Query, moment: dt.datetime, origin: tuple[float, float] | None = None) -> list[Result]:
+        query_words = words(query.text)
+        matching = self.index.search(query_words, query.services, query.publics, query.bassins, query.reseaux,
+                                     query.modalites, query.pmr)
+        scored = {}
+        for identifier, matches in matching.items():
+            lieu = self.dataset.lieux[identifier]
+            score = relevance(matches, query_words)
+            if (score or not query_words) and passes_filters(lieu, query) and (
+                    not query.ouvert_maintenant or open_at(lieu, moment.date(), moment)):
+                scored[identifier] = score
+        return order(self.dataset, self.geography, scored, origin, self._names)
+
+    def suggestions(self, text: str) -> dict[str, list[str]]:
+        """For each word of ``text`` that matches no token at all: the words it may have meant."""
+        if self._vocabulary is None:
+            self._vocabulary = self.tables.vocabulary()
+        unknown = [w for w in words(text) if not any(word_matches(w, t) for t in self._vocabulary)]
+        return {w: found for w in unknown if (found := did_you_mean(w, self._vocabulary))}
 
 
 # -- the browser's index ------------------------------------------------------------------------
 
 
-def _round(value: float) -> float:
-    return round(value, 5)
-
-
 def finder_index(dataset: Dataset, geography: Geography, reference: dt.date) -> dict:
-    """Compact JSON for finder.js: tables, token vocabulary, hours tables and one row per lieu."""
+    """Compact JSON for finder-core.js: weights, tables with their tokens, hours tables, one row per lieu.
+
+    Tokens are numbers into ``vocabulaire``. Networks, services, publics, basins and synonym entries
+    carry their tokens once; a lieu row carries only its own (name, commune). Rows come sorted by folded
+    name, then id: the order of equal relevance and distance, so the browser never folds names itself. The communes for
+    « Près de » are in a separate file (:func:`build_tools.places.gazetteer_json`).
+    """
+    tables = SearchTables(dataset)
+    vocabulary = {token: number for number, token in enumerate(tables.vocabulary())}
+
+    def ids(tokens):
+        return [vocabulary[t] for t in tokens]
+
     services, publics = list(dataset.services), list(dataset.publics)
     bassins, reseaux = list(dataset.bassins), list(dataset.reseaux)
     modalites = [code for code, _ in MODALITES]
-    vocabulary: dict[str, int] = {}
     hours: dict[str, int] = {}
     hour_tables = []
     rows = []
-    for lieu in dataset.lieux.values():
-        tokens = [vocabulary.setdefault(token, len(vocabulary)) for token in lieu_tokens(dataset, lieu)]
+    for lieu in sorted(dataset.lieux.values(), key=lambda l: (fold(l.nom), l.id)):  # the order of equal relevance
         if lieu.horaires and lieu.horaires not in hours:
             hours[lieu.horaires] = len(hour_tables)
             hour_tables.append(hours_table(lieu.horaires, reference))
@@ -213,20 +350,23 @@ def finder_index(dataset: Dataset, geography: Geography, reference: dt.date) -> 
             [modalites.index(m) for m in lieu.modalites], {True: 1, False: 0}.get(lieu.accessibilite.pmr),
             _round(position.lat) if position else None, _round(position.lon) if position else None,
             hours.get(lieu.horaires, -1) if lieu.horaires else -1, closures(lieu, reference), int(lieu.sur_rendez_vous),
-            tokens, fold(lieu.nom),
+            ids(tables.names(lieu)), ids(tables.commune(lieu)),
         ])
-    communes = [[c.code_insee, c.nom, list(c.codes_postaux), _round(c.lat), _round(c.lon), fold(c.nom)]
-                for c in gazetteer(dataset, geography)]
     return {
         "reference": reference.isoformat(),
-        "services": [[code, dataset.services[code].nom_court, dataset.services[code].nom] for code in services],
-        "publics": [[code, dataset.publics[code].nom] for code in publics],
-        "bassins": [[code, dataset.bassins[code].nom] for code in bassins],
-        "reseaux": [[code, dataset.reseaux[code].nom] for code in reseaux],
+        "regles": {"champs": FIELD_WEIGHTS, "exacte": EXACT, "proche": NEAR, "debut": PREFIX,
+                   "faute_min": TYPO_MIN_LENGTH, "suggestions": SUGGESTIONS},
+        "services": [[code, s.nom_court, s.nom, ids(tables.services[code]), ids(tables.descriptions[code])]
+                     for code, s in dataset.services.items()],
+        "publics": [[code, p.nom, ids(tables.publics[code])] for code, p in dataset.publics.items()],
+        "bassins": [[code, b.nom, ids(tables.bassins[code])] for code, b in dataset.bassins.items()],
+        "reseaux": [[code, r.nom, ids(tables.reseaux[code])] for code, r in dataset.reseaux.items()],
+        "synonymes": [[ids(tables.synonymes[code]), [services.index(c) for c in s.services],
+                       [publics.index(c) for c in s.publics], [reseaux.index(c) for c in s.reseaux]]
+                      for code, s in dataset.synonymes.items()],
         "modalites": [list(m) for m in MODALITES],
         "stop": sorted(STOP_WORDS),
         "vocabulaire": list(vocabulary),
         "horaires": hour_tables,
-        "communes": communes,
         "lieux": rows,
     }

@@ -63,8 +63,9 @@ def generate(source: Path, target: Path, count: int, seed: int = 2026, today: dt
     """Write a dataset of ``count`` lieux into ``target`` (which must not exist yet)."""
     today = today or dt.date.today()
     target.mkdir(parents=True)
-    for name in ("site.yaml", "services.yaml", "reseaux.yaml", "publics.yaml", COMMUNES_FILE, DELEGUEES_FILE):
-        shutil.copy(source / name, target / name)
+    for name in ("site.yaml", "services.yaml", "reseaux.yaml", "publics.yaml", "synonymes.yaml", COMMUNES_FILE, DELEGUEES_FILE):
+        if (source / name).exists():
+            shutil.copy(source / name, target / name)
     for folder in ("bassins", "metiers"):
         shutil.copytree(source / folder, target / folder)
     (target / "lieux").mkdir()

@@ -10,8 +10,10 @@ import sys
 import pytest
 
 from build_tools.finder import (
-    PARIS, Query, finder_index, fold, hours_table, open_at, passes_filters, within_one_edit, word_matches, words,
+    EXACT, FIELD_WEIGHTS, NEAR, PARIS, PREFIX, Query, finder_index, fold, hours_table, match_weight, open_at,
+    passes_filters, within_one_edit, word_matches, words,
 )
+from build_tools.places import gazetteer_json
 from build_tools.geocache import CACHE_FILE_NAME, GeocodeCache
 from build_tools.loader import load_dataset
 from build_tools.positions import locate
@@ -31,6 +33,7 @@ def paris(text: str) -> dt.datetime:
 def test_fold_and_words():
     assert fold("Châtellerault – Cœur d'Œuvre n° 12") == "chatellerault coeur d oeuvre n 12"
     assert words("Mission locale de l'Angoumois") == ["mission", "locale", "angoumois"]
+    assert words("Bilan de compétences pour les jeunes") == ["bilan", "competences", "jeunes"]
 
 
 @pytest.mark.parametrize("word, token, expected", [
@@ -41,14 +44,28 @@ def test_fold_and_words():
     ("vea", "vae", False),                  # short words need the exact prefix
     ("rochele", "rochelle", True),
     ("rochlel", "rochelle", False),         # two edits
+    ("valdiation", "validation", True),     # two neighbouring letters swapped
+    ("vlaidation", "validation", True),
+    ("valdiatoin", "validation", False),    # two swaps
+    ("aev", "vae", False),                  # short words: no typo at all
 ])
 def test_word_matching(word, token, expected):
     assert word_matches(word, token) is expected
 
 
-def test_within_one_edit_is_plain_levenshtein():
-    assert within_one_edit("abcd", "abdc") is False  # a transposition is two edits, as in Whoosh
+def test_within_one_edit_counts_a_swap_as_one_edit():
+    assert within_one_edit("abcd", "abdc") and within_one_edit("bacd", "abcd")  # Damerau (optimal string alignment)
     assert within_one_edit("abc", "abxc") and within_one_edit("abc", "axc") and within_one_edit("abc", "ab")
+    assert not within_one_edit("abcd", "badc") and not within_one_edit("abcd", "acdb")
+
+
+def test_match_weights_and_field_weights():
+    assert (match_weight("niort", "niort"), match_weight("niorr", "niort"), match_weight("nio", "niort")) == (EXACT, NEAR, PREFIX)
+    assert match_weight("missions", "mission") == NEAR and match_weight("jeunes", "jeunesse") == PREFIX
+    assert match_weight("cep", "cap") == 0
+    assert all(isinstance(w, int) and w > 0 for w in FIELD_WEIGHTS.values())
+    weaker = ("public", "synonyme_reseau", "synonyme_service", "synonyme_public")
+    assert min(FIELD_WEIGHTS["nom"], FIELD_WEIGHTS["reseau"]) > max(FIELD_WEIGHTS[f] for f in weaker)
 
 
 def test_public_filter_includes_lieux_open_to_everyone(demo):
@@ -85,13 +102,26 @@ def test_index_is_compact_and_complete(demo):
     data, geography = demo
     index = finder_index(data, geography, dt.date(2026, 11, 20))
     assert len(index["lieux"]) == len(data.lieux)
-    assert len(index["communes"]) == len(data.communes) == 1338  # every commune of the gazetteer, for « Près de »
+    assert "communes" not in index  # « Près de » loads them on first use (trouver/communes.json)
     assert len(index["horaires"]) == len({l.horaires for l in data.lieux.values() if l.horaires})
+    assert index["regles"]["champs"] == FIELD_WEIGHTS  # the browser applies the weights written in finder.py
+    vocabulary = index["vocabulaire"]
     row = next(r for r in index["lieux"] if r[0] == "point-information-coeur-de-saintonge")
-    assert "coeur" in [index["vocabulaire"][t] for t in row[14]]
-    communes = len(json.dumps(index["communes"], separators=(",", ":")))
-    assert len(json.dumps(index, separators=(",", ":"))) - communes < 80_000  # the lieux part, as before the gazetteer
-    assert communes < 70 * len(index["communes"])  # one compact row a commune
+    assert "coeur" in [vocabulary[t] for t in row[14]] and ["saintes", "17100"] == [vocabulary[t] for t in row[15]]
+    reseau = dict((r[0], [vocabulary[t] for t in r[2]]) for r in index["reseaux"])
+    assert {"pole", "emploi", "france", "travail"} <= set(reseau["france-travail"])  # former names
+    assert len(index["synonymes"]) == len(data.synonymes) >= 40
+    assert len(vocabulary) == len(set(vocabulary))
+    assert len(json.dumps(index, separators=(",", ":"))) < 80_000
+
+
+def test_gazetteer_file_has_every_commune_and_former_name(demo):
+    data, _ = demo
+    communes = gazetteer_json(data.communes, data.communes_deleguees)
+    assert len(communes["insee"]) == len(communes["nom"]) == len(communes["lat"]) == len(data.communes) == 1338
+    assert len(communes["anciens"]) == len(data.communes_deleguees)
+    poitiers = communes["insee"].index("86194")
+    assert (communes["nom"][poitiers], communes["cp"][poitiers], communes["lat"][poitiers]) == ("Poitiers", "86000", 4658356)
 
 
 def spro(*args):
@@ -108,11 +138,30 @@ def test_cli_text_search_folds_accents_and_forgives_a_typo():
     assert [r["id"] for r in spro("coeur")] == ["point-information-coeur-de-saintonge"]
 
 
-def test_cli_distance_order_from_a_postal_code():
-    rows = spro("--service", "vae", "--commune", "17000")
+def test_cli_distance_order_from_a_postal_code_an_insee_code_or_a_name():
+    rows = spro("--service", "vae", "--code-postal", "17000")
     distances = [r["distance_km"] for r in rows]
     assert distances == sorted(distances) and rows[0]["commune"] == "La Rochelle"
     assert all("vae" in r["services"] for r in rows)
+    assert spro("--service", "vae", "--insee", "17300") == rows
+    assert spro("--service", "vae", "--commune", "rochelle") == rows
+    assert spro("--service", "vae", "--commune", "17000") == rows  # older links' code: one commune only, still works
+
+
+def test_cli_asks_when_five_digits_may_mean_several_communes():
+    result = subprocess.run([sys.executable, "-m", "build_tools.cli", "search", "--commune", "17138"], cwd=ROOT,
+                            capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 2
+    assert "« 17138 » désigne plusieurs communes : Puilboreau (code INSEE 17291, code postal 17138)" in result.stderr
+    assert "Dampierre-sur-Boutonne (code INSEE 17138, code postal 17470)" in result.stderr
+
+
+def test_cli_ranks_by_relevance_and_suggests_words():
+    rows = spro("pole", "emploi")
+    assert rows[0]["reseau"] == "France Travail" and rows[0]["pertinence"] == 2 * 8 * 3
+    result = subprocess.run([sys.executable, "-m", "build_tools.cli", "search", "oreintasion"], cwd=ROOT,
+                            capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    assert result.stdout == "0 lieu trouvé.\n« oreintasion » : vouliez-vous dire « orientation » ?\n"
 
 
 def test_cli_open_now_on_a_public_holiday():

@@ -133,13 +133,11 @@ def test_a_public_filter_keeps_places_open_to_everyone(page_in, server):
 
 def test_commune_name_and_postal_code_sort_by_distance(page_in, server):
     page = open_finder(page_in, server)
-    page.fill("#spro-commune", "Niort (79000)")
-    assert status(page).endswith("du plus proche au plus éloigné de Niort.")
+    page.fill("#spro-commune", "Niort (79000)")  # the communes load on first use: wait for the answer
+    page.locator("#spro-statut").filter(has_text="du plus proche au plus éloigné de Niort.").wait_for()
     assert distances(page) == sorted(distances(page)) and distances(page)[0] < 3
-    # A postal code that is no commune's INSEE code (86100, Châtellerault's, is also Fontaine-le-Comte's INSEE code:
-    # the finder reads it as the INSEE code, a case for the finder's work on « Près de »).
-    page.fill("#spro-commune", "86000")
-    assert "de Poitiers" in status(page)
+    page.fill("#spro-commune", "86000")  # typed digits are a postal code (Poitiers' only)
+    page.locator("#spro-statut").filter(has_text="de Poitiers").wait_for()
     first = page.locator("#spro-resultats > li").first.text_content()  # unrendered items have no inner text
     assert "Poitiers" in first and re.search(r"à \d+(,\d)? (km|m)", first)
 
@@ -184,11 +182,12 @@ def test_url_round_trip(browser, server):
     page.check("input[name=service][value=cep]")
     page.check("input[name=service][value=api]")
     page.fill("#spro-commune", "La Rochelle (17000)")
+    page.locator("#spro-statut").filter(has_text="de La Rochelle").wait_for()
     page.check("#spro-ouvert")
     expected = result_ids(page)
     page.wait_for_url(re.compile(r"ouvert=maintenant"))  # the URL follows 250 ms after the last change
     params = parse_qs(urlsplit(page.url).query)
-    assert params == {"q": ["mission"], "service": ["api", "cep"], "commune": ["17300"], "ouvert": ["maintenant"]}
+    assert params == {"q": ["mission"], "service": ["api", "cep"], "insee": ["17300"], "ouvert": ["maintenant"]}
     again = open_finder(context.new_page(), server, "?" + urlsplit(page.url).query)
     assert result_ids(again) == expected
     assert again.is_checked("input[name=service][value=cep]") and again.input_value("#spro-q") == "mission"

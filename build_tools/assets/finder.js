@@ -1,33 +1,14 @@
-/* « Trouver un lieu »: client-side search over trouver/index.json.
-   The rules mirror build_tools/finder.py (fold, matching, filters, opening hours, order):
-   tests/test_finder_agreement.py checks that both give the same lieux in the same order. */
+/* « Trouver un lieu »: the page (form, « Près de » combobox, list, map) over trouver/index.json.
+   The rules themselves are in finder-core.js (window.SproFinderCore), shared with the Node tests;
+   tests/test_finder_agreement.py checks that they give what `spro search` gives.
+   The communes (trouver/communes.json) are fetched only when « Près de » is first used. */
 (function () {
   "use strict";
 
+  var core = window.SproFinderCore;
   var PAGE = 50;
-  var GROUPS = ["service", "public", "bassin", "reseau", "modalite", "pmr", "ouvert"];
-  var LIGATURES = { "œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss" };
-
-  function fold(text) {
-    return text.replace(/[œŒæÆß]/g, function (c) { return LIGATURES[c]; })
-      .normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
-      .replace(/[^a-z0-9]+/g, " ").trim();
-  }
-
-  function withinOneEdit(a, b) {
-    if (a === b) { return true; }
-    if (Math.abs(a.length - b.length) > 1) { return false; }
-    if (a.length > b.length) { var t = a; a = b; b = t; }
-    var i = 0;
-    while (i < a.length && a[i] === b[i]) { i++; }
-    return a.slice(i + (a.length === b.length ? 1 : 0)) === b.slice(i + 1);
-  }
-
-  function distanceKm(lat1, lon1, lat2, lon2) {
-    var r = Math.PI / 180, dlat = (lat2 - lat1) * r, dlon = (lon2 - lon1) * r;
-    var h = Math.pow(Math.sin(dlat / 2), 2) + Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.pow(Math.sin(dlon / 2), 2);
-    return 2 * 6371 * Math.asin(Math.sqrt(h));
-  }
+  var OPTIONS = 8;
+  var CODE = /^(\d{5}|2[AB]\d{3})$/;
 
   function heure(minutes) {
     var h = Math.floor(minutes / 60), m = minutes % 60;
@@ -43,180 +24,15 @@
 
   function setText(element, text) { if (element.textContent !== text) { element.textContent = text; } }
 
-  /* ---------------------------------------------------------------- the index */
+  function quoted(list) { return list.map(function (w) { return "« " + w + " »"; }).join(" ou "); }
 
-  function Finder(index) {
-    var self = this;
-    this.index = index;
-    this.stop = new Set(index.stop);
-    var ref = index.reference.split("-").map(Number);
-    this.reference = Date.UTC(ref[0], ref[1] - 1, ref[2]);
-    this.lieux = index.lieux.map(function (row, position) {
-      return {
-        position: position, id: row[0], nom: row[1], commune: row[2], reseau: row[3], services: row[4], publics: row[5],
-        bassin: row[6], modalites: row[7], pmr: row[8], lat: row[9], lon: row[10], horaires: row[11], fermetures: row[12],
-        rdv: row[13], tokens: row[14], cle: row[15]
-      };
-    });
-    /* Sorted once by (folded name, id): without a position, filtering keeps that order. */
-    this.lieux.sort(function (a, b) {
-      return a.cle < b.cle ? -1 : a.cle > b.cle ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-    });
-    this.lieux.forEach(function (lieu, rank) { lieu.rank = rank; });
-    this.codes = {};
-    ["services", "publics", "bassins", "reseaux", "modalites"].forEach(function (table) {
-      self.codes[table] = index[table].map(function (entry) { return entry[0]; });
-    });
-    this.tousPublics = this.codes.publics.indexOf("tous-publics");
-  }
-
-  Finder.prototype.words = function (text) {
-    var stop = this.stop;
-    return fold(text).split(" ").filter(function (w) { return w && !stop.has(w); });
-  };
-
-  Finder.prototype.tokenSets = function (text) {
-    var vocabulary = this.index.vocabulaire;
-    return this.words(text).map(function (word) {
-      var set = new Set();
-      for (var i = 0; i < vocabulary.length; i++) {
-        var token = vocabulary[i];
-        if (token.lastIndexOf(word, 0) === 0 || (word.length >= 5 && withinOneEdit(word, token))) { set.add(i); }
-      }
-      return set;
-    });
-  };
-
-  /* Paris wall-clock time of a Date: day offset from the index's reference day, weekday (0 = Monday), minute. */
-  var PARIS_CLOCK = new Intl.DateTimeFormat("fr-FR", { timeZone: "Europe/Paris", year: "numeric", month: "2-digit",
-    day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });  /* costly to build: built once */
-
-  Finder.prototype.parisTime = function (date) {
-    var parts = {};
-    PARIS_CLOCK.formatToParts(date).forEach(function (p) { parts[p.type] = p.value; });
-    var day = Date.UTC(+parts.year, +parts.month - 1, +parts.day);
-    return { offset: Math.round((day - this.reference) / 86400000), weekday: (new Date(day).getUTCDay() + 6) % 7,
-      minute: (+parts.hour % 24) * 60 + (+parts.minute) };
-  };
-
-  Finder.prototype.rangesOn = function (lieu, time) {
-    var table = this.index.horaires[lieu.horaires];
-    for (var i = 0; i < table.x.length; i++) {
-      if (table.x[i][0] === time.offset) { return table.x[i][1]; }
-    }
-    return table.s[time.weekday];
-  };
-
-  Finder.prototype.closed = function (lieu, time) {
-    return lieu.fermetures.some(function (f) { return f[0] <= time.offset && time.offset <= f[1]; });
-  };
-
-  Finder.prototype.openAt = function (lieu, time) {
-    if (lieu.horaires < 0 || this.closed(lieu, time)) { return false; }
-    var cache = time.open || (time.open = {});  /* one answer per opening-hours expression and instant */
-    if (!(lieu.horaires in cache)) {
-      cache[lieu.horaires] = this.rangesOn(lieu, time).some(function (r) { return r[0] <= time.minute && time.minute < r[1]; });
-    }
-    return cache[lieu.horaires];
-  };
-
-  Finder.prototype.today = function (lieu, time) {
+  function today(finder, lieu, time) {
     if (lieu.horaires < 0) { return lieu.rdv ? "Sur rendez-vous" : "Horaires non renseignés"; }
-    if (this.closed(lieu, time)) { return "Fermé temporairement"; }
-    var ranges = this.rangesOn(lieu, time);
+    if (finder.closed(lieu, time)) { return "Fermé temporairement"; }
+    var ranges = finder.rangesOn(lieu, time);
     if (!ranges.length) { return "Fermé aujourd'hui"; }
     return "Aujourd'hui : " + ranges.map(function (r) { return heure(r[0]) + " – " + heure(r[1]); }).join(", ");
-  };
-
-  Finder.prototype.commune = function (code) {
-    var communes = this.index.communes;
-    for (var i = 0; i < communes.length; i++) { if (communes[i][0] === code) { return communes[i]; } }
-    for (i = 0; i < communes.length; i++) { if (communes[i][2].indexOf(code) >= 0) { return communes[i]; } }
-    return null;
-  };
-
-  /* Commune typed as « Poitiers (86000) », « poitiers », « 86000 » or an INSEE code. */
-  Finder.prototype.communeFromText = function (text) {
-    var code = (text.match(/\b(\d{5}|2[AB]\d{3})\b/) || [])[1];
-    var wanted = fold(text.replace(/\(.*\)/, "").replace(code || "", ""));
-    var communes = this.index.communes;
-    for (var i = 0; i < communes.length; i++) {
-      if (wanted && communes[i][5] === wanted && (!code || communes[i][2].indexOf(code) >= 0 || communes[i][0] === code)) {
-        return communes[i];
-      }
-    }
-    return code ? this.commune(code) : null;
-  };
-
-  /* selection: {text, service: Set(codes)..., pmr: bool, ouvert: bool, origin: [lat, lon] | null, now: Date} */
-  Finder.prototype.groupTest = function (group, lieu, selection) {
-    var codes = this.codes, chosen = selection[group], tous = this.tousPublics;
-    function any(values, table) { return values.some(function (i) { return chosen.has(codes[table][i]); }); }
-    switch (group) {
-      case "service": return any(lieu.services, "services");
-      case "public": return lieu.publics.indexOf(tous) >= 0 || any(lieu.publics, "publics");
-      case "bassin": return chosen.has(codes.bassins[lieu.bassin]);
-      case "reseau": return chosen.has(codes.reseaux[lieu.reseau]);
-      case "modalite": return any(lieu.modalites, "modalites");
-      case "pmr": return lieu.pmr === 1;
-      case "ouvert": return this.openAt(lieu, selection.time);
-    }
-    return true;
-  };
-
-  Finder.prototype.active = function (group, selection) {
-    return group === "pmr" || group === "ouvert" ? selection[group] : selection[group].size > 0;
-  };
-
-  Finder.prototype.search = function (selection) {
-    var self = this;
-    selection.time = this.parisTime(selection.now || new Date());
-    var sets = this.tokenSets(selection.text || "");
-    var active = GROUPS.filter(function (g) { return self.active(g, selection); });
-    var textual = this.lieux.filter(function (lieu) {
-      return sets.every(function (set) { return lieu.tokens.some(function (t) { return set.has(t); }); });
-    });
-    var passes = textual.map(function (lieu) {
-      var failed = null, count = 0;
-      for (var i = 0; i < active.length; i++) {
-        if (!self.groupTest(active[i], lieu, selection)) { failed = active[i]; count++; if (count > 1) { break; } }
-      }
-      return count === 0 ? true : count === 1 ? failed : false;
-    });
-    var results = textual.filter(function (lieu, i) { return passes[i] === true; });
-    var counts = this.counts(textual, passes, selection);
-    var origin = selection.origin;
-    results = results.map(function (lieu) {
-      var km = origin && lieu.lat !== null ? distanceKm(origin[0], origin[1], lieu.lat, lieu.lon) : null;
-      return { lieu: lieu, km: km, metres: origin ? (km === null ? Infinity : Math.round(km * 1000)) : 0 };
-    });
-    if (origin) {
-      results.sort(function (a, b) { return a.metres - b.metres || a.lieu.rank - b.lieu.rank; });
-    }
-    return { results: results, counts: counts };
-  };
-
-  /* For each option, how many results there would be with it (other groups as chosen). */
-  Finder.prototype.counts = function (textual, passes, selection) {
-    var self = this, codes = this.codes;
-    var counts = { service: {}, public: {}, bassin: {}, reseau: {}, modalite: {}, pmr: 0, ouvert: 0 };
-    var tous = this.tousPublics;
-    textual.forEach(function (lieu, i) {
-      var pass = passes[i];
-      function add(group, code) { counts[group][code] = (counts[group][code] || 0) + 1; }
-      if (pass === true || pass === "service") { lieu.services.forEach(function (s) { add("service", codes.services[s]); }); }
-      if (pass === true || pass === "public") {
-        if (lieu.publics.indexOf(tous) >= 0) { codes.publics.forEach(function (p) { add("public", p); }); }
-        else { lieu.publics.forEach(function (p) { add("public", codes.publics[p]); }); }
-      }
-      if (pass === true || pass === "bassin") { add("bassin", codes.bassins[lieu.bassin]); }
-      if (pass === true || pass === "reseau") { add("reseau", codes.reseaux[lieu.reseau]); }
-      if (pass === true || pass === "modalite") { lieu.modalites.forEach(function (m) { add("modalite", codes.modalites[m]); }); }
-      if ((pass === true || pass === "pmr") && lieu.pmr === 1) { counts.pmr++; }
-      if ((pass === true || pass === "ouvert") && self.openAt(lieu, selection.time)) { counts.ouvert++; }
-    });
-    return counts;
-  };
+  }
 
   /* ---------------------------------------------------------------- the page */
 
@@ -225,26 +41,28 @@
     this.finder = finder;
     this.form = root.querySelector("form");
     this.text = root.querySelector("#spro-q");
-    this.communeField = root.querySelector("#spro-commune");
+    this.placeField = root.querySelector("#spro-commune");
+    this.listbox = root.querySelector("#spro-communes-liste");
     this.status = root.querySelector("#spro-statut");
+    this.suggestionBox = root.querySelector("#spro-suggestions");
     this.list = root.querySelector("#spro-resultats");
     this.more = root.querySelector("#spro-plus");
     this.geoMessage = root.querySelector("#spro-geo-message");
     this.shown = PAGE;
     this.origin = null;
     this.originLabel = "";
+    this.place = null;          /* the commune results are sorted from */
+    this.placeMessage = "";     /* « not recognised », « choose »: said in the status */
+    this.options = [];          /* the listbox's options: [{commune, label}] */
+    this.active = -1;
+    this.gazetteer = null;
+    this.loading = null;
     this.base = root.getAttribute("data-base");
     this.build();
   }
 
   Page.prototype.build = function () {
     var self = this, index = this.finder.index;
-    var datalist = this.root.querySelector("#spro-communes");
-    index.communes.forEach(function (c) {
-      var option = document.createElement("option");
-      option.value = c[1] + " (" + c[2][0] + ")";
-      datalist.appendChild(option);
-    });
     [["service", "services", 1], ["public", "publics", 1], ["bassin", "bassins", 1], ["reseau", "reseaux", 1],
       ["modalite", "modalites", 1]].forEach(function (spec) {
       var box = self.root.querySelector("[data-groupe='" + spec[0] + "']");
@@ -263,7 +81,11 @@
       });
     });
     this.form.addEventListener("input", function (event) {
-      if (event.target === self.communeField) { self.originFromCommune(); }
+      if (event.target === self.placeField) {
+        var before = [self.origin, self.placeMessage];
+        self.placeTyped();
+        if (before[0] === self.origin && before[1] === self.placeMessage) { return; }  /* same place: same results */
+      }
       self.shown = PAGE;
       self.update();
     });
@@ -274,7 +96,22 @@
     });
     this.form.addEventListener("submit", function (event) { event.preventDefault(); self.update(); });
     this.form.addEventListener("reset", function () {
-      window.setTimeout(function () { self.origin = null; self.geoMessage.textContent = ""; self.update(); }, 0);
+      window.setTimeout(function () {
+        self.origin = null; self.originLabel = ""; self.place = null; self.placeMessage = "";
+        self.geoMessage.textContent = ""; self.showOptions([]); self.update();
+      }, 0);
+    });
+    this.placeField.addEventListener("focus", function () { self.loadGazetteer(); });
+    this.placeField.addEventListener("keydown", function (event) { self.placeKey(event); });
+    this.placeField.addEventListener("blur", function () { self.closeOptions(); });
+    this.listbox.addEventListener("mousedown", function (event) { event.preventDefault(); });  /* keep the focus */
+    this.listbox.addEventListener("click", function (event) {
+      var option = event.target.closest("[role=option]");
+      if (option) { self.choose(Number(option.getAttribute("data-index"))); }
+    });
+    this.suggestionBox.addEventListener("click", function (event) {
+      var button = event.target.closest("button[data-mot]");
+      if (button) { self.replaceWord(button.getAttribute("data-mot"), button.textContent); }
     });
     this.root.querySelector("#spro-autour").addEventListener("click", function () { self.locate(); });
     this.more.addEventListener("click", function () { self.shown += PAGE; self.render(); self.list.children[self.shown - PAGE].focus(); });
@@ -300,17 +137,203 @@
     return selection;
   };
 
-  Page.prototype.originFromCommune = function () {
-    var value = this.communeField.value.trim();
-    if (!value) { this.origin = null; this.originLabel = ""; return; }
-    var commune = this.finder.communeFromText(value);
-    if (commune) {
-      this.origin = [commune[3], commune[4]];
-      this.originLabel = commune[1];
-      this.communeCode = commune[0];
-    } else if (this.originLabel !== "ma position") {
-      this.origin = null;
-      this.originLabel = "";
+  /* ---------------------------------------------------------------- « Près de » */
+
+  Page.prototype.loadGazetteer = function () {
+    var self = this;
+    if (!this.loading) {
+      this.loading = fetch(this.root.getAttribute("data-communes")).then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.json();
+      }).then(function (data) {
+        self.gazetteer = new core.Gazetteer(data);
+        self.root.setAttribute("data-communes-chargees", String(self.gazetteer.communes.length));
+        return self.gazetteer;
+      }, function () {
+        self.placeMessage = "La liste des communes n'a pas pu être chargée : rechargez la page ou utilisez « Autour de moi ».";
+        self.update();
+        return null;
+      });
+    }
+    return this.loading;
+  };
+
+  Page.prototype.setPlace = function (commune) {
+    this.place = commune;
+    this.origin = commune ? [commune.lat, commune.lon] : null;
+    this.originLabel = commune ? commune.nom : "";
+    if (commune) { this.geoMessage.textContent = ""; }
+  };
+
+  /* The person typed in « Près de »: what does it designate now? */
+  Page.prototype.placeTyped = function () {
+    var self = this, text = this.placeField.value.trim();
+    this.setPlace(null);
+    this.placeMessage = "";
+    if (!text) { this.showOptions([]); return; }
+    if (!this.gazetteer) {
+      this.loadGazetteer().then(function (gazetteer) {
+        if (gazetteer && self.placeField.value.trim() === text) { self.placeTyped(); self.update(); }
+      });
+      return;
+    }
+    var gazetteer = this.gazetteer, answer = gazetteer.lookup(text, true);
+    if (answer.communes.length === 1) {
+      this.setPlace(answer.communes[0]);
+      this.showOptions(gazetteer.complete(text, OPTIONS));
+    } else if (answer.communes.length > 1) {
+      this.placeMessage = "« " + text + " » désigne " + answer.communes.length + " communes : choisissez la vôtre dans la liste.";
+      this.showOptions(answer.communes.map(function (c) { return { commune: c, label: gazetteer.label(c) + " – code INSEE " + c.insee }; }));
+    } else {
+      var options = gazetteer.complete(text, OPTIONS);
+      if (options.length) { this.showOptions(options); return; }
+      answer = gazetteer.lookup(text);  /* nothing begins like it: the close names */
+      this.placeMessage = "« " + text + " » n'est pas une commune de la Région." + (answer.closest.length
+        ? " Vouliez-vous dire " + quoted(answer.closest.map(function (c) { return c.nom; })) + " ?"
+        : " Vérifiez l'orthographe ou tapez le code postal.");
+      this.showOptions(answer.closest.map(function (c) { return { commune: c, label: gazetteer.label(c) }; }));
+    }
+  };
+
+  /* A place from the address of the page: insee=, code_postal=, commune= (INSEE or postal code, or a name),
+     or recherche= (the home page's box: a commune or postal code at either end of the text). */
+  Page.prototype.placeFromLink = function (params) {
+    var gazetteer = this.gazetteer, code;
+    if ((code = params.get("insee"))) {
+      var commune = gazetteer.byInsee(code);
+      if (commune) { return this.choosePlace(commune); }
+      this.placeField.value = code;
+      this.placeMessage = "Le code INSEE " + code + " n'est celui d'aucune commune de la Région.";
+    } else if ((code = params.get("code_postal"))) {
+      this.placeField.value = code;
+      this.ask(gazetteer.byPostalCode(code), "Le code postal " + code + " est celui de ", "Aucune commune de la Région n'a le code postal " + code + ".");
+    } else if ((code = params.get("commune")) && CODE.test(code)) {
+      var communes = gazetteer.byCode(code);
+      this.placeField.value = code;
+      this.ask(communes, "Le code " + code + " (code INSEE ou code postal) désigne ", "Aucune commune de la Région n'a le code " + code + ".", code);
+    } else if (code) {
+      this.placeField.value = code;
+      this.placeTyped();
+    } else if ((code = params.get("recherche"))) {
+      var split = gazetteer.splitPlace(code);
+      this.text.value = split.text;
+      if (split.communes.length) {
+        this.placeField.value = split.place;
+        this.ask(split.communes, "« " + split.place + " » désigne ", "");
+      }
+    }
+  };
+
+  /* One commune: chosen; several: listed for the person to choose (with why each is there); none: said. */
+  Page.prototype.ask = function (communes, several, none, code) {
+    var gazetteer = this.gazetteer;
+    if (communes.length === 1) { this.choosePlace(communes[0]); return; }
+    if (!communes.length) { this.placeMessage = none; return; }
+    this.placeMessage = several + communes.length + " communes : choisissez la vôtre dans la liste « Près de ».";
+    this.showOptions(communes.map(function (c) {
+      var label = code === undefined ? gazetteer.label(c) + " – code INSEE " + c.insee
+        : c.insee === code ? gazetteer.label(c) + " – code INSEE " + code : c.nom + " – code postal " + code;
+      return { commune: c, label: label };
+    }), true);
+  };
+
+  Page.prototype.choosePlace = function (commune, postalCode) {
+    this.placeField.value = this.gazetteer.label(commune, postalCode);
+    this.setPlace(commune);
+    this.placeMessage = "";
+    this.showOptions([]);
+  };
+
+  Page.prototype.choose = function (i) {
+    var option = this.options[i];
+    if (!option) { return; }
+    var match = /\((\d{5})\)/.exec(option.label);
+    this.choosePlace(option.commune, match && option.commune.cp.indexOf(match[1]) >= 0 ? match[1] : null);
+    this.shown = PAGE;
+    this.update();
+  };
+
+  Page.prototype.showOptions = function (options, open) {
+    var self = this, fragment = document.createDocumentFragment();
+    this.options = options;
+    this.active = -1;
+    options.forEach(function (option, i) {
+      var item = document.createElement("li");
+      item.id = "spro-commune-option-" + i;
+      item.setAttribute("role", "option");
+      item.setAttribute("aria-selected", "false");
+      item.setAttribute("data-index", String(i));
+      item.textContent = option.label;
+      fragment.appendChild(item);
+    });
+    this.listbox.replaceChildren(fragment);
+    this.placeField.removeAttribute("aria-activedescendant");
+    if (options.length && (open || document.activeElement === self.placeField)) { this.openOptions(); } else { this.closeOptions(); }
+  };
+
+  Page.prototype.openOptions = function () {
+    if (!this.options.length) { return; }
+    this.listbox.hidden = false;
+    this.placeField.setAttribute("aria-expanded", "true");
+  };
+
+  Page.prototype.closeOptions = function () {
+    this.listbox.hidden = true;
+    this.placeField.setAttribute("aria-expanded", "false");
+    this.placeField.removeAttribute("aria-activedescendant");
+    this.setActive(-1);
+  };
+
+  Page.prototype.setActive = function (i) {
+    var items = this.listbox.children;
+    if (this.active >= 0 && items[this.active]) {
+      items[this.active].setAttribute("aria-selected", "false");
+      items[this.active].classList.remove("spro-combo__actif");
+    }
+    this.active = i;
+    if (i >= 0 && items[i]) {
+      items[i].setAttribute("aria-selected", "true");
+      items[i].classList.add("spro-combo__actif");
+      items[i].scrollIntoView({ block: "nearest" });
+      this.placeField.setAttribute("aria-activedescendant", items[i].id);
+    } else {
+      this.placeField.removeAttribute("aria-activedescendant");
+    }
+  };
+
+  /* WAI-ARIA combobox keys: Down/Up move in the list (Alt+Down opens it), Enter chooses, Escape closes, then clears. */
+  Page.prototype.placeKey = function (event) {
+    var open = !this.listbox.hidden, n = this.options.length;
+    switch (event.key) {
+      case "ArrowDown":
+        if (!n) { return; }
+        event.preventDefault();
+        if (!open) { this.openOptions(); if (event.altKey) { return; } }
+        this.setActive((this.active + 1) % n);
+        break;
+      case "ArrowUp":
+        if (!n) { return; }
+        event.preventDefault();
+        if (!open) { this.openOptions(); }
+        this.setActive(this.active <= 0 ? n - 1 : this.active - 1);
+        break;
+      case "Enter":
+        if (open && this.active >= 0) { event.preventDefault(); this.choose(this.active); }
+        else if (open && n === 1) { event.preventDefault(); this.choose(0); }
+        else if (open) { event.preventDefault(); this.closeOptions(); }
+        break;
+      case "Escape":
+        if (open) { event.preventDefault(); this.closeOptions(); }
+        else if (this.placeField.value) {
+          event.preventDefault();
+          this.placeField.value = "";
+          this.placeTyped();
+          this.update();
+        }
+        break;
+      case "Tab":
+        this.closeOptions();
+        break;
     }
   };
 
@@ -318,29 +341,36 @@
     var self = this;
     if (!navigator.geolocation) {
       this.geoMessage.textContent = "Votre navigateur ne permet pas la localisation : indiquez votre commune ou votre code postal.";
-      this.communeField.focus();
+      this.placeField.focus();
       return;
     }
     this.geoMessage.textContent = "Recherche de votre position…";
     navigator.geolocation.getCurrentPosition(function (position) {
+      self.setPlace(null);
       self.origin = [position.coords.latitude, position.coords.longitude];
       self.originLabel = "ma position";
-      self.communeCode = null;
-      self.communeField.value = "";
+      self.placeMessage = "";
+      self.placeField.value = "";
+      self.showOptions([]);
       self.geoMessage.textContent = "Lieux triés par distance depuis votre position.";
       self.update();
     }, function () {
       self.geoMessage.textContent = "Localisation refusée ou impossible : indiquez votre commune ou votre code postal.";
-      self.communeField.focus();
+      self.placeField.focus();
     }, { timeout: 10000, maximumAge: 600000 });
   };
 
+  /* ---------------------------------------------------------------- results */
+
   Page.prototype.update = function () {
+    if (this.waiting) { setText(this.status, "Chargement de la liste des communes…"); return; }
     var selection = this.selection();
     var found = this.finder.search(selection);
     this.time = selection.time;
     this.results = found.results;
-    this.showCounts(found.counts, selection);
+    this.unknown = found.unknown;
+    this.ranked = this.finder.words(selection.text).length > 0;
+    this.showCounts(found.counts);
     this.render();
     var self = this;
     window.clearTimeout(this.stateTimer);  /* the URL follows the search, without slowing down typing */
@@ -348,7 +378,7 @@
     this.map.schedule(this.results);
   };
 
-  Page.prototype.showCounts = function (counts, selection) {
+  Page.prototype.showCounts = function (counts) {
     var root = this.root;
     ["service", "public", "bassin", "reseau", "modalite"].forEach(function (group) {
       root.querySelectorAll("input[name='" + group + "']").forEach(function (input) {
@@ -390,7 +420,7 @@
       var hours = document.createElement("span");
       var open = finder.openAt(lieu, time);
       hours.className = "spro-heures" + (open ? " spro-ouvert" : "");
-      hours.textContent = (open ? "Ouvert maintenant · " : "") + finder.today(lieu, time);
+      hours.textContent = (open ? "Ouvert maintenant · " : "") + today(finder, lieu, time);
       item.appendChild(hours);
       var show = document.createElement("button");
       show.type = "button";
@@ -402,12 +432,57 @@
       fragment.appendChild(item);
     });
     this.list.replaceChildren(fragment);
+    this.renderStatus();
     var n = results.length;
-    var where = this.originLabel ? ", du plus proche au plus éloigné de " + this.originLabel : "";
-    this.status.textContent = n === 0 ? "Aucun lieu trouvé. Essayez moins de filtres ou un autre mot."
-      : plural(n, "lieu trouvé", "lieux trouvés") + where + ".";
     this.more.hidden = n <= this.shown;
     this.more.textContent = "Afficher " + Math.min(PAGE, n - this.shown) + " lieux de plus";
+  };
+
+  Page.prototype.renderStatus = function () {
+    var n = this.results.length, parts = [];
+    if (this.placeMessage) { parts.push(this.placeMessage); }
+    var suggestions = this.unknown.filter(function (u) { return u[1].length; });
+    if (n === 0) {
+      var meant = suggestions.map(function (u) { return " « " + u[0] + " » : vouliez-vous dire " + quoted(u[1]) + " ?"; });
+      parts.push("Aucun lieu trouvé." + meant.join("") + " Essayez moins de filtres ou un autre mot.");
+    } else {
+      var order = [];
+      if (this.ranked) { order.push("les plus pertinents d'abord"); }
+      if (this.originLabel) { order.push((this.ranked ? "puis " : "") + "du plus proche au plus éloigné de " + this.originLabel); }
+      parts.push(plural(n, "lieu trouvé", "lieux trouvés") + (order.length ? ", " + order.join(", ") : "") + ".");
+    }
+    setText(this.status, parts.join(" "));
+    var box = this.suggestionBox, fragment = document.createDocumentFragment();
+    if (n === 0 && suggestions.length) {
+      fragment.appendChild(document.createTextNode("Vouliez-vous dire : "));
+      suggestions.forEach(function (u) {
+        u[1].forEach(function (word) {
+          var button = document.createElement("button");
+          button.type = "button";
+          button.className = "spro-bouton-secondaire spro-suggestion";
+          button.setAttribute("data-mot", u[0]);
+          button.textContent = word;
+          fragment.appendChild(button);
+          fragment.appendChild(document.createTextNode(" "));
+        });
+      });
+    }
+    box.replaceChildren(fragment);
+    box.hidden = !(n === 0 && suggestions.length);
+  };
+
+  /* « Vouliez-vous dire » chosen: that word of the text replaced by the suggestion. */
+  Page.prototype.replaceWord = function (word, replacement) {
+    var replaced = false;
+    var tokens = this.text.value.split(/\s+/).map(function (token) {
+      if (!replaced && core.fold(token) === word) { replaced = true; return replacement; }
+      return token;
+    });
+    this.text.value = replaced ? tokens.join(" ")
+      : core.fold(this.text.value).split(" ").map(function (w) { return w === word ? replacement : w; }).join(" ");
+    this.text.focus();
+    this.shown = PAGE;
+    this.update();
   };
 
   Page.prototype.highlight = function (id, from) {
@@ -423,13 +498,14 @@
     if (from === "liste") { this.map.focus(id); }
   };
 
+  /* The address keeps the search (documented in the README): q, filters, insee= for the place chosen. */
   Page.prototype.saveState = function (selection) {
     var params = new URLSearchParams();
     if (selection.text.trim()) { params.append("q", selection.text.trim()); }
     ["service", "public", "bassin", "reseau", "modalite"].forEach(function (group) {
       selection[group].forEach(function (code) { params.append(group, code); });
     });
-    if (this.origin && this.communeCode && this.originLabel !== "ma position") { params.append("commune", this.communeCode); }
+    if (this.place) { params.append("insee", this.place.insee); }
     if (selection.pmr) { params.append("pmr", "oui"); }
     if (selection.ouvert) { params.append("ouvert", "maintenant"); }
     var query = params.toString();
@@ -437,7 +513,7 @@
   };
 
   Page.prototype.restore = function () {
-    var params = new URLSearchParams(window.location.search), form = this.form;
+    var self = this, params = new URLSearchParams(window.location.search), form = this.form;
     this.text.value = params.get("q") || "";
     ["service", "public", "bassin", "reseau", "modalite"].forEach(function (group) {
       params.getAll(group).forEach(function (code) {
@@ -447,15 +523,13 @@
     });
     form.querySelector("#spro-pmr").checked = params.get("pmr") === "oui";
     form.querySelector("#spro-ouvert").checked = params.get("ouvert") === "maintenant";
-    var code = params.get("commune");
-    if (code) {
-      var commune = this.finder.commune(code);
-      if (commune) {
-        this.communeField.value = commune[1] + " (" + (commune[2].indexOf(code) >= 0 ? code : commune[2][0]) + ")";
-        this.origin = [commune[3], commune[4]];
-        this.originLabel = commune[1];
-        this.communeCode = code;
-      }
+    if (["insee", "code_postal", "commune", "recherche"].some(function (name) { return params.get(name); })) {
+      this.waiting = true;  /* the results wait for the communes: « Lezay » is a place, not a word */
+      this.loadGazetteer().then(function (gazetteer) {
+        self.waiting = false;
+        if (gazetteer) { self.placeFromLink(params); }
+        self.update();
+      });
     }
   };
 
@@ -524,13 +598,13 @@
 
   /* ---------------------------------------------------------------- start */
 
-  window.sproFinder = { fold: fold, Finder: Finder };
+  window.sproFinder = {};
 
   function start() {
     var root = document.getElementById("spro-trouver");
-    if (!root) { return; }
+    if (!root || !core) { return; }
     fetch(root.getAttribute("data-index")).then(function (response) { return response.json(); }).then(function (index) {
-      var finder = new Finder(index);
+      var finder = new core.Finder(index);
       window.sproFinder.instance = finder;
       window.sproFinder.page = new Page(root, finder);
     });

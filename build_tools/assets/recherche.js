@@ -7,7 +7,11 @@
   var bundles = (element.getAttribute("data-bundles-lieux") || "").split(" ").filter(Boolean)
     .map(function (path) { return { bundlePath: path }; });
   var ui = new PagefindUI({ element: "#spro-recherche", bundlePath: element.getAttribute("data-bundle"),
-    mergeIndex: bundles, showSubResults: true, showImages: false, resetStyles: false, autofocus: true });
+    mergeIndex: bundles, showSubResults: true, showImages: false, resetStyles: false, autofocus: true,
+    /* A page whose subject is the word (its « sujet »: a lieu's network, services and publics, a service's short
+       name, a network's former names) comes before a page that merely mentions it, or a word sharing its stem
+       (« vae » is stemmed to « va », which also begins « Vals de Saintonge »). */
+    ranking: { metaWeights: { sujet: 10 } } });
   (function label() {  /* Pagefind's input has only a title attribute */
     var input = element.querySelector("input");
     if (input) { input.setAttribute("aria-label", "Rechercher dans le site"); } else { window.setTimeout(label, 50); }

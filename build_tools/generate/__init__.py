@@ -8,6 +8,7 @@ import json
 
 from ..field_reference import sections as field_sections
 from ..finder import finder_index
+from ..places import gazetteer_json
 from . import agenda, exports, maps, pages
 from .assets import static_assets
 from .output import GeneratedFile, GeneratedPage
@@ -19,7 +20,7 @@ __all__ = ["GeneratedFile", "GeneratedPage", "SiteOptions", "generate_site", "ge
 _FIXED_PAGES = ("index.md", "trouver/index.md", "agenda/index.md", "contribuer/champs.md", "recherche/index.md",
                 "bassins/index.md", "services/index.md", "reseaux/index.md", "metiers/index.md",
                 "label/lieux-labellises.md", "carte/index.md", "donnees/index.md")
-_FIXED_FILES = ("agenda/agenda.ics", "trouver/index.json", "carte/carte.html", "carte/donnees.js", "donnees/lieux.csv",
+_FIXED_FILES = ("agenda/agenda.ics", "trouver/index.json", "trouver/communes.json", "carte/carte.html", "carte/donnees.js", "donnees/lieux.csv",
                 "donnees/lieux.geojson", "donnees/data-inclusion/structures.json", "donnees/data-inclusion/services.json")
 
 
@@ -48,6 +49,8 @@ def generate_site(dataset: Dataset, geography: Geography, options: SiteOptions) 
     files.append(page("recherche/index.md", "Rechercher", "recherche.html", ctx=ctx, bundles=options.search_bundles))
     index = finder_index(dataset, geography, options.build_date)
     files.append(GeneratedFile("trouver/index.json", json.dumps(index, ensure_ascii=False, separators=(",", ":"))))
+    communes = gazetteer_json(dataset.communes, dataset.communes_deleguees)
+    files.append(GeneratedFile("trouver/communes.json", json.dumps(communes, ensure_ascii=False, separators=(",", ":"))))
     for folder, (document, data) in [("carte", maps.region_map(ctx))] + [
             (f"bassins/{b.code}", maps.basin_map(ctx, b)) for b in dataset.bassins.values()]:
         files += [GeneratedFile(f"{folder}/carte.html", document), GeneratedFile(f"{folder}/donnees.js", data)]
