@@ -279,7 +279,8 @@ def command_bassins_repartir(args) -> int:
     repo_root = data_root.resolve().parent
     loader = DataLoader(data_root, display_root=repo_root)
     dataset = loader.load()
-    problems = [d for d in loader.report.errors if d not in loader.unassigned]
+    # Communes in no basin are what this command fixes, and outlines follow the basins (« spro communes » after it).
+    problems = [d for d in loader.report.errors if d not in loader.unassigned and not d.file.endswith(".geojson")]
     if dataset is None or problems or not dataset.communes:
         _print_report(Report(problems), "text", out=sys.stderr)
         print("Répartition impossible : corrigez d'abord ces erreurs (spro validate).", file=sys.stderr)
@@ -391,9 +392,10 @@ def command_search(args) -> int:
     import datetime as dt
     import json
 
-    from .finder import PARIS, Finder, Query, open_at
+    from .finder import PARIS, Finder, Query, open_at, query_words
     from .geocache import CACHE_FILE_NAME, GeocodeCache
     from .positions import locate
+    from .text import de, distance_fr
 
     data_root = Path(args.data)
     dataset = _load_valid_dataset(data_root)
@@ -416,7 +418,8 @@ def command_search(args) -> int:
     moment = dt.datetime.fromisoformat(args.date).replace(tzinfo=PARIS) if args.date else dt.datetime.now(PARIS)
     finder = Finder(dataset, geography)
     rows = []
-    for result in finder.find(query, moment, origin):
+    results = finder.find(query, moment, origin)
+    for result in results:
         lieu = dataset.lieux[result.id]
         rows.append({
             "id": result.id, "nom": lieu.nom, "reseau": dataset.reseaux[lieu.reseau].nom, "commune": lieu.adresse.commune,
@@ -428,16 +431,29 @@ def command_search(args) -> int:
     if args.format == "json":
         print(json.dumps(rows, ensure_ascii=False, indent=1))
         return 0
-    where = f", du plus proche au plus éloigné de {place.nom}" if place else ""
-    print(f"{_plural(len(rows), 'lieu trouvé', 'lieux trouvés')}{where}.")
+    searched = query_words(query.text)
+    alone = not rows and len(searched) > 1 and not finder.unknown_words(query.text)
+    print("Aucun lieu ne correspond à tous ces mots à la fois : cherchez-les un par un." if alone
+          else results_status(len(rows), bool(searched), de(place.nom) if place else ""))
     if not rows:
         for word, meant in finder.suggestions(query.text).items():
             print(f"« {word} » : vouliez-vous dire {' ou '.join(f'« {m} »' for m in meant)} ?")
-    for rank, row in enumerate(rows, start=1):
-        distance = f" · à {str(row['distance_km']).replace('.', ',')} km" if row["distance_km"] is not None else ""
+    for rank, (row, result) in enumerate(zip(rows, results), start=1):
+        distance = f" · {distance_fr(result.distance_km)}" if result.distance_km is not None else ""
         status = " · ouvert" if row["ouvert"] else ""
         print(f"{rank:>3}. {row['nom']} ({row['reseau']}, {row['commune']}{distance}{status}) [{row['id']}]")
     return 0
+
+
+def results_status(count: int, ranked: bool, origin: str) -> str:
+    """What the finder's live region says of its list (finder.js, renderStatus), for the command line.
+    ``origin``: « de Niort », « d'Angoulême »… or empty."""
+    if not count:
+        return "Aucun lieu trouvé."
+    order = ["les plus pertinents d'abord"] if ranked and count > 1 else []
+    if origin and count > 1:
+        order.append(("puis " if order else "") + f"du plus proche au plus éloigné {origin}")
+    return _plural(count, "lieu trouvé", "lieux trouvés") + "".join(f", {part}" for part in order) + "."
 
 
 def search_place(dataset, args, places=None):
@@ -447,6 +463,7 @@ def search_place(dataset, args, places=None):
     from .places import CODE, Places
 
     places = places or Places(dataset.communes, dataset.communes_deleguees)
+    territory = f"de l'annuaire ({dataset.site.region})"
 
     def choose(option: str, value: str, communes) -> str:
         listed = " ; ".join(f"{c.nom} (code INSEE {c.code_insee}, code postal {' '.join(c.codes_postaux)})" for c in communes)
@@ -461,13 +478,13 @@ def search_place(dataset, args, places=None):
             postal = places.by_postal_code(args.insee)
             if postal:
                 hint = f" {args.insee} est un code postal : --code-postal {args.insee}."
-            return f"--insee : aucune commune de la Région n'a le code INSEE {args.insee}.{hint}"
+            return f"--insee : aucune commune {territory} n'a le code INSEE {args.insee}.{hint}"
         return commune
     if args.code_postal:
         found = places.by_postal_code(args.code_postal)
         if not found:
             hint = f" {args.code_postal} est un code INSEE : --insee {args.code_postal}." if places.by_insee(args.code_postal) else ""
-            return f"--code-postal : aucune commune de la Région n'a le code postal {args.code_postal}.{hint}"
+            return f"--code-postal : aucune commune {territory} n'a le code postal {args.code_postal}.{hint}"
         return found[0] if len(found) == 1 else choose("--code-postal", args.code_postal, found)
     if args.commune:
         text = args.commune.strip()
@@ -479,7 +496,7 @@ def search_place(dataset, args, places=None):
             found, closest = answer.communes, answer.closest
         if not found:
             hint = f" Vouliez-vous dire {' ou '.join(f'« {c.nom} »' for c in closest)} ?" if closest else ""
-            return f"--commune : « {text} » n'est ni une commune de la Région ni un de ses codes.{hint}"
+            return f"--commune : « {text} » n'est ni une commune {territory} ni un de ses codes.{hint}"
         return found[0] if len(found) == 1 else choose("--commune", text, found)
     return None
 
@@ -568,7 +585,12 @@ def _side(data_dir: Path, docs_dir: Path, today):
         else frozenset()
     docs = {p.relative_to(docs_dir).as_posix(): p.read_bytes() for p in sorted(docs_dir.rglob("*")) if p.is_file()} \
         if docs_dir.is_dir() else {}
-    return Side(dataset, files, docs)
+    positions = {}
+    if dataset is not None:
+        from .positions import locate
+
+        positions = {code: (p.lat, p.lon) for code, p in locate(dataset, loader.geocache).positions.items()}
+    return Side(dataset, files, docs, positions)
 
 
 def command_diff(args) -> int:
@@ -577,7 +599,7 @@ def command_diff(args) -> int:
     import tempfile
 
     from .atomic import write_atomically
-    from .git_sources import GitError, export, toplevel
+    from .git_sources import GitError, export, toplevel, uncommitted
     from .site_diff import compare, markdown, preview_page
 
     data_root, docs_root = Path(args.data).resolve(), Path(args.docs).resolve()
@@ -591,11 +613,17 @@ def command_diff(args) -> int:
                 folder = Path(temporary) / name
                 export(root, revision, folders, folder)
                 sides.append(_side(folder / folders[0], folder / folders[1], today))
+        pending = uncommitted(root, folders)
     except (GitError, ValueError) as failed:
         print(f"spro diff : {failed}", file=sys.stderr)
         return 2
     changes = compare(*sides, today)
     print(markdown(changes, args.base, args.head), end="")
+    if pending:
+        print(f"Note : spro diff compare des révisions enregistrées (commits) ; {_plural(len(pending), 'fichier')} de "
+              f"{' et '.join(folders)} modifié{'s' if len(pending) > 1 else ''} depuis le dernier commit "
+              "n'entre{} pas dans cette comparaison (git commit, puis relancez).".format("nt" if len(pending) > 1 else ""),
+              file=sys.stderr)
     if args.apercu:
         site = Path(args.apercu)
         if (site / "index.html").is_file():

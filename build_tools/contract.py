@@ -83,6 +83,8 @@ def code_hint(value: str, known: dict, label: str) -> str:
     named = closest(fold(value), by_name)
     if named:
         return f" Vouliez-vous dire « {by_name[named]} » ({_names(known[by_name[named]])[0]}) ?"
+    if not known:
+        return " Aucun code n'est encore défini."
     if len(known) <= LISTED_CODES:
         return f" Codes possibles : {', '.join(sorted(known))}."
     return ""

@@ -7,29 +7,14 @@ script smuggled into a page by the data can never run, whatever the page contain
 attributes stay allowed (Leaflet positions tiles with them); WebAssembly is allowed for Pagefind;
 images may come from the tile server.
 
-:func:`inline_scripts` is the build's tripwire: an executable inline script in the output means
-something got past validation, and the build stops.
+:mod:`build_tools.active_content` is the build's tripwire: a script, handler or frame the project
+does not emit means something got past validation, and the build stops.
 """
 
 from __future__ import annotations
 
 import html
 import re
-
-_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.DOTALL | re.IGNORECASE)
-_DATA_TYPES = {"application/json", "application/ld+json"}
-
-
-def _is_inline_executable(attrs: str) -> bool:
-    if re.search(r"\ssrc\s*=", attrs, re.IGNORECASE):
-        return False
-    kind = re.search(r"""\stype\s*=\s*["']?([^"'\s>]+)""", attrs, re.IGNORECASE)
-    return (kind.group(1).lower() if kind else "") not in _DATA_TYPES
-
-
-def inline_scripts(page: str) -> list[str]:
-    """The start of each inline script a browser would execute (any type but JSON data)."""
-    return [match.group(0)[:120] for match in _SCRIPT.finditer(page) if _is_inline_executable(match.group("attrs"))]
 
 
 def policy(tiles_origin: str) -> str:

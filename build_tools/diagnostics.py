@@ -11,6 +11,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .text import UNPRINTABLE
+
 
 class Severity(enum.Enum):
     ERROR = "erreur"
@@ -38,11 +40,13 @@ class Diagnostic:
         return self.severity is Severity.ERROR
 
     def as_text(self) -> str:
+        """One line for a terminal: control and invisible characters (from a file name or a quoted value) are
+        shown as codes, so that a diagnostic can neither garble a terminal nor start a line of its own."""
         where = self.file
         if self.line:
             where += f":{self.line}:{self.column or 1}"
         about = f"{self.field} : " if self.field else ""
-        return f"{where + ': ' if where else ''}{self.severity.value} : {about}{self.message}"
+        return printable(f"{where + ': ' if where else ''}{self.severity.value} : {about}{self.message}")
 
     def as_github(self) -> str:
         kind = _GITHUB_KINDS[self.severity]
@@ -52,6 +56,11 @@ class Diagnostic:
             props.append(f"col={self.column or 1}")
         about = f"{self.field} : " if self.field else ""
         return f"::{kind}{' ' if props else ''}{','.join(props)}::{_escape_data(about + self.message)}"
+
+
+def printable(text: str) -> str:
+    """``text`` with line breaks, tabs, control and invisible characters written as codes (\\n, \\x1b, \\u202e)."""
+    return UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def _escape_data(text: str) -> str:

@@ -22,12 +22,13 @@ import datetime as dt
 import posixpath
 import re
 from dataclasses import dataclass
-from html.parser import HTMLParser
+import html
 from pathlib import Path
 from urllib.parse import unquote
 
 import markdown
 import yaml
+from selectolax.lexbor import LexborHTMLParser
 
 from . import formats
 from .contract import INVALID, Bool, Choice, Date, Field, Kind, ListOf, Reader, Struct, Text, closest, describe_node
@@ -46,6 +47,11 @@ FEED_NAME = "feed.xml"
 """The news feed, written by the adapter beside the news (``actualites/feed.xml``)."""
 MAX_PAGE_BYTES = 256 * 1024
 MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_DOCS_BYTES = 200 * 1024 * 1024
+"""All of docs/: a pull request cannot fill the build machine's disk or the published site."""
+MAX_BRACKETS = 1000
+"""Python-Markdown's link parsing is quadratic in the number of « [ » (5,000 take 3 s, 20,000 take 45 s):
+a page of brackets could stall the build for hours. A page with hundreds of links stays far below."""
 
 ELEMENTS = frozenset("""
 a abbr b blockquote br caption cite code col colgroup dd del details dfn div dl dt em figcaption figure
@@ -57,10 +63,15 @@ alt class colspan datetime headers height href id lang open rel reversed rowspan
 """.split())
 _URL_ATTRIBUTES = ("href", "src", "cite")
 _RESERVED_IDS = re.compile(r"(?:__|md-|spro-|pagefind)", re.IGNORECASE)
+_MATERIAL_CLASSES = re.compile(r"(?:__|md-|pagefind)", re.IGNORECASE)
+"""Classes of the theme's own elements (the site's « spro-bouton » is offered to pages: docs/label/)."""
 
 
 def _plain(value: str) -> str | None:
-    return "du texte est attendu, sans < ni > (le HTML n'est pas accepté ici)" if "<" in value or ">" in value else None
+    """Plain text: no < or >, written or as a character reference (``&lt;``), which Material's templates decode."""
+    if "<" in html.unescape(value) or ">" in html.unescape(value):
+        return "du texte est attendu, sans < ni > (le HTML n'est pas accepté ici, même écrit &lt; ou &gt;)"
+    return None
 
 
 class _PostDate(Kind):
@@ -111,24 +122,37 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
     return None, text, 1
 
 
-class _Elements(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.found: list[tuple[str, list[tuple[str, str | None]]]] = []
+_END = '<p id="spro-fin-de-page"></p>'
 
-    def handle_starttag(self, tag, attrs):
-        self.found.append((tag, attrs))
 
-    handle_startendtag = handle_starttag
+def _elements(rendered: str) -> tuple[list[tuple[str, list[tuple[str, str | None]]]], bool, str]:
+    """(tag, attributes) of each element of a rendered page, as a browser parses it (HTML5: ``<!-->`` is an empty
+    comment), whether the page ends closed (no tag, comment or attribute left open to swallow what follows it),
+    and the text of its first <h1> (MkDocs' page title when the front matter has none)."""
+    def parse(text: str):
+        tree = LexborHTMLParser(f"<body>{text}</body>")
+        return tree, [(node.tag, list(node.attributes.items())) for node in tree.body.traverse(include_text=False)
+                      if node.tag not in ("body", "-comment")]
+
+    tree, found = parse(rendered + _END)
+    closed = bool(found) and found[-1] == ("p", [("id", "spro-fin-de-page")])
+    if closed:
+        found.pop()
+    else:  # the end marker was swallowed: read the elements without it
+        tree, found = parse(rendered)
+    heading = tree.css_first("h1")
+    return found, closed, heading.text() if heading else ""
 
 
 def html_problems(rendered: str) -> list[tuple[str, str]]:
     """(what to look for in the source, French message) for each element or attribute refused."""
-    parser = _Elements()
-    parser.feed(rendered)
-    parser.close()
+    found, closed, heading = _elements(rendered)
     problems = []
-    for tag, attrs in parser.found:
+    if not closed:
+        problems.append(("<", "balise, attribut ou commentaire HTML non fermé à la fin de la page : fermez-le (> ou -->)"))
+    if "<" in heading or ">" in heading:
+        problems.append(("# ", "titre de la page : du texte est attendu, sans < ni > (même écrits &lt; ou &gt;)"))
+    for tag, attrs in found:
         if tag not in ELEMENTS:
             problems.append((f"<{tag}", f"élément HTML <{tag}> non accepté : les pages s'écrivent en Markdown, "
                                         "sans script, style, cadre ni formulaire"))
@@ -145,6 +169,10 @@ def html_problems(rendered: str) -> list[tuple[str, str]]:
                     problems.append((value[:60] or name, message))
             elif name == "id" and _RESERVED_IDS.match(value):
                 problems.append((value, f"identifiant « {value[:40]} » réservé au site : choisissez-en un autre"))
+            elif name == "class" and any(_MATERIAL_CLASSES.match(token) for token in value.split()):
+                token = next(token for token in value.split() if _MATERIAL_CLASSES.match(token))
+                problems.append((token, f"classe « {token[:40]} » réservée au site (elle prendrait l'apparence de ses "
+                                        "propres éléments) : choisissez-en une autre"))
     return problems
 
 
@@ -243,10 +271,7 @@ def link_problem(value: str, source: str, targets: SiteTargets, image: bool = Fa
 
 def _links(rendered: str) -> list[tuple[str, str]]:
     """(tag, address) of each link and image of rendered HTML."""
-    parser = _Elements()
-    parser.feed(rendered)
-    parser.close()
-    return [(tag, value or "") for tag, attrs in parser.found for name, value in attrs
+    return [(tag, value or "") for tag, attrs in _elements(rendered)[0] for name, value in attrs
             if (tag, name) in (("a", "href"), ("img", "src"))]
 
 
@@ -285,6 +310,10 @@ def check_page(data: bytes, shown: str, today: dt.date, extensions=MARKDOWN_EXTE
             break
     if post is not None and header is not None:
         diagnostics += _check_post(header, body, shown, today, post)
+    if body.count("[") > MAX_BRACKETS:
+        diagnostics.append(Diagnostic(shown, first_line, 0, "", f"trop de crochets « [ » ({body.count('[')}, au plus "
+                                      f"{MAX_BRACKETS} par page) : découpez la page"))
+        return diagnostics
     rendered = markdown.Markdown(extensions=list(extensions)).convert(body)
     for needle, message in html_problems(rendered):
         diagnostics.append(Diagnostic(shown, line_of(needle, lines, first_line), 0, "", message))
@@ -381,6 +410,7 @@ def check_docs(docs_root: Path, display_root: Path, today: dt.date, generated: f
 
     pages: list[Path] = []
     files: list[str] = []
+    total = [0]
 
     def walk(directory: Path) -> None:
         for path in sorted(directory.iterdir()):
@@ -401,12 +431,17 @@ def check_docs(docs_root: Path, display_root: Path, today: dt.date, generated: f
                 report.add(Diagnostic(shown(path), 0, 0, "", f"fichier trop volumineux (maximum {MAX_FILE_BYTES // 2**20} Mio)"))
             else:
                 files.append(path.relative_to(docs_root).as_posix())
+            if path.is_file() and not path.is_symlink():
+                total[0] += path.stat().st_size
 
-    problem = entry_problem(docs_root)
+    problem = entry_problem(docs_root, check_name=False)
     if problem or not docs_root.is_dir():
         report.add(Diagnostic(shown(docs_root), 0, 0, "", problem or "un dossier est attendu"))
         return report
     walk(docs_root)
+    if total[0] > MAX_DOCS_BYTES:
+        report.add(Diagnostic(shown(docs_root), 0, 0, "", f"dossier trop volumineux ({total[0] // 2**20} Mio, au plus "
+                                                          f"{MAX_DOCS_BYTES // 2**20} Mio) : retirez des fichiers"))
     feed = f"{news_dir}/{FEED_NAME}"
     targets = SiteTargets(frozenset(files) | {feed}, None if generated is None else generated | {feed})
     posts: list[_Post] = []

@@ -1,11 +1,12 @@
 """What « Trouver un lieu » means, shared by the browser finder and ``spro search``.
 
 **Words.** The query is folded (case, accents, œ -> oe: :func:`~build_tools.text.search_fold`) and
-split into words; French stop words (« de », « la », « pour »…) are dropped. A word matches a token
+split into words; French stop words (« de », « la », « pour », « je »…) are dropped, and words beyond
+:data:`MAX_WORDS` are ignored. A word matches a token
 
 - exactly (:data:`EXACT`);
-- within one edit, for words of :data:`TYPO_MIN_LENGTH` letters or more (:data:`NEAR`): one wrong,
-  missing or extra letter, or two neighbouring letters swapped (« valdiation » -> validation:
+- within one edit, for words of :data:`TYPO_MIN_LENGTH` letters or more, numbers aside (:data:`NEAR`):
+  one wrong, missing or extra letter, or two neighbouring letters swapped (« valdiation » -> validation:
   optimal string alignment distance 1);
 - as the start of the token, while typing (:data:`PREFIX`: « chatel » -> chatellerault).
 
@@ -43,6 +44,7 @@ import math
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from .geo import distance_km
 from .horaires_tables import hours_table, ranges_on
 from .model import Dataset, Lieu
 from .places import osa_distance
@@ -56,6 +58,8 @@ MODALITES = (("sur-place", "Sur place"), ("telephone", "Par téléphone"), ("vis
 EXACT, NEAR, PREFIX = 3, 2, 1
 """Match weights: the word is the token; is one edit away from it; begins it."""
 TYPO_MIN_LENGTH = 5
+MAX_WORDS = 12
+"""Words of a query beyond these are ignored: a pasted page cannot make a keystroke (or spro search) slow."""
 FIELD_WEIGHTS = {
     "nom": 8,                # the lieu's name and its structure's
     "reseau": 8,             # its network's name and former names
@@ -92,11 +96,22 @@ def within_one_edit(a: str, b: str) -> bool:
     return a[i:] == b[i + 1:]  # b has one more letter, at i
 
 
+def typos_allowed(word: str) -> bool:
+    """A wrong letter is forgiven in words of :data:`TYPO_MIN_LENGTH` letters or more, never in numbers
+    (79120 is not 79100: a postal code matches exactly or as it is being typed)."""
+    return len(word) >= TYPO_MIN_LENGTH and not any(c.isdigit() for c in word)
+
+
+def query_words(text: str) -> list[str]:
+    """The words a query searches: folded, stop words left out, at most :data:`MAX_WORDS`."""
+    return words(text)[:MAX_WORDS]
+
+
 def match_weight(word: str, token: str) -> int:
     """:data:`EXACT`, :data:`NEAR`, :data:`PREFIX` or 0 (no match)."""
     if word == token:
         return EXACT
-    if len(word) >= TYPO_MIN_LENGTH and within_one_edit(word, token):
+    if typos_allowed(word) and within_one_edit(word, token):
         return NEAR
     return PREFIX if token.startswith(word) else 0
 
@@ -195,14 +210,6 @@ def relevance(matches: list[list[tuple[str, str]]], query_words: list[str]) -> i
     return total
 
 
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine, R = 6371 km), as in finder-core.js."""
-    to_rad = math.pi / 180
-    dlat, dlon = (lat2 - lat1) * to_rad, (lon2 - lon1) * to_rad
-    h = math.sin(dlat / 2) ** 2 + math.cos(lat1 * to_rad) * math.cos(lat2 * to_rad) * math.sin(dlon / 2) ** 2
-    return 2 * 6371 * math.asin(math.sqrt(h))
-
-
 def _round(value: float) -> float:
     return round(value, 5)
 
@@ -296,24 +303,27 @@ class Finder:
         self._names = {identifier: fold(lieu.nom) for identifier, lieu in dataset.lieux.items()}
 
     def find(self, query: Query, moment: dt.datetime, origin: tuple[float, float] | None = None) -> list[Result]:
-        query_words = words(query.text)
-        matching = self.index.search(query_words, query.services, query.publics, query.bassins, query.reseaux,
+        searched = query_words(query.text)
+        matching = self.index.search(searched, query.services, query.publics, query.bassins, query.reseaux,
                                      query.modalites, query.pmr)
         scored = {}
         for identifier, matches in matching.items():
             lieu = self.dataset.lieux[identifier]
-            score = relevance(matches, query_words)
-            if (score or not query_words) and passes_filters(lieu, query) and (
+            score = relevance(matches, searched)
+            if (score or not searched) and passes_filters(lieu, query) and (
                     not query.ouvert_maintenant or open_at(lieu, moment.date(), moment)):
                 scored[identifier] = score
         return order(self.dataset, self.geography, scored, origin, self._names)
 
-    def suggestions(self, text: str) -> dict[str, list[str]]:
-        """For each word of ``text`` that matches no token at all: the words it may have meant."""
+    def unknown_words(self, text: str) -> list[str]:
+        """The words of ``text`` that match no token at all."""
         if self._vocabulary is None:
             self._vocabulary = self.tables.vocabulary()
-        unknown = [w for w in words(text) if not any(word_matches(w, t) for t in self._vocabulary)]
-        return {w: found for w in unknown if (found := did_you_mean(w, self._vocabulary))}
+        return [w for w in query_words(text) if not any(word_matches(w, t) for t in self._vocabulary)]
+
+    def suggestions(self, text: str) -> dict[str, list[str]]:
+        """For each word of ``text`` that matches no token at all: the words it may have meant."""
+        return {w: found for w in self.unknown_words(text) if (found := did_you_mean(w, self._vocabulary))}
 
 
 # -- the browser's index ------------------------------------------------------------------------
@@ -354,8 +364,9 @@ def finder_index(dataset: Dataset, geography: Geography, reference: dt.date) -> 
         ])
     return {
         "reference": reference.isoformat(),
+        "territoire": dataset.site.region,
         "regles": {"champs": FIELD_WEIGHTS, "exacte": EXACT, "proche": NEAR, "debut": PREFIX,
-                   "faute_min": TYPO_MIN_LENGTH, "suggestions": SUGGESTIONS},
+                   "faute_min": TYPO_MIN_LENGTH, "mots_max": MAX_WORDS, "suggestions": SUGGESTIONS},
         "services": [[code, s.nom_court, s.nom, ids(tables.services[code]), ids(tables.descriptions[code])]
                      for code, s in dataset.services.items()],
         "publics": [[code, p.nom, ids(tables.publics[code])] for code, p in dataset.publics.items()],

@@ -9,6 +9,7 @@ import re
 from urllib.parse import urlsplit
 
 from . import horaires_syntaxe
+from .text import INVISIBLE_CHARACTERS as _INVISIBLE
 
 POSTAL_CODE = r"\d{5}"
 INSEE_CODE = r"(?:\d{5}|2[AB]\d{3})"
@@ -193,11 +194,9 @@ def check_attribution(value: str) -> str | None:
     return None
 
 
-# Invisible characters refused in every text: they garble terminals (escape sequences), reverse how
-# names display (bidirectional overrides) or hide text (zero-width characters).
-_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]")
 _INVISIBLE_NAMES = {"\x1b": "échappement", "\u202e": "inversion du sens d'écriture", "\u202d": "forçage du sens d'écriture",
-                    "\u200b": "espace de largeur nulle", "\ufeff": "espace insécable de largeur nulle"}
+                    "\u200b": "espace de largeur nulle", "\ufeff": "espace insécable de largeur nulle", "\xad": "trait d'union conditionnel",
+                    "\u2028": "séparateur de lignes", "\u2029": "séparateur de paragraphes"}
 
 
 def invisible_character_problem(text: str) -> str | None:
@@ -210,7 +209,7 @@ def invisible_character_problem(text: str) -> str | None:
     if found is None:
         return None
     char = found.group()
-    name = _INVISIBLE_NAMES.get(char, "caractère de contrôle invisible")
+    name = _INVISIBLE_NAMES.get(char, "caractère de contrôle invisible" if ord(char) < 0xa0 else "caractère invisible")
     return (f"caractère invisible interdit (U+{ord(char):04X}, {name}) : retirez-le "
             "(il vient souvent d'un copier-coller)")
 

@@ -36,6 +36,11 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 _TEXT_LIMITS = {"cle": 600, "requete": 500, "label": 500, "source": 200}
 
 
+def address_text(voie: str, code_postal: str, commune: str) -> str:
+    """What the geocoder is asked for an address (its official commune name)."""
+    return f"{voie}, {code_postal} {commune}"
+
+
 def cache_key(query: str, code_insee: str) -> str:
     return f"{fold(query)}|{code_insee}"
 

@@ -120,3 +120,22 @@ def coverage(commune_outlines: dict[str, BaseGeometry], outlines: dict[str, Base
 def _holes(geometry: BaseGeometry) -> int:
     return sum(len(polygon.interiors) for polygon in getattr(geometry, "geoms", [geometry]))
 
+
+
+def misplaced_centres(outlines: dict[str, dict], centres: dict[str, tuple[float, float, str]]) -> dict[str, tuple[list[str], list[str]]]:
+    """For each basin outline (GeoJSON geometry), the communes of that basin whose centre it does not contain,
+    and the communes of other basins whose centre it contains. ``centres``: INSEE code -> (lon, lat, basin)."""
+    codes = list(outlines)
+    shapes = [shapely.geometry.shape(outlines[code]) for code in codes]
+    insee = list(centres)
+    points = shapely.points([(centres[c][0], centres[c][1]) for c in insee])
+    inside: dict[str, set[str]] = {code: set() for code in codes}
+    for point, shape in zip(*shapely.STRtree(shapes).query(points, predicate="within")):
+        inside[codes[shape]].add(insee[point])
+    result = {}
+    for code in codes:
+        members = {c for c, (_, _, basin) in centres.items() if basin == code}
+        missing, foreign = sorted(members - inside[code]), sorted(inside[code] - members)
+        if missing or foreign:
+            result[code] = (missing, foreign)
+    return result

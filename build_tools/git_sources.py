@@ -58,6 +58,11 @@ def changed_paths(repo: Path, since: str) -> list[str]:
     return sorted(set(changed) | set(untracked))
 
 
+def uncommitted(repo: Path, folders: list[str]) -> list[str]:
+    """Paths under ``folders`` changed in the working tree and not committed (untracked files included)."""
+    return _names(_git(repo, "status", "-z", "--porcelain", "--untracked-files=all", "--", *folders))
+
+
 def export(repo: Path, revision: str, folders: list[str], target: Path) -> None:
     """Write the regular files of ``folders`` (paths relative to the repository's root) at ``revision`` into
     ``target`` (same relative paths). A folder absent from that revision is simply not written."""

@@ -308,8 +308,10 @@ def prepare_lieu(dataset: Dataset, plain: dict[str, str], today: dt.date, checke
     if existing is None:
         given = (plain.get("id") or "").strip()
         if given and not is_lieu_id(given):
+            advice = (f"par exemple « {slug(given)[:80]} »" if slug(given) else
+                      "ou laissez-le vide : il est alors formé du réseau et de la commune")
             return PreparedLieu(None, None, [("id", f"identifiant « {given[:40]} » invalide : lettres minuscules sans accent, "
-                                                    f"chiffres et tirets seulement, par exemple « {slug(given)[:80] or 'mission-locale-melle'} »")])
+                                                    f"chiffres et tirets seulement, {advice}")])
         try:
             identifier = given or choose_id(dataset, values["reseau"], values["adresse.commune"],
                                                                         values["nom"], taken)

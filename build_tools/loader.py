@@ -21,13 +21,17 @@ from .model import (
     Accessibilite, Adresse, Bassin, Commune, Contact, Dataset, Emplacement, Emprise, Evenement, Fermeture, Lien, Lieu,
     Metier, Public, Reseau, Service, Site, Synonyme,
 )
-from .geocache import CACHE_FILE_NAME, GeocodeCache
+from .geo import distance_km
+from .geocache import CACHE_FILE_NAME, GeocodeCache, address_text, cache_key
 from .outlines import MAX_OUTLINE_BYTES, read_outline
-from .safe_files import UnsafePath, entry_problem, read_regular
+from .safe_files import UnsafePath, entry_problem, is_real_dir, read_regular
 from .text import fold, search_fold as fold_words, slug  # noqa: F401 (slug: part of this module's interface, used by the generators)
 from .yaml_source import MAX_FILE_BYTES, read_yaml
 
 SUGGESTED_UNASSIGNED = 50
+MAX_KM_FROM_COMMUNE = 20
+"""How far from its commune's centre a lieu may be (the demo's farthest is 3.7 km; the largest communes of
+the territory are about 15 km across)."""
 """Beyond this many communes in no basin, messages stop naming the nearest basin (it costs a distance scan each)."""
 
 REFERENCE_FILES = {
@@ -128,7 +132,7 @@ class DataLoader:
         files = []
         for path in sorted(directory.iterdir()):
             shown = self._display(path)
-            problem = entry_problem(path)
+            problem = entry_problem(path, check_name=path.suffix not in (".yaml", OUTLINE_SUFFIX))
             if problem:
                 add(Diagnostic(shown, 0, 0, "", problem))
             elif path.name.startswith("."):
@@ -141,14 +145,20 @@ class DataLoader:
             elif path.suffix != ".yaml":
                 add(Diagnostic(shown, 0, 0, "", "extension « .yaml » attendue pour un fichier de données"))
             elif not pattern.fullmatch(path.stem):
-                add(Diagnostic(shown, 0, 0, "", f"nom de fichier invalide : {example}"))
+                renamed = slug(path.stem) if folder != "metiers" else path.stem.upper()
+                fix = f" : renommez-le « {renamed}.yaml »" if pattern.fullmatch(renamed) else ""
+                add(Diagnostic(shown, 0, 0, "", f"nom de fichier invalide ({example}){fix}"))
             else:
                 files.append(path)
         return files
 
+    def _is_folder(self, folder: str) -> bool:
+        """``data/<folder>`` is a real folder (else it is reported once, and left out of the cross-file checks)."""
+        return is_real_dir(self.root / folder)
+
     def _check_top_level(self) -> None:
         """Every entry of ``data/`` is a file or folder the annuaire reads."""
-        if not self.root.is_dir() or entry_problem(self.root):
+        if not self.root.is_dir() or entry_problem(self.root, check_name=False):
             self.report.add(Diagnostic(self._display(self.root), 0, 0, "", "dossier de données introuvable, ou lien symbolique"))
             return
         expected = {*TOP_LEVEL_FILES, *FOLDERS}
@@ -182,8 +192,8 @@ class DataLoader:
         # leaves the addresses unchecked: its own errors say what to fix first).
         references = {
             "services": services, "reseaux": reseaux, "publics": publics,
-            "bassins": {path.stem: None for path in self._folder_files("bassins", report=False)},
-            "lieux": {path.stem: None for path in self._folder_files("lieux", report=False)},
+            **{folder: {path.stem: None for path in self._folder_files(folder, report=False)} if self._is_folder(folder) else None
+               for folder in ("bassins", "lieux")},
         }
         lieux = self._lieux(references, gazetteer, site)
         synonymes = self._synonymes(references)
@@ -280,7 +290,7 @@ class DataLoader:
         lookup = Gazetteer(files.communes, files.deleguees) if files else None
         owner: dict[str, tuple[str, str]] = {}  # INSEE code -> (basin, file)
         lists: dict[str, tuple[list[str], _Read]] = {}
-        complete = True  # every basin file's list was read: only then is a commune in no basin reported
+        complete = self._is_folder("bassins")  # every basin file's list was read: only then is a commune in no basin reported
         for path in self._folder_files("bassins"):
             read = self._read(path, records.BASSIN)
             if read is None or "communes" not in read.values or any(
@@ -306,7 +316,28 @@ class DataLoader:
                 communes=tuple(members), source=read.path, description=read.values.get("description"),
                 contour=self._display(contour) if outline else None, outline=outline,
             )
+        if complete:
+            self._check_outlines_hold_their_communes(bassins, communes)
         return bassins, Gazetteer(communes, files.deleguees)
+
+    def _check_outlines_hold_their_communes(self, bassins: dict[str, Bassin], communes: dict[str, Commune]) -> None:
+        """An outline is the union of its communes (``spro communes``): it holds their centres and no other basin's."""
+        outlines = {code: b.outline.as_geojson() for code, b in bassins.items() if b.outline is not None}
+        if not outlines:
+            return
+        from .geometry import misplaced_centres  # shapely: only when there are outlines to check
+
+        centres = {code: (c.lon, c.lat, c.bassin) for code, c in communes.items() if c.bassin}
+        for code, (missing, foreign) in misplaced_centres(outlines, centres).items():
+            def names(codes: list[str]) -> str:
+                return ", ".join(communes[c].nom for c in codes[:3]) + ("…" if len(codes) > 3 else "")
+            what = []
+            if missing:
+                what.append(f"ne contient pas le centre de {len(missing)} de ses communes ({names(missing)})")
+            if foreign:
+                what.append(f"contient le centre de {len(foreign)} communes d'autres bassins ({names(foreign)})")
+            self.report.add(Diagnostic(bassins[code].contour, 0, 0, "", f"ce contour {' et '.join(what)} : il ne "
+                                       "correspond pas au bassin ; régénérez les contours avec « spro communes »"))
 
     def _check_basin_communes(self, read: _Read, code: str, lookup: Gazetteer, owner: dict[str, tuple[str, str]]) -> bool:
         """Report unknown codes, communes already in another basin and wrong departments; False on an unknown code."""
@@ -455,6 +486,29 @@ class DataLoader:
                     f"position ({coordonnees['lat']}, {coordonnees['lon']}) hors de la Région {site.region} : "
                     "latitude et longitude inversées ?",
                 )
+                return
+        if commune is not None:
+            self._check_position_near_commune(reader, adresse, coordonnees, commune)
+
+    def _check_position_near_commune(self, reader: Reader, adresse: dict, coordonnees: dict | None, commune: Commune) -> None:
+        """A lieu is placed in its commune: a manual position, or the cached geocoding of its address, more than
+        MAX_KM_FROM_COMMUNE from the commune's centre moves it elsewhere on every map (and nothing else shows it)."""
+        if coordonnees and {"lat", "lon"} <= coordonnees.keys():
+            field, lat, lon = "coordonnees", coordonnees["lat"], coordonnees["lon"]
+            what, fix = f"coordonnées ({lat}, {lon})", "corrigez-les, ou corrigez l'adresse"
+        elif {"voie", "code_postal"} <= adresse.keys():
+            query = address_text(adresse["voie"], adresse["code_postal"], commune.nom)
+            entry = self.geocache.get(cache_key(query, commune.code_insee))
+            if entry is None:
+                return
+            field, lat, lon = "adresse", entry.lat, entry.lon
+            what = f"position en cache de cette adresse ({lat}, {lon}, {self._display(self.geocache.path)})"
+            fix = "retirez sa ligne du cache et relancez « spro geocode », ou corrigez l'adresse"
+        else:
+            return
+        distance = distance_km(lat, lon, commune.lat, commune.lon)
+        if distance > MAX_KM_FROM_COMMUNE:
+            reader.report_field(field, f"{what} à {distance:.0f} km du centre de {commune.nom} : {fix}")
 
     def _check_duplicate_address(self, read: _Read, by_address: dict[tuple, str]) -> None:
         adresse = read.values.get("adresse") or {}

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .geocache import GeocodeCache
+from .geocache import GeocodeCache, address_text
 from .geocoder import Failure, Geocoder, Request
 from .model import Commune, Dataset, Lieu
 
@@ -43,7 +43,7 @@ class Geography:
 
 def address_query(lieu: Lieu) -> str:
     a = lieu.adresse
-    return f"{a.voie}, {a.code_postal} {a.commune}"
+    return address_text(a.voie, a.code_postal, a.commune)
 
 
 def requests_for(dataset: Dataset) -> list[Request]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -84,8 +85,19 @@ def read_regular(root: Path, path: Path, max_bytes: int) -> bytes:
         return handle.read(max_bytes + 1)
 
 
-def entry_problem(path: Path) -> str | None:
-    """Why a directory entry cannot be a data file or folder (link, FIFO...), or None."""
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_RESERVED = re.compile(r"(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?", re.IGNORECASE)
+"""Names Windows cannot create: a partner cloning the repository there could not check it out."""
+
+
+def entry_problem(path: Path, check_name: bool = True) -> str | None:
+    """Why a directory entry cannot be a data file or folder (odd name, link, FIFO...), or None.
+
+    ``check_name=False``: data/ or docs/ themselves, whose names are the maintainers' choice, or entries
+    whose caller applies a stricter naming rule of its own."""
+    problem = name_problem(path.name) if check_name else _reserved_problem(path.name)
+    if problem:
+        return problem
     try:
         mode = os.lstat(path).st_mode
     except OSError as exc:
@@ -95,6 +107,32 @@ def entry_problem(path: Path) -> str | None:
     if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
         return f"{_kind(mode)} n'a rien à faire ici : retirez-le"
     return None
+
+
+def name_problem(name: str) -> str | None:
+    """Why a name cannot be a file of data/ or docs/, or None.
+
+    Names become file names on every contributor's machine and addresses on the site: letters without
+    accents, digits, « - », « _ » and « . », starting with a letter or digit (hidden files are told apart
+    by their callers), and none of Windows' reserved names."""
+    if not name.startswith(".") and not _NAME.fullmatch(name):
+        return ("nom de fichier refusé : lettres sans accent, chiffres, « - », « _ » et « . » seulement "
+                "(il devient une adresse du site), par exemple « " + (_suggested_name(name) or "page.md") + " »")
+    return _reserved_problem(name)
+
+
+def _reserved_problem(name: str) -> str | None:
+    if _RESERVED.fullmatch(name):
+        return "nom réservé par Windows (con, prn, aux, nul, com1…, lpt1…) : choisissez-en un autre"
+    return None
+
+
+def _suggested_name(name: str) -> str:
+    from .text import slug
+
+    stem, dot, suffix = name.rpartition(".")
+    stem, suffix = (stem, suffix) if dot and re.fullmatch(r"[A-Za-z0-9]{1,5}", suffix) else (name, "")
+    return slug(stem) + (f".{suffix.lower()}" if suffix else "") if slug(stem) else ""
 
 
 def is_real_dir(path: Path) -> bool:

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .diagnostics import printable
 from .generate.hours import hours_in_words, periode_fr
 from .generate.output import page_url
 from .generate.pages import MODALITES
@@ -72,6 +73,8 @@ class Side:
     """Paths under data/ (``lieux/x.yaml``)."""
     docs: dict[str, bytes]
     """Pages of docs/ by path (``label/charte.md``) and their bytes."""
+    positions: dict[str, tuple[float, float]] = field(default_factory=dict)
+    """Where each lieu is on the maps (manual, geocoded or its commune's centre), by id."""
 
 
 def _clip(text: str) -> str:
@@ -83,8 +86,8 @@ def _yes_no(value: bool | None) -> str | None:
     return None if value is None else ("oui" if value else "non")
 
 
-def lieu_fields(lieu: Lieu, data: Dataset, today: dt.date) -> dict[str, str | None]:
-    """What the public reads about a lieu, field by field, in French."""
+def lieu_fields(lieu: Lieu, data: Dataset, today: dt.date, position: tuple[float, float] | None = None) -> dict[str, str | None]:
+    """What the public reads about a lieu, field by field, in French (its map position to about 10 m)."""
     return {
         "Nom": lieu.nom,
         "Réseau": data.reseaux[lieu.reseau].nom,
@@ -92,7 +95,7 @@ def lieu_fields(lieu: Lieu, data: Dataset, today: dt.date) -> dict[str, str | No
         "SIRET": lieu.siret,
         "Adresse": lieu.adresse.une_ligne(),
         "Bassin": data.bassins[lieu.bassin].nom,
-        "Position saisie": f"{lieu.coordonnees[0]}, {lieu.coordonnees[1]}" if lieu.coordonnees else None,
+        "Position sur les cartes": f"{position[0]:.4f}, {position[1]:.4f}" if position else None,
         "Services": ", ".join(data.services[code].nom for code in lieu.services),
         "Publics": ", ".join(data.publics[code].nom for code in lieu.publics),
         "Modalités": ", ".join(MODALITES[code] for code in lieu.modalites) or None,
@@ -209,7 +212,11 @@ def compare(old: Side, new: Side, today: dt.date) -> SiteChanges:
                                if p.startswith("lieux/") and p.endswith(".yaml") and p[6:-5] not in b.lieux)
         invalid_events = sorted(p.removeprefix("evenements/").removesuffix(".yaml") for p in new.data_files
                                 if p.startswith("evenements/") and p.endswith(".yaml") and p[11:-5] not in b.evenements)
-        lieux = _compare_records(a.lieux, b.lieux, a, b, lambda l, d: lieu_fields(l, d, today), lieu_page, pages,
+        def fields(lieu: Lieu, data: Dataset) -> dict[str, str | None]:
+            side = old if data is a else new
+            return lieu_fields(lieu, data, today, side.positions.get(lieu.id))
+
+        lieux = _compare_records(a.lieux, b.lieux, a, b, fields, lieu_page, pages,
                                  invalid_lieux)
         events = _compare_records(a.evenements, b.evenements, a, b, event_fields, event_page, pages,
                                   invalid_events)
@@ -352,8 +359,13 @@ def md(text: str) -> str:
     return _MARKDOWN.sub(r"\\\1", text)
 
 
+def code(text: str) -> str:
+    """A revision in a code span: shown as written (no escape is read there), backticks aside."""
+    return "`" + printable(text.replace("`", "'")) + "`"
+
+
 def markdown(changes: SiteChanges, base: str, head: str) -> str:
-    lines = ["## Ce qui change sur le site", "", f"De `{md(base)}` à `{md(head)}`.", ""]
+    lines = ["## Ce qui change sur le site", "", f"De {code(base)} à {code(head)}.", ""]
     if changes.empty:
         lines.append("Aucun changement visible sur le site (mise en forme, commentaires ou fichiers techniques seulement).")
         return "\n".join(lines) + "\n"

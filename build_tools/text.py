@@ -7,15 +7,29 @@ generators agree on one rule without importing each other.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
 MOIS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
         "novembre", "décembre")
-SEARCH_STOP_WORDS = frozenset("a au aux avec d dans de des du en et l la le les ou par pour sur un une".split())
-"""French words a search ignores (« bilan de compétences » searches « bilan » and « competences »)."""
+SEARCH_STOP_WORDS = frozenset("""a au aux avec d dans de des du en et l la le les ou par pour sur un une
+je j me m moi mon ma mes tu te t toi ton ta tes il elle on nous vous ils elles se s son sa ses qui que qu""".split())
+"""French words a search ignores (« bilan de compétences » searches « bilan » and « competences »; « je cherche »
+does not complete « je » into « Jean »)."""
 _SEARCH_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
+
+# Invisible characters refused in every text: they garble terminals (escape sequences), reverse how
+# names display (bidirectional overrides) or hide text (zero-width, tag and filler characters). The class
+# holds every control (Cc, tab and line feed aside), format (Cf) and line or paragraph separator (Zl, Zp)
+# character of Unicode 15, plus the fillers that display as nothing; tests/ check it against unicodedata.
+INVISIBLE_CHARACTERS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160"
+    "\u17b4\u17b5\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]")
+UNPRINTABLE = re.compile(f"[\t\n{INVISIBLE_CHARACTERS.pattern[1:-1]}]")
+"""The same characters and line breaks and tabs: what a one-line message must not print raw."""
 
 
 def fold(text: str) -> str:
@@ -53,3 +67,27 @@ def search_fold(text: str) -> str:
 def search_words(text: str) -> list[str]:
     """The words a search looks for: folded, stop words left out."""
     return [w for w in search_fold(text).split() if w not in SEARCH_STOP_WORDS]
+
+
+def de(name: str) -> str:
+    """« de » before a place name, as French writes it: « d'Angoulême », « du Château-d'Oléron » (Le),
+    « des Trois-Moutiers » (Les), « de La Rochelle », « de Niort ». Written the same way in finder-core.js."""
+    first, _, rest = name.partition(" ")
+    if first == "Le" and rest:
+        return f"du {rest}"
+    if first == "Les" and rest:
+        return f"des {rest}"
+    if unicodedata.normalize("NFD", name[:1])[:1].lower() in tuple("aeiouy"):
+        return f"d'{name}"
+    return f"de {name}"
+
+
+def distance_fr(km: float) -> str:
+    """« à 151 m », « à 2,3 km », « à 22 km »: how far, as the finder's list says it."""
+    def half_up(value: float) -> int:  # JavaScript's Math.round (Python's round() goes to even)
+        return math.floor(value + 0.5)
+
+    if km < 1:
+        return f"à {half_up(km * 1000)} m"
+    figure = f"{half_up(km * 10) / 10:.1f}" if km < 10 else str(half_up(km))
+    return f"à {figure.replace('.', ',')} km"

@@ -83,7 +83,7 @@ def _decode(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
         return None, [
             Diagnostic(
                 path, 0, 0, "",
-                f"fichier trop volumineux ({len(data) // 1024} Kio, maximum {MAX_FILE_BYTES // 1024} Kio)",
+                f"fichier trop volumineux (plus de {MAX_FILE_BYTES // 1024} Kio)",
             )
         ]
     try:

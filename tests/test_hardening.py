@@ -133,7 +133,7 @@ def test_the_exports_keep_the_payloads_inert(injected_site):
     formula = next(r for r in hostile if r["structure"].startswith("'=HYPERLINK"))
     assert formula["structure"] == "'" + PAYLOADS[9]
     features = json.loads((injected_site / "donnees/lieux.geojson").read_text(encoding="utf-8"))["features"]
-    # single-line fields collapse whitespace (U+2028 and U+2029 included) by design
+    # single-line fields collapse whitespace by design (U+2028 and U+2029 are refused: tests/corpus)
     assert {f["properties"]["structure"] for f in features} >= {" ".join(p.split()) for p in PAYLOADS}
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from build_tools import csp
+from build_tools.active_content import active_content
 from build_tools.geocoder import Geocoder, Politeness
 from build_tools.geocache import GeocodeCache
 from build_tools.positions import geocode_missing
@@ -77,16 +77,27 @@ def test_an_outline_without_its_basin_is_reported(dataset):
                                   "n'existe pas"]
 
 
+def test_an_outline_copied_from_another_basin_is_refused(dataset):
+    """An outline that validates as GeoJSON but is not its basin's: every map would show Poitiers' shape as Niort's."""
+    dataset.write("bassins/niort.geojson", (dataset.root / "bassins/poitiers.geojson").read_text(encoding="utf-8"))
+    (error,) = errors_of(dataset)
+    assert re.fullmatch(r"bassins/niort\.geojson: erreur : ce contour ne contient pas le centre de \d+ de ses communes "
+                        r"\(Aiffres, Amuré, Arçais…\) et contient le centre de \d+ communes d'autres bassins \(Aslonnes, "
+                        r"Beaumont Saint-Cyr, Béruges…\) : il ne correspond pas au bassin ; régénérez les contours avec "
+                        r"« spro communes »", error), error
+
+
 def test_a_valid_outline_reaches_the_map_as_data_only(tmp_path):
     project = project_copy(tmp_path / "p")
-    (project / "data/bassins/poitiers.geojson").write_text(json.dumps({"type": "Polygon", "coordinates": [SQUARE]}))
+    outline = json.loads((project / "data/bassins/poitiers.geojson").read_text(encoding="utf-8"))
     site = build(project)
     document = (site / "bassins/poitiers/carte.html").read_text(encoding="utf-8")
     data = json.loads((site / "bassins/poitiers/donnees.js").read_text(encoding="utf-8")
                       .removeprefix("window.SPRO_CARTE = ").rstrip(";\n"))
-    assert data["bassins"][0]["geometrie"] == {"type": "Polygon", "coordinates": [SQUARE]}
-    assert "46.55" not in document and "Bassin de Poitiers" in document  # the title, escaped by our template
-    assert not csp.inline_scripts(document)
+    assert data["bassins"][0]["geometrie"] == outline
+    first = outline["coordinates"][0][0] if outline["type"] == "Polygon" else outline["coordinates"][0][0][0]
+    assert str(first[1]) not in document and "Bassin de Poitiers" in document  # the title, escaped by our template
+    assert active_content(document) == []
 
 
 @pytest.mark.parametrize("tiles, message", [
@@ -174,6 +185,19 @@ def test_the_geocoding_cache_has_a_contract(dataset, line, field, message):
     assert any(e.startswith(f"geocodage.jsonl:2:1: erreur : {field} : ") and message in e for e in errors), errors
 
 
+def test_a_cached_position_far_from_the_commune_is_refused(dataset):
+    """A pull request that edits only the cache would move a lieu on every map: validation places it in its commune."""
+    moved = {"cle": "12 rue de la marne, 86000 poitiers|86194", "requete": "12 rue de la Marne, 86000 Poitiers",
+             "lat": 46.16, "lon": -1.15, "score": 0.9, "label": "12 rue de la Marne 86000 Poitiers", "type": "housenumber",
+             "citycode": "86194", "date": "2026-11-20", "source": "test"}
+    dataset.write("geocodage.jsonl", json.dumps(moved) + "\n")
+    dataset.write("lieux/antenne-test.yaml", VALID_LIEU)
+    assert errors_of(dataset) == [
+        "lieux/antenne-test.yaml:4:3: erreur : adresse : position en cache de cette adresse (46.16, -1.15, "
+        "geocodage.jsonl) à 125 km du centre de Poitiers : retirez sa ligne du cache et relancez « spro geocode », "
+        "ou corrigez l'adresse"]
+
+
 def test_a_non_finite_cache_line_is_refused(dataset):
     dataset.write("geocodage.jsonl", '{"cle": "x|86194", "lat": NaN}\n')
     (error,) = errors_of(dataset)
@@ -203,7 +227,18 @@ def test_markdown_extensions_match_mkdocs_yml():
     ("# Titre\n\n<iframe src=\"https://exemple.fr\"></iframe>\n", "3:1: erreur : élément HTML <iframe> non accepté"),
     ("# Titre\n\n<style>body{visibility:hidden}</style>\n", "3:1: erreur : élément HTML <style> non accepté"),
     ("# Titre\n\n<p id=\"__config\">x</p>\n", "3:1: erreur : identifiant « __config » réservé au site"),
+    ("# Titre\n\nAlerte\n{: .md-banner }\n", "4:1: erreur : classe « md-banner » réservée au site"),
     ("---\ntemplate: ../../etc/passwd\n---\n# Titre\n", "2:1: erreur : template : champ inconnu"),
+    # Material prints the title through « striptags », which decodes &lt; back into a tag
+    ("# Test &lt;/title&gt;&lt;script src=\"../../x.txt\"&gt;&lt;/script&gt;\n",
+     "1:1: erreur : titre de la page : du texte est attendu, sans < ni > (même écrits &lt; ou &gt;)"),
+    ("---\ndate: 2026-11-02\ncategories: [\"&lt;/title&gt;&lt;script src=x.txt&gt;\"]\n---\n# Titre\n",
+     "3:14: erreur : categories[1] : « &lt;/title&gt;&lt;script src=x.txt&gt; » : du texte est attendu, sans < ni > (le HTML n'est pas accepté ici, même écrit &lt; ou &gt;)"),
+    # what Python's HTMLParser took for comments or text, and a browser does not
+    ("# Titre\n\nParagraphe <!--> <script src=\"../../x.txt\"></script> --> fin.\n", "3:1: erreur : élément HTML <script> non accepté"),
+    ("# Titre\n\n<![CDATA[ ><script src=\"../../x.txt\"></script> ]]>\n", "3:1: erreur : élément HTML <script> non accepté"),
+    ("# Titre\n\n<!--> <meta http-equiv=\"refresh\" content=\"0;url=https://x.org\"> -->\n", "3:1: erreur : élément HTML <meta> non accepté"),
+    ("# Titre\n\n<p>\n<a title=\"", "3:1: erreur : balise, attribut ou commentaire HTML non fermé à la fin de la page : fermez-le (> ou -->)"),
 ])
 def test_hostile_pages_are_refused_by_validation(dataset, page, message):
     docs = dataset.root.parent / "docs"
@@ -244,16 +279,33 @@ def test_front_matter_text_is_escaped_where_material_prints_it_raw(tmp_path):
     post = next(site.glob("actualites/2026/11/20/*/index.html"))
     head = post.read_text(encoding="utf-8").split("</head>")[0]
     assert '<meta name="description" content="Résumé &quot; onmouseover=alert(2) x=&quot;">' in head
-    assert "<title>Emploi &amp; « formation » : &quot;x&quot; onfocus=alert(1) autofocus - " in head
+    assert "<title>Emploi & « formation » : &quot;x&quot; onfocus=alert(1) autofocus - " in head
     for tag, attrs in parse(post).tags:
         assert not [name for name in attrs if name.startswith("on")], (tag, attrs)
         assert "autofocus" not in attrs
 
 
+def test_active_content_that_got_past_validation_stops_the_build(tmp_path):
+    """The tripwire: whatever the way in, a page that would run a script the project does not emit is not published."""
+    project = project_copy(tmp_path / "p", with_lieux=False)
+    site = build(project)
+    before = (site / "index.html").read_bytes()
+    hook = project / "hook.py"  # stands for a way past validation not found yet
+    hook.write_text("def on_post_page(output, page, config):\n"
+                    "    return output.replace('</body>', '<!--> <script src=\"x.txt\"></script> --></body>')\n")
+    with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write(f"hooks:\n  - {hook}\n")
+    result = spro("build", cwd=project)
+    assert result.returncode == 1
+    assert re.search(r"\S+\.html contient un contenu actif inattendu \(script « x\.txt » \(seuls les fichiers \.js du site "
+                     r"sont permis\)\) : construction arrêtée", result.stderr), result.stderr
+    assert (site / "index.html").read_bytes() == before
+
+
 def test_no_page_holds_an_inline_script_and_the_policy_allows_none(demo_site):
     for page in sorted(demo_site.rglob("*.html")):
         html = page.read_text(encoding="utf-8")
-        assert csp.inline_scripts(html) == [], page
+        assert active_content(html) == [], page
         policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1)
         directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
         assert directives["script-src"] == "'self' 'wasm-unsafe-eval'", page
@@ -261,12 +313,53 @@ def test_no_page_holds_an_inline_script_and_the_policy_allows_none(demo_site):
         assert directives["default-src"] == "'self'" and directives["object-src"] == "'none'"
 
 
-def test_inline_scripts_are_found_whatever_their_type():
-    html = ('<script>a()</script><script src="x.js"></script><script type="application/ld+json">{}</script>'
-            '<script type="module">b()</script><script type="text/plain">c()</script>'
-            '<script id="__config" type="application/json">{}</script>')
-    assert csp.inline_scripts(html) == ["<script>a()</script>", '<script type="module">b()</script>',
-                                        '<script type="text/plain">c()</script>']
+@pytest.mark.parametrize("page, expected", [
+    ('<script>a()</script>', "script en ligne ('a()')"),
+    ('<script type="module">b()</script>', "script en ligne ('b()')"),
+    ('<script src="../../x.txt"></script>', "script « ../../x.txt » (seuls les fichiers .js du site sont permis)"),
+    ('<script src="https://ailleurs.example/x.js"></script>', "script « https://ailleurs.example/x.js » (seuls les fichiers .js du site sont permis)"),
+    ('<script src="//ailleurs.example/x.js"></script>', "script « //ailleurs.example/x.js » (seuls les fichiers .js du site sont permis)"),
+    ('<!--> <script src="../x.txt"></script> -->', "script « ../x.txt » (seuls les fichiers .js du site sont permis)"),
+    ('<![CDATA[ ><script src="../x.txt"></script> ]]>', "script « ../x.txt » (seuls les fichiers .js du site sont permis)"),
+    ('<meta http-equiv="refresh" content="0;url=https://x.org">', "élément <meta> ('<meta http-equiv=\"refresh\" content=\"0;url=https://x.org\">')"),
+    ('<style>body{visibility:hidden}</style>', "élément <style> ('<style>body{visibility:hidden}</style>')"),
+    ('<img src="x.png" onerror="alert(1)">', "attribut « onerror » sur <img>"),
+    ('<a href=" javascript:alert(1)">x</a>', "adresse «  javascript:alert(1) » sur <a>"),
+    ('<iframe src="https://ailleurs.example/"></iframe>', "<iframe> vers « https://ailleurs.example/ » (seul le site lui-même est permis)"),
+    ('<link rel="stylesheet" href="https://cdn.example/x.css">', "<link> chargé d'ailleurs : « https://cdn.example/x.css »"),
+])
+def test_active_content_is_found_as_a_browser_parses_the_page(page, expected):
+    assert active_content(f"<!doctype html><html><head></head><body><p>Texte</p>{page}</body></html>") == [expected]
+
+
+def test_the_projects_own_scripts_data_and_images_are_not_active_content():
+    page = ('<script src="../assets/spro/finder.js"></script><script type="application/ld+json">{"a": 1}</script>'
+            '<script id="__config" type="application/json">{}</script><img src="data:image/png;base64,AAAA" alt="">'
+            '<iframe src="carte.html" title="Carte"></iframe><form action="../recherche/"></form>'
+            '<link rel="canonical" href="https://exemple.fr/annuaire/">')
+    assert active_content(f"<html><head></head><body>{page}</body></html>") == []
+
+
+def test_docs_file_names_are_checked_and_never_printed_raw(tmp_path):
+    """A file name is an address of the site and a line of the CI log: a newline in it must not forge a workflow command."""
+    project = project_copy(tmp_path / "p", with_lieux=False)
+    forged = "x\n::error title=Faux::Injection\n::stop-commands::abc\ny.md"
+    (project / "docs" / forged).write_text("# Page\n\n[lien](absente.md)\n", encoding="utf-8")
+    (project / "docs/con.txt").write_text("x", encoding="utf-8")
+    (project / "docs/Actualité.md").write_text("# Actualité\n", encoding="utf-8")
+    for command in (("validate", "--format", "github"), ("build", "--format", "github")):
+        result = spro(*command, cwd=project)
+        assert result.returncode == 1
+        lines = (result.stdout + result.stderr).splitlines()
+        assert not [line for line in lines if line.startswith(("::error title=Faux", "::stop-commands"))], lines
+    result = spro("validate", cwd=project)
+    assert result.stdout.splitlines() == [
+        "docs/Actualité.md: erreur : nom de fichier refusé : lettres sans accent, chiffres, « - », « _ » et « . » seulement "
+        "(il devient une adresse du site), par exemple « actualite.md »",
+        "docs/con.txt: erreur : nom réservé par Windows (con, prn, aux, nul, com1…, lpt1…) : choisissez-en un autre",
+        "docs/x\\n::error title=Faux::Injection\\n::stop-commands::abc\\ny.md: erreur : nom de fichier refusé : lettres sans "
+        "accent, chiffres, « - », « _ » et « . » seulement (il devient une adresse du site), par exemple "
+        "« x-error-title-faux-injection-stop-commands-abc-y.md »"]
 
 
 # -- files outside the project -------------------------------------------------------------------------

@@ -125,3 +125,15 @@ def test_validate_since_a_revision_reports_the_changed_files_and_errors_they_cau
     assert [line.split(": ")[0] for line in result.stdout.splitlines()] == [
         "data/evenements/2027-02-job-dating-aide-a-domicile-niort.yaml:6:7", "data/lieux/cio-poitiers.yaml:31:13"]
     assert result.stderr == "1 erreur dans 1 fichier, 1 avertissement.\n"
+
+
+def test_a_lieu_moved_by_the_geocoding_cache_is_a_change_of_position(tmp_path):
+    """Only the cache changes: the lieu moves on every map, so the summary says so (to about 10 m)."""
+    project = git_project(tmp_path / "depot")
+    cache = project / "data/geocodage.jsonl"
+    edit(cache, '"lat": 46.585313, "lon": 0.350857', '"lat": 46.58, "lon": 0.36')
+    commit_all(project)
+    result = spro("diff", "main", "HEAD", "--date", "2026-11-20", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "- **Point accueil installation – chambre d'agriculture de la Vienne** (`lieux/chambre-agriculture-poitiers/`)\n" \
+           "  - Position sur les cartes : 46.5853, 0.3509 → 46.5800, 0.3600\n" in result.stdout, result.stdout

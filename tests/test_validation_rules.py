@@ -174,7 +174,8 @@ def test_file_names_are_lowercase_identifiers_with_yaml_extension(dataset):
     dataset.write("lieux/Mission Locale.yaml", VALID_LIEU)
     dataset.write("lieux/antenne.yml", VALID_LIEU)
     errors = dataset.errors()
-    assert any(e.startswith("lieux/Mission Locale.yaml: erreur : nom de fichier invalide") for e in errors)
+    assert "lieux/Mission Locale.yaml: erreur : nom de fichier invalide (lettres minuscules sans accent, chiffres et " \
+           "tirets, par exemple mission-locale-poitiers.yaml) : renommez-le « mission-locale.yaml »" in errors
     assert "lieux/antenne.yml: erreur : extension « .yaml » attendue pour un fichier de données" in errors
 
 
@@ -337,7 +338,7 @@ def test_job_sheet_rules(dataset):
     assert "metiers/K2111.yaml:1:7: erreur : code : « K2112 » ne correspond pas au nom du fichier « K2111 » : renommez le fichier ou corrigez le champ" in errors
     assert any("bassins[2] : bassin inconnu « nantes »" in e for e in errors)
     assert any("liens[1].url" in e and "https://" in e for e in errors)
-    assert any(e.startswith("metiers/formateur.yaml: erreur : nom de fichier invalide : code ROME") for e in errors)
+    assert "metiers/formateur.yaml: erreur : nom de fichier invalide (code ROME, par exemple K2111.yaml)" in errors
 
 
 @pytest.mark.parametrize("line, shown", [("  code_postal: 86000", "86000"), ("  code_postal: 01000", "01000")])
@@ -353,3 +354,21 @@ def test_a_public_outside_data_inclusion_needs_its_equivalent(dataset):
     (error,) = dataset.errors()
     assert error.startswith("publics.yaml:")
     assert "apprentis : ce public n'est pas un code data·inclusion : indiquez son équivalent dans « public_data_inclusion »" in error
+
+
+FILLERS = "\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0"  # display as nothing, though Unicode calls them letters or marks
+
+
+def test_every_invisible_character_of_unicode_is_refused():
+    import unicodedata
+
+    from build_tools.formats import invisible_character_problem
+
+    invisible = [chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) in ("Cc", "Cf", "Zl", "Zp")
+                 and chr(c) not in "\t\n"] + list(FILLERS)
+    missed = [f"U+{ord(c):04X}" for c in invisible if invisible_character_problem(f"Apec{c}Niort") is None]
+    assert missed == []
+    assert invisible_character_problem("Apec\u061cNiort") == ("caractère invisible interdit (U+061C, caractère invisible) : "
+                                                             "retirez-le (il vient souvent d'un copier-coller)")
+    for visible in ("Châtellerault", "L'Île-d'Yeux", "Cœur – « accueil »", "a\u00a0b", "a\u202fb", "👩\ufe0f"):
+        assert invisible_character_problem(visible) is None

@@ -158,8 +158,8 @@ def test_a_broken_change_gets_all_its_feedback_in_one_run(tmp_path, job_env):
     assert validation.stdout.splitlines() == [
         f"::error file=data/evenements/2027-02-job-dating-aide-a-domicile-niort.yaml,line={line},col=7::lieu : lieu "
         "inconnu « france-travail-niort ». Vouliez-vous dire « france-travail-civray » ?",
-        "::error file=data/lieux/mission-locale-é.yaml::nom de fichier invalide : lettres minuscules sans accent, "
-        "chiffres et tirets, par exemple mission-locale-poitiers.yaml"]
+        "::error file=data/lieux/mission-locale-é.yaml::nom de fichier invalide (lettres minuscules sans accent, "
+        "chiffres et tirets, par exemple mission-locale-poitiers.yaml) : renommez-le « mission-locale-e.yaml »"]
     assert layout.returncode == 0 and layout.stdout.startswith(
         "::notice file=data/lieux/cio-poitiers.yaml,line=11,col=1::mise en forme : listes : « services » s'écrit [api]")
     assert schemas.returncode == 0

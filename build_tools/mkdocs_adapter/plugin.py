@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
+from html import unescape
 import os
 import re
 import subprocess
@@ -23,7 +24,8 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .. import search_bundles
-from ..csp import inline_scripts, with_policy
+from ..active_content import active_content
+from ..csp import with_policy
 from ..diagnostics import Diagnostic
 from ..docs_contract import NEWS_DIR, check_docs, html_problems, line_of
 from ..generate import SiteOptions, generate_site, generated_paths
@@ -126,10 +128,10 @@ class SproPlugin(BasePlugin[SproConfig]):
             (site_dir / config.extra["spro_feed"]).write_text(feed, encoding="utf-8")
         for path in sorted(Path(config.site_dir).rglob("*.html")):
             page = path.read_text(encoding="utf-8")
-            unexpected = inline_scripts(page)
-            if unexpected:  # the policy would block it; its presence means something got past validation
-                raise PluginError(f"{path.relative_to(site_dir)} contient un script en ligne inattendu "
-                                  f"({unexpected[0]!r}) : construction arrêtée")
+            unexpected = active_content(page)
+            if unexpected:  # its presence means something got past validation
+                raise PluginError(f"{path.relative_to(site_dir)} contient un contenu actif inattendu "
+                                  f"({unexpected[0]}) : construction arrêtée")
             path.write_text(with_policy(page, self.tiles_origin), encoding="utf-8")
 
     # Generated pages are HTML already. MkDocs converts every page before writing any, so it gets
@@ -139,16 +141,19 @@ class SproPlugin(BasePlugin[SproConfig]):
     def on_page_markdown(self, markdown, page, config, files):
         if page.file.src_uri in self.pages:
             return ""
-        # Material prints these raw (in <title>, in <meta content="...">): escape them once here.
+        # Material prints these raw (in <title>, in <meta content="...">) and escapes them elsewhere (« | e »):
+        # validation refuses < and >, so only the quote that would end an attribute is escaped here.
         for key in ("title", "description"):
             if isinstance(page.meta.get(key), str):
-                page.meta[key] = html.escape(html.unescape(page.meta[key]), quote=True)
+                page.meta[key] = html.unescape(page.meta[key]).replace('"', "&quot;")
         return markdown
 
     def on_page_content(self, html, page, config, files):
         if page.file.src_uri not in self.pages:
             # validation checked the Markdown already; this checks what MkDocs really rendered
             problems = html_problems(html)
+            if "<" in unescape(page.title or "") or ">" in unescape(page.title or ""):  # Material's <title> decodes it
+                problems.append(("# ", "titre de la page : du texte est attendu, sans < ni >"))
             if problems:
                 shown = f"{Path(config.docs_dir).name}/{page.file.src_uri}"
                 lines = page.file.content_string.split("\n")
@@ -158,8 +163,11 @@ class SproPlugin(BasePlugin[SproConfig]):
         if created is not None and page.file.src_uri.startswith(f"{self.config.news_dir}/"):
             excerpt = html.split("<!-- more -->", 1)[0]
             excerpt = re.sub(r"<h1\b.*?</h1>", "", excerpt, count=1, flags=re.S)
-            self.news.append(FeedEntry(page.title, urljoin(config.site_url or "", page.url), created, plain_text(excerpt)))
-        return BODY_PLACEHOLDER if page.file.src_uri in self.pages else html
+            self.news.append(FeedEntry(unescape(page.title), urljoin(config.site_url or "", page.url), created, plain_text(excerpt)))
+        if page.file.src_uri in self.pages:
+            return BODY_PLACEHOLDER
+        # the « ¶ » of heading anchors is not part of a title in the site search's results
+        return html.replace('class="headerlink"', 'class="headerlink" data-pagefind-ignore')
 
     def on_post_page(self, output, page, config):
         generated = self.pages.get(page.file.src_uri)
