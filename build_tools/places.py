@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .gazetteer import DEPARTEMENTS, departement_of
 from .model import Commune, CommuneDeleguee
 from .text import search_fold
 
@@ -30,6 +31,9 @@ _ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
 CODE = re.compile(r"\d{5}|2[AB]\d{3}")
 """An INSEE code or a postal code, as a link or the command line may hold."""
 _NAME_AND_POSTAL_CODE = re.compile(r"^(.*?)[\s(]*(\d{5})\)?\s*$")
+_POSTAL_CODE_AND_NAME = re.compile(r"^\s*(\d{5})\s+(.*\D.*)$")
+_QUALIFIER = re.compile(r"\s*\([^()]*\)\s*$")
+"""« Bors (Canton de Charente-Sud) »: the official name distinguishes homonyms; people type « Bors »."""
 CLOSEST = 3
 """How many close names « not recognised » offers."""
 
@@ -40,10 +44,14 @@ def place_key(text: str) -> str:
 
 
 def keys_of(name: str) -> tuple[str, ...]:
-    """The keys a name answers to: itself, and without its leading article (« La Rochelle »: also "rochelle")."""
-    key = place_key(name)
-    first, _, rest = key.partition(" ")
-    return (key, rest) if first in ARTICLES and rest else (key,)
+    """The keys a name answers to: itself, without its leading article (« La Rochelle »: also "rochelle"), and
+    without the qualifier of a homonym (« Bors (Canton de Charente-Sud) »: also "bors")."""
+    keys = []
+    for variant in dict.fromkeys((name, _QUALIFIER.sub("", name))):
+        key = place_key(variant)
+        first, _, rest = key.partition(" ")
+        keys += [key, rest] if first in ARTICLES and rest else [key]
+    return tuple(dict.fromkeys(k for k in keys if k))
 
 
 def osa_distance(a: str, b: str, limit: int) -> int:
@@ -119,20 +127,23 @@ class Places:
     def lookup(self, text: str) -> Answer:
         """What the « Près de » field (or ``spro search --commune``) designates.
 
-        « 79120 » is a postal code; « Niort (79000) » or « Niort 79000 » a name among that postal
-        code's communes; anything else a name, a former name or a name without its article.
+        « 79120 » is a postal code; « Niort (79000) », « Niort 79000 » or « 79000 Niort » a name among that
+        postal code's communes (the name alone when the code is not one of its own); anything else a name, a
+        former name, a name without its article or without a homonym's qualifier.
         """
         text = text.strip()
         if re.fullmatch(r"\d{5}", text):
             found = self.by_postal_code(text)
             return Answer(found) if found else Answer()
         match = _NAME_AND_POSTAL_CODE.match(text)
-        if match and place_key(match.group(1)):
-            named = self.by_name(match.group(1))
-            found = tuple(c for c in named if match.group(2) in c.codes_postaux)
-            if found:
-                return Answer(found)
-            return Answer(closest=self.closest(match.group(1)) if not named else named)
+        first = _POSTAL_CODE_AND_NAME.match(text)
+        name, code = (match.group(1), match.group(2)) if match else (first.group(2), first.group(1)) if first else ("", "")
+        if place_key(name):
+            named = self.by_name(name)
+            found = tuple(c for c in named if code in c.codes_postaux)
+            if found or named:  # a wrong postal code beside a known name: the name says which commune
+                return Answer(found or named)
+            return Answer(closest=self.closest(name))
         found = self.by_name(text)
         return Answer(found) if found else Answer(closest=self.closest(text))
 
@@ -167,4 +178,5 @@ def gazetteer_json(communes: dict[str, Commune], deleguees: dict[str, CommuneDel
         "lon": [round(c.lon * 100_000) for c in ordered],
         "anciens": [[d.nom, index[d.commune]] for d in sorted(deleguees.values(), key=lambda d: d.code_insee)
                     if d.commune in index],
+        "departements": {code: DEPARTEMENTS.get(code, code) for code in sorted({departement_of(c.code_insee) for c in ordered})},
     }

@@ -6,7 +6,7 @@ documents (tokens by field, and facet codes) and get back, for each matching doc
 rewriting this file only.
 
 Matching follows build_tools/finder.py: a word matches a token it begins (``Prefix``, which
-includes the token itself) or, from five letters, a token within one edit: ``FuzzyTerm`` (plain
+includes the token itself) or, from five letters and never in numbers, a token within one edit: ``FuzzyTerm`` (plain
 Levenshtein, no fixed prefix) plus a ``Term`` for each swap of two neighbouring letters, which
 Whoosh's automaton does not count as one edit.
 """
@@ -19,7 +19,7 @@ from whoosh.fields import ID, KEYWORD, Schema
 from whoosh.filedb.filestore import RamStorage
 from whoosh.query import And, Every, FuzzyTerm, Or, Prefix, Term
 
-from .finder import FIELD_WEIGHTS, TYPO_MIN_LENGTH
+from .finder import FIELD_WEIGHTS, typos_allowed
 
 TEXT_FIELDS = tuple(FIELD_WEIGHTS)
 _SCHEMA = Schema(
@@ -52,7 +52,7 @@ def _word_query(word: str) -> Or:
     for name in TEXT_FIELDS:
         field = f"t_{name}"
         clauses.append(Prefix(field, word))
-        if len(word) >= TYPO_MIN_LENGTH:
+        if typos_allowed(word):
             clauses.append(FuzzyTerm(field, word, maxdist=1, prefixlength=0))
             clauses += [Term(field, swapped) for swapped in sorted(swaps(word))]
     return Or(clauses)

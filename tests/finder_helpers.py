@@ -25,12 +25,16 @@ EXPECTED_FIRST = [  # query, what the first result must be (its network, or a se
     ("pole emploi", "reseau", "france-travail"),       # former name of the network
     ("jeunes", "reseau", "mission-locale"),
     ("jeunes 16 25 ans", "reseau", "mission-locale"),
-    ("bilan de competences", "service", "cep"),        # synonym
     ("valdiation des acquis", "service", "vae"),       # two letters swapped
     ("cadre", "reseau", "apec"),
     ("femmes", "reseau", "cidff"),
-    ("reconversion", "reseau", "transitions-pro"),
-    ("reconvertion", "reseau", "transitions-pro"),     # one wrong letter
+    ("reconversion", "reseau", ("mon-cep", "transitions-pro")),
+    ("reconvertion", "reseau", ("mon-cep", "transitions-pro")),  # one wrong letter
+    ("bilan de competences", "reseau", "mon-cep"),     # the CEP operator for people in work, not a network for a few
+    ("je cherche du travail", "reseau", "france-travail"),  # « je » is not completed into « Jean »
+    ("cma", "reseau", "cma"),                          # abbreviations (data/synonymes.yaml)
+    ("ml", "reseau", "mission-locale"),
+    ("pij", "reseau", "information-jeunesse"),
     ("fongecif", "reseau", "transitions-pro"),
     ("chomage", "reseau", "france-travail"),
     ("creation d'entreprise", "service", "creation-entreprise"),

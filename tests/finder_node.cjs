@@ -3,7 +3,7 @@
 
    job = {index: path of trouver/index.json, communes: path of trouver/communes.json, now: ISO instant,
           queries: [{q, service: [], public: [], bassin: [], reseau: [], modalite: [], pmr, ouvert, insee}],
-          lookups: [text], codes: [code], complete: [text], split: [text]} */
+          lookups: [text], codes: [code], complete: [text], split: [text], de: [name], distances: [km]} */
 "use strict";
 
 const fs = require("fs");
@@ -27,6 +27,8 @@ function main(job) {
         km: found.results.map((r) => r.km), unknown: found.unknown };
     });
   }
+  answer.de = (job.de || []).map(core.de);
+  answer.distances = (job.distances || []).map(core.distanceFr);
   if (gazetteer) {
     answer.lookups = (job.lookups || []).map((text) => {
       const found = gazetteer.lookup(text);

@@ -161,7 +161,7 @@ def test_cli_ranks_by_relevance_and_suggests_words():
     assert rows[0]["reseau"] == "France Travail" and rows[0]["pertinence"] == 2 * 8 * 3
     result = subprocess.run([sys.executable, "-m", "build_tools.cli", "search", "oreintasion"], cwd=ROOT,
                             capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
-    assert result.stdout == "0 lieu trouvé.\n« oreintasion » : vouliez-vous dire « orientation » ?\n"
+    assert result.stdout == "Aucun lieu trouvé.\n« oreintasion » : vouliez-vous dire « orientation » ?\n"
 
 
 def test_cli_open_now_on_a_public_holiday():

@@ -146,7 +146,7 @@ def test_geolocation_granted(browser, server):
     context = browser.new_context(geolocation=LA_ROCHELLE, permissions=["geolocation"], locale="fr-FR")
     page = open_finder(context.new_page(), server)
     page.click("#spro-autour")
-    page.locator("#spro-statut").filter(has_text="ma position").wait_for()
+    page.locator("#spro-statut").filter(has_text="de votre position").wait_for()
     assert "La Rochelle" in page.locator("#spro-resultats > li").first.text_content()
     assert distances(page) == sorted(distances(page))
     assert page.locator("#spro-geo-message").inner_text() == "Lieux triés par distance depuis votre position."

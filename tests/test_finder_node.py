@@ -12,7 +12,8 @@ import re
 import pytest
 
 from build_tools.cli import search_place
-from build_tools.finder import Finder, Query, distance_km
+from build_tools.finder import MAX_WORDS, Finder, Query, query_words
+from build_tools.geo import distance_km
 from build_tools.geocache import CACHE_FILE_NAME, GeocodeCache
 from build_tools.loader import load_dataset
 from build_tools.places import Places, keys_of, place_key
@@ -156,9 +157,13 @@ def test_spro_search_refuses_what_is_ambiguous_or_unknown(demo):
     assert ambiguous.startswith("--commune : « 17138 » désigne plusieurs communes : ") and "Dampierre-sur-Boutonne (code INSEE 17138" in ambiguous
     assert "Indiquez laquelle avec --insee" in ambiguous
     assert place(commune="86194").nom == "Poitiers"
-    assert place(commune="Lezai") == "--commune : « Lezai » n'est ni une commune de la Région ni un de ses codes. Vouliez-vous dire « Lezay » ?"
-    assert place(insee="17000") == "--insee : aucune commune de la Région n'a le code INSEE 17000. 17000 est un code postal : --code-postal 17000."
-    assert place(code_postal="79148") == ("--code-postal : aucune commune de la Région n'a le code postal 79148. "
+    assert place(commune="Lezay (79000)").nom == "Lezay"  # a wrong postal code beside a known name: the name decides
+    assert place(commune="16000 angouleme").nom == "Angoulême"
+    assert place(commune="Bors (16360)").nom == "Bors (Canton de Charente-Sud)"
+    assert "« Bors » désigne plusieurs communes : Bors (Canton de Tude-et-Lavalette)" in place(commune="Bors")
+    assert place(commune="Lezai") == "--commune : « Lezai » n'est ni une commune de l'annuaire (Poitou-Charentes) ni un de ses codes. Vouliez-vous dire « Lezay » ?"
+    assert place(insee="17000") == "--insee : aucune commune de l'annuaire (Poitou-Charentes) n'a le code INSEE 17000. 17000 est un code postal : --code-postal 17000."
+    assert place(code_postal="79148") == ("--code-postal : aucune commune de l'annuaire (Poitou-Charentes) n'a le code postal 79148. "
                                           "79148 est un code INSEE : --insee 79148.")
 
 
@@ -205,3 +210,32 @@ def test_the_order_is_relevance_then_distance_then_name(demo, finder):
     assert keys == sorted(keys)
     assert results[0].relevance > results[-1].relevance  # « Mon CEP » (network name) before lieux offering the CEP
     assert data.lieux[results[0].id].reseau == "mon-cep" and data.lieux[results[0].id].adresse.commune == "Niort"
+
+
+def test_numbers_are_never_corrected_as_typos(demo, finder):
+    """A postal code matches exactly or as it is typed: 79120 is not 79100 (Thouars) nor 79130 (Secondigny)."""
+    data = demo[0]
+    assert {data.lieux[r.id].adresse.code_postal for r in finder.find(Query("79100"), MOMENT)} == {"79100"}
+    assert finder.find(Query("79120"), MOMENT) == []
+    assert {data.lieux[r.id].adresse.code_postal[:3] for r in finder.find(Query("791"), MOMENT)} == {"791"}
+
+
+def test_a_long_pasted_text_searches_its_first_words_only(finder):
+    assert finder.find(Query("cep " * 10_000), MOMENT) == finder.find(Query("cep " * MAX_WORDS), MOMENT)
+    assert query_words("un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze") == (
+        "deux trois quatre cinq six sept huit neuf dix onze douze treize".split())  # (« un » is a stop word)
+
+
+def test_de_and_distances_are_written_alike_in_python_and_node(demo):
+    """The status line and the command line say « d'Angoulême », « du Château-d'Oléron », « à 151 m » the same way."""
+    from build_tools.text import de, distance_fr
+
+    names = sorted(c.nom for c in demo[0].communes.values())
+    distances = [0.0, 0.1505, 0.9994, 0.9996, 1.0, 1.25, 2.25, 9.94, 9.96, 10.5, 151.5] + [i / 7 for i in range(1, 200)]
+    answers = node({"de": names, "distances": distances})
+    assert answers["de"] == [de(name) for name in names]
+    assert answers["distances"] == [distance_fr(km) for km in distances]
+    assert [de(n) for n in ("Angoulême", "Le Château-d'Oléron", "Les Trois-Moutiers", "La Rochelle", "Niort", "Échiré",
+                            "L'Isle-Jourdain", "Yviers")] == [
+        "d'Angoulême", "du Château-d'Oléron", "des Trois-Moutiers", "de La Rochelle", "de Niort", "d'Échiré",
+        "de L'Isle-Jourdain", "d'Yviers"]

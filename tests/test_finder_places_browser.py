@@ -12,6 +12,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from build_tools.loader import load_dataset
 from build_tools.places import Places
+from build_tools.text import de
 from conftest import DEMO, TODAY
 from finder_helpers import EXPECTED_FIRST, first_is
 from site_helpers import StaticServer, settle
@@ -108,11 +109,11 @@ def test_the_combobox_follows_the_aria_pattern_by_keyboard(page_in, server):
 def test_a_place_not_recognised_is_said_with_the_closest_names(page_in, server, typed, chosen):
     page = open_finder(page_in, server)
     page.fill("#spro-commune", typed)
-    said = wait_status(page, "n'est pas une commune de la Région")
-    assert said.startswith(f"« {typed} » n'est pas une commune de la Région. Vouliez-vous dire « {chosen} »")
+    said = wait_status(page, "n'est pas une commune de l'annuaire")
+    assert said.startswith(f"« {typed} » n'est pas une commune de l'annuaire (Poitou-Charentes). Vouliez-vous dire « {chosen} »")
     assert said.endswith("178 lieux trouvés.")  # nothing sorted by distance from a place not known
     page.locator(OPTIONS, has_text=chosen).first.click()
-    wait_status(page, f"du plus proche au plus éloigné de {chosen}.")
+    wait_status(page, f"du plus proche au plus éloigné {de(chosen)}.")
     assert page.evaluate("document.activeElement.id") == "spro-commune"
 
 
@@ -121,8 +122,7 @@ def test_a_shared_postal_code_lets_the_person_choose(page_in, server):
     page.fill("#spro-commune", "79000")
     said = wait_status(page, "désigne 3 communes")
     assert said.startswith("« 79000 » désigne 3 communes : choisissez la vôtre dans la liste.")
-    assert options(page) == ["Niort (79000) – code INSEE 79191", "Bessines (79000) – code INSEE 79034",
-                             "Sciecq (79000) – code INSEE 79308"]
+    assert options(page) == ["Niort (79000), Deux-Sèvres", "Bessines (79000), Deux-Sèvres", "Sciecq (79000), Deux-Sèvres"]
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
@@ -138,7 +138,7 @@ def test_a_shared_postal_code_lets_the_person_choose(page_in, server):
     ("?commune=17000", "de La Rochelle."),
     ("?commune=17138", "Le code 17138 (code INSEE ou code postal) désigne 3 communes"),  # ambiguous: asked
     ("?commune=86100", "Le code 86100 (code INSEE ou code postal) désigne 4 communes"),
-    ("?insee=99999", "Le code INSEE 99999 n'est celui d'aucune commune de la Région."),
+    ("?insee=99999", "Le code INSEE 99999 n'est celui d'aucune commune de l'annuaire (Poitou-Charentes)."),
 ])
 def test_links_say_which_code_they_hold(page_in, server, query, expected):
     page = open_finder(page_in, server, query)
@@ -186,14 +186,14 @@ def test_a_sample_of_communes_by_name_and_postal_code(page_in, server, demo):
     for commune in sample:
         page.fill("#spro-commune", commune.nom.lower())
         if len(places.by_name(commune.nom)) == 1:
-            wait_status(page, f"de {commune.nom}.")
+            wait_status(page, f"{de(commune.nom)}.")
         else:  # homonyms: the person chooses
             wait_status(page, "communes : choisissez")
         page.fill("#spro-commune", commune.codes_postaux[0])
         if len(places.by_postal_code(commune.codes_postaux[0])) > 1:
             wait_status(page, "communes : choisissez")
-            page.locator(OPTIONS, has_text=f"code INSEE {commune.code_insee}").click()
-        wait_status(page, f"de {commune.nom}.")
+            page.locator(OPTIONS).nth(places.by_postal_code(commune.codes_postaux[0]).index(commune)).click()
+        wait_status(page, f"{de(commune.nom)}.")
         assert distances(page) == sorted(distances(page))
 
 
@@ -210,8 +210,7 @@ def test_nothing_found_offers_clickable_words(page_in, server):
     page = open_finder(page_in, server)
     page.fill("#spro-q", "oreintasion")
     said = wait_status(page, "Aucun lieu trouvé.")
-    assert said == ("Aucun lieu trouvé. « oreintasion » : vouliez-vous dire « orientation » ? "
-                    "Essayez moins de filtres ou un autre mot.")
+    assert said == "Aucun lieu trouvé. « oreintasion » : vouliez-vous dire « orientation » ? Essayez un autre mot."
     page.locator("#spro-suggestions button", has_text="orientation").click()
     page.locator("#spro-statut").filter(has_text="les plus pertinents d'abord").wait_for()
     assert page.input_value("#spro-q") == "orientation" and page.locator("#spro-suggestions").is_hidden()
@@ -234,3 +233,28 @@ def test_no_serious_accessibility_violation_with_the_combobox_open(page_in, serv
     violations = [(v["id"], v["impact"], [(n["target"], n["html"][:120], n["failureSummary"]) for n in v["nodes"]][:3])
                   for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
     assert violations == []
+
+
+def test_homonyms_say_why_each_commune_is_listed_and_the_list_behaves(page_in, server):
+    """« Brie » is a commune of Charente and a former commune of Plaine-et-Vallées: each option says which is which.
+    A list opened by a link opens again on a click in the field, and closes on a click elsewhere."""
+    page = open_finder(page_in, server, "?commune=Brie")
+    wait_status(page, "« Brie » désigne 2 communes : choisissez la vôtre dans la liste.")
+    assert options(page) == ["Brie (16590), Charente", "Brie (aujourd'hui Plaine-et-Vallées, 79100, Deux-Sèvres)"]
+    page.locator("h1").click()
+    assert page.get_attribute("#spro-commune", "aria-expanded") == "false" and page.locator(OPTIONS).first.is_hidden()
+    page.locator("#spro-commune").click()
+    assert page.get_attribute("#spro-commune", "aria-expanded") == "true"
+    page.locator(OPTIONS).nth(1).click()
+    wait_status(page, "du plus proche au plus éloigné de Plaine-et-Vallées.")
+
+
+def test_words_that_no_lieu_has_together_are_offered_one_by_one(page_in, server):
+    page = open_finder(page_in, server)
+    page.fill("#spro-q", "handicap jeune")
+    assert wait_status(page, "cherchez-les un par un") == \
+        "Aucun lieu ne correspond à tous ces mots à la fois : cherchez-les un par un."
+    assert page.locator("#spro-suggestions button").all_inner_texts() == ["handicap", "jeune"]
+    page.locator("#spro-suggestions button", has_text="handicap").click()
+    wait_status(page, "les plus pertinents d'abord")
+    assert page.input_value("#spro-q") == "handicap" and page.locator("#spro-suggestions").is_hidden()

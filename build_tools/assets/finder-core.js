@@ -10,6 +10,8 @@
   var ABBREVIATIONS = { st: "saint", ste: "sainte" };
   var ARTICLES = { le: true, la: true, les: true, l: true };
   var NAME_AND_POSTAL_CODE = /^(.*?)[\s(]*(\d{5})\)?\s*$/;
+  var POSTAL_CODE_AND_NAME = /^\s*(\d{5})\s+(.*\D.*)$/;
+  var QUALIFIER = /\s*\([^()]*\)\s*$/;
   var GROUPS = ["service", "public", "bassin", "reseau", "modalite", "pmr", "ouvert"];
   var CLOSEST = 3;
 
@@ -62,6 +64,21 @@
   }
 
   function compare(a, b) { return a < b ? -1 : a > b ? 1 : 0; }
+
+  /* text.de: « d'Angoulême », « du Château-d'Oléron », « des Trois-Moutiers », « de La Rochelle ». */
+  function de(name) {
+    var space = name.indexOf(" "), first = space > 0 ? name.slice(0, space) : name, rest = name.slice(space + 1);
+    if (first === "Le" && space > 0) { return "du " + rest; }
+    if (first === "Les" && space > 0) { return "des " + rest; }
+    if (/^[aeiouy]/i.test(name.normalize("NFD"))) { return "d'" + name; }
+    return "de " + name;
+  }
+
+  /* text.distance_fr: « à 151 m », « à 2,3 km », « à 22 km ». */
+  function distanceFr(km) {
+    if (km < 1) { return "à " + Math.round(km * 1000) + " m"; }
+    return "à " + (km < 10 ? (Math.round(km * 10) / 10).toFixed(1) : Math.round(km).toString()).replace(".", ",") + " km";
+  }
 
   /* ---------------------------------------------------------------- lieux */
 
@@ -123,13 +140,16 @@
 
   Finder.prototype.words = function (text) {
     var stop = this.stop;
-    return fold(text).split(" ").filter(function (w) { return w && !stop.has(w); });
+    return fold(text).split(" ").filter(function (w) { return w && !stop.has(w); }).slice(0, this.rules.mots_max);
   };
+
+  /* finder.typos_allowed: a wrong letter is forgiven in words of faute_min letters or more, never in numbers. */
+  Finder.prototype.typos = function (word) { return word.length >= this.rules.faute_min && !/[0-9]/.test(word); };
 
   Finder.prototype.matchWeight = function (word, token) {
     var rules = this.rules;
     if (word === token) { return rules.exacte; }
-    if (word.length >= rules.faute_min && withinOneEdit(word, token)) { return rules.proche; }
+    if (this.typos(word) && withinOneEdit(word, token)) { return rules.proche; }
     return token.lastIndexOf(word, 0) === 0 ? rules.debut : 0;
   };
 
@@ -139,7 +159,7 @@
     if (this.cache.has(word)) { return this.cache.get(word); }
     var index = this.index, vocabulary = index.vocabulaire, rules = this.rules, weights = rules.champs;
     var quality = new Uint8Array(vocabulary.length), matched = [], i, q;
-    var exact = rules.exacte, near = rules.proche, prefix = rules.debut, typos = word.length >= rules.faute_min;
+    var exact = rules.exacte, near = rules.proche, prefix = rules.debut, typos = this.typos(word);
     for (i = 0; i < vocabulary.length; i++) {
       var token = vocabulary[i];
       q = token === word ? exact : typos && Math.abs(token.length - word.length) <= 1 && withinOneEdit(word, token) ? near
@@ -347,10 +367,23 @@
     return fold(text).split(" ").filter(Boolean).map(function (w) { return ABBREVIATIONS[w] || w; }).join(" ");
   }
 
+  /* places.keys_of: the name, without its leading article, without a homonym's qualifier « (Canton de …) ». */
   function keysOf(name) {
-    var key = placeKey(name), space = key.indexOf(" ");
-    if (space > 0 && ARTICLES[key.slice(0, space)]) { return [key, key.slice(space + 1)]; }
-    return [key];
+    var keys = [];
+    [name, name.replace(QUALIFIER, "")].forEach(function (variant) {
+      var key = placeKey(variant), space = key.indexOf(" ");
+      var found = space > 0 && ARTICLES[key.slice(0, space)] ? [key, key.slice(space + 1)] : [key];
+      found.forEach(function (k) { if (k && keys.indexOf(k) < 0) { keys.push(k); } });
+    });
+    return keys;
+  }
+
+  /* « Niort (79000) », « Niort 79000 » or « 79000 Niort »: [name, postal code], or null. */
+  function nameAndPostalCode(text) {
+    var match = NAME_AND_POSTAL_CODE.exec(text);
+    if (match) { return [match[1], match[2]]; }
+    match = POSTAL_CODE_AND_NAME.exec(text);
+    return match ? [match[2], match[1]] : null;
   }
 
   function closenessLimit(key) { return key.length <= 5 ? 1 : key.length <= 10 ? 2 : 3; }
@@ -384,9 +417,23 @@
     });
     data.anciens.forEach(function (former) {
       var commune = self.communes[former[1]];
+      (commune.anciens = commune.anciens || []).push(former[0]);
       keysOf(former[0]).forEach(function (key) { add(self.byKey, key, commune); self.entries.push([key, commune, former[0], " " + key]); });
     });
+    this.departements = data.departements || {};
   }
+
+  /* An option of a list of several communes for what was typed: why this one is there (a former name: « Brie
+     (aujourd'hui Plaine-et-Vallées, 79100) »), and which département it is in (homonyms). */
+  Gazetteer.prototype.describe = function (commune, text) {
+    var key = placeKey(text), former = null;
+    if (keysOf(commune.nom).indexOf(key) < 0) {
+      former = (commune.anciens || []).filter(function (name) { return keysOf(name).indexOf(key) >= 0; })[0] || null;
+    }
+    var code = /^97/.test(commune.insee) ? commune.insee.slice(0, 3) : commune.insee.slice(0, 2);
+    var where = this.departements[code] ? ", " + this.departements[code] : "";
+    return former ? former + " (aujourd'hui " + commune.nom + ", " + commune.cp[0] + where + ")" : this.label(commune) + where;
+  };
 
   Gazetteer.prototype.sorted = function (communes) {
     var seen = new Set();
@@ -413,12 +460,12 @@
     function closest(name) { return withoutClosest ? [] : self.closest(name); }
     text = text.trim();
     if (/^\d{5}$/.test(text)) { return { communes: this.byPostalCode(text), closest: [] }; }
-    var match = NAME_AND_POSTAL_CODE.exec(text);
-    if (match && placeKey(match[1])) {
-      var named = this.byName(match[1]);
-      var found = named.filter(function (c) { return c.cp.indexOf(match[2]) >= 0; });
+    var match = nameAndPostalCode(text);
+    if (match && placeKey(match[0])) {
+      var named = this.byName(match[0]);
+      var found = named.filter(function (c) { return c.cp.indexOf(match[1]) >= 0; });
       if (found.length) { return { communes: found, closest: [] }; }
-      return named.length ? { communes: named, closest: [] } : { communes: [], closest: closest(match[1]) };
+      return named.length ? { communes: named, closest: [] } : { communes: [], closest: closest(match[0]) };
     }
     var communes = this.byName(text);
     return communes.length ? { communes: communes, closest: [] } : { communes: [], closest: closest(text) };
@@ -462,10 +509,10 @@
       byCode.sort(function (a, b) { return compare(a[0], b[0]) || a[1].rank - b[1].rank; });
       return byCode.slice(0, limit).map(function (e) { return { commune: e[1], label: self.label(e[1], e[0]) }; });
     }
-    var match = NAME_AND_POSTAL_CODE.exec(text);
-    if (match && placeKey(match[1])) {
+    var match = nameAndPostalCode(text);
+    if (match && placeKey(match[0])) {
       return this.lookup(text).communes.slice(0, limit).map(function (c) {
-        return { commune: c, label: self.label(c, c.cp.indexOf(match[2]) >= 0 ? match[2] : null) };
+        return { commune: c, label: self.label(c, c.cp.indexOf(match[1]) >= 0 ? match[1] : null) };
       });
     }
     var key = placeKey(text);
@@ -506,7 +553,7 @@
     return { text: text.trim(), place: "", communes: [] };
   };
 
-  var api = { fold: fold, withinOneEdit: withinOneEdit, osaDistance: osaDistance, distanceKm: distanceKm,
+  var api = { fold: fold, withinOneEdit: withinOneEdit, osaDistance: osaDistance, distanceKm: distanceKm, de: de, distanceFr: distanceFr,
     placeKey: placeKey, keysOf: keysOf, Finder: Finder, Gazetteer: Gazetteer };
   if (typeof module !== "undefined" && module.exports) { module.exports = api; } else { root.SproFinderCore = api; }
 })(this);

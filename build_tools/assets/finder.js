@@ -7,7 +7,7 @@
 
   var core = window.SproFinderCore;
   var PAGE = 50;
-  var OPTIONS = 8;
+  var OPTIONS = 10;
   var CODE = /^(\d{5}|2[AB]\d{3})$/;
 
   function heure(minutes) {
@@ -15,10 +15,6 @@
     return h + " h" + (m ? " " + (m < 10 ? "0" : "") + m : "");
   }
 
-  function kilometres(km) {
-    if (km < 1) { return "à " + Math.round(km * 1000) + " m"; }
-    return "à " + (km < 10 ? km.toFixed(1) : Math.round(km).toString()).replace(".", ",") + " km";
-  }
 
   function plural(n, one, many) { return n + " " + (n > 1 ? many : one); }
 
@@ -58,6 +54,7 @@
     this.gazetteer = null;
     this.loading = null;
     this.base = root.getAttribute("data-base");
+    this.territory = "de l'annuaire (" + finder.index.territoire + ")";
     this.build();
   }
 
@@ -104,14 +101,19 @@
     this.placeField.addEventListener("focus", function () { self.loadGazetteer(); });
     this.placeField.addEventListener("keydown", function (event) { self.placeKey(event); });
     this.placeField.addEventListener("blur", function () { self.closeOptions(); });
+    this.placeField.addEventListener("click", function () { self.openOptions(); });
+    document.addEventListener("pointerdown", function (event) {  /* a list opened by a link closes like any other */
+      if (event.target !== self.placeField && !self.listbox.contains(event.target)) { self.closeOptions(); }
+    });
     this.listbox.addEventListener("mousedown", function (event) { event.preventDefault(); });  /* keep the focus */
     this.listbox.addEventListener("click", function (event) {
       var option = event.target.closest("[role=option]");
       if (option) { self.choose(Number(option.getAttribute("data-index"))); }
     });
     this.suggestionBox.addEventListener("click", function (event) {
-      var button = event.target.closest("button[data-mot]");
-      if (button) { self.replaceWord(button.getAttribute("data-mot"), button.textContent); }
+      var button = event.target.closest("button[data-mot], button[data-seul]");
+      if (button && button.hasAttribute("data-mot")) { self.replaceWord(button.getAttribute("data-mot"), button.textContent); }
+      else if (button) { self.text.value = button.getAttribute("data-seul"); self.text.focus(); self.shown = PAGE; self.update(); }
     });
     this.root.querySelector("#spro-autour").addEventListener("click", function () { self.locate(); });
     this.more.addEventListener("click", function () { self.shown += PAGE; self.render(); self.list.children[self.shown - PAGE].focus(); });
@@ -161,7 +163,7 @@
   Page.prototype.setPlace = function (commune) {
     this.place = commune;
     this.origin = commune ? [commune.lat, commune.lon] : null;
-    this.originLabel = commune ? commune.nom : "";
+    this.originLabel = commune ? core.de(commune.nom) : "";
     if (commune) { this.geoMessage.textContent = ""; }
   };
 
@@ -183,14 +185,16 @@
       this.showOptions(gazetteer.complete(text, OPTIONS));
     } else if (answer.communes.length > 1) {
       this.placeMessage = "« " + text + " » désigne " + answer.communes.length + " communes : choisissez la vôtre dans la liste.";
-      this.showOptions(answer.communes.map(function (c) { return { commune: c, label: gazetteer.label(c) + " – code INSEE " + c.insee }; }));
+      this.showOptions(answer.communes.map(function (c) { return { commune: c, label: gazetteer.describe(c, text) }; }), true);
     } else {
       var options = gazetteer.complete(text, OPTIONS);
       if (options.length) { this.showOptions(options); return; }
       answer = gazetteer.lookup(text);  /* nothing begins like it: the close names */
-      this.placeMessage = "« " + text + " » n'est pas une commune de la Région." + (answer.closest.length
-        ? " Vouliez-vous dire " + quoted(answer.closest.map(function (c) { return c.nom; })) + " ?"
-        : " Vérifiez l'orthographe ou tapez le code postal.");
+      this.placeMessage = /^\d{5}$/.test(text)
+        ? "Aucune commune " + this.territory + " n'a le code postal " + text + " : vérifiez-le, ou tapez le nom de la commune."
+        : "« " + text + " » n'est pas une commune " + this.territory + "." + (answer.closest.length
+          ? " Vouliez-vous dire " + quoted(answer.closest.map(function (c) { return c.nom; })) + " ?"
+          : " Vérifiez l'orthographe ou tapez le code postal.");
       this.showOptions(answer.closest.map(function (c) { return { commune: c, label: gazetteer.label(c) }; }));
     }
   };
@@ -203,14 +207,14 @@
       var commune = gazetteer.byInsee(code);
       if (commune) { return this.choosePlace(commune); }
       this.placeField.value = code;
-      this.placeMessage = "Le code INSEE " + code + " n'est celui d'aucune commune de la Région.";
+      this.placeMessage = "Le code INSEE " + code + " n'est celui d'aucune commune " + this.territory + ".";
     } else if ((code = params.get("code_postal"))) {
       this.placeField.value = code;
-      this.ask(gazetteer.byPostalCode(code), "Le code postal " + code + " est celui de ", "Aucune commune de la Région n'a le code postal " + code + ".");
+      this.ask(gazetteer.byPostalCode(code), "Le code postal " + code + " est celui de ", "Aucune commune " + this.territory + " n'a le code postal " + code + ".");
     } else if ((code = params.get("commune")) && CODE.test(code)) {
       var communes = gazetteer.byCode(code);
       this.placeField.value = code;
-      this.ask(communes, "Le code " + code + " (code INSEE ou code postal) désigne ", "Aucune commune de la Région n'a le code " + code + ".", code);
+      this.ask(communes, "Le code " + code + " (code INSEE ou code postal) désigne ", "Aucune commune " + this.territory + " n'a le code " + code + ".", code);
     } else if (code) {
       this.placeField.value = code;
       this.placeTyped();
@@ -226,12 +230,13 @@
 
   /* One commune: chosen; several: listed for the person to choose (with why each is there); none: said. */
   Page.prototype.ask = function (communes, several, none, code) {
+    var typed = this.placeField.value;
     var gazetteer = this.gazetteer;
     if (communes.length === 1) { this.choosePlace(communes[0]); return; }
     if (!communes.length) { this.placeMessage = none; return; }
     this.placeMessage = several + communes.length + " communes : choisissez la vôtre dans la liste « Près de ».";
     this.showOptions(communes.map(function (c) {
-      var label = code === undefined ? gazetteer.label(c) + " – code INSEE " + c.insee
+      var label = code === undefined ? gazetteer.describe(c, typed)
         : c.insee === code ? gazetteer.label(c) + " – code INSEE " + code : c.nom + " – code postal " + code;
       return { commune: c, label: label };
     }), true);
@@ -348,7 +353,7 @@
     navigator.geolocation.getCurrentPosition(function (position) {
       self.setPlace(null);
       self.origin = [position.coords.latitude, position.coords.longitude];
-      self.originLabel = "ma position";
+      self.originLabel = "de votre position";
       self.placeMessage = "";
       self.placeField.value = "";
       self.showOptions([]);
@@ -406,7 +411,7 @@
       item.appendChild(link);
       var meta = document.createElement("span");
       meta.className = "spro-meta";
-      meta.textContent = finder.index.reseaux[lieu.reseau][1] + " · " + lieu.commune + (result.km !== null ? " · " + kilometres(result.km) : "");
+      meta.textContent = finder.index.reseaux[lieu.reseau][1] + " · " + lieu.commune + (result.km !== null ? " · " + core.distanceFr(result.km) : "");
       item.appendChild(meta);
       var services = document.createElement("span");
       services.className = "spro-badges";
@@ -439,39 +444,46 @@
   };
 
   Page.prototype.renderStatus = function () {
-    var n = this.results.length, parts = [];
+    var n = this.results.length, parts = [], selection = this.selection();
     if (this.placeMessage) { parts.push(this.placeMessage); }
     var suggestions = this.unknown.filter(function (u) { return u[1].length; });
+    var words = this.finder.words(selection.text);
+    /* Every word is known, but no lieu has them all (« handicap jeune »): offer each word alone. */
+    var alone = n === 0 && !this.unknown.length && words.length > 1 ? words : [];
     if (n === 0) {
       var meant = suggestions.map(function (u) { return " « " + u[0] + " » : vouliez-vous dire " + quoted(u[1]) + " ?"; });
-      parts.push("Aucun lieu trouvé." + meant.join("") + " Essayez moins de filtres ou un autre mot.");
+      var filtered = ["service", "public", "bassin", "reseau", "modalite"].some(function (g) { return selection[g].size; })
+        || selection.pmr || selection.ouvert;
+      parts.push(alone.length ? "Aucun lieu ne correspond à tous ces mots à la fois : cherchez-les un par un."
+        : "Aucun lieu trouvé." + meant.join("") + (filtered ? " Essayez moins de filtres ou un autre mot." : " Essayez un autre mot."));
     } else {
       var order = [];
-      if (this.ranked) { order.push("les plus pertinents d'abord"); }
-      if (this.originLabel) { order.push((this.ranked ? "puis " : "") + "du plus proche au plus éloigné de " + this.originLabel); }
+      if (this.ranked && n > 1) { order.push("les plus pertinents d'abord"); }
+      if (this.originLabel && n > 1) { order.push((this.ranked ? "puis " : "") + "du plus proche au plus éloigné " + this.originLabel); }
       parts.push(plural(n, "lieu trouvé", "lieux trouvés") + (order.length ? ", " + order.join(", ") : "") + ".");
     }
     setText(this.status, parts.join(" "));
     var box = this.suggestionBox, fragment = document.createDocumentFragment();
+    function button(text, attribute, value) {
+      var element = document.createElement("button");
+      element.type = "button";
+      element.className = "spro-bouton-secondaire spro-suggestion";
+      element.setAttribute(attribute, value);
+      element.textContent = text;
+      fragment.appendChild(element);
+      fragment.appendChild(document.createTextNode(" "));
+    }
     if (n === 0 && suggestions.length) {
-      fragment.appendChild(document.createTextNode("Vouliez-vous dire : "));
-      suggestions.forEach(function (u) {
-        u[1].forEach(function (word) {
-          var button = document.createElement("button");
-          button.type = "button";
-          button.className = "spro-bouton-secondaire spro-suggestion";
-          button.setAttribute("data-mot", u[0]);
-          button.textContent = word;
-          fragment.appendChild(button);
-          fragment.appendChild(document.createTextNode(" "));
-        });
-      });
+      fragment.appendChild(document.createTextNode("Corriger en : "));
+      suggestions.forEach(function (u) { u[1].forEach(function (word) { button(word, "data-mot", u[0]); }); });
+    } else if (alone.length) {
+      fragment.appendChild(document.createTextNode("Chercher seulement : "));
+      alone.forEach(function (word) { button(word, "data-seul", word); });
     }
     box.replaceChildren(fragment);
-    box.hidden = !(n === 0 && suggestions.length);
+    box.hidden = !box.childNodes.length;
   };
 
-  /* « Vouliez-vous dire » chosen: that word of the text replaced by the suggestion. */
   Page.prototype.replaceWord = function (word, replacement) {
     var replaced = false;
     var tokens = this.text.value.split(/\s+/).map(function (token) {

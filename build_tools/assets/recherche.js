@@ -11,7 +11,10 @@
     /* A page whose subject is the word (its « sujet »: a lieu's network, services and publics, a service's short
        name, a network's former names) comes before a page that merely mentions it, or a word sharing its stem
        (« vae » is stemmed to « va », which also begins « Vals de Saintonge »). */
-    ranking: { metaWeights: { sujet: 10 } } });
+    ranking: { metaWeights: { sujet: 10 } },
+    translations: { clear_search: "Effacer" },
+    /* The subject ranks the pages; it is not for display (Pagefind would list it under each result). */
+    processResult: function (result) { delete result.meta.sujet; return result; } });
   (function label() {  /* Pagefind's input has only a title attribute */
     var input = element.querySelector("input");
     if (input) { input.setAttribute("aria-label", "Rechercher dans le site"); } else { window.setTimeout(label, 50); }
