@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from .diagnostics import Diagnostic, Report, Severity, display_path
+from .diagnostics import Diagnostic, Report, Severity, display_path, printable
 from .contract import suggestion
 from .loader import DataLoader
 
@@ -355,7 +356,7 @@ class _BuildLog:
 def command_build(args) -> int:
     from mkdocs.exceptions import Abort, MkDocsException
 
-    from .mkdocs_adapter.build import UnsafeSiteDir, build_site
+    from .mkdocs_adapter.build import SiteNotWritten, UnsafeSiteDir, build_site
     from .mkdocs_adapter.plugin import InvalidSources
 
     config_file = Path(args.config)
@@ -368,6 +369,9 @@ def command_build(args) -> int:
     except UnsafeSiteDir as refused:
         print(f"--site-dir : {refused}", file=sys.stderr)
         return 2
+    except SiteNotWritten as failed:
+        print(f"La construction a échoué : {failed}.", file=sys.stderr)
+        return 1
     except InvalidSources as invalid:
         _print_report(Report(invalid.diagnostics), "text", out=sys.stderr)
         if args.format == "github":  # « spro validate --format github » puts them on their lines: not twice
@@ -415,7 +419,7 @@ def command_search(args) -> int:
         print(place, file=sys.stderr)
         return 2
     origin = (place.lat, place.lon) if place else None
-    moment = dt.datetime.fromisoformat(args.date).replace(tzinfo=PARIS) if args.date else dt.datetime.now(PARIS)
+    moment = args.date.replace(tzinfo=PARIS) if args.date else dt.datetime.now(PARIS)
     finder = Finder(dataset, geography)
     rows = []
     results = finder.find(query, moment, origin)
@@ -510,7 +514,7 @@ def command_freshness(args) -> int:
     dataset = _load_valid_dataset(data_root)
     if dataset is None:
         return 1
-    today = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
+    today = args.date or dt.date.today()
     if not args.tickets:
         print(report(dataset, today), end="")
         return 0
@@ -603,7 +607,7 @@ def command_diff(args) -> int:
     from .site_diff import compare, markdown, preview_page
 
     data_root, docs_root = Path(args.data).resolve(), Path(args.docs).resolve()
-    today = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
+    today = args.date or dt.date.today()
     try:
         root = toplevel(data_root.parent)
         folders = [data_root.relative_to(root).as_posix(), docs_root.relative_to(root).as_posix()]
@@ -674,8 +678,11 @@ def command_import_csv(args) -> int:
     dataset = _load_valid_dataset(data_root)
     if dataset is None:
         return 1
+    def progress(rows: int) -> None:
+        print(f"… {rows:,} lignes lues".replace(",", "\u202f"), file=sys.stderr, flush=True)
+
     report, encoding = import_csv(source.read_bytes(), str(source), dataset, data_root, dt.date.today(),
-                                  update=args.update, dry_run=args.essai)
+                                  update=args.update, dry_run=args.essai, progress=progress)
     _print_report(Report(report.problems), "text", out=sys.stderr)
     repo_root = data_root.resolve().parent
     for path in report.written:
@@ -692,7 +699,81 @@ def command_import_csv(args) -> int:
     return 1 if report.problems else 0
 
 
+_ARGPARSE_FRENCH = {
+    "usage: ": "utilisation : ",
+    "positional arguments": "arguments",
+    "options": "options",
+    "show this help message and exit": "afficher cette aide",
+    "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s (aide : %(prog)s -h)\n",
+    "argument %(argument_name)s: %(message)s": "%(argument_name)s : %(message)s",
+    "the following arguments are required: %s": "valeur obligatoire manquante : %s",
+    "unrecognized arguments: %s": "option ou valeur inconnue : %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "« %(value)s » n'est pas possible (choix : %(choices)s)",
+    "invalid %(type)s value: %(value)r": "« %(value)s » : valeur invalide (%(type)s attendu)",
+    "expected one argument": "une valeur est attendue",
+    "expected at least one argument": "au moins une valeur est attendue",
+    "expected at most one argument": "une valeur au plus est attendue",
+    "not allowed with argument %s": "incompatible avec %s",
+    "one of the arguments %s is required": "l'une de ces options est obligatoire : %s",
+    "ambiguous option: %(option)s could match %(matches)s": "option ambiguë : %(option)s peut désigner %(matches)s",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": "commande inconnue « %(parser_name)s » (choix : %(choices)s)",
+    "can't open '%(filename)s': %(error)s": "impossible d'ouvrir « %(filename)s » : %(error)s",
+}
+"""argparse's messages, in French: everything a user reads is French (argparse looks them up through its module's
+``_`` at each use, so they are translated there; the messages for programmers' mistakes are left as they are)."""
+
+
+def _positive_int(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"« {text} » : nombre entier positif attendu")
+    return int(text)
+
+
+def _positive_number(text: str) -> float:
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        value = -1.0
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"« {text} » : nombre positif attendu")
+    return value
+
+
+_YEARS = range(2000, 2101)
+"""Reference dates a command accepts (hours tables and holidays are computed from them)."""
+
+
+def _date(text: str):
+    import datetime as dt
+
+    try:
+        day = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"« {text} » : date attendue, écrite AAAA-MM-JJ (ex. 2027-03-15)") from None
+    if day.year not in _YEARS:
+        raise argparse.ArgumentTypeError(f"« {text} » : année entre {_YEARS[0]} et {_YEARS[-1]} attendue")
+    return day
+
+
+def _moment(text: str):
+    import datetime as dt
+
+    try:
+        moment = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"« {text} » : date et heure attendues, écrites AAAA-MM-JJTHH:MM "
+                                         "(ex. 2027-03-15T14:30, heure de Paris)") from None
+    if moment.year not in _YEARS:
+        raise argparse.ArgumentTypeError(f"« {text} » : année entre {_YEARS[0]} et {_YEARS[-1]} attendue")
+    return moment
+
+
+def _french_argparse() -> None:
+    argparse._ = lambda message: _ARGPARSE_FRENCH.get(message, message)
+
+
 def build_parser() -> argparse.ArgumentParser:
+    _french_argparse()
     parser = argparse.ArgumentParser(
         prog="spro",
         description="Outils de l'annuaire du Service public régional de l'orientation.",
@@ -741,7 +822,7 @@ def build_parser() -> argparse.ArgumentParser:
     geocode.add_argument("--offline", action="store_true", help="ne rien envoyer : lister ce qui manque")
     geocode.add_argument("--geocodeur", metavar="URL",
                          help="adresse du géocodeur (par défaut : variable SPRO_GEOCODER_URL, sinon https://data.geopf.fr/geocodage)")
-    geocode.add_argument("--duree-max", type=float, default=600.0, metavar="SECONDES",
+    geocode.add_argument("--duree-max", type=_positive_number, default=600.0, metavar="SECONDES",
                          help="durée maximale du géocodage (par défaut : 600 s)")
     geocode.set_defaults(handler=command_geocode)
 
@@ -759,7 +840,7 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--en-ligne", action="store_true", help="interroger geo.api.gouv.fr")
     communes.add_argument("--url", metavar="URL", help="adresse du service en ligne (par défaut : variable "
                                                        "SPRO_GEO_API_URL, sinon https://geo.api.gouv.fr)")
-    communes.add_argument("--tolerance", type=float, default=0.002, metavar="DEGRÉS",
+    communes.add_argument("--tolerance", type=_positive_number, default=0.002, metavar="DEGRÉS",
                           help="tolérance de simplification des contours des bassins (par défaut : 0.002)")
     communes.set_defaults(handler=command_communes)
 
@@ -796,7 +877,7 @@ def build_parser() -> argparse.ArgumentParser:
     place.add_argument("--code-postal", metavar="CODE", help="trie par distance depuis la commune de ce code postal")
     place.add_argument("--insee", metavar="CODE", help="trie par distance depuis la commune de ce code INSEE")
     search.add_argument("--ouvert-maintenant", action="store_true", help="seulement les lieux ouverts à cet instant")
-    search.add_argument("--date", metavar="AAAA-MM-JJTHH:MM", help="instant de référence (heure de Paris) au lieu de maintenant")
+    search.add_argument("--date", type=_moment, metavar="AAAA-MM-JJTHH:MM", help="instant de référence (heure de Paris) au lieu de maintenant")
     search.add_argument("--format", choices=("table", "json"), default="table")
     search.set_defaults(handler=command_search)
 
@@ -806,7 +887,7 @@ def build_parser() -> argparse.ArgumentParser:
                                            "public : lieux, événements, bassins, pages, champ par champ (Markdown).")
     diff.add_argument("base", metavar="AVANT", help="révision de départ (ex. origin/main)")
     diff.add_argument("head", metavar="APRÈS", nargs="?", default="HEAD", help="révision d'arrivée (par défaut : HEAD)")
-    diff.add_argument("--date", metavar="AAAA-MM-JJ", help="date de référence des horaires (par défaut : aujourd'hui)")
+    diff.add_argument("--date", type=_date, metavar="AAAA-MM-JJ", help="date de référence des horaires (par défaut : aujourd'hui)")
     diff.add_argument("--apercu", metavar="DOSSIER_DU_SITE",
                       help="écrire aussi la liste, avec des liens vers les pages, dans DOSSIER_DU_SITE/apercu.html")
     diff.set_defaults(handler=command_diff)
@@ -814,7 +895,7 @@ def build_parser() -> argparse.ArgumentParser:
     freshness = commands.add_parser("fraicheur", help="lister les fiches non vérifiées depuis plus de 12 mois",
                                     description="Liste, par réseau, les fiches à vérifier (Markdown) ; avec --tickets, "
                                                 "un ticket par réseau.")
-    freshness.add_argument("--date", metavar="AAAA-MM-JJ", help="date de référence (par défaut : aujourd'hui)")
+    freshness.add_argument("--date", type=_date, metavar="AAAA-MM-JJ", help="date de référence (par défaut : aujourd'hui)")
     freshness.add_argument("--tickets", metavar="DOSSIER",
                            help="écrire un fichier par ticket (un par réseau, qui cite son équipe de .github/CODEOWNERS) : "
                                 "titre en première ligne, puis le texte")
@@ -865,7 +946,7 @@ def build_parser() -> argparse.ArgumentParser:
     synthetic = commands.add_parser("synthetique", help="écrire un jeu de données synthétique (tests de charge)",
                                     description="Copie les référentiels et bassins de --data et génère N lieux valides.")
     synthetic.add_argument("output", metavar="DOSSIER", help="dossier à créer")
-    synthetic.add_argument("--lieux", type=int, default=3000, help="nombre de lieux (par défaut : 3000)")
+    synthetic.add_argument("--lieux", type=_positive_int, default=3000, help="nombre de lieux (par défaut : 3000)")
     synthetic.add_argument("--graine", type=int, default=2026, help="graine aléatoire (par défaut : 2026)")
     synthetic.set_defaults(handler=command_synthetic)
     return parser
@@ -882,6 +963,14 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into head, less...
         sys.stderr.close()
         return 0
+    except Exception as unexpected:  # the last guard: a partner never reads a Python traceback
+        if os.environ.get("SPRO_DEBUG") == "1":
+            raise
+        detail = printable(f"{type(unexpected).__name__} : {unexpected}")[:300]
+        print(f"Erreur inattendue de spro ({detail}). Ce n'est pas une erreur de vos données : signalez-la aux "
+              "mainteneurs de l'annuaire (un ticket sur le dépôt) avec la commande lancée et ce message ; "
+              "SPRO_DEBUG=1 affiche le détail technique.", file=sys.stderr)
+        return 70
 
 
 if __name__ == "__main__":

@@ -165,8 +165,9 @@ class Kind:
 class Text(Kind):
     """A string. Plain scalars are read verbatim, so ``code_postal: 01000`` stays "01000".
 
-    ``check`` takes the stripped text and returns an error message or None; ``normalize``
-    turns accepted text into its canonical form (a phone number into "05 49 ...").
+    ``check`` takes the stripped text and returns an error message or None (with a ``pattern``, it
+    also gives the advice when the pattern is not met); ``normalize`` turns accepted text into its
+    canonical form (a phone number into "05 49 ...").
     """
 
     max_length: int = 300
@@ -191,12 +192,14 @@ class Text(Kind):
             # YAML reads it as something else (86000 as a number, 01000 as octal 512, 14:30 as 870):
             # other tools reading the file would get it wrong, so the contract asks for quotes.
             return reader.error(node, path, f"« {value} » est lu comme {_NOT_TEXT[node.tag]} : mettez-le entre guillemets (\"{value}\")")
-        if len(value) > self.max_length:
+        # (a short value with a pattern gets the pattern's advice: « 79 400 » is a postal code with a space)
+        if len(value) > self.max_length and not (self.pattern and len(value) <= 100):
             return reader.error(node, path, f"texte trop long ({len(value)} caractères, maximum {self.max_length})")
         if not self.multiline and "\n" in node.value.strip():
             return reader.error(node, path, "ce texte doit tenir sur une seule ligne")
         if self.pattern and not re.fullmatch(self.pattern, value):
-            return reader.error(node, path, f"« {_clip(value)} » : {self.pattern_message}")
+            hint = self.check(value) if self.check else None
+            return reader.error(node, path, f"« {_clip(value)} » : {hint or self.pattern_message}")
         if self.check:
             problem = self.check(value)
             if problem:
@@ -309,9 +312,13 @@ class Number(Kind):
         return "nombre décimal (point comme séparateur)"
 
 
+YEARS = (2000, 2100)
+"""The years a date of the data may have: beyond, it is a typo (and calendars and feeds overflow at 9999)."""
+
+
 @dataclass(frozen=True)
 class Date(Kind):
-    """A calendar date written AAAA-MM-JJ. ``not_future`` refuses dates after today."""
+    """A calendar date written AAAA-MM-JJ, of a year in :data:`YEARS`. ``not_future`` refuses dates after today."""
 
     not_future: bool = False
 
@@ -328,6 +335,8 @@ class Date(Kind):
             value = dt.date.fromisoformat(text)
         except ValueError:
             return reader.error(node, path, f"« {text} » n'est pas une date qui existe")
+        if not YEARS[0] <= value.year <= YEARS[1]:
+            return reader.error(node, path, f"« {text} » : année entre {YEARS[0]} et {YEARS[1]} attendue (faute de frappe ?)")
         if self.not_future and value > reader.today:
             return reader.error(node, path, f"la date {value.isoformat()} est dans le futur")
         return value

@@ -104,7 +104,15 @@ class Report:
         return sorted(set(self.diagnostics), key=lambda d: (d.file, d.line, d.column, d.field, d.message))
 
     def only_files(self, files: set[str]) -> "Report":
-        return Report([d for d in self.diagnostics if d.file in files])
+        """The diagnostics of these files, and of the folders holding them (a file in a folder the annuaire does not
+        read is reported at that folder: data/lieu/x.yaml gets « dossier que l'annuaire ne lit pas »)."""
+        folders = {parent for name in files for parent in _parents(name)}
+        return Report([d for d in self.diagnostics if d.file in files or (d.file in folders and d.line == 0)])
+
+
+def _parents(name: str) -> list[str]:
+    parts = name.split("/")
+    return ["/".join(parts[:i]) for i in range(1, len(parts))]
 
 
 def display_path(path: Path, root: Path | None = None) -> str:

@@ -12,6 +12,18 @@ from . import horaires_syntaxe
 from .text import INVISIBLE_CHARACTERS as _INVISIBLE
 
 POSTAL_CODE = r"\d{5}"
+
+
+def postal_code_advice(value: str) -> str | None:
+    """What to write instead of a postal code that is not five digits (None when it is)."""
+    if re.fullmatch(POSTAL_CODE, value):
+        return None
+    compact = re.sub(r"[\s.\u00a0\u202f]", "", value)
+    if re.fullmatch(POSTAL_CODE, compact):
+        return f"un code postal s'écrit sans espace : « {compact} »"
+    if re.fullmatch(r"\d{4}", compact):
+        return f"un code postal compte 5 chiffres (un tableur retire parfois le 0 du début : « 0{compact} » ?)"
+    return "un code postal compte 5 chiffres"
 INSEE_CODE = r"(?:\d{5}|2[AB]\d{3})"
 ROME_CODE = r"[A-N]\d{4}"
 IDENTIFIER = r"[a-z0-9]+(?:-[a-z0-9]+)*"

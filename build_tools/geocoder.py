@@ -148,6 +148,10 @@ class Geocoder:
                 reason = f"erreur du service ({_short(exc)})"
                 wait = delay
             if attempt < self.politeness.max_attempts:
+                remaining = self.politeness.total_budget - (self._clock() - self._started)
+                if wait > remaining:  # a Retry-After of an hour (or a date in 2099) never outlasts --duree-max
+                    return Failure(request, f"{reason} : le géocodeur demande d'attendre {wait:.0f} s, au-delà du temps "
+                                            f"maximal (reste {max(remaining, 0):.0f} s) ; relancez plus tard")
                 self._sleep(wait)
                 delay *= 2
         return Failure(request, f"{reason}, après {self.politeness.max_attempts} tentatives")

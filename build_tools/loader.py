@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import formats, records
-from .contract import INVALID, Kind, Reader, suggestion
+from .contract import INVALID, Kind, Reader, closest, suggestion
 from .diagnostics import Diagnostic, Report, Severity, display_path
 from .gazetteer import COMMUNES_FILE, DELEGUEES_FILE, TYPES_DELEGUEE, Gazetteer, GazetteerFiles, departement_of, listed, nearest, read_gazetteer
 from .model import (
@@ -152,6 +152,19 @@ class DataLoader:
                 files.append(path)
         return files
 
+    @staticmethod
+    def _unread_entry(path: Path) -> str:
+        """Why an entry of data/ is not read, and where it probably belongs."""
+        where = "Les fiches vont dans data/lieux/, data/bassins/, data/metiers/ ou data/evenements/ (un fichier par fiche)"
+        if path.is_dir():
+            return f"dossier que l'annuaire ne lit pas.{suggestion(path.name, FOLDERS)} {where}"
+        folder = closest(path.stem, FOLDERS, cutoff=0.75)
+        if folder:
+            return f"fichier que l'annuaire ne lit pas : les fiches de ce type vont dans data/{folder}/, un fichier par fiche"
+        named = closest(path.stem, [Path(name).stem for name in TOP_LEVEL_FILES], cutoff=0.75)
+        guess = f" Vouliez-vous dire « {next(n for n in TOP_LEVEL_FILES if Path(n).stem == named)} » ?" if named else ""
+        return f"fichier que l'annuaire ne lit pas.{guess} {where}"
+
     def _is_folder(self, folder: str) -> bool:
         """``data/<folder>`` is a real folder (else it is reported once, and left out of the cross-file checks)."""
         return is_real_dir(self.root / folder)
@@ -167,10 +180,7 @@ class DataLoader:
                 continue
             problem = entry_problem(path)
             if problem is None:
-                guess = suggestion(path.name, FOLDERS if path.is_dir() else TOP_LEVEL_FILES)
-                what = "dossier" if path.is_dir() else "fichier"
-                problem = (f"{what} que l'annuaire ne lit pas.{guess} Les fiches vont dans data/lieux/, data/bassins/, "
-                           "data/metiers/ ou data/evenements/")
+                problem = self._unread_entry(path)
             self.report.add(Diagnostic(self._display(path), 0, 0, "", problem))
 
     # -- the whole dataset ---------------------------------------------------------------------
@@ -548,6 +558,9 @@ class CandidateLieux:
         self.references = {"services": dataset.services, "reseaux": dataset.reseaux, "publics": dataset.publics,
                            "bassins": dataset.bassins, "lieux": dataset.lieux}
         self.by_address = {address_key(l.reseau, l.adresse.voie, l.adresse.code_insee): l.source for l in dataset.lieux.values()}
+        self.keys_of: dict[str, list[tuple[str, str, str]]] = {}
+        for key, source in self.by_address.items():
+            self.keys_of.setdefault(source, []).append(key)
         self.by_source = {l.source: l for l in dataset.lieux.values()}
 
     def lieu_at(self, reseau: str | None, voie: str | None, code_insee: str | None) -> Lieu | None:
@@ -556,20 +569,35 @@ class CandidateLieux:
             return None
         return self.by_source.get(self.by_address.get(address_key(reseau, voie, code_insee)))
 
-    def check(self, identifier: str, text: str, shown: str, replaces: str | None = None) -> tuple[Lieu | None, list[Diagnostic]]:
-        """The lieu and no diagnostics, or None and what is wrong. ``replaces``: the file it updates, if any."""
+    def check(self, identifier: str, text: str | bytes, shown: str, replaces: str | None = None) -> tuple[Lieu | None, list[Diagnostic]]:
+        """The lieu and no diagnostics, or None and what is wrong (``text``: the file's text, or its bytes as read).
+        ``replaces``: the file it updates, if any."""
         self.loader.report = Report()
-        read = self.loader._read_bytes(text.encode("utf-8"), shown, records.LIEU, self.references)
+        data = text if isinstance(text, bytes) else text.encode("utf-8")
+        read = self.loader._read_bytes(data, shown, records.LIEU, self.references)
         if read is None:
             return None, self.loader.report.diagnostics
         self.loader._check_lieu_geography(read, self.gazetteer, self.dataset.site)
-        addresses = {key: path for key, path in self.by_address.items() if path != replaces}
-        self.loader._check_duplicate_address(read, addresses)
+        # The duplicate-address rule, without the address of the file it replaces (no copy of the index: an import
+        # of 100,000 rows checks each against all the others in constant time).
+        freed = [key for key in self.keys_of.get(replaces, ()) if self.by_address.get(key) == replaces]
+        for key in freed:
+            del self.by_address[key]
+        self.loader._check_duplicate_address(read, self.by_address)  # (adds the candidate's address when new)
+        adresse = read.values.get("adresse") or {}
+        added = address_key(read.values["reseau"], adresse["voie"], adresse["code_insee"]) \
+            if {"voie", "code_insee"} <= adresse.keys() and "reseau" in read.values else None
+        mine = added is not None and self.by_address.get(added) == read.path
         ok = self.loader._flush(read)
         diagnostics = self.loader.report.diagnostics
         if not ok:
+            if mine:
+                del self.by_address[added]
+            for key in freed:
+                self.by_address[key] = replaces
             return None, diagnostics
-        self.by_address = addresses  # now holding this candidate's address
+        if mine:
+            self.keys_of.setdefault(read.path, []).append(added)
         return _lieu(identifier, read), diagnostics
 
 

@@ -33,7 +33,7 @@ TYPES_SERVICE_DATA_INCLUSION = ("accompagnement", "aide-financiere", "aide-mater
 identifier = Text(max_length=80, pattern=formats.IDENTIFIER,
                   pattern_message="lettres minuscules sans accent, chiffres et tirets uniquement", label="identifiant")
 postal_code = Text(max_length=5, pattern=formats.POSTAL_CODE, pattern_message="un code postal compte 5 chiffres",
-                   label="code postal (5 chiffres)")
+                   check=formats.postal_code_advice, label="code postal (5 chiffres)")
 insee_code = Text(max_length=5, pattern=formats.INSEE_CODE,
                   pattern_message="un code INSEE de commune compte 5 caractères (ex. 86194), à ne pas confondre avec le code postal",
                   label="code INSEE de la commune (5 caractères)")

@@ -44,14 +44,16 @@ class Reply:
     status: int = 200
     body: object = None
     delay: float = 0.0
+    retry_after: str = "0"
+    """The Retry-After header of a 429 (seconds, or an HTTP date)."""
 
     @classmethod
     def json(cls, body: dict) -> "Reply":
         return cls("json", 200, body)
 
     @classmethod
-    def error(cls, status: int) -> "Reply":
-        return cls("json", status, {"code": status, "message": "erreur"})
+    def error(cls, status: int, retry_after: str = "0") -> "Reply":
+        return cls("json", status, {"code": status, "message": "erreur"}, retry_after=retry_after)
 
     @classmethod
     def slow(cls, seconds: float, body: dict | None = None) -> "Reply":
@@ -187,7 +189,7 @@ class FakeBan:
                     self.send_header("Content-Type", content_type)
                     self.send_header("Content-Length", str(len(payload)))
                     if reply.status == 429:
-                        self.send_header("Retry-After", "0")
+                        self.send_header("Retry-After", reply.retry_after)
                     self.end_headers()
                     self.wfile.write(payload)
                 except (BrokenPipeError, ConnectionResetError):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT, VALID_LIEU
 
 
@@ -75,3 +77,22 @@ def test_missing_and_outside_paths(dataset, tmp_path):
     assert result.returncode == 1
     assert "data/lieux/absent.yaml: erreur : fichier introuvable" in result.stdout
     assert "ailleurs.yaml: erreur : fichier hors du dossier « data » ou « docs »" in result.stdout
+
+
+def test_an_unexpected_failure_is_a_short_french_message_not_a_traceback(monkeypatch, capsys):
+    """The last guard: every known case has its own message, but a bug still never shows Python to a partner."""
+    from build_tools import cli
+
+    def broken(args):
+        raise RuntimeError("état impossible\x1b[2J")
+
+    monkeypatch.setattr(cli, "command_validate", broken)
+    monkeypatch.delenv("SPRO_DEBUG", raising=False)
+    assert cli.main(["validate"]) == 70
+    err = capsys.readouterr().err
+    assert err == ("Erreur inattendue de spro (RuntimeError : état impossible\\x1b[2J). Ce n'est pas une erreur de vos "
+                   "données : signalez-la aux mainteneurs de l'annuaire (un ticket sur le dépôt) avec la commande lancée "
+                   "et ce message ; SPRO_DEBUG=1 affiche le détail technique.\n")
+    monkeypatch.setenv("SPRO_DEBUG", "1")
+    with pytest.raises(RuntimeError):
+        cli.main(["validate"])

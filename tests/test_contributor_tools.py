@@ -195,3 +195,61 @@ def test_import_reports_an_empty_required_cell_instead_of_failing(project):
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "partenaire.csv:2:1: erreur : colonne « Nom » : valeur obligatoire manquante" in result.stderr
     assert not (project / "data/lieux/mission-locale-vivonne.yaml").exists()
+
+
+# -- files the import refuses as a whole, or rows it must not merge (issue « nothing is lost ») --------------
+
+def _refused(project, data: bytes) -> str:
+    (project / "partenaire.csv").write_bytes(data)
+    before = sorted(p.name for p in (project / "data/lieux").iterdir())
+    result = spro(project, "import", "csv", "partenaire.csv")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert sorted(p.name for p in (project / "data/lieux").iterdir()) == before  # nothing written
+    return result.stderr.splitlines()[0]
+
+
+def test_a_file_mixing_two_encodings_is_refused_at_its_first_bad_byte(project):
+    data = (HEADER + "\n" + ROWS[0] + "\n").encode("utf-8") + ROWS[1].replace("Ruffec", "Ruffec É").encode("cp1252") + b"\n"
+    assert _refused(project, data) == (
+        "partenaire.csv:3:1: erreur : octet 0xC9 illisible en UTF-8, alors que le reste du fichier est en UTF-8 : le fichier "
+        "mélange deux encodages (un copier-coller ?). Corrigez cette ligne, ou enregistrez tout le fichier en « CSV UTF-8 »")
+
+
+def test_a_utf16_file_is_refused_with_how_to_save_it(project):
+    assert _refused(project, (HEADER + "\n" + ROWS[0] + "\n").encode("utf-16")).startswith(
+        "partenaire.csv:1:1: erreur : fichier en UTF-16 (« Texte Unicode ») : enregistrez-le en « CSV UTF-8 »")
+
+
+def test_an_unclosed_quote_never_swallows_the_next_row(project):
+    opened = ROWS[0].replace("Mission locale – antenne de Vivonne", '"Mission locale – antenne de Vivonne')
+    assert _refused(project, (HEADER + "\n" + opened + "\n" + ROWS[1] + "\n").encode("utf-8")).startswith("partenaire.csv:2:1: erreur : ")
+
+
+def test_an_oversized_cell_is_refused_at_its_row(project):
+    big = ROWS[0].replace("Mission locale – antenne de Vivonne", "x" * 200_000)
+    assert _refused(project, (HEADER + "\n" + big + "\n").encode("utf-8")) == (
+        "partenaire.csv:2:1: erreur : une cellule dépasse 64 Kio : vérifiez la ligne (un guillemet non fermé avale les "
+        "lignes suivantes)")
+
+
+def test_excel_separator_line_is_understood(project):
+    write_csv(project, ["sep=;", HEADER, ROWS[0]], "utf-8")
+    result = spro(project, "import", "csv", "partenaire.csv", "--essai")
+    assert "(UTF-8) : 1 ligne ; 1 fiche à créer" in result.stderr, result.stderr
+
+
+def test_a_row_gets_all_its_problems_at_once(project):
+    row = ROWS[0].replace(";Vivonne;", ";Vivone;").replace("05 36 49 00 70", "05 36")
+    write_csv(project, [HEADER, row], "utf-8")
+    result = spro(project, "import", "csv", "partenaire.csv", "--essai")
+    assert [line.split(" : ")[1] for line in result.stderr.splitlines() if ": erreur : " in line] == [
+        "colonne « Commune »", "colonne « Téléphone »"]  # both in one run, not the phone after the commune is fixed
+
+
+def test_a_trial_run_accepts_and_refuses_exactly_what_the_import_does(project):
+    write_csv(project, [HEADER, *ROWS])
+    trial = spro(project, "import", "csv", "partenaire.csv", "--essai")
+    real = spro(project, "import", "csv", "partenaire.csv")
+    errors = lambda out: [line for line in out.splitlines() if ": erreur : " in line]  # noqa: E731
+    assert errors(trial.stderr) == errors(real.stderr)
+    assert [line.split(" : ")[1] for line in trial.stdout.splitlines()] == [line.split(" : ")[1] for line in real.stdout.splitlines()]

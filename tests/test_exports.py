@@ -109,18 +109,21 @@ def test_data_inclusion_exports_are_the_model(demo_site, model):
 
 def test_the_formula_guard_is_for_text_cells_only(dataset):
     """Text starting like a formula is neutralised; a negative coordinate stays a number."""
-    dataset.write("lieux/antenne.yaml", VALID_LIEU.replace("Mission locale du Poitou – antenne de test", '"=1+1"')
+    # west of the Greenwich meridian: La Rochelle (positions are checked against their commune's centre)
+    rochelle = (VALID_LIEU.replace('"86000"', '"17000"').replace("commune: Poitiers", "commune: La Rochelle")
+                .replace('"86194"', '"17300"').replace("bassin: poitiers", "bassin: la-rochelle"))
+    dataset.write("lieux/antenne.yaml", rochelle.replace("Mission locale du Poitou – antenne de test", '"=1+1"')
                   + 'structure: "+33 organisme"\ncoordonnees:\n  lat: 46.1535\n  lon: -1.160227\n')
     for number, start in enumerate(("-", "@")):
-        dataset.write(f"lieux/l{number}.yaml", VALID_LIEU.replace("voie: 12 rue", f'voie: "{start}{number} rue')
-                      .replace("de la Marne\n", 'de la Marne"\n', 1) + "coordonnees:\n  lat: 46.5\n  lon: -0.5\n")
+        dataset.write(f"lieux/l{number}.yaml", rochelle.replace("voie: 12 rue", f'voie: "{start}{number} rue')
+                      .replace("de la Marne\n", 'de la Marne"\n', 1) + "coordonnees:\n  lat: 46.16\n  lon: -1.15\n")
     data, report = dataset.load()
     assert not report.errors, report.errors
     rows = {r["id"]: r for r in csv.DictReader(io.StringIO(lieux_csv(data, locate(data, GeocodeCache(dataset.root)))))}
     assert (rows["antenne"]["nom"], rows["antenne"]["structure"]) == ("'=1+1", "'+33 organisme")
     assert (rows["antenne"]["latitude"], rows["antenne"]["longitude"]) == ("46.1535", "-1.160227")
     for number, start in enumerate(("-", "@")):
-        assert (rows[f"l{number}"]["adresse"], rows[f"l{number}"]["longitude"]) == (f"'{start}{number} rue de la Marne", "-0.5")
+        assert (rows[f"l{number}"]["adresse"], rows[f"l{number}"]["longitude"]) == (f"'{start}{number} rue de la Marne", "-1.15")
     # Tab and carriage return cannot start a loaded field (single-line fields are trimmed): the guard itself.
     assert [spreadsheet_safe(f"{start}x") for start in FORMULA_STARTS] == [f"'{start}x" for start in FORMULA_STARTS]
     assert spreadsheet_safe("x=1") == "x=1"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 
@@ -105,6 +106,20 @@ def test_429_then_success_is_retried(lieu_dataset):
         _, _, result = run(lieu_dataset, ban)
         assert ban.count(QUERY) == 2
     assert result.failures == [] and len(result.geocoded) == 1
+
+
+@pytest.mark.parametrize("retry_after", ["3600", "Fri, 31 Dec 2099 23:59:59 GMT"])
+def test_a_retry_after_beyond_the_time_budget_ends_at_once(lieu_dataset, retry_after):
+    """The geocoder asks to come back in an hour (or in 2099): --duree-max holds, nothing sleeps past it."""
+    clock = FakeClock()
+    with FakeBan(clock=clock) as ban:
+        ban.script(QUERY, Reply.error(429, retry_after))
+        _, _, result = run(lieu_dataset, ban, Politeness(total_budget=20.0), clock)
+        assert ban.count(QUERY) == 1
+    (failure,) = result.failures
+    assert re.fullmatch(r"trop de requêtes \(HTTP 429\) : le géocodeur demande d'attendre \d+ s, au-delà du temps "
+                        r"maximal \(reste 20 s\) ; relancez plus tard", failure.reason), failure.reason
+    assert clock.now < 20
 
 
 @pytest.mark.parametrize(

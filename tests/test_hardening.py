@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
+import os
 import re
 import signal
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -46,6 +49,21 @@ def test_corpus_case_gets_its_message(dataset, case):
     assert all(e.startswith(f"{folder}/{case.stem}.yaml") for e in errors)
     assert any(expected in e for e in errors), errors
     assert case.stem not in loaded
+
+
+def test_the_whole_corpus_through_the_commands_prints_no_traceback(dataset):
+    """Every case at once, through spro validate, build and search as a partner runs them: French messages only."""
+    dataset.write("lieux/antenne-test.yaml", VALID_LIEU)
+    for case in CASES:
+        dataset.write(f"{case.parent.name}/{case.stem}.yaml", case.read_bytes())
+    project = dataset.root.parent
+    outputs = []
+    for command in (["validate"], ["validate", "--format", "github"], ["build"], ["search", "cep"], ["fraicheur"]):
+        result = subprocess.run([sys.executable, "-m", "build_tools.cli", *command], cwd=project, capture_output=True,
+                                text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+        outputs.append(result.stdout + result.stderr)
+        assert result.returncode in (1, 2), (command, result.stderr[-2000:])
+    assert not [line for output in outputs for line in output.splitlines() if "Traceback" in line or 'File "' in line]
 
 
 def test_oversized_file_is_refused(dataset):
@@ -197,4 +215,38 @@ def test_ctrl_c_during_a_build_keeps_the_previous_site(tmp_path):
     assert "Interrompu." in err
     after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
     assert after == before
+    assert sorted(p.name for p in project.iterdir()) == ["data", "docs", "mkdocs.yml", "overrides", "site"]
+
+
+def test_staging_folders_of_killed_builds_are_removed_by_the_next_build(tmp_path):
+    """kill -9 (or a power cut) leaves a staging folder of about 14 MB: the next build removes it."""
+    project = project_copy(tmp_path / "p", with_lieux=False)
+    for leftover in (".site-k1ll3d0x", ".site-old-k1ll3d0x"):
+        (project / leftover / "lieux").mkdir(parents=True)
+        (project / leftover / "index.html").write_text("ancien", encoding="utf-8")
+    build(project)
+    assert sorted(p.name for p in project.iterdir()) == ["data", "docs", "mkdocs.yml", "overrides", "site"]
+
+
+@pytest.mark.parametrize("code, said", [(errno.ENOSPC, "disque plein"), (errno.EACCES, "droits insuffisants")])
+def test_a_file_system_fault_is_told_in_french_and_keeps_the_previous_site(tmp_path, monkeypatch, capsys, code, said):
+    from build_tools import cli
+
+    project = project_copy(tmp_path / "p", with_lieux=False)
+    site = build(project)
+    before = (site / "index.html").read_bytes()
+    real_rename = Path.rename
+
+    def full_disk(self, target):  # the new site cannot take the place of the old one
+        if Path(target) == site and not self.name.startswith(".site-old-"):
+            raise OSError(code, os.strerror(code), str(target))
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", full_disk)
+    monkeypatch.chdir(project)
+    assert cli.main(["build"]) == 1
+    err = capsys.readouterr().err
+    assert f"La construction a échoué : écriture du site impossible : {said} ({site}) ; le site précédent est " \
+           "conservé." in err and "Traceback" not in err
+    assert (site / "index.html").read_bytes() == before
     assert sorted(p.name for p in project.iterdir()) == ["data", "docs", "mkdocs.yml", "overrides", "site"]

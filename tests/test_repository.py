@@ -78,7 +78,7 @@ def writes(permissions) -> set[str]:
 # What a job holding a write permission may run: gh, git (apply, commit, push) and the shell around them;
 # never project code (spro, python, pip, a script of the repository).
 WRITING_JOB_LINE = re.compile(r"(gh |git (apply|push|-c user\.name=\S+ -c user\.email=\S+ commit) |: > |while |done\b|"
-                              r"titre=\$\(head |tail -n |echo \"\$titre\" |numero=\$\(awk |if |else$|fi$)")
+                              r"titre=\$\(head |tail -n |echo \"\$titre\" |numero=\$\(TITRE=\"\$titre\" awk |if |else$|fi$)")
 WRITING_JOB_ACTIONS = {"actions/checkout", "actions/download-artifact", "actions/deploy-pages"}
 
 

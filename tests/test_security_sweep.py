@@ -25,7 +25,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from build_tools import csp, records
+from build_tools import records
+from build_tools.active_content import active_content
 from build_tools.contract import Kind, ListOf, MapOf, Struct
 from build_tools.docs_contract import FRONT_MATTER, check_docs
 from build_tools.geocache import Entry, cache_key

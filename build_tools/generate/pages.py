@@ -95,7 +95,7 @@ def by_bassin(lieux: list[Lieu]) -> dict[str, list[Lieu]]:
 
 
 def home(ctx: SiteContext) -> GeneratedPage:
-    return page("index.md", ctx.site.titre, "accueil.html", in_nav=True, ctx=ctx,
+    return page("index.md", "Accueil", "accueil.html", in_nav=True, ctx=ctx,  # <title>: « Accueil - <site> »
                 description=f"Lieux d'accueil du Service public régional de l'orientation en {ctx.site.region}.")
 
 

@@ -1,7 +1,8 @@
 """``spro build``: build the site into a temporary directory, then swap it into place.
 
-A failure at any stage (invalid data, a broken link under --strict, Ctrl-C) leaves the
-previous ``site/`` untouched and no temporary directory behind.
+A failure at any stage (invalid data, a broken link under --strict, Ctrl-C, a full disk) leaves the
+previous ``site/`` untouched and no temporary directory behind; the staging folders a killed build
+(kill -9) could not remove are removed by the next build.
 
 The published tree is world-readable whatever the umask and however each file was written:
 ``tempfile.mkdtemp`` makes the staging directory 0700 and atomic writes make 0600 files, and
@@ -11,6 +12,9 @@ directory is set to 0755 and every file to 0644 before the swap, which keeps the
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
 import os
 import shutil
 import tempfile
@@ -28,6 +32,14 @@ class UnsafeSiteDir(Exception):
     """The output folder would overwrite the project or a folder that is not a site (French message)."""
 
 
+class SiteNotWritten(Exception):
+    """The file system refused the build (disk full, permissions...): French message; the previous site is kept."""
+
+
+_ERRNO_FRENCH = {errno.ENOSPC: "disque plein", errno.EDQUOT: "quota de disque dépassé", errno.EACCES: "droits insuffisants",
+                 errno.EPERM: "opération non permise", errno.EROFS: "disque en lecture seule", errno.EBUSY: "dossier occupé"}
+
+
 def build_site(config_file: Path, site_dir: Path, strict: bool = True, openable_from_disk: bool = False) -> None:
     """Build into a staging folder, then swap it into ``site_dir``. ``openable_from_disk``: the pull
     requests' preview, whose links to folders name their index.html (:mod:`build_tools.preview`)."""
@@ -35,7 +47,39 @@ def build_site(config_file: Path, site_dir: Path, strict: bool = True, openable_
     if problem:
         raise UnsafeSiteDir(problem)
     site_dir = site_dir.resolve()
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        site_dir.parent.mkdir(parents=True, exist_ok=True)
+        with _exclusive(site_dir):
+            _remove_leftovers(site_dir)
+            _build_and_swap(config_file, site_dir, strict, openable_from_disk)
+    except OSError as failed:
+        if failed.errno is None:
+            raise
+        what = _ERRNO_FRENCH.get(failed.errno, failed.strerror or "erreur du système")
+        raise SiteNotWritten(f"écriture du site impossible : {what} ({failed.filename or site_dir}) ; le site "
+                             "précédent est conservé") from failed
+
+
+@contextlib.contextmanager
+def _exclusive(site_dir: Path):
+    """One build at a time beside ``site_dir`` (a lock on its parent folder, released by the system if the build is
+    killed): the staging folders found there are then leftovers of killed builds, never those of a running one."""
+    folder = os.open(site_dir.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(folder)  # (closing releases the lock)
+
+
+def _remove_leftovers(site_dir: Path) -> None:
+    """Staging folders of earlier builds killed before their end (kill -9, power cut): ``.site-xxxxxxxx``."""
+    for leftover in site_dir.parent.glob(f".{site_dir.name}-*"):
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _build_and_swap(config_file: Path, site_dir: Path, strict: bool, openable_from_disk: bool) -> None:
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-", dir=site_dir.parent))
     config = None
     try:
@@ -74,6 +118,11 @@ def _swap(new: Path, target: Path) -> None:
         old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
         old.rmdir()
         target.rename(old)
-    new.rename(target)
+    try:
+        new.rename(target)
+    except BaseException:
+        if old is not None:
+            old.rename(target)  # the previous site back in place
+        raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)

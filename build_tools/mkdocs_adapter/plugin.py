@@ -55,7 +55,14 @@ def build_date() -> dt.date:
     """SOURCE_DATE_EPOCH when set (reproducible builds), else today."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+        try:
+            day = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+        except (ValueError, OverflowError, OSError):
+            day = None
+        if day is None or not 2000 <= day.year <= 2100:
+            raise PluginError(f"SOURCE_DATE_EPOCH : « {epoch[:40]} » : nombre de secondes depuis le 1er janvier 1970 "
+                              "attendu, pour une date entre 2000 et 2100 (ex. 1795219200 pour le 20 novembre 2026)")
+        return day
     return dt.date.today()
 
 
