@@ -125,7 +125,7 @@ def main() -> None:
         project = synthetic_project(Path(tmp), 3000)
         site = build(project)
         trouver = site / "trouver"
-        scripts = gz_file(site / "assets/spro/finder.js") + gz_file(site / "assets/spro/finder-core.js")
+        scripts = sum(gz_file(site / f"assets/spro/{name}.js") for name in ("finder", "finder-core", "horaires"))
         own = gz_file(trouver / "index.html") + scripts + gz_file(trouver / "index.json")
         shared = sum(gz_file(site / p) for p in ("assets/spro/vendor/leaflet/leaflet.js", "assets/spro/vendor/leaflet/leaflet.css",
                                                   "assets/spro/vendor/leaflet.markercluster/leaflet.markercluster.js",

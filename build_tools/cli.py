@@ -729,14 +729,22 @@ def _positive_int(text: str) -> int:
     return int(text)
 
 
-def _positive_number(text: str) -> float:
+def _number(text: str, zero: bool) -> float:
     try:
         value = float(text.replace(",", "."))
     except ValueError:
         value = -1.0
-    if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"« {text} » : nombre positif attendu")
+    if not (0 <= value if zero else 0 < value) or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"« {text} » : nombre {'positif ou nul' if zero else 'positif'} attendu")
     return value
+
+
+def _positive_number(text: str) -> float:
+    return _number(text, zero=False)
+
+
+def _non_negative_number(text: str) -> float:
+    return _number(text, zero=True)
 
 
 _YEARS = range(2000, 2101)
@@ -840,7 +848,7 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--en-ligne", action="store_true", help="interroger geo.api.gouv.fr")
     communes.add_argument("--url", metavar="URL", help="adresse du service en ligne (par défaut : variable "
                                                        "SPRO_GEO_API_URL, sinon https://geo.api.gouv.fr)")
-    communes.add_argument("--tolerance", type=_positive_number, default=0.002, metavar="DEGRÉS",
+    communes.add_argument("--tolerance", type=_non_negative_number, default=0.002, metavar="DEGRÉS",
                           help="tolérance de simplification des contours des bassins (par défaut : 0.002)")
     communes.set_defaults(handler=command_communes)
 

@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from .geo import distance_km
-from .horaires_tables import hours_table, ranges_on
+from .horaires_tables import ranges_on, schedule
 from .model import Dataset, Lieu
 from .places import osa_distance
 from .positions import Geography
@@ -231,7 +231,7 @@ def open_at(lieu: Lieu, reference: dt.date, moment: dt.datetime) -> bool:
     if any(start <= offset <= end for start, end in closures(lieu, reference)):
         return False
     minute = local.hour * 60 + local.minute
-    return any(opens <= minute < closes for opens, closes in ranges_on(hours_table(lieu.horaires, reference), reference, day))
+    return any(opens <= minute < closes for opens, closes in ranges_on(lieu.horaires, reference, day))
 
 
 # -- the query ----------------------------------------------------------------------------------
@@ -352,7 +352,7 @@ def finder_index(dataset: Dataset, geography: Geography, reference: dt.date) -> 
     for lieu in sorted(dataset.lieux.values(), key=lambda l: (fold(l.nom), l.id)):  # the order of equal relevance
         if lieu.horaires and lieu.horaires not in hours:
             hours[lieu.horaires] = len(hour_tables)
-            hour_tables.append(hours_table(lieu.horaires, reference))
+            hour_tables.append(schedule(lieu.horaires, reference).as_json(reference))
         position = geography.positions.get(lieu.id)
         rows.append([
             lieu.id, lieu.nom, lieu.adresse.commune, reseaux.index(lieu.reseau),

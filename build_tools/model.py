@@ -253,6 +253,8 @@ class Site:
     emprise: Emprise
     departements: tuple[str, ...]
     score_minimal: float = 0.6
+    courriel_signalement: str | None = None
+    """Where the public reports an error without a GitHub account."""
     tuiles: str | None = None
     attribution_tuiles: str | None = None
 

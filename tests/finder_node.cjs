@@ -9,6 +9,7 @@
 const fs = require("fs");
 const path = require("path");
 const core = require(path.join(__dirname, "..", "build_tools", "assets", "finder-core.js"));
+const horaires = require(path.join(__dirname, "..", "build_tools", "assets", "horaires.js"));
 
 function main(job) {
   const answer = {};
@@ -25,6 +26,16 @@ function main(job) {
       const found = finder.search(selection);
       return { ids: found.results.map((r) => r.lieu.id), relevance: found.results.map((r) => r.relevance),
         km: found.results.map((r) => r.km), unknown: found.unknown };
+    });
+  }
+  if (job.horaires) {  /* {reference: "YYYY-MM-DD", schedules: [schedule JSON], days: [[y, m, d]], years: [y], status: [[i, y, m, d, minute]]} */
+    const h = job.horaires, ref = h.reference.split("-").map(Number), reference = Date.UTC(ref[0], ref[1] - 1, ref[2]) / 86400000;
+    answer.ranges = h.schedules.map((schedule) => h.days.map(([y, m, d]) => horaires.rangesOn(schedule, reference, horaires.day(y, m, d))));
+    answer.holidays = (h.years || []).map((y) => Array.from(horaires.publicHolidays(y)).sort((a, b) => a - b)
+      .map((n) => new Date(n * 86400000).toISOString().slice(0, 10)));
+    answer.status = (h.status || []).map(([i, y, m, d, minute]) => {
+      const now = horaires.day(y, m, d); now.minute = minute;
+      return horaires.status(h.schedules[i], reference, now).text;
     });
   }
   answer.de = (job.de || []).map(core.de);

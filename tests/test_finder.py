@@ -10,9 +10,10 @@ import sys
 import pytest
 
 from build_tools.finder import (
-    EXACT, FIELD_WEIGHTS, NEAR, PARIS, PREFIX, Query, finder_index, fold, hours_table, match_weight, open_at,
+    EXACT, FIELD_WEIGHTS, NEAR, PARIS, PREFIX, Query, finder_index, fold, match_weight, open_at,
     passes_filters, within_one_edit, word_matches, words,
 )
+from build_tools.horaires_tables import public_holidays, schedule
 from build_tools.places import gazetteer_json
 from build_tools.geocache import CACHE_FILE_NAME, GeocodeCache
 from build_tools.loader import load_dataset
@@ -78,11 +79,26 @@ def test_public_filter_includes_lieux_open_to_everyone(demo):
     assert not passes_filters(youth_only, Query(services=("api",), reseaux=("cio",)))
 
 
-def test_opening_hours_tables_know_french_holidays():
-    table = hours_table("Mo-Fr 09:00-12:30,13:30-17:00; PH off", dt.date(2026, 11, 20))
-    assert table["s"][0] == [[540, 750], [810, 1020]] and table["s"][5] == []
-    assert [35, []] in table["x"]  # 25 December 2026
-    assert [42, []] in table["x"]  # 1 January 2027
+def test_a_schedule_holds_for_any_date_and_knows_french_holidays():
+    plan = schedule("Mo-Fr 09:00-12:30,13:30-17:00; PH off", dt.date(2026, 11, 20))
+    assert plan.exact and plan.feries == () and len(plan.saisons) == 1
+    assert plan.ranges_on(dt.date(2026, 11, 23)) == ((540, 750), (810, 1020)) and plan.ranges_on(dt.date(2026, 11, 28)) == ()
+    assert plan.ranges_on(dt.date(2026, 12, 25)) == () and plan.ranges_on(dt.date(2027, 1, 1)) == ()
+    assert plan.ranges_on(dt.date(2031, 4, 14)) == ()  # Easter Monday 2031, years after the build
+    assert plan.ranges_on(dt.date(2031, 4, 15)) == ((540, 750), (810, 1020))
+    summer = schedule("Mo-Fr 08:45-12:15,13:45-16:45; Jul,Aug Mo-Fr 09:00-12:00; PH off", dt.date(2026, 11, 20))
+    assert [months for months, _ in summer.saisons] == [(1, 2, 3, 4, 5, 6, 9, 10, 11, 12), (7, 8)] and summer.exact
+    assert summer.ranges_on(dt.date(2030, 7, 16)) == ((540, 720),)
+    assert not schedule("Mo-Fr 09:00-17:00; Dec 24 off", dt.date(2026, 11, 20)).exact  # a date of its own: an exception
+
+
+def test_public_holidays_are_the_opening_hours_librarys_for_forty_years():
+    import opening_hours
+
+    holiday = opening_hours.OpeningHours("PH open", country="FR")
+    for year in range(2026, 2066):
+        days = [dt.date(year, 1, 1) + dt.timedelta(days=i) for i in range(365)]
+        assert {d for d in days if holiday.is_open(dt.datetime.combine(d, dt.time(12)))} == public_holidays(year), year
 
 
 def test_open_at_with_holidays_and_closures(demo):
@@ -94,7 +110,7 @@ def test_open_at_with_holidays_and_closures(demo):
     assert not open_at(lieu, dt.date(2026, 11, 20), paris("2026-11-28T10:00"))  # Saturday
     closed = next(l for l in data.lieux.values() if any(f.du.isoformat() == "2026-11-16" for f in l.fermetures) and l.horaires)
     assert not open_at(closed, dt.date(2026, 11, 20), paris("2026-11-24T10:00"))
-    usually_open = any(o <= 600 < c for o, c in hours_table(closed.horaires, dt.date(2026, 11, 20))["s"][1])
+    usually_open = any(o <= 600 < c for o, c in schedule(closed.horaires, dt.date(2026, 11, 20)).usual_week()[1])
     assert open_at(closed, dt.date(2026, 11, 20), paris("2026-12-01T10:00")) is usually_open  # closure over
 
 

@@ -7,6 +7,7 @@ answer the same; lieux are sorted from its centre. The issue's queries give the 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -239,3 +240,26 @@ def test_de_and_distances_are_written_alike_in_python_and_node(demo):
                             "L'Isle-Jourdain", "Yviers")] == [
         "d'Angoulême", "du Château-d'Oléron", "des Trois-Moutiers", "de La Rochelle", "de Niort", "d'Échiré",
         "de L'Isle-Jourdain", "d'Yviers"]
+
+
+def test_schedules_and_holidays_agree_in_python_and_javascript_for_years_after_the_build(demo):
+    """Every schedule of the demo, and rules of other shapes, on days over six years: the browser (horaires.js)
+    answers what the build (horaires_tables.py) answers, public holidays included, years after the build."""
+    from build_tools.horaires_tables import public_holidays, schedule
+
+    reference = dt.date(2026, 11, 20)
+    expressions = sorted({l.horaires for l in demo[0].lieux.values() if l.horaires}) + [
+        "Mo-Fr 09:00-17:00; Dec 24 off", "Mo-Su 10:00-12:00; PH 10:00-11:00", "22:00-26:00", "Sa,Su 09:00-12:00; Jun-Sep off"]
+    plans = [schedule(e, reference) for e in expressions]
+    days = [reference + dt.timedelta(days=i) for i in range(0, 6 * 366, 3)]
+    easter_mondays = [dt.date(2028, 4, 17), dt.date(2029, 4, 2), dt.date(2031, 4, 14)]
+    days += easter_mondays
+    answers = node({"horaires": {"reference": reference.isoformat(), "schedules": [p.as_json(reference) for p in plans],
+                                 "days": [[d.year, d.month, d.day] for d in days], "years": list(range(2026, 2061)),
+                                 "status": [[0, 2028, 4, 17, 600], [0, 2028, 4, 18, 600], [0, 2028, 4, 18, 1030]]}})
+    for expression, plan, ranges in zip(expressions, plans, answers["ranges"]):
+        assert ranges == [[list(r) for r in plan.ranges_on(d)] for d in days], expression
+    assert answers["holidays"] == [sorted(d.isoformat() for d in public_holidays(y)) for y in range(2026, 2061)]
+    usual = plans[0].ranges_on(dt.date(2028, 4, 18))
+    assert plans[0].ranges_on(dt.date(2028, 4, 17)) == () and usual  # Easter Monday 2028, a year and a half later
+    assert answers["status"][0].startswith("Fermé · ouvre demain à ")

@@ -118,6 +118,9 @@ def test_an_entry_of_data_in_the_wrong_place_names_its_folder(dataset):
     (dataset.root / "lieu").mkdir()
     errors = dataset.errors()
     assert ("lieu: erreur : dossier que l'annuaire ne lit pas. Vouliez-vous dire « lieux » ? Les fiches vont dans "
-            "data/lieux/, data/bassins/, data/metiers/ ou data/evenements/") in errors
+            "data/lieux/, data/bassins/, data/metiers/ ou data/evenements/ (un fichier par fiche)") in errors
     assert ("mission-locale-lusignan.yaml: erreur : fichier que l'annuaire ne lit pas. Les fiches vont dans data/lieux/, "
-            "data/bassins/, data/metiers/ ou data/evenements/") in errors
+            "data/bassins/, data/metiers/ ou data/evenements/ (un fichier par fiche)") in errors
+    dataset.write("lieux.yaml", VALID_LIEU)  # a lieu written beside its folder
+    assert ("lieux.yaml: erreur : fichier que l'annuaire ne lit pas : les fiches de ce type vont dans data/lieux/, un "
+            "fichier par fiche") in dataset.errors()

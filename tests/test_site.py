@@ -229,3 +229,27 @@ def test_strict_mode_catches_a_broken_link_in_handwritten_pages(tmp_path):
                             env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
     assert result.returncode == 1
     assert not (project / "site").exists()
+
+
+OSM_SYNTAX = re.compile(r"\b(Mo|Tu|We|Th|Fr|Sa|Su|PH|SH)\b[ ,\-]|\b\d\d:\d\d-\d\d:\d\d\b|\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b")
+
+
+def test_no_page_shows_opening_hours_syntax_to_the_public(demo_site):
+    """Hours are French sentences and tables everywhere (« en juillet et août : … »), never « Jul,Aug Mo-Fr … »."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    shown = {}
+    for path in sorted(demo_site.rglob("*.html")):
+        if path.relative_to(demo_site).parts[0] == "contribuer":
+            continue  # the contributors' guide teaches the syntax
+        tree = LexborHTMLParser(path.read_text(encoding="utf-8"))
+        for node in tree.css("script, style"):
+            node.decompose()
+        text = tree.body.text(separator=" ") if tree.body else ""
+        found = OSM_SYNTAX.search(text)
+        if found:
+            shown[str(path.relative_to(demo_site))] = text[max(0, found.start() - 40):found.end() + 40]
+    assert shown == {}
+    summer = (demo_site / "lieux/cci-angouleme/index.html").read_text(encoding="utf-8")
+    assert "<caption>Horaires d'une semaine ordinaire, de septembre à juin</caption>" in summer
+    assert "<p><strong>En juillet et août</strong> : du lundi au vendredi : 9 h – 12 h.</p>" in summer

@@ -6,6 +6,7 @@
 (function (root) {
   "use strict";
 
+  var Horaires = typeof module !== "undefined" && module.exports ? require("./horaires.js") : root.SproHoraires;
   var LIGATURES = { "œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss" };
   var ABBREVIATIONS = { st: "saint", ste: "sainte" };
   var ARTICLES = { le: true, la: true, les: true, l: true };
@@ -88,7 +89,7 @@
     this.rules = index.regles;
     this.stop = new Set(index.stop);
     var ref = index.reference.split("-").map(Number);
-    this.reference = Date.UTC(ref[0], ref[1] - 1, ref[2]);
+    this.referenceDay = Date.UTC(ref[0], ref[1] - 1, ref[2]) / 86400000;
     this.lieux = index.lieux.map(function (row, position) {
       return {
         id: row[0], nom: row[1], commune: row[2], reseau: row[3], services: row[4], publics: row[5],
@@ -213,24 +214,16 @@
     return scored.slice(0, this.rules.suggestions).map(function (s) { return s[2]; });
   };
 
-  /* Paris wall-clock time of a Date: day offset from the index's reference day, weekday (0 = Monday), minute. */
-  var PARIS_CLOCK = new Intl.DateTimeFormat("fr-FR", { timeZone: "Europe/Paris", year: "numeric", month: "2-digit",
-    day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });  /* costly to build: built once */
-
+  /* Paris wall-clock time of a Date (horaires.js): its day, weekday, minute, and offset from the index's reference. */
   Finder.prototype.parisTime = function (date) {
-    var parts = {};
-    PARIS_CLOCK.formatToParts(date).forEach(function (p) { parts[p.type] = p.value; });
-    var day = Date.UTC(+parts.year, +parts.month - 1, +parts.day);
-    return { offset: Math.round((day - this.reference) / 86400000), weekday: (new Date(day).getUTCDay() + 6) % 7,
-      minute: (+parts.hour % 24) * 60 + (+parts.minute) };
+    var time = Horaires.parisTime(date);
+    time.offset = time.number - this.referenceDay;
+    return time;
   };
 
+  /* Any date, years after the build: the schedule knows the periods of the year and computes public holidays. */
   Finder.prototype.rangesOn = function (lieu, time) {
-    var table = this.index.horaires[lieu.horaires];
-    for (var i = 0; i < table.x.length; i++) {
-      if (table.x[i][0] === time.offset) { return table.x[i][1]; }
-    }
-    return table.s[time.weekday];
+    return Horaires.rangesOn(this.index.horaires[lieu.horaires], this.referenceDay, time);
   };
 
   Finder.prototype.closed = function (lieu, time) {

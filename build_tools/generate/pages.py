@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from ..model import Dataset, Lieu
 from ..positions import Geography
 from .exports import CSV_COLUMNS
+from ..horaires_tables import schedule
 from .hours import weekly_table
 from .output import GeneratedPage
 from .render import page
@@ -106,12 +107,23 @@ def lieu_page(ctx: SiteContext, lieu: Lieu) -> GeneratedPage:
     en_cours = next((f for f in fermetures if f.du <= today), None)
     position = ctx.geography.positions.get(lieu.id)
     semaine = weekly_table(lieu.horaires, today) if lieu.horaires else None
+    horaires_data = {  # for assets/lieu.js: « ouvert maintenant » and today in the table, for any date
+        "reference": today.isoformat(), "horaires": schedule(lieu.horaires, today).as_json(today),
+        "fermetures": [[(f.du - today).days, (f.au - today).days] for f in fermetures],
+    } if lieu.horaires else None
     report = urlencode({"template": "signaler-erreur.yml", "title": f"Erreur sur la fiche « {lieu.nom} »", "fiche": lieu.source})
+    page_address = f"{ctx.options.site_url.rstrip('/')}/lieux/{lieu.id}/" if ctx.options.site_url else f"lieux/{lieu.id}/"
+    report_mail = f"mailto:{site.courriel_signalement}?" + urlencode({
+        "subject": f"Erreur sur la fiche « {lieu.nom} » ({lieu.id})",
+        "body": f"Fiche : {page_address}\n\nCe qui est faux, et ce qu'il faudrait écrire :\n\n"}, quote_via=quote) \
+        if site.courriel_signalement else None
     return page(
         f"lieux/{lieu.id}.md", lieu.nom, "lieu.html",
         description=f"{ctx.reseaux[lieu.reseau].nom} à {lieu.adresse.commune} : adresse, horaires, services et contact.",
-        ctx=ctx, lieu=lieu, position=position, semaine=semaine, fermetures=fermetures, fermeture_en_cours=en_cours,
+        ctx=ctx, lieu=lieu, position=position, semaine=semaine, horaires_data=horaires_data, fermetures=fermetures,
+        fermeture_en_cours=en_cours,
         edit_url=f"{site.depot}/edit/{site.branche}/{lieu.source}", report_url=f"{site.depot}/issues/new?{report}",
+        report_mail=report_mail,
         json_ld=json_ld(ctx, lieu, position, semaine),
     )
 

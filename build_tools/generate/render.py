@@ -16,7 +16,7 @@ import yaml
 from ..formats import phone_uri
 from ..records import TYPES_EVENEMENT
 from ..text import MOIS, date_fr
-from .hours import periode_fr
+from .hours import days_in_words, heure_fr, periode_fr
 from .output import GeneratedPage, page_url, relative
 
 ENVIRONMENT = jinja2.Environment(
@@ -30,6 +30,8 @@ ENVIRONMENT.filters["date_fr"] = date_fr
 ENVIRONMENT.filters["tel"] = phone_uri
 ENVIRONMENT.filters["mois_fr"] = lambda day: f"{MOIS[day.month - 1]} {day.year}"
 ENVIRONMENT.globals["periode_fr"] = periode_fr
+ENVIRONMENT.globals["jours_en_mots"] = days_in_words
+ENVIRONMENT.filters["heure"] = heure_fr
 ENVIRONMENT.globals["types_evenement"] = TYPES_EVENEMENT
 
 
