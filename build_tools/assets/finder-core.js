@@ -226,6 +226,15 @@
     return Horaires.rangesOn(this.index.horaires[lieu.horaires], this.referenceDay, time);
   };
 
+  /* Open or closed now, and the next change: {open, text} (« Ouvert jusqu'à 17 h », « Fermé · ouvre lundi à 9 h »). */
+  Finder.prototype.status = function (lieu, time) {
+    if (lieu.horaires < 0) { return null; }
+    var self = this, reference = this.referenceDay;
+    return Horaires.status(this.index.horaires[lieu.horaires], reference, time, function (day) {
+      return self.closed(lieu, { offset: day.number - reference });
+    });
+  };
+
   Finder.prototype.closed = function (lieu, time) {
     var closures = lieu.fermetures;
     for (var i = 0; i < closures.length; i++) { if (closures[i][0] <= time.offset && time.offset <= closures[i][1]) { return true; } }

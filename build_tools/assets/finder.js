@@ -1,7 +1,13 @@
-/* « Trouver un lieu »: the page (form, « Près de » combobox, list, map) over trouver/index.json.
+/* « Trouver un lieu »: the page (form, « Près de » combobox, filters panel, list, map) over trouver/index.json.
    The rules themselves are in finder-core.js (window.SproFinderCore), shared with the Node tests;
    tests/test_finder_agreement.py checks that they give what `spro search` gives.
-   The communes (trouver/communes.json) are fetched only when « Près de » is first used. */
+   The communes (trouver/communes.json) are fetched only when « Près de » is first used, and Leaflet only
+   when the map is shown (at once on a large screen, on « Carte » or « Voir sur la carte » on a phone).
+
+   Mobile first: the fields, the criteria in use (chips) and the results come first; the filters open in a
+   panel; a phone shows the list or the map. Every change of text, filter or place is a history entry (Back
+   undoes it); coming back from a lieu restores the list where it was. The live region speaks when typing
+   pauses and only when the count or the first results changed. */
 (function () {
   "use strict";
 
@@ -9,12 +15,10 @@
   var PAGE = 50;
   var OPTIONS = 10;
   var CODE = /^(\d{5}|2[AB]\d{3})$/;
-
-  function heure(minutes) {
-    var h = Math.floor(minutes / 60), m = minutes % 60;
-    return h + " h" + (m ? " " + (m < 10 ? "0" : "") + m : "");
-  }
-
+  var GROUPS = ["service", "public", "bassin", "reseau", "modalite"];
+  var TYPING_PAUSE = 800;  /* ms without a keystroke: the query is an entry of the history, and is announced */
+  var LARGE = window.matchMedia("(min-width: 45em)");  /* list and map side by side */
+  var WIDE = window.matchMedia("(min-width: 60em)");   /* the filters in a column of their own, always open */
 
   function plural(n, one, many) { return n + " " + (n > 1 ? many : one); }
 
@@ -22,12 +26,18 @@
 
   function quoted(list) { return list.map(function (w) { return "« " + w + " »"; }).join(" ou "); }
 
-  function today(finder, lieu, time) {
-    if (lieu.horaires < 0) { return lieu.rdv ? "Sur rendez-vous" : "Horaires non renseignés"; }
-    if (finder.closed(lieu, time)) { return "Fermé temporairement"; }
-    var ranges = finder.rangesOn(lieu, time);
-    if (!ranges.length) { return "Fermé aujourd'hui"; }
-    return "Aujourd'hui : " + ranges.map(function (r) { return heure(r[0]) + " – " + heure(r[1]); }).join(", ");
+  function loadScripts(sources) {
+    return sources.reduce(function (previous, source) {
+      return previous.then(function () {
+        return new Promise(function (resolve, reject) {
+          var script = document.createElement("script");
+          script.src = source;
+          script.onload = resolve;
+          script.onerror = reject;
+          document.head.appendChild(script);
+        });
+      });
+    }, Promise.resolve());
   }
 
   /* ---------------------------------------------------------------- the page */
@@ -40,10 +50,14 @@
     this.placeField = root.querySelector("#spro-commune");
     this.listbox = root.querySelector("#spro-communes-liste");
     this.status = root.querySelector("#spro-statut");
+    this.announcer = root.querySelector("#spro-annonce");
+    this.chips = root.querySelector("#spro-puces");
     this.suggestionBox = root.querySelector("#spro-suggestions");
     this.list = root.querySelector("#spro-resultats");
     this.more = root.querySelector("#spro-plus");
     this.geoMessage = root.querySelector("#spro-geo-message");
+    this.filtersButton = root.querySelector("#spro-filtres-bouton");
+    this.filters = root.querySelector("#spro-filtres");
     this.shown = PAGE;
     this.origin = null;
     this.originLabel = "";
@@ -53,6 +67,7 @@
     this.active = -1;
     this.gazetteer = null;
     this.loading = null;
+    this.announced = null;      /* what the live region last said: count and first results */
     this.base = root.getAttribute("data-base");
     this.territory = "de l'annuaire (" + finder.index.territoire + ")";
     this.build();
@@ -67,6 +82,7 @@
         var label = document.createElement("label");
         var input = document.createElement("input");
         input.type = "checkbox";
+        input.setAttribute("form", "spro-formulaire");
         input.name = spec[0];
         input.value = entry[0];
         label.appendChild(input);
@@ -77,26 +93,31 @@
         box.appendChild(label);
       });
     });
-    this.form.addEventListener("input", function (event) {
+    this.root.addEventListener("input", function (event) {  /* (the filters are outside the form: form= attribute) */
       if (event.target === self.placeField) {
         var before = [self.origin, self.placeMessage];
         self.placeTyped();
         if (before[0] === self.origin && before[1] === self.placeMessage) { return; }  /* same place: same results */
+        self.shown = PAGE;
+        self.changed(true);
+        return;
       }
-      self.shown = PAGE;
-      self.update();
+      if (event.target === self.text) {  /* typing: the list follows at once; history and voice when typing pauses */
+        self.shown = PAGE;
+        self.update();
+        window.clearTimeout(self.typingTimer);
+        self.typingTimer = window.setTimeout(function () { self.commit(true); self.announce(); }, TYPING_PAUSE);
+      }
     });
-    this.form.addEventListener("change", function (event) {
-      if (event.target.type !== "checkbox") { return; }  /* text fields already updated on input */
+    this.root.addEventListener("change", function (event) {
+      if (event.target.type !== "checkbox") { return; }  /* text fields already followed on input */
       self.shown = PAGE;
-      self.update();
+      self.changed(true);
     });
-    this.form.addEventListener("submit", function (event) { event.preventDefault(); self.update(); });
-    this.form.addEventListener("reset", function () {
-      window.setTimeout(function () {
-        self.origin = null; self.originLabel = ""; self.place = null; self.placeMessage = "";
-        self.geoMessage.textContent = ""; self.showOptions([]); self.update();
-      }, 0);
+    this.form.addEventListener("submit", function (event) { event.preventDefault(); self.closeFilters(); self.changed(true); });
+    this.form.addEventListener("reset", function (event) {
+      event.preventDefault();
+      self.clear();
     });
     this.placeField.addEventListener("focus", function () { self.loadGazetteer(); });
     this.placeField.addEventListener("keydown", function (event) { self.placeKey(event); });
@@ -113,30 +134,122 @@
     this.suggestionBox.addEventListener("click", function (event) {
       var button = event.target.closest("button[data-mot], button[data-seul]");
       if (button && button.hasAttribute("data-mot")) { self.replaceWord(button.getAttribute("data-mot"), button.textContent); }
-      else if (button) { self.text.value = button.getAttribute("data-seul"); self.text.focus(); self.shown = PAGE; self.update(); }
+      else if (button) { self.text.value = button.getAttribute("data-seul"); self.text.focus(); self.shown = PAGE; self.changed(true); }
+    });
+    this.chips.addEventListener("click", function (event) {
+      var chip = event.target.closest("button[data-critere]");
+      if (chip) { self.removeCriterion(chip.getAttribute("data-critere"), chip.getAttribute("data-valeur")); }
+    });
+    this.filtersButton.addEventListener("click", function () {
+      if (self.filtersButton.getAttribute("aria-expanded") === "true") { self.closeFilters(true); } else { self.openFilters(); }
+    });
+    this.root.querySelector("#spro-filtres-fermer").addEventListener("click", function () { self.closeFilters(true); });
+    this.filters.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && !LARGE.matches) { event.preventDefault(); self.closeFilters(true); }
+    });
+    this.root.querySelectorAll(".spro-vue").forEach(function (button) {
+      button.addEventListener("click", function () { self.view(button.getAttribute("data-vue")); });
     });
     this.root.querySelector("#spro-autour").addEventListener("click", function () { self.locate(); });
     this.more.addEventListener("click", function () { self.shown += PAGE; self.render(); self.list.children[self.shown - PAGE].focus(); });
     this.list.addEventListener("click", function (event) {
       var item = event.target.closest("li[data-lieu-id]");
-      if (item && event.target.tagName !== "A") { self.highlight(item.getAttribute("data-lieu-id"), "liste"); }
+      if (item && event.target.tagName !== "A" && !event.target.closest(".spro-voir")) { self.highlight(item.getAttribute("data-lieu-id"), "liste"); }
     });
+    window.addEventListener("popstate", function () { self.restore(); self.update(); });
+    /* Coming back from a lieu: the list as long as it was, where it was. */
+    if ("scrollRestoration" in window.history) { window.history.scrollRestoration = "manual"; }
+    this.list.addEventListener("click", function (event) {  /* leaving for a lieu: where the list is, now */
+      if (event.target.closest("a")) { self.remember(); self.leaving = true; }
+    }, true);
+    window.addEventListener("pagehide", function () { if (!self.leaving) { self.remember(); } });
+    window.addEventListener("pageshow", function () { self.leaving = false; });
     this.root.hidden = false;  /* before the map: Leaflet measures its container */
     document.querySelector(".spro-sans-js-info").hidden = true;
     this.map = new ResultsMap(this.root.querySelector("#spro-carte"), this, index);
+    LARGE.addEventListener("change", function () { if (LARGE.matches) { self.map.ensure(); } });
     this.restore();
+    this.view("liste");
+    if (WIDE.matches) { this.openFilters(); }  /* a wide screen shows them in a column of their own */
+    WIDE.addEventListener("change", function () { if (WIDE.matches) { self.openFilters(); } });
     this.update();
+    this.returnToPlace();
   };
 
   Page.prototype.selection = function () {
-    var form = this.form, selection = { text: this.text.value, origin: this.origin };
-    ["service", "public", "bassin", "reseau", "modalite"].forEach(function (group) {
+    var form = this.root, selection = { text: this.text.value, origin: this.origin };
+    GROUPS.forEach(function (group) {
       selection[group] = new Set(Array.prototype.map.call(form.querySelectorAll("input[name='" + group + "']:checked"),
         function (input) { return input.value; }));
     });
     selection.pmr = form.querySelector("#spro-pmr").checked;
     selection.ouvert = form.querySelector("#spro-ouvert").checked;
     return selection;
+  };
+
+  /* A change the person made: the results, the address (a new entry of the history when ``push``), the voice. */
+  Page.prototype.changed = function (push) {
+    window.clearTimeout(this.typingTimer);
+    this.update();
+    this.commit(push);
+    this.announce();
+  };
+
+  /* « Tout effacer »: text, place, filters, messages; a new entry of the history. */
+  Page.prototype.clear = function () {
+    var self = this;
+    this.text.value = "";
+    this.placeField.value = "";
+    this.root.querySelectorAll("input[type=checkbox]").forEach(function (input) { input.checked = false; });
+    this.setPlace(null);
+    this.origin = null;
+    this.originLabel = "";
+    this.placeMessage = "";
+    this.geoMessage.textContent = "";
+    this.showOptions([]);
+    this.shown = PAGE;
+    this.changed(true);
+    self.text.focus();
+  };
+
+  Page.prototype.removeCriterion = function (kind, value) {
+    if (kind === "q") { this.text.value = ""; }
+    else if (kind === "lieu") { this.placeField.value = ""; this.setPlace(null); this.origin = null; this.originLabel = ""; this.geoMessage.textContent = ""; }
+    else {
+      var input = this.root.querySelector("input[name='" + kind + "'][value='" + CSS.escape(value) + "']");
+      if (input) { input.checked = false; }
+    }
+    this.shown = PAGE;
+    this.changed(true);
+    var next = this.chips.querySelector("button");
+    (next || this.text).focus();
+  };
+
+  Page.prototype.openFilters = function () {
+    var form = this.root;
+    this.filtersButton.setAttribute("aria-expanded", "true");
+    this.filters.classList.add("spro-filtres--ouverts");
+    this.root.querySelectorAll("details[data-groupe-details]").forEach(function (details) {  /* what is in use, shown */
+      if (form.querySelector("input[name='" + details.getAttribute("data-groupe-details") + "']:checked")) { details.open = true; }
+    });
+    var first = this.filters.querySelector("input");
+    if (first && !LARGE.matches) { first.focus(); }
+  };
+
+  Page.prototype.closeFilters = function (focusButton) {
+    if (this.filtersButton.getAttribute("aria-expanded") !== "true") { return; }
+    this.filtersButton.setAttribute("aria-expanded", "false");
+    this.filters.classList.remove("spro-filtres--ouverts");
+    if (focusButton) { this.filtersButton.focus(); }
+  };
+
+  /* « Liste » or « Carte » on a phone (on a large screen both are shown side by side). */
+  Page.prototype.view = function (which) {
+    this.root.setAttribute("data-vue", which);
+    this.root.querySelectorAll(".spro-vue").forEach(function (button) {
+      button.setAttribute("aria-pressed", String(button.getAttribute("data-vue") === which));
+    });
+    if (which === "carte" || LARGE.matches) { this.map.ensure(); }
   };
 
   /* ---------------------------------------------------------------- « Près de » */
@@ -175,7 +288,7 @@
     if (!text) { this.showOptions([]); return; }
     if (!this.gazetteer) {
       this.loadGazetteer().then(function (gazetteer) {
-        if (gazetteer && self.placeField.value.trim() === text) { self.placeTyped(); self.update(); }
+        if (gazetteer && self.placeField.value.trim() === text) { self.placeTyped(); self.changed(true); }
       });
       return;
     }
@@ -255,7 +368,7 @@
     var match = /\((\d{5})\)/.exec(option.label);
     this.choosePlace(option.commune, match && option.commune.cp.indexOf(match[1]) >= 0 ? match[1] : null);
     this.shown = PAGE;
-    this.update();
+    this.changed(true);
   };
 
   Page.prototype.showOptions = function (options, open) {
@@ -333,7 +446,7 @@
           event.preventDefault();
           this.placeField.value = "";
           this.placeTyped();
-          this.update();
+          this.changed(true);
         }
         break;
       case "Tab":
@@ -358,7 +471,7 @@
       self.placeField.value = "";
       self.showOptions([]);
       self.geoMessage.textContent = "Lieux triés par distance depuis votre position.";
-      self.update();
+      self.changed(false);
     }, function () {
       self.geoMessage.textContent = "Localisation refusée ou impossible : indiquez votre commune ou votre code postal.";
       self.placeField.focus();
@@ -377,15 +490,22 @@
     this.ranked = this.finder.words(selection.text).length > 0;
     this.showCounts(found.counts);
     this.render();
-    var self = this;
-    window.clearTimeout(this.stateTimer);  /* the URL follows the search, without slowing down typing */
-    this.stateTimer = window.setTimeout(function () { self.saveState(selection); }, 250);
+    this.renderChips(selection);
     this.map.schedule(this.results);
+  };
+
+  /* What the live region says: after a pause, and only when the count or the first results changed. */
+  Page.prototype.announce = function () {
+    var first = this.results.slice(0, 3).map(function (r) { return r.lieu.id; }).join(" ");
+    var key = this.results.length + "|" + first + "|" + this.status.textContent;
+    if (key === this.announced) { return; }
+    this.announced = key;
+    setText(this.announcer, this.status.textContent);
   };
 
   Page.prototype.showCounts = function (counts) {
     var root = this.root;
-    ["service", "public", "bassin", "reseau", "modalite"].forEach(function (group) {
+    GROUPS.forEach(function (group) {
       root.querySelectorAll("input[name='" + group + "']").forEach(function (input) {
         var n = counts[group][input.value] || 0;
         setText(input.parentNode.querySelector(".spro-compte"), "(" + n + ")");
@@ -394,6 +514,36 @@
     });
     setText(root.querySelector("#spro-pmr").parentNode.querySelector(".spro-compte"), "(" + counts.pmr + ")");
     setText(root.querySelector("#spro-ouvert").parentNode.querySelector(".spro-compte"), "(" + counts.ouvert + ")");
+  };
+
+  /* The criteria in use, above the results: each one a button that removes it. */
+  Page.prototype.renderChips = function (selection) {
+    var index = this.finder.index, fragment = document.createDocumentFragment(), count = 0;
+    var names = { service: "services", public: "publics", bassin: "bassins", reseau: "reseaux", modalite: "modalites" };
+    function chip(label, kind, value) {
+      var item = document.createElement("li"), button = document.createElement("button");
+      button.type = "button";
+      button.className = "spro-puce";
+      button.setAttribute("data-critere", kind);
+      button.setAttribute("data-valeur", value || "");
+      button.setAttribute("aria-label", "Retirer le critère : " + label);
+      button.textContent = label + " ×";
+      item.appendChild(button);
+      fragment.appendChild(item);
+    }
+    if (selection.text.trim()) { chip("« " + selection.text.trim() + " »", "q"); }
+    if (this.originLabel) { chip("Près " + this.originLabel, "lieu"); }
+    GROUPS.forEach(function (group) {
+      index[names[group]].forEach(function (entry) {
+        if (selection[group].has(entry[0])) { chip(entry[1], group, entry[0]); count += 1; }
+      });
+    });
+    if (selection.ouvert) { chip("Ouvert maintenant", "ouvert", "maintenant"); count += 1; }
+    if (selection.pmr) { chip("Accessible en fauteuil roulant", "pmr", "oui"); count += 1; }
+    this.chips.replaceChildren(fragment);
+    this.chips.hidden = !this.chips.children.length;
+    this.root.querySelector(".spro-effacer").hidden = this.chips.hidden;
+    setText(this.filtersButton.querySelector(".spro-nombre-filtres"), count ? "(" + count + ")" : "");
   };
 
   Page.prototype.render = function () {
@@ -413,6 +563,17 @@
       meta.className = "spro-meta";
       meta.textContent = finder.index.reseaux[lieu.reseau][1] + " · " + lieu.commune + (result.km !== null ? " · " + core.distanceFr(result.km) : "");
       item.appendChild(meta);
+      var hours = document.createElement("span"), state = finder.status(lieu, time);
+      hours.className = "spro-heures" + (state && state.open ? " spro-ouvert" : "");
+      hours.textContent = state ? state.text : "Horaires non renseignés";
+      if (lieu.rdv) {
+        var rdv = document.createElement("span");
+        rdv.className = "spro-rdv-mini";
+        rdv.textContent = "Sur rendez-vous";
+        hours.appendChild(document.createTextNode(" · "));
+        hours.appendChild(rdv);
+      }
+      item.appendChild(hours);
       var services = document.createElement("span");
       services.className = "spro-badges";
       lieu.services.forEach(function (s) {
@@ -422,18 +583,15 @@
         services.appendChild(badge);
       });
       item.appendChild(services);
-      var hours = document.createElement("span");
-      var open = finder.openAt(lieu, time);
-      hours.className = "spro-heures" + (open ? " spro-ouvert" : "");
-      hours.textContent = (open ? "Ouvert maintenant · " : "") + today(finder, lieu, time);
-      item.appendChild(hours);
-      var show = document.createElement("button");
-      show.type = "button";
-      show.className = "spro-voir";
-      show.textContent = "Voir sur la carte";
-      show.setAttribute("aria-label", "Voir " + lieu.nom + " sur la carte");
-      show.addEventListener("click", function () { self.highlight(lieu.id, "liste"); });
-      if (lieu.lat !== null) { item.appendChild(show); }
+      if (lieu.lat !== null) {
+        var show = document.createElement("button");
+        show.type = "button";
+        show.className = "spro-voir";
+        show.textContent = "Voir sur la carte";
+        show.setAttribute("aria-label", "Voir " + lieu.nom + " sur la carte");
+        show.addEventListener("click", function () { self.showOnMap(lieu.id); });
+        services.appendChild(show);
+      }
       fragment.appendChild(item);
     });
     this.list.replaceChildren(fragment);
@@ -494,7 +652,7 @@
       : core.fold(this.text.value).split(" ").map(function (w) { return w === word ? replacement : w; }).join(" ");
     this.text.focus();
     this.shown = PAGE;
-    this.update();
+    this.changed(true);
   };
 
   Page.prototype.highlight = function (id, from) {
@@ -505,29 +663,79 @@
     var item = this.list.querySelector("li[data-lieu-id='" + CSS.escape(id) + "']");
     if (item) {
       item.classList.add("spro-actif");
-      if (from === "carte") { item.scrollIntoView({ block: "nearest" }); item.focus({ preventScroll: true }); }
+      if (from === "carte" && LARGE.matches) { item.scrollIntoView({ block: "nearest" }); item.focus({ preventScroll: true }); }
     }
     if (from === "liste") { this.map.focus(id); }
   };
 
+  /* « Voir sur la carte »: the map in view (on a phone, the « Carte » view), the lieu's marker open and focused. */
+  Page.prototype.showOnMap = function (id) {
+    if (!LARGE.matches) { this.view("carte"); }
+    var self = this, element = this.map.element;
+    this.map.ensure().then(function () {
+      self.highlight(id, "liste");
+      var rect = element.getBoundingClientRect();
+      if (rect.top < 0 || rect.bottom > window.innerHeight) { element.scrollIntoView({ block: "center" }); }
+      self.map.focusMarker(id);
+    });
+  };
+
   /* The address keeps the search (documented in the README): q, filters, insee= for the place chosen. */
-  Page.prototype.saveState = function (selection) {
-    var params = new URLSearchParams();
+  Page.prototype.address = function () {
+    var selection = this.selection(), params = new URLSearchParams();
     if (selection.text.trim()) { params.append("q", selection.text.trim()); }
-    ["service", "public", "bassin", "reseau", "modalite"].forEach(function (group) {
+    GROUPS.forEach(function (group) {
       selection[group].forEach(function (code) { params.append(group, code); });
     });
     if (this.place) { params.append("insee", this.place.insee); }
     if (selection.pmr) { params.append("pmr", "oui"); }
     if (selection.ouvert) { params.append("ouvert", "maintenant"); }
     var query = params.toString();
-    window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
+    return window.location.pathname + (query ? "?" + query : "");
+  };
+
+  /* The search as an entry of the history: a new one (Back undoes it) or the current one, updated. */
+  Page.prototype.commit = function (push) {
+    var address = this.address();
+    if (address === window.location.pathname + window.location.search) { return; }
+    if (push) { window.history.pushState({ spro: true }, "", address); } else { window.history.replaceState({ spro: true }, "", address); }
+  };
+
+  /* Where the list was: the first result on screen and its distance from the top of the window (results above it
+     may not be laid out yet when coming back, so a plain scroll position would land elsewhere). */
+  Page.prototype.remember = function () {
+    var items = this.list.children, anchor = null, offset = 0;
+    for (var i = 0; i < items.length; i++) {
+      var rect = items[i].getBoundingClientRect();
+      if (rect.bottom > 0) { anchor = items[i].getAttribute("data-lieu-id"); offset = rect.top; break; }
+    }
+    window.history.replaceState({ spro: true, ancre: anchor, decalage: offset, defilement: window.scrollY,
+      affiches: this.shown }, "");
+  };
+
+  Page.prototype.returnToPlace = function () {
+    var state = window.history.state;
+    if (!state || state.defilement === undefined) { return; }
+    if (state.affiches > this.shown) { this.shown = state.affiches; this.render(); }
+    var item = state.ancre && this.list.querySelector("li[data-lieu-id='" + CSS.escape(state.ancre) + "']");
+    var list = this.list;
+    /* Every result laid out once (not only those on screen), so that the positions are the real ones; they
+       keep their size afterwards (contain-intrinsic-size: auto). */
+    list.classList.add("spro-resultats--mesurees");
+    if (item) {
+      item.scrollIntoView({ block: "start" });
+      window.scrollBy(0, -state.decalage);
+    } else {
+      window.scrollTo(0, state.defilement);
+    }
+    window.requestAnimationFrame(function () { list.classList.remove("spro-resultats--mesurees"); });
   };
 
   Page.prototype.restore = function () {
-    var self = this, params = new URLSearchParams(window.location.search), form = this.form;
+    var self = this, params = new URLSearchParams(window.location.search), form = this.root;
     this.text.value = params.get("q") || "";
-    ["service", "public", "bassin", "reseau", "modalite"].forEach(function (group) {
+    form.querySelectorAll("input[type=checkbox]").forEach(function (input) { input.checked = false; });
+    GROUPS.forEach(function (group) {
       params.getAll(group).forEach(function (code) {
         var input = form.querySelector("input[name='" + group + "'][value='" + CSS.escape(code) + "']");
         if (input) { input.checked = true; }
@@ -541,22 +749,48 @@
         self.waiting = false;
         if (gazetteer) { self.placeFromLink(params); }
         self.update();
+        self.commit(false);  /* (an older commune= or a recherche= link becomes insee=) */
+        self.announce();
       });
+    } else {
+      this.placeField.value = "";
+      this.setPlace(null);
+      this.origin = null;
+      this.originLabel = "";
+      this.placeMessage = "";
     }
   };
 
   /* ---------------------------------------------------------------- the map */
 
+  /* The results on a Leaflet map, loaded (Leaflet included) only when the map is first shown. */
   function ResultsMap(element, page, index) {
     this.page = page;
+    this.element = element;
+    this.index = index;
     this.markers = {};
     this.timer = null;
-    if (!window.L || !element) { return; }
+    this.ready = null;
+  }
+
+  ResultsMap.prototype.ensure = function () {
+    if (this.ready) { return this.ready; }
+    var self = this, sources = this.page.root.getAttribute("data-leaflet").split(" ");
+    this.timer = -1;  /* (busy: tests wait for the map) */
+    this.ready = (window.L ? Promise.resolve() : loadScripts(sources)).then(function () {
+      self.create();
+      self.timer = null;
+      self.show(self.page.results || []);
+    });
+    return this.ready;
+  };
+
+  ResultsMap.prototype.create = function () {
+    var page = this.page, index = this.index, element = this.element, self = this;
     this.map = L.map(element, { scrollWheelZoom: false }).setView([46.3, -0.2], 8);
     L.tileLayer(element.getAttribute("data-tuiles"), { maxZoom: 19, attribution: element.getAttribute("data-attribution") }).addTo(this.map);
     this.layer = L.markerClusterGroup ? L.markerClusterGroup({ maxClusterRadius: 40 }) : L.layerGroup();
     this.layer.addTo(this.map);
-    var self = this;
     page.finder.lieux.forEach(function (lieu) {
       if (lieu.lat === null) { return; }
       var marker = L.marker([lieu.lat, lieu.lon], { title: lieu.nom, alt: lieu.nom });
@@ -572,7 +806,7 @@
       marker.on("click", function () { page.highlight(lieu.id, "carte"); });
       self.markers[lieu.id] = marker;
     });
-  }
+  };
 
   ResultsMap.prototype.schedule = function (results) {
     if (!this.map) { return; }
@@ -582,8 +816,9 @@
   };
 
   ResultsMap.prototype.show = function (results) {
-    var self = this, shown = [];
-    var signature = results.map(function (r) { return r.lieu.id; }).join(" ");
+    if (!this.map) { return; }
+    var self = this, shown = [], origin = this.page.origin;
+    var signature = results.map(function (r) { return r.lieu.id; }).join(" ") + "@" + (origin || "");
     if (signature === this.signature) { return; }  /* same lieux: leave the map as the person left it */
     this.signature = signature;
     results.forEach(function (r) { if (self.markers[r.lieu.id]) { shown.push(self.markers[r.lieu.id]); } });
@@ -591,21 +826,41 @@
     this.layer.clearLayers();
     if (this.layer.addLayers) { this.layer.addLayers(shown); } else { shown.forEach(function (m) { self.layer.addLayer(m); }); }
     this.visible = shown.length;
+    if (this.here) { this.here.remove(); this.here = null; }
     /* Not animated: an animation still running would undo a later setView (see focus). */
-    if (shown.length) { this.map.fitBounds(L.featureGroup(shown).getBounds(), { padding: [20, 20], maxZoom: 13, animate: false }); }
-    this.map.getContainer().setAttribute("data-marqueurs", String(shown.length));
+    if (origin) {  /* « vous êtes ici », and the nearest results around it */
+      this.here = L.circleMarker(origin, { radius: 9, color: "#b00020", weight: 3, fillColor: "#fff", fillOpacity: 1 })
+        .bindTooltip("Vous êtes ici : " + (this.page.place ? this.page.place.nom : "votre position")).addTo(this.map);
+      var nearest = results.filter(function (r) { return self.markers[r.lieu.id]; }).slice()
+        .sort(function (a, b) { return (a.km === null ? 1e9 : a.km) - (b.km === null ? 1e9 : b.km); }).slice(0, 5);
+      var bounds = L.latLngBounds([origin]);
+      nearest.forEach(function (r) { bounds.extend(self.markers[r.lieu.id].getLatLng()); });
+      this.map.fitBounds(bounds, { padding: [30, 30], maxZoom: 14, animate: false });
+    } else if (shown.length) {
+      this.map.fitBounds(L.featureGroup(shown).getBounds(), { padding: [20, 20], maxZoom: 13, animate: false });
+    }
+    this.element.setAttribute("data-marqueurs", String(shown.length));
   };
 
   ResultsMap.prototype.focus = function (id) {
     var marker = this.markers[id], layer = this.layer;
     if (!marker || !this.map) { return; }
-    if (this.timer) { window.clearTimeout(this.timer); this.show(this.page.results); }
+    if (this.timer) { window.clearTimeout(this.timer); this.timer = null; this.show(this.page.results); }
     /* Without animation the cluster layer re-renders at once, so the marker is on the map if it can be. */
     this.map.stop();
     this.map.setView(marker.getLatLng(), 17, { animate: false });
     if (marker._map) { marker.openPopup(); }
     else if (layer.zoomToShowLayer) { layer.zoomToShowLayer(marker, function () { marker.openPopup(); }); }
-    this.map.getContainer().setAttribute("data-actif", id);
+    this.element.setAttribute("data-actif", id);
+  };
+
+  /* The keyboard on the lieu: its marker (or, clustered, its popup's link) takes the focus. */
+  ResultsMap.prototype.focusMarker = function (id) {
+    var marker = this.markers[id];
+    if (!marker) { return; }
+    var target = marker.getElement && marker.getElement();
+    if (!target && marker.getPopup() && marker.getPopup().getElement()) { target = marker.getPopup().getElement().querySelector("a"); }
+    (target || this.element).focus({ preventScroll: true });
   };
 
   /* ---------------------------------------------------------------- start */

@@ -17,7 +17,7 @@ from .render import page
 
 __all__ = ["GeneratedFile", "GeneratedPage", "SiteOptions", "generate_site", "generated_paths"]
 
-_FIXED_PAGES = ("index.md", "trouver/index.md", "agenda/index.md", "contribuer/champs.md", "recherche/index.md",
+_FIXED_PAGES = ("index.md", "plan-du-site.md", "trouver/index.md", "agenda/index.md", "contribuer/champs.md", "recherche/index.md",
                 "bassins/index.md", "services/index.md", "reseaux/index.md", "metiers/index.md",
                 "label/lieux-labellises.md", "carte/index.md", "donnees/index.md")
 _FIXED_FILES = ("agenda/agenda.ics", "trouver/index.json", "trouver/communes.json", "carte/carte.html", "carte/donnees.js", "donnees/lieux.csv",
@@ -39,7 +39,7 @@ def generated_paths(dataset: Dataset) -> frozenset[str]:
 def generate_site(dataset: Dataset, geography: Geography, options: SiteOptions) -> list[GeneratedFile | GeneratedPage]:
     ctx = SiteContext(dataset, geography, options)
     files = pages.all_pages(ctx)
-    files.append(page("trouver/index.md", "Trouver un lieu", "trouver.html", in_nav=True, ctx=ctx,
+    files.append(page("trouver/index.md", "Trouver un lieu", "trouver.html", in_nav=True, ctx=ctx, hide=("navigation", "toc"),
                       description="Trouver le lieu d'accueil le plus proche pour s'informer sur les métiers, la formation, la VAE."))
     files += [agenda.agenda_page(ctx), *agenda.feeds(ctx)]
     codes = {"services": sorted(dataset.services), "reseaux": sorted(dataset.reseaux), "publics": sorted(dataset.publics),

@@ -7,10 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
+from ..horaires_tables import schedule
 from ..model import Dataset, Lieu
 from ..positions import Geography
 from .exports import CSV_COLUMNS
-from ..horaires_tables import schedule
 from .hours import weekly_table
 from .output import GeneratedPage
 from .render import page
@@ -242,8 +242,14 @@ def data_page(ctx: SiteContext) -> GeneratedPage:
     return page("donnees/index.md", "Données ouvertes", "donnees.html", in_nav=True, ctx=ctx, colonnes=CSV_COLUMNS)
 
 
+def site_map(ctx: SiteContext) -> GeneratedPage:
+    """« Plan du site »: every section, and every service, basin, network and job sheet (lieux are reached from them)."""
+    return page("plan-du-site.md", "Plan du site", "plan_du_site.html", ctx=ctx,
+                description="Toutes les rubriques de l'annuaire, et chaque service, bassin, réseau et fiche métier.")
+
+
 def all_pages(ctx: SiteContext) -> list[GeneratedPage]:
-    files = [home(ctx), map_page(ctx), label_page(ctx), data_page(ctx)]
+    files = [home(ctx), map_page(ctx), label_page(ctx), data_page(ctx), site_map(ctx)]
     files += bassin_pages(ctx) + service_pages(ctx) + reseau_pages(ctx) + metier_pages(ctx)
     files += [lieu_page(ctx, lieu) for lieu in ctx.dataset.lieux.values()]
     return files

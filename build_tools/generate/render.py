@@ -48,10 +48,14 @@ def render(template: str, url: str, **context) -> str:
     return "\n".join(line for line in text.splitlines() if line.strip())
 
 
-def page(path: str, title: str, template: str, in_nav: bool = False, description: str | None = None, **context) -> GeneratedPage:
-    meta = {"title": html.escape(title)}
+def page(path: str, title: str, template: str, in_nav: bool = False, description: str | None = None,
+         hide: tuple[str, ...] = (), **context) -> GeneratedPage:
+    """``hide``: parts of the theme's page left out (« navigation », « toc »: the finder takes the whole width)."""
+    meta: dict = {"title": html.escape(title)}
     if description:
         meta["description"] = html.escape(description)
+    if hide:
+        meta["hide"] = list(hide)
     front_matter = yaml.safe_dump(meta, allow_unicode=True, sort_keys=True, width=10_000)
 
     def body() -> str:
