@@ -313,59 +313,31 @@ def command_bassins_repartir(args) -> int:
     return 0
 
 
-class _BuildLog:
-    """MkDocs reports through logging: its problems are shown (as annotations with ``--format github``), and
-    our plugin's French notes too."""
-
-    def __init__(self, fmt: str, config_file: Path, docs: Path):
-        import logging
-
-        self.config_file, self.docs = config_file, docs
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        handler.addFilter(self._not_invalid_sources)
-        if fmt == "github":
-            handler.addFilter(self._annotate)
-        mkdocs_logger = logging.getLogger("mkdocs")
-        mkdocs_logger.addHandler(handler)
-        mkdocs_logger.setLevel(logging.WARNING)
-        mkdocs_logger.propagate = False
-        logging.getLogger("mkdocs.plugins.spro").setLevel(logging.INFO)
-
-    @staticmethod
-    def _not_invalid_sources(record) -> bool:
-        """The plugin's refusal of invalid sources: command_build prints its diagnostics itself."""
-        from .mkdocs_adapter.plugin import InvalidSources
-
-        return not record.getMessage().startswith(InvalidSources.HEADLINE)
-
-    def _annotate(self, record) -> bool:
-        """A warning of MkDocs becomes an annotation on its file and line (printed to stdout instead of the log)."""
-        import logging
-
-        from .build_messages import build_diagnostic
-
-        if record.levelno < logging.WARNING or record.name == "mkdocs.plugins.spro":
-            return True
-        repo_root = self.config_file.resolve().parent
-        diagnostic = build_diagnostic(record.getMessage(), self.docs.resolve(), self.config_file, repo_root)
-        print(diagnostic.as_github(), flush=True)
-        return False
-
-
 def command_build(args) -> int:
-    from mkdocs.exceptions import Abort, MkDocsException
-
-    from .mkdocs_adapter.build import SiteNotWritten, UnsafeSiteDir, build_site
-    from .mkdocs_adapter.plugin import InvalidSources
+    from .build_messages import build_diagnostic
+    from .mkdocs_adapter.build import build_site
+    from .pipeline import BuildFailed, InvalidSources
+    from .site_output import SiteNotWritten, UnsafeSiteDir
 
     config_file = Path(args.config)
-    _BuildLog(args.format, config_file, Path(args.docs))
     if not config_file.exists():
         print(f"Fichier de configuration introuvable : {config_file}", file=sys.stderr)
         return 1
+
+    def annotate(message: str) -> bool:
+        """A warning of the build becomes an annotation on its file and line (printed instead of the log line)."""
+        diagnostic = build_diagnostic(message, Path(args.docs).resolve(), config_file, config_file.resolve().parent)
+        print(diagnostic.as_github(), flush=True)
+        return False
+
     try:
-        build_site(config_file, Path(args.site_dir), strict=not args.non_strict, openable_from_disk=args.apercu)
+        if args.rendu == "zensical":
+            from .zensical_build import build_site as build_with_zensical
+
+            build_with_zensical(config_file, Path(args.site_dir), openable_from_disk=args.apercu)
+        else:
+            build_site(config_file, Path(args.site_dir), strict=not args.non_strict, openable_from_disk=args.apercu,
+                       on_warning=annotate if args.format == "github" else None)
     except UnsafeSiteDir as refused:
         print(f"--site-dir : {refused}", file=sys.stderr)
         return 2
@@ -379,10 +351,10 @@ def command_build(args) -> int:
                              "données ou les pages (spro validate les signale sur leurs lignes)").as_github())
         print("La construction a échoué : le site précédent est conservé.", file=sys.stderr)
         return 1
-    except (MkDocsException, SystemExit) as exc:
-        message = str(exc).strip()
-        if message and not isinstance(exc, (Abort, SystemExit)):
-            print(message, file=sys.stderr)
+    except BuildFailed as failed:
+        message = str(failed).strip()
+        if message:
+            print(printable(message), file=sys.stderr)
             if args.format == "github":
                 print(Diagnostic("", 0, 0, "", f"construction du site : {message}").as_github())
         print("La construction a échoué : le site précédent est conservé.", file=sys.stderr)
@@ -819,6 +791,9 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--non-strict", action="store_true", help="ne pas échouer sur les avertissements de MkDocs")
     build.add_argument("--format", choices=("text", "github"), default="text",
                        help="text (par défaut) ou github (problèmes de construction en annotations de pull request)")
+    build.add_argument("--rendu", choices=("mkdocs", "zensical"), default="mkdocs",
+                       help="mkdocs (par défaut : MkDocs et Material) ou zensical (le successeur de Material ; sans le "
+                            "blog : les actualités sont des pages simples)")
     build.add_argument("--apercu", action="store_true",
                        help="aperçu à ouvrir depuis le disque, sans serveur (liens vers les dossiers complétés par index.html)")
     build.set_defaults(handler=command_build)

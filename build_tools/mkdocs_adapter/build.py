@@ -1,128 +1,73 @@
-"""``spro build``: build the site into a temporary directory, then swap it into place.
+"""``spro build`` with MkDocs + Material: MkDocs into a staging folder (:func:`build_tools.site_output.atomic_site`).
 
-A failure at any stage (invalid data, a broken link under --strict, Ctrl-C, a full disk) leaves the
-previous ``site/`` untouched and no temporary directory behind; the staging folders a killed build
-(kill -9) could not remove are removed by the next build.
-
-The published tree is world-readable whatever the umask and however each file was written:
-``tempfile.mkdtemp`` makes the staging directory 0700 and atomic writes make 0600 files, and
-GitHub Pages (like any web server running as another user) refuses what it cannot read. So every
-directory is set to 0755 and every file to 0644 before the swap, which keeps these modes.
+MkDocs reports through logging and stops with its own exceptions; here they become the pipeline's
+(``InvalidSources`` with its diagnostics, ``BuildFailed`` with a French message), and its warnings are
+handed to the caller, so that nothing outside this package knows MkDocs.
 """
 
 from __future__ import annotations
 
-import contextlib
-import errno
-import fcntl
-import os
-import shutil
-import tempfile
+import logging
 from pathlib import Path
+from typing import Callable
 
 from mkdocs.commands.build import build
-from mkdocs.exceptions import Abort
 from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, MkDocsException
 
-from ..preview import make_openable_from_disk
-from ..site_dir import MARKER, MARKER_TEXT, site_dir_problem
-
-
-class UnsafeSiteDir(Exception):
-    """The output folder would overwrite the project or a folder that is not a site (French message)."""
+from ..pipeline import BuildFailed
+from ..site_output import atomic_site
 
 
-class SiteNotWritten(Exception):
-    """The file system refused the build (disk full, permissions...): French message; the previous site is kept."""
+def build_site(config_file: Path, site_dir: Path, strict: bool = True, openable_from_disk: bool = False,
+               on_warning: Callable[[str], bool] | None = None) -> None:
+    """Build the site into ``site_dir`` (kept as it was on any failure). ``on_warning(message)``: each warning of
+    MkDocs (a broken link under --strict...), shown by the caller; return False to keep it out of the log."""
+
+    def into(staging: Path) -> None:
+        config = None
+        try:
+            with _messages(on_warning):
+                config = load_config(str(config_file), site_dir=str(staging), strict=strict)
+                build(config)
+        except (Abort, MkDocsException, SystemExit) as failure:
+            plugin = config.plugins.get("spro") if config is not None else None
+            if plugin is not None and plugin.failure is not None:
+                raise plugin.failure from failure  # what was invalid, and where (MkDocs only says it aborted)
+            message = str(failure).strip()
+            raise BuildFailed("" if isinstance(failure, (Abort, SystemExit)) else message) from failure
+
+    atomic_site(site_dir, Path(config_file).resolve().parent, into, openable_from_disk)
 
 
-_ERRNO_FRENCH = {errno.ENOSPC: "disque plein", errno.EDQUOT: "quota de disque dépassé", errno.EACCES: "droits insuffisants",
-                 errno.EPERM: "opération non permise", errno.EROFS: "disque en lecture seule", errno.EBUSY: "dossier occupé"}
+class _messages:
+    """MkDocs' log while it builds: warnings to ``on_warning`` (then stderr), our plugin's notes to stderr,
+    nothing of the failure that stops the build (the caller prints it, with its diagnostics)."""
 
+    def __init__(self, on_warning):
+        self.on_warning = on_warning
 
-def build_site(config_file: Path, site_dir: Path, strict: bool = True, openable_from_disk: bool = False) -> None:
-    """Build into a staging folder, then swap it into ``site_dir``. ``openable_from_disk``: the pull
-    requests' preview, whose links to folders name their index.html (:mod:`build_tools.preview`)."""
-    problem = site_dir_problem(site_dir, Path(config_file).resolve().parent)
-    if problem:
-        raise UnsafeSiteDir(problem)
-    site_dir = site_dir.resolve()
-    try:
-        site_dir.parent.mkdir(parents=True, exist_ok=True)
-        with _exclusive(site_dir):
-            _remove_leftovers(site_dir)
-            _build_and_swap(config_file, site_dir, strict, openable_from_disk)
-    except OSError as failed:
-        if failed.errno is None:
-            raise
-        what = _ERRNO_FRENCH.get(failed.errno, failed.strerror or "erreur du système")
-        raise SiteNotWritten(f"écriture du site impossible : {what} ({failed.filename or site_dir}) ; le site "
-                             "précédent est conservé") from failed
+    def __enter__(self):
+        self.handler = logging.StreamHandler()
+        self.handler.setFormatter(logging.Formatter("%(message)s"))
+        self.handler.addFilter(self._filter)
+        self.logger = logging.getLogger("mkdocs")
+        self.saved = (self.logger.level, self.logger.propagate)
+        self.logger.addHandler(self.handler)
+        self.logger.setLevel(logging.WARNING)
+        self.logger.propagate = False
+        logging.getLogger("mkdocs.plugins.spro").setLevel(logging.INFO)
+        return self
 
+    def __exit__(self, *exc):
+        self.logger.removeHandler(self.handler)
+        self.logger.setLevel(self.saved[0])
+        self.logger.propagate = self.saved[1]
 
-@contextlib.contextmanager
-def _exclusive(site_dir: Path):
-    """One build at a time beside ``site_dir`` (a lock on its parent folder, released by the system if the build is
-    killed): the staging folders found there are then leftovers of killed builds, never those of a running one."""
-    folder = os.open(site_dir.parent, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        fcntl.flock(folder, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(folder)  # (closing releases the lock)
-
-
-def _remove_leftovers(site_dir: Path) -> None:
-    """Staging folders of earlier builds killed before their end (kill -9, power cut): ``.site-xxxxxxxx``."""
-    for leftover in site_dir.parent.glob(f".{site_dir.name}-*"):
-        if leftover.is_dir() and not leftover.is_symlink():
-            shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _build_and_swap(config_file: Path, site_dir: Path, strict: bool, openable_from_disk: bool) -> None:
-    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-", dir=site_dir.parent))
-    config = None
-    try:
-        config = load_config(str(config_file), site_dir=str(staging), strict=strict)
-        build(config)
-        if openable_from_disk:
-            make_openable_from_disk(staging)
-        (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-        publishable(staging)
-        _swap(staging, site_dir)
-    except BaseException as failure:
-        shutil.rmtree(staging, ignore_errors=True)
-        invalid = getattr(config.plugins.get("spro"), "invalid_sources", None) if config is not None else None
-        if isinstance(failure, Abort) and invalid is not None:
-            raise invalid from failure  # what was invalid, and where (MkDocs only says it aborted)
-        raise
-
-
-def publishable(root: Path) -> None:
-    """Directories 0755 and files 0644 under ``root`` (included); symbolic links are left alone."""
-    directories = [str(root)]
-    while directories:
-        directory = directories.pop()
-        os.chmod(directory, 0o755)
-        with os.scandir(directory) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    directories.append(entry.path)
-                elif entry.is_file(follow_symlinks=False):
-                    os.chmod(entry.path, 0o644)
-
-
-def _swap(new: Path, target: Path) -> None:
-    old = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
-        old.rmdir()
-        target.rename(old)
-    try:
-        new.rename(target)
-    except BaseException:
-        if old is not None:
-            old.rename(target)  # the previous site back in place
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    def _filter(self, record) -> bool:
+        message = record.getMessage()
+        if record.levelno >= logging.ERROR and record.name == "mkdocs.commands.build":
+            return False  # the failure that stops the build: the caller tells it (in French, with its diagnostics)
+        if record.levelno >= logging.WARNING and record.name != "mkdocs.plugins.spro" and self.on_warning:
+            return self.on_warning(message)
+        return True

@@ -1,38 +1,30 @@
-"""MkDocs plugin: validate ``data/``, then add the generated pages and files to the build.
+"""MkDocs plugin: the pipeline (:mod:`build_tools.pipeline`) staged into MkDocs' events, nothing more.
 
-Kept thin on purpose (Material for MkDocs reaches end of life in May 2027): everything it adds
-comes from :func:`build_tools.generate.generate_site`, which knows nothing of MkDocs.
+Kept thin on purpose (Material for MkDocs reaches end of life in May 2027; Zensical runs no third-party
+plugin): ``prepare`` in ``on_config``, the generated files in ``on_files``, their bodies in ``on_post_page``,
+``finish`` in ``on_post_build``. What only MkDocs does stays here: checking the HTML it rendered from docs/,
+escaping front matter Material prints raw, and collecting the blog's posts for the feed.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import logging
-from html import unescape
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import urljoin
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from .. import search_bundles
-from ..active_content import active_content
-from ..csp import with_policy
+from .. import pipeline, search_bundles
 from ..diagnostics import Diagnostic
-from ..docs_contract import NEWS_DIR, check_docs, html_problems, line_of
-from ..generate import SiteOptions, generate_site, generated_paths
-from ..generate.feed import FeedEntry, atom, plain_text
-from ..generate.tiles import Tiles
-from ..loader import DataLoader, slug
-from ..positions import locate
+from ..docs_contract import NEWS_DIR, FEED_NAME, html_problems, line_of
+from ..generate.feed import FeedEntry, plain_text
+from ..text import slug
 
 log = logging.getLogger("mkdocs.plugins.spro")
 
@@ -51,95 +43,44 @@ def post_slug(text: str, separator: str = "-") -> str:
     return slug(text).replace("-", separator)
 
 
-def build_date() -> dt.date:
-    """SOURCE_DATE_EPOCH when set (reproducible builds), else today."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        try:
-            day = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
-        except (ValueError, OverflowError, OSError):
-            day = None
-        if day is None or not 2000 <= day.year <= 2100:
-            raise PluginError(f"SOURCE_DATE_EPOCH : « {epoch[:40]} » : nombre de secondes depuis le 1er janvier 1970 "
-                              "attendu, pour une date entre 2000 et 2100 (ex. 1795219200 pour le 20 novembre 2026)")
-        return day
-    return dt.date.today()
-
-
-class InvalidSources(PluginError):
-    """The data or docs/ break their contract: the build stops, and the diagnostics say where.
-
-    MkDocs logs a plugin's error and raises its own ``Abort``: the plugin keeps the error
-    (``on_build_error``) so that :func:`build_tools.mkdocs_adapter.build.build_site` raises it instead.
-    """
-
-    HEADLINE = "Données invalides, le site n'est pas construit :"
-
-    def __init__(self, diagnostics: list[Diagnostic]):
-        self.diagnostics = sorted(set(diagnostics), key=lambda d: (d.file, d.line, d.column, d.field, d.message))
-        super().__init__(self.HEADLINE + "\n" + "\n".join(d.as_text() for d in self.diagnostics))
-
-
 # Contains "<h1" so that Material does not add a title of its own (the body has its <h1>).
 BODY_PLACEHOLDER = "<!-- spro: <h1> corps de la page -->"
 
 
 class SproPlugin(BasePlugin[SproConfig]):
+    failure: Exception | None = None
+    """What stopped the build (MkDocs only raises its own Abort): build.build_site raises this instead."""
+
+    def _stop(self, failure: Exception) -> PluginError:
+        self.failure = failure
+        return PluginError(str(failure))
+
+    @event_priority(100)  # first: other plugins see the generated pages
     def on_config(self, config):
-        repo_root = Path(config.config_file_path).resolve().parent
-        data_root = repo_root / self.config.data_dir
-        loader = DataLoader(data_root, display_root=repo_root)
-        dataset = loader.load()
-        report = loader.report
-        generated = generated_paths(dataset) if dataset is not None else None
-        report.extend(check_docs(Path(config.docs_dir), repo_root, loader.today, generated, self.config.news_dir).diagnostics)
-        if report.errors or dataset is None:
-            raise InvalidSources(report.errors)
-        for note in report.warnings + report.notices:  # never fail a --strict build
+        project = Path(config.config_file_path).resolve().parent
+        try:
+            self.prepared = pipeline.prepare(project, project / self.config.data_dir, Path(config.docs_dir),
+                                             config.site_url, self.config.news_dir, self.config.search_bundle_pages)
+        except (pipeline.InvalidSources, pipeline.BuildFailed) as failure:
+            raise self._stop(failure) from failure
+        for note in self.prepared.notes:  # never fail a --strict build
             log.info(note.as_text())
-        geography = locate(dataset, loader.geocache)
-        if geography.missing:
-            log.info("%d adresse(s) sans géocodage en cache : lancez « spro geocode ».", len(geography.missing))
-        site = dataset.site
-        self.search_bundles = search_bundles.plan(dataset.lieux, self.config.search_bundle_pages)
-        options = SiteOptions(
-            build_date=build_date(), tiles=Tiles.of(site), site_url=config.site_url or None,
-            search_bundles=tuple(bundle.directory for bundle in self.search_bundles),
-        )
-        self.generated = generate_site(dataset, geography, options)
-        self.pages = {f.path: f for f in self.generated if f.is_page}
-        self.tiles_origin = options.tiles.origin
-        config.extra["spro_demonstration"] = site.demonstration
-        config.extra["spro_feed"] = f"{self.config.news_dir}/feed.xml"
+        self.pages = self.prepared.pages
+        config.extra["spro_demonstration"] = self.prepared.dataset.site.demonstration
+        config.extra["spro_feed"] = f"{self.config.news_dir}/{FEED_NAME}"
         self.news: list[FeedEntry] = []
-        self.build_date = options.build_date
         return config
 
-    def on_build_error(self, error) -> None:
-        self.invalid_sources = error if isinstance(error, InvalidSources) else None
-
-    def on_post_build(self, config) -> None:
-        """Index the built pages with Pagefind (one run per bundle), then give every HTML file its security policy."""
-        site_dir = Path(config.site_dir)
-        top_level = [entry.name for entry in site_dir.iterdir()]
-        for bundle in self.search_bundles:
-            glob = bundle.glob or search_bundles.main_glob(self.search_bundles, top_level)
-            command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", bundle.directory, "--silent"]
-            result = subprocess.run(command + (["--glob", glob] if glob else []), capture_output=True, text=True)
-            if result.returncode != 0:
-                raise PluginError(f"L'indexation Pagefind a échoué : {result.stderr.strip() or result.stdout.strip()}")
-        if config.site_url:
-            feed_url = urljoin(config.site_url, config.extra["spro_feed"])
-            feed = atom(f"Actualités – {config.site_name}", config.site_url, feed_url, self.news, self.build_date)
-            (site_dir / config.extra["spro_feed"]).parent.mkdir(parents=True, exist_ok=True)
-            (site_dir / config.extra["spro_feed"]).write_text(feed, encoding="utf-8")
-        for path in sorted(Path(config.site_dir).rglob("*.html")):
-            page = path.read_text(encoding="utf-8")
-            unexpected = active_content(page)
-            if unexpected:  # its presence means something got past validation
-                raise PluginError(f"{path.relative_to(site_dir)} contient un contenu actif inattendu "
-                                  f"({unexpected[0]}) : construction arrêtée")
-            path.write_text(with_policy(page, self.tiles_origin), encoding="utf-8")
+    def on_files(self, files: Files, config) -> Files:
+        for generated in self.prepared.generated:
+            inclusion = InclusionLevel.INCLUDED if generated.in_nav or not generated.is_page else InclusionLevel.NOT_IN_NAV
+            if files.get_file_from_path(generated.path) is not None:
+                raise PluginError(f"{generated.path} est généré par l'annuaire : retirez ce fichier de docs/")
+            content = generated.front_matter if generated.is_page else generated.content
+            files.append(File.generated(config, generated.path, content=content, inclusion=inclusion))
+        # Written in on_post_build, once the posts are rendered; declared now so that links to it resolve.
+        files.append(File.generated(config, config.extra["spro_feed"], content=""))
+        return files
 
     # Generated pages are HTML already. MkDocs converts every page before writing any, so it gets
     # a placeholder (no Markdown pass: half the build time) and the body is rendered just before the
@@ -155,39 +96,38 @@ class SproPlugin(BasePlugin[SproConfig]):
                 page.meta[key] = html.unescape(page.meta[key]).replace('"', "&quot;")
         return markdown
 
-    def on_page_content(self, html, page, config, files):
-        if page.file.src_uri not in self.pages:
-            # validation checked the Markdown already; this checks what MkDocs really rendered
-            problems = html_problems(html)
-            if "<" in unescape(page.title or "") or ">" in unescape(page.title or ""):  # Material's <title> decodes it
-                problems.append(("# ", "titre de la page : du texte est attendu, sans < ni >"))
-            if problems:
-                shown = f"{Path(config.docs_dir).name}/{page.file.src_uri}"
-                lines = page.file.content_string.split("\n")
-                raise InvalidSources([Diagnostic(shown, line_of(needle, lines, 1), 0, "", message)
-                                      for needle, message in problems])
-        created = getattr(getattr(getattr(page, "config", None), "date", None), "created", None)  # a blog post
-        if created is not None and page.file.src_uri.startswith(f"{self.config.news_dir}/"):
-            excerpt = html.split("<!-- more -->", 1)[0]
-            excerpt = re.sub(r"<h1\b.*?</h1>", "", excerpt, count=1, flags=re.S)
-            self.news.append(FeedEntry(unescape(page.title), urljoin(config.site_url or "", page.url), created, plain_text(excerpt)))
+    def on_page_content(self, html_text, page, config, files):
         if page.file.src_uri in self.pages:
             return BODY_PLACEHOLDER
+        self._check_rendered(html_text, page, config)
+        created = getattr(getattr(getattr(page, "config", None), "date", None), "created", None)  # a blog post
+        if created is not None and page.file.src_uri.startswith(f"{self.config.news_dir}/"):
+            excerpt = html_text.split("<!-- more -->", 1)[0]
+            excerpt = re.sub(r"<h1\b.*?</h1>", "", excerpt, count=1, flags=re.S)
+            self.news.append(FeedEntry(html.unescape(page.title), urljoin(config.site_url or "", page.url), created,
+                                       plain_text(excerpt)))
         # the « ¶ » of heading anchors is not part of a title in the site search's results
-        return html.replace('class="headerlink"', 'class="headerlink" data-pagefind-ignore')
+        return html_text.replace('class="headerlink"', 'class="headerlink" data-pagefind-ignore')
+
+    def _check_rendered(self, html_text: str, page, config) -> None:
+        """Validation checked the Markdown already; this checks what MkDocs really rendered, title included."""
+        problems = html_problems(html_text)
+        title = html.unescape(page.title or "")
+        if "<" in title or ">" in title:  # Material's <title> decodes it
+            problems.append(("# ", "titre de la page : du texte est attendu, sans < ni >"))
+        if problems:
+            shown = f"{Path(config.docs_dir).name}/{page.file.src_uri}"
+            lines = page.file.content_string.split("\n")
+            raise self._stop(pipeline.InvalidSources([Diagnostic(shown, line_of(needle, lines, 1), 0, "", message)
+                                                      for needle, message in problems]))
 
     def on_post_page(self, output, page, config):
         generated = self.pages.get(page.file.src_uri)
         return output if generated is None else output.replace(BODY_PLACEHOLDER, generated.render_body(), 1)
 
-    def on_files(self, files: Files, config) -> Files:
-        for generated in self.generated:
-            inclusion = InclusionLevel.INCLUDED if generated.in_nav or not generated.is_page else InclusionLevel.NOT_IN_NAV
-            existing = files.get_file_from_path(generated.path)
-            if existing is not None:
-                raise PluginError(f"{generated.path} est généré par l'annuaire : retirez ce fichier de docs/")
-            content = generated.front_matter if generated.is_page else generated.content
-            files.append(File.generated(config, generated.path, content=content, inclusion=inclusion))
-        # Written in on_post_build, once the posts are rendered; declared now so that links to it resolve.
-        files.append(File.generated(config, config.extra["spro_feed"], content=""))
-        return files
+    @event_priority(-100)  # last: the policy covers whatever other plugins wrote
+    def on_post_build(self, config) -> None:
+        try:
+            pipeline.finish(Path(config.site_dir), self.prepared, (config.extra["spro_feed"], config.site_name, self.news))
+        except pipeline.BuildFailed as failure:
+            raise self._stop(failure) from failure

@@ -1,0 +1,134 @@
+"""The build, whatever renders the pages: sources in, generated files out, then one pass over the output.
+
+    prepare(project)      data/ and docs/ validated (InvalidSources otherwise), positions, site-search bundles,
+                          then generate_site(): every generated page, JSON, export, feed and map file
+    <a renderer>          MkDocs + Material (mkdocs_adapter/) or Zensical (zensical_build.py) turns pages into HTML
+    finish(site, prepared, news)
+                          Pagefind over the HTML (one run per bundle), the Atom feed, then every page checked for
+                          active content (the build stops) and given its Content-Security-Policy
+
+Nothing here imports a renderer: a renderer is an adapter that calls these two functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urljoin
+
+from . import search_bundles
+from .active_content import active_content
+from .csp import with_policy
+from .diagnostics import Diagnostic, Severity
+from .docs_contract import check_docs
+from .generate import SiteOptions, generate_site, generated_paths
+from .generate.feed import FeedEntry, atom
+from .generate.output import GeneratedFile, GeneratedPage
+from .generate.tiles import Tiles
+from .loader import DataLoader
+from .model import Dataset
+from .positions import Geography, locate
+
+
+class InvalidSources(Exception):
+    """The data or docs/ break their contract: the build stops, and the diagnostics say where."""
+
+    HEADLINE = "Données invalides, le site n'est pas construit :"
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        self.diagnostics = sorted(set(diagnostics), key=lambda d: (d.file, d.line, d.column, d.field, d.message))
+        super().__init__(self.HEADLINE + "\n" + "\n".join(d.as_text() for d in self.diagnostics))
+
+
+class BuildFailed(Exception):
+    """The build could not finish (a tool failed, a page holds active content): French message."""
+
+
+def build_date() -> dt.date:
+    """SOURCE_DATE_EPOCH when set (reproducible builds), else today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            day = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+        except (ValueError, OverflowError, OSError):
+            day = None
+        if day is None or not 2000 <= day.year <= 2100:
+            raise BuildFailed(f"SOURCE_DATE_EPOCH : « {epoch[:40]} » : nombre de secondes depuis le 1er janvier 1970 "
+                              "attendu, pour une date entre 2000 et 2100 (ex. 1795219200 pour le 20 novembre 2026)")
+        return day
+    return dt.date.today()
+
+
+@dataclass
+class Prepared:
+    dataset: Dataset
+    geography: Geography
+    options: SiteOptions
+    generated: list[GeneratedFile | GeneratedPage]
+    bundles: list[search_bundles.Bundle]
+    notes: list[Diagnostic] = field(default_factory=list)
+    """Warnings and notices of the validation (a build never fails on them)."""
+
+    @property
+    def pages(self) -> dict[str, GeneratedPage]:
+        return {f.path: f for f in self.generated if f.is_page}
+
+
+def prepare(project: Path, data_dir: Path, docs_dir: Path, site_url: str | None, news_dir: str,
+            bundle_pages: int = search_bundles.PAGES_PER_BUNDLE) -> Prepared:
+    """Validate ``data_dir`` and ``docs_dir`` (paths of the project), then generate the site's own files."""
+    loader = DataLoader(data_dir, display_root=project)
+    dataset = loader.load()
+    report = loader.report
+    generated = generated_paths(dataset) if dataset is not None else None
+    report.extend(check_docs(docs_dir, project, loader.today, generated, news_dir).diagnostics)
+    if report.errors or dataset is None:
+        raise InvalidSources(report.errors)
+    geography = locate(dataset, loader.geocache)
+    bundles = search_bundles.plan(dataset.lieux, bundle_pages)
+    options = SiteOptions(build_date=build_date(), tiles=Tiles.of(dataset.site), site_url=site_url or None,
+                          search_bundles=tuple(bundle.directory for bundle in bundles))
+    notes = report.warnings + report.notices
+    if geography.missing:
+        notes.append(Diagnostic("", 0, 0, "", f"{len(geography.missing)} adresse(s) sans géocodage en cache : lancez "
+                                              "« spro geocode »", Severity.NOTICE))
+    return Prepared(dataset, geography, options, generate_site(dataset, geography, options), bundles, notes)
+
+
+def finish(site_dir: Path, prepared: Prepared, feed: tuple[str, str, list[FeedEntry]] | None) -> None:
+    """The pass over the built HTML: site search, the news feed (``feed``: its path in the site, the site's title and
+    address, the entries), then each page's active-content check and security policy."""
+    index_site_search(site_dir, prepared.bundles)
+    if feed is not None and prepared.options.site_url:
+        path, title, entries = feed
+        site_url = prepared.options.site_url
+        text = atom(f"Actualités – {title}", site_url, urljoin(site_url, path), entries, prepared.options.build_date)
+        (site_dir / path).parent.mkdir(parents=True, exist_ok=True)
+        (site_dir / path).write_text(text, encoding="utf-8")
+    secure_pages(site_dir, prepared.options.tiles.origin)
+
+
+def index_site_search(site_dir: Path, bundles: list[search_bundles.Bundle]) -> None:
+    """Pagefind over the built pages, one run per bundle (bounded memory for large directories)."""
+    top_level = [entry.name for entry in site_dir.iterdir()]
+    for bundle in bundles:
+        glob = bundle.glob or search_bundles.main_glob(bundles, top_level)
+        command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", bundle.directory, "--silent"]
+        result = subprocess.run(command + (["--glob", glob] if glob else []), capture_output=True, text=True)
+        if result.returncode != 0:
+            raise BuildFailed(f"L'indexation Pagefind a échoué : {result.stderr.strip() or result.stdout.strip()}")
+
+
+def secure_pages(site_dir: Path, tiles_origin: str) -> None:
+    """Every HTML file: no active content the project does not emit (else the build stops), and its policy."""
+    for path in sorted(site_dir.rglob("*.html")):
+        page = path.read_text(encoding="utf-8")
+        unexpected = active_content(page)
+        if unexpected:  # its presence means something got past validation
+            raise BuildFailed(f"{path.relative_to(site_dir)} contient un contenu actif inattendu "
+                              f"({unexpected[0]}) : construction arrêtée")
+        path.write_text(with_policy(page, tiles_origin), encoding="utf-8")
