@@ -8,6 +8,10 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+import phonenumbers
+from phonenumbers import shortnumberinfo
+from stdnum.fr import siret
+
 from . import horaires_syntaxe
 from .text import INVISIBLE_CHARACTERS as _INVISIBLE
 
@@ -28,29 +32,12 @@ INSEE_CODE = r"(?:\d{5}|2[AB]\d{3})"
 ROME_CODE = r"[A-N]\d{4}"
 IDENTIFIER = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 
-# La Poste's establishments use a digit-sum rule instead of Luhn (INSEE, SIRENE documentation).
-_LA_POSTE_SIREN = "356000000"
-
-
-def luhn_ok(digits: str) -> bool:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char)
-        if index % 2 == 1:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return total % 10 == 0
-
-
 def check_siret(value: str) -> str | None:
+    """python-stdnum's check (Luhn, and La Poste's own rule with its head office's exception)."""
     digits = value.replace(" ", "")
     if not re.fullmatch(r"\d{14}", digits):
         return "un SIRET compte exactement 14 chiffres"
-    if digits.startswith(_LA_POSTE_SIREN):
-        return None if sum(map(int, digits)) % 5 == 0 else "numéro SIRET invalide (clé de contrôle fausse)"
-    if not luhn_ok(digits):
+    if not siret.is_valid(digits):
         return "numéro SIRET invalide (clé de contrôle fausse) : vérifiez-le sur annuaire-entreprises.data.gouv.fr"
     return None
 
@@ -59,39 +46,55 @@ def normalize_siret(value: str) -> str:
     return value.replace(" ", "")
 
 
-_PHONE_SEPARATORS = re.compile(r"[\s.\-]")
+FRENCH_REGIONS = ("FR", "RE", "YT", "GP", "MQ", "GF", "PM", "BL", "MF", "NC", "PF", "WF")
+"""Metropolitan France and the overseas departments and communities: the numbers a French directory takes."""
 
 
-def phone_digits(value: str) -> str:
-    """National form of a French number: 10 digits starting with 0, or a short 4-digit number."""
-    compact = _PHONE_SEPARATORS.sub("", value)
-    if compact.startswith("+33"):
-        compact = "0" + compact[3:].removeprefix("(0)")
-    elif compact.startswith("0033"):
-        compact = "0" + compact[4:]
-    return compact
+def parse_phone(value: str) -> phonenumbers.PhoneNumber | None:
+    """The number (phonenumbers) a French directory may publish: metropolitan or overseas, in national form
+    (« 05 49 12 34 56 », « 0262 12 34 56 ») or international form (« +262 262 12 34 56 »), or a short service
+    number (« 3949 »); None otherwise."""
+    text = value.strip()
+    try:
+        if text.startswith(("+", "00")):
+            number = phonenumbers.parse(text, "FR")
+            return number if phonenumbers.is_valid_number(number) and \
+                phonenumbers.region_code_for_number(number) in FRENCH_REGIONS else None
+        for region in FRENCH_REGIONS:
+            number = phonenumbers.parse(text, region)
+            if phonenumbers.is_valid_number(number):
+                return number
+        number = phonenumbers.parse(text, "FR")
+        return number if shortnumberinfo.is_valid_short_number_for_region(number, "FR") else None
+    except phonenumbers.NumberParseException:
+        return None
+
+
+def _is_short(number: phonenumbers.PhoneNumber) -> bool:
+    return not phonenumbers.is_valid_number(number)
 
 
 def check_phone(value: str) -> str | None:
-    digits = phone_digits(value)
-    if re.fullmatch(r"3\d{3}", digits):  # short service numbers such as 3949 (France Travail)
-        return None
-    if not re.fullmatch(r"0[1-9]\d{8}", digits):
-        return "numéro de téléphone français attendu, par exemple 05 49 12 34 56 ou +33 5 49 12 34 56"
+    if parse_phone(value) is None:
+        return ("numéro de téléphone français attendu (métropole ou outre-mer), par exemple 05 49 12 34 56, "
+                "0262 12 34 56 ou +33 5 49 12 34 56")
     return None
 
 
 def normalize_phone(value: str) -> str:
-    digits = phone_digits(value)
-    if len(digits) == 4:
-        return digits
-    return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
+    """The national form people dial: « 05 49 12 34 56 », « 0262 12 34 56 », « 3949 »."""
+    number = parse_phone(value)
+    if number is None or _is_short(number):
+        return re.sub(r"\s+", "", value) if number is not None else value
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
 def phone_uri(display: str) -> str:
-    """``tel:`` target in international form (short numbers stay as they are)."""
-    digits = phone_digits(display)
-    return f"tel:{digits}" if len(digits) == 4 else f"tel:+33{digits[1:]}"
+    """``tel:`` target in E.164 (``tel:+262262123456``); short numbers stay as they are (``tel:3949``)."""
+    number = parse_phone(display)
+    if number is None or _is_short(number):
+        return "tel:" + re.sub(r"[^\d+]", "", display)
+    return "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 _EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")

@@ -372,3 +372,29 @@ def test_every_invisible_character_of_unicode_is_refused():
                                                              "retirez-le (il vient souvent d'un copier-coller)")
     for visible in ("Châtellerault", "L'Île-d'Yeux", "Cœur – « accueil »", "a\u00a0b", "a\u202fb", "👩\ufe0f"):
         assert invisible_character_problem(visible) is None
+
+
+@pytest.mark.parametrize("written, shown, link", [
+    ("+262 262 12 34 56", "0262 12 34 56", "tel:+262262123456"),      # La Réunion
+    ("0590 12 34 56", "0590 12 34 56", "tel:+590590123456"),          # Guadeloupe, written nationally
+    ("0692 12 34 56", "0692 12 34 56", "tel:+262692123456"),          # a mobile of La Réunion
+    ("+33 (0)5.36.49.00.01", "05 36 49 00 01", "tel:+33536490001"),
+    ("3949", "3949", "tel:3949"),                                      # France Travail's short number
+])
+def test_phone_numbers_of_france_and_its_overseas_departments(dataset, written, shown, link):
+    from build_tools.formats import phone_uri
+
+    dataset.write("lieux/x.yaml", VALID_LIEU.replace("  telephone: 05 36 49 00 01", f'  telephone: "{written}"'))
+    data, report = dataset.load()
+    assert report.errors == []
+    assert data.lieux["x"].contact.telephone == shown and phone_uri(shown) == link
+
+
+def test_la_postes_sirets_and_its_head_office_are_valid():
+    from build_tools.formats import check_siret
+
+    assert check_siret("35600000000048") is None   # La Poste's head office: the documented exception
+    assert check_siret("35600000049837") is None   # another establishment of La Poste (digit sum)
+    assert check_siret("35600000049838") == ("numéro SIRET invalide (clé de contrôle fausse) : vérifiez-le sur "
+                                             "annuaire-entreprises.data.gouv.fr")
+    assert check_siret("+1 415") == "un SIRET compte exactement 14 chiffres"

@@ -7,7 +7,7 @@ import io
 import json
 import re
 
-from ..formats import phone_digits
+from ..formats import phone_uri
 from ..loader import slug
 from ..model import Dataset, Lieu
 from ..positions import Geography
@@ -110,10 +110,8 @@ def _source_code(dataset: Dataset) -> str:
 
 
 def _e164(telephone: str | None) -> str | None:
-    if not telephone:
-        return None
-    digits = phone_digits(telephone)
-    return digits if len(digits) == 4 else "+33" + digits[1:]
+    """data·inclusion's telephone: E.164 (« +33549123456 », « +262262123456 »), a short number as it is."""
+    return phone_uri(telephone).removeprefix("tel:") if telephone else None
 
 
 def _location(lieu: Lieu, geography: Geography) -> dict:
