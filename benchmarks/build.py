@@ -20,8 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from build_tools.synthetic import generate  # noqa: E402
 from site_helpers import project_copy  # noqa: E402
+
+from build_tools.synthetic import generate  # noqa: E402
 
 
 def size_of(folder: Path) -> int:
@@ -31,8 +32,14 @@ def size_of(folder: Path) -> int:
 def measure(project: Path) -> tuple[float, int, int, int]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "build_tools.cli", "build"], cwd=project, check=True,
-                   env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "build_tools.cli", "build"],
+        cwd=project,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     elapsed = time.perf_counter() - start
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     site = project / "site"
@@ -56,7 +63,12 @@ def main(sizes: list[int]) -> None:
             shutil.rmtree(project / "data")
             generate(ROOT / "data", project / "data", size)
             shutil.copy(ROOT / "data" / "geocodage.jsonl", project / "data" / "geocodage.jsonl")
-            report(f"{size} lieux synthétiques", measure(project), 30 if size == 3000 else None, 100 if size == 3000 else None)
+            report(
+                f"{size} lieux synthétiques",
+                measure(project),
+                30 if size == 3000 else None,
+                100 if size == 3000 else None,
+            )
 
 
 if __name__ == "__main__":

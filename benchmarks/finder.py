@@ -29,6 +29,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+from conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from site_helpers import StaticServer, build, project_copy  # noqa: E402
+
 from build_tools.finder import finder_index  # noqa: E402
 from build_tools.geocache import CACHE_FILE_NAME, GeocodeCache  # noqa: E402
 from build_tools.loader import load_dataset  # noqa: E402
@@ -36,11 +39,19 @@ from build_tools.model import Commune, CommuneDeleguee  # noqa: E402
 from build_tools.places import gazetteer_json  # noqa: E402
 from build_tools.positions import locate  # noqa: E402
 from build_tools.synthetic import generate  # noqa: E402
-from conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from site_helpers import StaticServer, build, project_copy  # noqa: E402
 
-TYPED = ["mission locale", "chatelerault", "poitiers cep", "france travail niort", "lieu 12", "creation entreprise",
-         "bilan de competences", "valdiation des acquis", "handicap", "jeunes 16 25 ans"]
+TYPED = [
+    "mission locale",
+    "chatelerault",
+    "poitiers cep",
+    "france travail niort",
+    "lieu 12",
+    "creation entreprise",
+    "bilan de competences",
+    "valdiation des acquis",
+    "handicap",
+    "jeunes 16 25 ans",
+]
 PLACES = ["saint jean d angely", "chatel", "79120", "la rochelle", "lezai"]
 NATIONAL = 35_000
 GAZETTEER_TARGET = 40 * 1024
@@ -62,8 +73,13 @@ def synthetic_project(tmp: Path, size: int) -> Path:
     return project
 
 
-def national_gazetteer(communes: dict[str, Commune], deleguees: dict[str, CommuneDeleguee], count: int = NATIONAL,
-                       former: int = 4_000, seed: int = 2026) -> dict:
+def national_gazetteer(
+    communes: dict[str, Commune],
+    deleguees: dict[str, CommuneDeleguee],
+    count: int = NATIONAL,
+    former: int = 4_000,
+    seed: int = 2026,
+) -> dict:
     """A France-sized gazetteer made from the Région's: real names, suffixed when reused, in 96 departments,
     postal codes shared by about three communes, positions over metropolitan France."""
     rng = random.Random(seed)
@@ -75,11 +91,21 @@ def national_gazetteer(communes: dict[str, Commune], deleguees: dict[str, Commun
         code = f"{departement}{i // 95 + 1:03d}"
         postal = f"{departement}{rng.randrange(0, 1000, 10):03d}"
         name = rng.choice(names) + suffixes[(i // len(names)) % len(suffixes)]
-        made[code] = Commune(code, name, (postal,), int(rng.lognormvariate(6.5, 1.3)), round(rng.uniform(42.3, 51.1), 5),
-                             round(rng.uniform(-4.8, 8.2), 5))
+        made[code] = Commune(
+            code,
+            name,
+            (postal,),
+            int(rng.lognormvariate(6.5, 1.3)),
+            round(rng.uniform(42.3, 51.1), 5),
+            round(rng.uniform(-4.8, 8.2), 5),
+        )
     codes = sorted(made)
-    formers = {f"F{i:04d}": CommuneDeleguee(f"F{i:04d}", rng.choice(list(deleguees.values())).nom, "deleguee",
-                                            rng.choice(codes)) for i in range(former)}
+    formers = {
+        f"F{i:04d}": CommuneDeleguee(
+            f"F{i:04d}", rng.choice(list(deleguees.values())).nom, "deleguee", rng.choice(codes)
+        )
+        for i in range(former)
+    }
     return gazetteer_json(made, formers)
 
 
@@ -95,7 +121,8 @@ def latencies(site: Path, field: str, typed: list[str]) -> list[float]:
         if field == "#spro-commune":  # the communes arrive on first use: measure keystrokes once they are there
             page.focus(field)
             page.locator("#spro-trouver[data-communes-chargees]").wait_for(state="attached", timeout=60_000)
-        timings = page.evaluate("""([field, typed]) => {
+        timings = page.evaluate(
+            """([field, typed]) => {
             const input = document.querySelector(field), list = document.querySelector('#spro-resultats');
             const times = [];
             for (const text of typed) {
@@ -109,7 +136,9 @@ def latencies(site: Path, field: str, typed: list[str]) -> list[float]:
                 input.value = ''; input.dispatchEvent(new Event('input', {bubbles: true}));
             }
             return times;
-        }""", [field, typed])
+        }""",
+            [field, typed],
+        )
         browser.close()
     return timings
 
@@ -127,27 +156,40 @@ def main() -> None:
         trouver = site / "trouver"
         scripts = sum(gz_file(site / f"assets/spro/{name}.js") for name in ("finder", "finder-core", "horaires"))
         own = gz_file(trouver / "index.html") + scripts + gz_file(trouver / "index.json")
-        shared = sum(gz_file(site / p) for p in ("assets/spro/vendor/leaflet/leaflet.js", "assets/spro/vendor/leaflet/leaflet.css",
-                                                  "assets/spro/vendor/leaflet.markercluster/leaflet.markercluster.js",
-                                                  "assets/spro/spro.css"))
-        print(f"3 000 lieux : page + scripts + index = {own / 1024:.1f} Kio gzip (objectif < 150 Ko : "
-              f"{'atteint' if own < 150_000 else 'MANQUÉ'}) ; index seul {gz_file(trouver / 'index.json') / 1024:.1f} Kio ; "
-              f"scripts {scripts / 1024:.1f} Kio ; Leaflet et CSS partagés avec les autres pages : {shared / 1024:.1f} Kio")
+        shared = sum(
+            gz_file(site / p)
+            for p in (
+                "assets/spro/vendor/leaflet/leaflet.js",
+                "assets/spro/vendor/leaflet/leaflet.css",
+                "assets/spro/vendor/leaflet.markercluster/leaflet.markercluster.js",
+                "assets/spro/spro.css",
+            )
+        )
+        print(
+            f"3 000 lieux : page + scripts + index = {own / 1024:.1f} Kio gzip (objectif < 150 Ko : "
+            f"{'atteint' if own < 150_000 else 'MANQUÉ'}) ; index seul {gz_file(trouver / 'index.json') / 1024:.1f} Kio ; "
+            f"scripts {scripts / 1024:.1f} Kio ; Leaflet et CSS partagés avec les autres pages : {shared / 1024:.1f} Kio"
+        )
 
         region = (trouver / "communes.json").read_bytes()
         count = len(json.loads(region)["insee"])
-        print(f"Répertoire des communes ({count} communes, chargé au premier usage de « Près de ») : "
-              f"{len(region) / 1024:.1f} Kio, {gz(region) / 1024:.1f} Kio gzip (objectif <= 40 Kio : "
-              f"{'atteint' if gz(region) <= GAZETTEER_TARGET else 'MANQUÉ'})")
+        print(
+            f"Répertoire des communes ({count} communes, chargé au premier usage de « Près de ») : "
+            f"{len(region) / 1024:.1f} Kio, {gz(region) / 1024:.1f} Kio gzip (objectif <= 40 Kio : "
+            f"{'atteint' if gz(region) <= GAZETTEER_TARGET else 'MANQUÉ'})"
+        )
         report("3 000 lieux, « Ce que vous cherchez »", latencies(site, "#spro-q", TYPED), 16)
         report(f"« Près de », {count} communes", latencies(site, "#spro-commune", PLACES), 16)
 
         data, _ = load_dataset(ROOT / "data")
-        national = json.dumps(national_gazetteer(data.communes, data.communes_deleguees), ensure_ascii=False,
-                              separators=(",", ":")).encode("utf-8")
+        national = json.dumps(
+            national_gazetteer(data.communes, data.communes_deleguees), ensure_ascii=False, separators=(",", ":")
+        ).encode("utf-8")
         (trouver / "communes.json").write_bytes(national)
-        print(f"Répertoire national synthétique ({NATIONAL} communes, 4 000 anciens noms) : {len(national) / 1024:.1f} Kio, "
-              f"{gz(national) / 1024:.1f} Kio gzip")
+        print(
+            f"Répertoire national synthétique ({NATIONAL} communes, 4 000 anciens noms) : {len(national) / 1024:.1f} Kio, "
+            f"{gz(national) / 1024:.1f} Kio gzip"
+        )
         report(f"« Près de », {NATIONAL} communes", latencies(site, "#spro-commune", PLACES), None)
         (trouver / "communes.json").write_bytes(region)
 
@@ -155,7 +197,9 @@ def main() -> None:
         data, _ = load_dataset(big)
         geography = locate(data, GeocodeCache.load(big / CACHE_FILE_NAME)[0])
         index = finder_index(data, geography, dt.date.today())
-        (trouver / "index.json").write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        (trouver / "index.json").write_text(
+            json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+        )
         print(f"30 000 lieux : index {gz_file(trouver / 'index.json') / 1024:.1f} Kio gzip")
         report("30 000 lieux, « Ce que vous cherchez »", latencies(site, "#spro-q", TYPED), 50)
 

@@ -19,8 +19,20 @@ ROOT = Path(__file__).resolve().parent.parent
 def main() -> int:
     examples = sys.argv[1] if len(sys.argv) > 1 else "5000"
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_fuzz.py",
-                             "--hypothesis-show-statistics"], cwd=ROOT, env={**os.environ, "SPRO_FUZZ_EXAMPLES": examples})
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/test_fuzz.py",
+            "--hypothesis-show-statistics",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "SPRO_FUZZ_EXAMPLES": examples},
+    )
     print(f"{examples} exemples par propriété, {time.perf_counter() - started:.0f} s.")
     return result.returncode
 

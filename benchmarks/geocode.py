@@ -19,14 +19,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from build_tools.geocache import CACHE_FILE_NAME, GeocodeCache  # noqa: E402
 from fake_ban import FakeBan, answering_from  # noqa: E402
+
+from build_tools.geocache import CACHE_FILE_NAME, GeocodeCache  # noqa: E402
 
 
 def geocode(data: Path, url: str) -> tuple[float, str]:
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "build_tools.cli", "--data", str(data), "geocode"],
-                            capture_output=True, text=True, env={**os.environ, "SPRO_GEOCODER_URL": url})
+    result = subprocess.run(
+        [sys.executable, "-m", "build_tools.cli", "--data", str(data), "geocode"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SPRO_GEOCODER_URL": url},
+    )
     return time.perf_counter() - start, result.stdout
 
 

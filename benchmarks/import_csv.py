@@ -28,9 +28,11 @@ def spreadsheet(dataset, rows: int) -> bytes:
     lines = [HEADER]
     for i in range(rows):
         c = rng.choice(communes)
-        lines.append(f"Antenne {i} de {c.nom};Mission locale;{i} rue de la Gare;{c.codes_postaux[0]};{c.nom};API, CEP;Jeunes;"
-                     f'"Mo-Fr 09:00-12:30,13:30-17:00; PH off";antenne{i}@exemple.fr;05 36 49 {i % 100:02d} 01;'
-                     "Accueil des jeunes de 16 à 25 ans, sur rendez-vous.")
+        lines.append(
+            f"Antenne {i} de {c.nom};Mission locale;{i} rue de la Gare;{c.codes_postaux[0]};{c.nom};API, CEP;Jeunes;"
+            f'"Mo-Fr 09:00-12:30,13:30-17:00; PH off";antenne{i}@exemple.fr;05 36 49 {i % 100:02d} 01;'
+            "Accueil des jeunes de 16 à 25 ans, sur rendez-vous."
+        )
     return ("\r\n".join(lines) + "\r\n").encode("utf-8")
 
 

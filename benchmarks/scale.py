@@ -24,13 +24,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+from site_helpers import project_copy  # noqa: E402
+
 from build_tools.geocache import CACHE_FILE_NAME  # noqa: E402
 from build_tools.loader import load_dataset  # noqa: E402
 from build_tools.synthetic import generate  # noqa: E402
-from site_helpers import project_copy  # noqa: E402
 
-PEAK = "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL, " \
-       "stderr=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+PEAK = (
+    "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL, "
+    "stderr=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
 
 
 REPEATS_FOR_RATIO = 3
@@ -41,8 +44,14 @@ def timed_build(command: list[str], cwd: Path, repeats: int = 1) -> tuple[float,
     timings, peaks = [], []
     for _ in range(repeats):
         start = time.perf_counter()
-        result = subprocess.run([sys.executable, "-c", PEAK, *command], cwd=cwd, capture_output=True, text=True,
-                                check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        result = subprocess.run(
+            [sys.executable, "-c", PEAK, *command],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
         timings.append(time.perf_counter() - start)
         peaks.append(int(result.stdout.strip()) / 1024)
     return min(timings), max(peaks)
@@ -65,10 +74,12 @@ def ours(tmp: Path, count: int) -> float:
     seconds, peak = timed_build([sys.executable, "-m", "build_tools.cli", "build"], project, repeats)
     site = project / "site"
     index = site / "trouver" / "index.json"
-    print(f"{count:>6} lieux : validation {validate:5.1f} s ; construction {seconds:6.1f} s ; mémoire max {peak:6.0f} Mio ; "
-          f"site {size_mb(site):7.1f} Mo ; index de recherche {index.stat().st_size / 1e6:.2f} Mo "
-          f"({len(gzip.compress(index.read_bytes())) / 1e6:.2f} Mo gzip) ; recherche du site en "
-          f"{len(list(site.glob('pagefind*')))} lot(s)")
+    print(
+        f"{count:>6} lieux : validation {validate:5.1f} s ; construction {seconds:6.1f} s ; mémoire max {peak:6.0f} Mio ; "
+        f"site {size_mb(site):7.1f} Mo ; index de recherche {index.stat().st_size / 1e6:.2f} Mo "
+        f"({len(gzip.compress(index.read_bytes())) / 1e6:.2f} Mo gzip) ; recherche du site en "
+        f"{len(list(site.glob('pagefind*')))} lot(s)"
+    )
     if count == 30000:
         ok = seconds < 180 and peak < 2048
         print(f"        objectif 30 000 : < 180 s et < 2 Gio : {'atteint' if ok else 'MANQUÉ'}")
@@ -82,7 +93,8 @@ def plain_mkdocs(tmp: Path, count: int) -> float:
     (docs / "lieux").mkdir(parents=True)
     (docs / "index.md").write_text("# Accueil\n\nAnnuaire.\n", encoding="utf-8")
     for index in range(count):
-        (docs / "lieux" / f"lieu-{index:06d}.md").write_text(f"""# Lieu n° {index}
+        (docs / "lieux" / f"lieu-{index:06d}.md").write_text(
+            f"""# Lieu n° {index}
 
 Mission locale · Bassin de Poitiers
 
@@ -112,13 +124,20 @@ Mission locale · Bassin de Poitiers
 - Conseil en évolution professionnelle
 
 Vérifié le 1er octobre 2026.
-""", encoding="utf-8")
+""",
+            encoding="utf-8",
+        )
     # Out-of-the-box MkDocs + Material: its default search plugin included (our build indexes search too).
-    (project / "mkdocs.yml").write_text("site_name: Comparaison\ntheme:\n  name: material\n  language: fr\n  font: false\n"
-                                        "nav:\n  - Accueil: index.md\n", encoding="utf-8")
+    (project / "mkdocs.yml").write_text(
+        "site_name: Comparaison\ntheme:\n  name: material\n  language: fr\n  font: false\n"
+        "nav:\n  - Accueil: index.md\n",
+        encoding="utf-8",
+    )
     seconds, peak = timed_build([sys.executable, "-m", "mkdocs", "build", "-q"], project, REPEATS_FOR_RATIO)
-    print(f"MkDocs + Material seul, {count} pages écrites à la main : {seconds:6.1f} s ; mémoire max {peak:6.0f} Mio ; "
-          f"site {size_mb(project / 'site'):7.1f} Mo")
+    print(
+        f"MkDocs + Material seul, {count} pages écrites à la main : {seconds:6.1f} s ; mémoire max {peak:6.0f} Mio ; "
+        f"site {size_mb(project / 'site'):7.1f} Mo"
+    )
     return seconds
 
 

@@ -28,7 +28,11 @@ def main(sizes: list[int]) -> None:
             elapsed = time.perf_counter() - start
             assert dataset is not None and not report.errors, report.errors[:3]
             target = TARGETS.get(size)
-            verdict = "" if target is None else f" (objectif < {target:.0f} s : {'atteint' if elapsed < target else 'MANQUÉ'})"
+            verdict = (
+                ""
+                if target is None
+                else f" (objectif < {target:.0f} s : {'atteint' if elapsed < target else 'MANQUÉ'})"
+            )
             print(f"validation de {size:>6} lieux : {elapsed:6.2f} s, {elapsed / size * 1000:.3f} ms par lieu{verdict}")
 
 

@@ -62,10 +62,14 @@ def active_content(page: str) -> list[str]:
         if problem:
             problems.append(problem)
     for element in tree.css(", ".join(_FORBIDDEN)):
-        if (element.attributes.get("http-equiv") or "").lower() != "content-security-policy":  # (a policy only restricts)
+        if (
+            element.attributes.get("http-equiv") or ""
+        ).lower() != "content-security-policy":  # (a policy only restricts)
             problems.append(f"élément <{element.tag}> ({element.html[:60]!r})")
     for link in tree.css("link[href]"):
-        if _LOADED_LINKS & set((link.attributes.get("rel") or "").lower().split()) and not _is_same_site(link.attributes["href"] or ""):
+        if _LOADED_LINKS & set((link.attributes.get("rel") or "").lower().split()) and not _is_same_site(
+            link.attributes["href"] or ""
+        ):
             problems.append(f"<link> chargé d'ailleurs : « {link.attributes['href'][:60]} »")
     for element in tree.root.traverse(include_text=False):
         for name, value in element.attributes.items():

@@ -53,8 +53,9 @@ def read_epcis(folder: Path, communes: dict[str, Commune]) -> list[Epci]:
     """The EPCIs with at least one commune of the gazetteer (their other members are left out)."""
     found = sorted(Path(folder).glob("cog-*-epci.json"))
     if len(found) != 1:
-        raise GeoReferenceError(f"un seul fichier cog-*-epci.json attendu dans {folder} "
-                                f"({', '.join(p.name for p in found) or 'aucun'})")
+        raise GeoReferenceError(
+            f"un seul fichier cog-*-epci.json attendu dans {folder} ({', '.join(p.name for p in found) or 'aucun'})"
+        )
     try:
         entries = json.loads(found[0].read_bytes())
     except (OSError, ValueError) as exc:
@@ -92,8 +93,10 @@ def assign(communes: dict[str, Commune], placed: dict[str, str], epcis: list[Epc
         if not seeds:
             main = max(epci.communes, key=lambda code: (communes[code].population, code))
             seed = closest(main, placed)
-            reason = (f"{epci.nom} : aucune commune rattachée ; {communes[seed].nom}, rattachée la plus proche de "
-                      f"{communes[main].nom}, est dans ce bassin")
+            reason = (
+                f"{epci.nom} : aucune commune rattachée ; {communes[seed].nom}, rattachée la plus proche de "
+                f"{communes[main].nom}, est dans ce bassin"
+            )
             for code in epci.communes:
                 placements[code] = Placement(placed[seed], reason)
             continue
@@ -104,11 +107,14 @@ def assign(communes: dict[str, Commune], placed: dict[str, str], epcis: list[Epc
                 placements[code] = Placement(placed[seeds[0]], f"{epci.nom}")
             else:
                 seed = closest(code, seeds)
-                placements[code] = Placement(placed[seed], f"{epci.nom}, partagée : commune rattachée la plus proche, "
-                                                           f"{communes[seed].nom}")
+                placements[code] = Placement(
+                    placed[seed], f"{epci.nom}, partagée : commune rattachée la plus proche, {communes[seed].nom}"
+                )
     for code in sorted(set(communes) - set(placed) - in_epci):
         seed = closest(code, placed)
-        placements[code] = Placement(placed[seed], f"sans EPCI : commune rattachée la plus proche, {communes[seed].nom}")
+        placements[code] = Placement(
+            placed[seed], f"sans EPCI : commune rattachée la plus proche, {communes[seed].nom}"
+        )
     return dict(sorted(placements.items()))
 
 

@@ -15,8 +15,10 @@ from .diagnostics import Diagnostic, display_path
 from .docs_contract import MAX_PAGE_BYTES, line_of
 from .safe_files import UnsafePath, read_regular
 
-_DOC_LINK = re.compile(r"Doc file '(?P<page>[^']+)' contains (?:an? (?:absolute |unrecognized relative )?link|a link to) "
-                       r"'(?P<link>[^']+)'")
+_DOC_LINK = re.compile(
+    r"Doc file '(?P<page>[^']+)' contains (?:an? (?:absolute |unrecognized relative )?link|a link to) "
+    r"'(?P<link>[^']+)'"
+)
 _NAV = re.compile(r"A reference to '(?P<page>[^']+)' is included in the 'nav' configuration")
 
 
@@ -34,12 +36,22 @@ def build_diagnostic(message: str, docs_dir: Path, config_file: Path, display_ro
     if link:
         page = docs_dir / link.group("page")
         line = line_of(link.group("link"), _lines(docs_dir, page, MAX_PAGE_BYTES), 1)
-        return Diagnostic(display_path(page, display_root), line, 0, "",
-                          f"lien « {link.group('link')} » : la page ou le fichier visé n'existe pas dans le site ({message})")
+        return Diagnostic(
+            display_path(page, display_root),
+            line,
+            0,
+            "",
+            f"lien « {link.group('link')} » : la page ou le fichier visé n'existe pas dans le site ({message})",
+        )
     nav = _NAV.match(message)
     if nav:
         root = config_file.resolve().parent
         line = line_of(nav.group("page"), _lines(root, config_file.resolve(), MAX_PAGE_BYTES), 1)
-        return Diagnostic(display_path(config_file, display_root), line, 0, "nav",
-                          f"le menu cite « {nav.group('page')} », qui n'existe pas dans docs/ ({message})")
+        return Diagnostic(
+            display_path(config_file, display_root),
+            line,
+            0,
+            "nav",
+            f"le menu cite « {nav.group('page')} », qui n'existe pas dans docs/ ({message})",
+        )
     return Diagnostic("", 0, 0, "", f"construction du site : {message}")

@@ -7,8 +7,8 @@ import os
 import sys
 from pathlib import Path
 
-from .diagnostics import Diagnostic, Report, Severity, display_path, printable
 from .contract import suggestion
+from .diagnostics import Diagnostic, Report, Severity, display_path, printable
 from .loader import DataLoader
 
 
@@ -85,14 +85,20 @@ def command_validate(args) -> int:
     errors, warnings = len(report.errors), len(report.warnings)
     if errors:
         files = len({d.file for d in report.errors})
-        print(f"{_plural(errors, 'erreur')} dans {_plural(files, 'fichier')}"
-              + (f", {_plural(warnings, 'avertissement')}" if warnings else "") + ".", file=sys.stderr)
+        print(
+            f"{_plural(errors, 'erreur')} dans {_plural(files, 'fichier')}"
+            + (f", {_plural(warnings, 'avertissement')}" if warnings else "")
+            + ".",
+            file=sys.stderr,
+        )
         return 1
     if selected is not None:
         summary = f"{_plural(len(selected), 'fichier')} vérifié{'s' if len(selected) > 1 else ''} : aucune erreur"
     elif dataset is not None:
-        summary = (f"Données valides : {_plural(len(dataset.lieux), 'lieu', 'lieux')}, {_plural(len(dataset.bassins), 'bassin')}, "
-                   f"{len(dataset.metiers)} fiches métiers")
+        summary = (
+            f"Données valides : {_plural(len(dataset.lieux), 'lieu', 'lieux')}, {_plural(len(dataset.bassins), 'bassin')}, "
+            f"{len(dataset.metiers)} fiches métiers"
+        )
     else:
         summary = "Données valides"
     if warnings:
@@ -113,12 +119,25 @@ def command_schemas(args) -> int:
         stale = list(stale_schemas(data_root, Path(args.output)))
         if contributing.exists() and not contributing_is_current(contributing, field_list):
             stale.append(contributing)
-        report = Report([Diagnostic(display_path(path, repo_root), 0, 0, "", "n'est plus à jour (un service, un réseau, "
-                                    "un public ou un bassin a changé, ou le contrat) : lancez « spro schemas » et "
-                                    "ajoutez le résultat à la pull request") for path in stale])
+        report = Report(
+            [
+                Diagnostic(
+                    display_path(path, repo_root),
+                    0,
+                    0,
+                    "",
+                    "n'est plus à jour (un service, un réseau, "
+                    "un public ou un bassin a changé, ou le contrat) : lancez « spro schemas » et "
+                    "ajoutez le résultat à la pull request",
+                )
+                for path in stale
+            ]
+        )
         _print_report(report, args.format)
-        print(f"Schémas JSON et liste des champs : {'à jour' if not stale else _plural(len(stale), 'fichier') + ' à régénérer'}.",
-              file=sys.stderr)
+        print(
+            f"Schémas JSON et liste des champs : {'à jour' if not stale else _plural(len(stale), 'fichier') + ' à régénérer'}.",
+            file=sys.stderr,
+        )
         return 1 if stale else 0
     written = write_schemas(data_root, Path(args.output))
     if contributing.exists() and update_contributing(contributing, field_list):
@@ -172,8 +191,10 @@ def command_geocode(args) -> int:
     _print_report(Report(problems), "text", out=sys.stderr)
     needed = requests_for(dataset)
     missing = [r for r in needed if cache.get(r.key) is None]
-    print(f"Géocodage : {_plural(len(needed), 'adresse')} nécessaire{'s' if len(needed) > 1 else ''}, "
-          f"{len(needed) - len(missing)} en cache, {len(missing)} à géocoder.")
+    print(
+        f"Géocodage : {_plural(len(needed), 'adresse')} nécessaire{'s' if len(needed) > 1 else ''}, "
+        f"{len(needed) - len(missing)} en cache, {len(missing)} à géocoder."
+    )
     failures = []
     if args.offline:
         for request in missing:
@@ -184,15 +205,19 @@ def command_geocode(args) -> int:
         run = geocode_missing(dataset, cache, geocoder)
         elapsed = time.monotonic() - started
         failures = run.failures
-        print(f"Géocodées : {len(run.geocoded)} ; échecs : {len(failures)} ; "
-              f"{_plural(geocoder.requests_sent, 'requête')} vers {geocoder.source} en {elapsed:.1f} s.")
+        print(
+            f"Géocodées : {len(run.geocoded)} ; échecs : {len(failures)} ; "
+            f"{_plural(geocoder.requests_sent, 'requête')} vers {geocoder.source} en {elapsed:.1f} s."
+        )
         for failure in failures:
             print(f"  échec : {failure.request.used_by} : « {failure.request.query} » : {failure.reason}")
     geography = locate(dataset, cache)
     approximate = geography.approximate
     if approximate:
-        print(f"Positions approximatives ({len(approximate)}) : score inférieur à {dataset.site.score_minimal}, "
-              "résultat limité à la rue ou à la commune, ou adresse non géocodée :")
+        print(
+            f"Positions approximatives ({len(approximate)}) : score inférieur à {dataset.site.score_minimal}, "
+            "résultat limité à la rue ou à la commune, ou adresse non géocodée :"
+        )
         for identifier in approximate:
             lieu = dataset.lieux[identifier]
             print(f"  {lieu.source} : {geography.positions[identifier].origine}")
@@ -226,7 +251,9 @@ def command_communes(args) -> int:
             reference = from_folder(Path(args.reference), list(site.departements))
         else:
             service = JsonService(service_url(args.url))
-            print(f"Interrogation de {service.base_url} (départements {', '.join(site.departements)})…", file=sys.stderr)
+            print(
+                f"Interrogation de {service.base_url} (départements {', '.join(site.departements)})…", file=sys.stderr
+            )
             reference = from_service(service, list(site.departements))
         summary = write_gazetteer(data_root, reference, site, display)
     except GeoReferenceError as refused:
@@ -237,13 +264,20 @@ def command_communes(args) -> int:
         print(f"Répertoire des communes non écrit : {refused}.", file=sys.stderr)
         return 1
     sizes = ", ".join(f"{name} ({_kib(size)})" for name, size in summary.sizes.items())
-    print(f"Répertoire des communes ({reference.source}) : {summary.communes} communes, {summary.deleguees} communes "
-          f"déléguées ou associées : {sizes}.")
+    print(
+        f"Répertoire des communes ({reference.source}) : {summary.communes} communes, {summary.deleguees} communes "
+        f"déléguées ou associées : {sizes}."
+    )
     loader = DataLoader(data_root, display_root=repo_root)
     dataset = loader.load()
     # The outlines themselves are what this command rewrites: only the basin files must be right.
-    problems = [d for d in loader.report.errors if d not in loader.unassigned and d.file.startswith(display(data_root / "bassins"))
-                and not d.file.endswith(".geojson")]
+    problems = [
+        d
+        for d in loader.report.errors
+        if d not in loader.unassigned
+        and d.file.startswith(display(data_root / "bassins"))
+        and not d.file.endswith(".geojson")
+    ]
     if dataset is None or problems:
         _print_report(Report(problems), "text", out=sys.stderr)
         print("Contours des bassins non écrits : corrigez d'abord les fichiers des bassins.", file=sys.stderr)
@@ -255,18 +289,25 @@ def command_communes(args) -> int:
         print(f"Contours des bassins non écrits : {refused}.", file=sys.stderr)
         return 1
     if outlines.sizes:
-        print(f"Contours des bassins (tolérance de simplification {args.tolerance}°) : {len(outlines.sizes)} fichiers, "
-              f"{_kib(sum(outlines.sizes.values()))} en tout, le plus gros {_kib(max(outlines.sizes.values()))}.")
+        print(
+            f"Contours des bassins (tolérance de simplification {args.tolerance}°) : {len(outlines.sizes)} fichiers, "
+            f"{_kib(sum(outlines.sizes.values()))} en tout, le plus gros {_kib(max(outlines.sizes.values()))}."
+        )
     for path in outlines.removed:
         print(f"  supprimé : {display(path)} (bassin disparu)")
     if outlines.coverage:
         c = outlines.coverage
-        print(f"Couverture du territoire ({_area(c.territory)}) : {_area(c.missing)} hors de tout bassin, "
-              f"{_area(c.outside)} de bassin hors du territoire (bord simplifié), {_area(c.overlap)} dans deux bassins, "
-              f"{c.holes} trou(s).")
+        print(
+            f"Couverture du territoire ({_area(c.territory)}) : {_area(c.missing)} hors de tout bassin, "
+            f"{_area(c.outside)} de bassin hors du territoire (bord simplifié), {_area(c.overlap)} dans deux bassins, "
+            f"{c.holes} trou(s)."
+        )
     if loader.unassigned:
-        print(f"{_plural(len(loader.unassigned), 'commune')} dans aucun bassin : lancez « spro bassins repartir », "
-              "puis à nouveau « spro communes ».", file=sys.stderr)
+        print(
+            f"{_plural(len(loader.unassigned), 'commune')} dans aucun bassin : lancez « spro bassins repartir », "
+            "puis à nouveau « spro communes ».",
+            file=sys.stderr,
+        )
         return 1
     return 0
 
@@ -305,11 +346,17 @@ def command_bassins_repartir(args) -> int:
         if not args.essai:
             write_atomically(path, text)
         changed += 1
-    files = (_plural(changed, "fichier de bassin à modifier", "fichiers de bassin à modifier") if args.essai
-             else _plural(changed, "fichier de bassin modifié", "fichiers de bassin modifiés"))
-    print(f"{_plural(len(placements), 'commune rattachée', 'communes rattachées')} ; {files}"
-          + (" (essai : rien n'a été écrit)" if args.essai else "")
-          + (" ; relancez « spro communes » pour les contours." if changed and not args.essai else "."), file=sys.stderr)
+    files = (
+        _plural(changed, "fichier de bassin à modifier", "fichiers de bassin à modifier")
+        if args.essai
+        else _plural(changed, "fichier de bassin modifié", "fichiers de bassin modifiés")
+    )
+    print(
+        f"{_plural(len(placements), 'commune rattachée', 'communes rattachées')} ; {files}"
+        + (" (essai : rien n'a été écrit)" if args.essai else "")
+        + (" ; relancez « spro communes » pour les contours." if changed and not args.essai else "."),
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -336,8 +383,13 @@ def command_build(args) -> int:
 
             build_with_zensical(config_file, Path(args.site_dir), openable_from_disk=args.apercu)
         else:
-            build_site(config_file, Path(args.site_dir), strict=not args.non_strict, openable_from_disk=args.apercu,
-                       on_warning=annotate if args.format == "github" else None)
+            build_site(
+                config_file,
+                Path(args.site_dir),
+                strict=not args.non_strict,
+                openable_from_disk=args.apercu,
+                on_warning=annotate if args.format == "github" else None,
+            )
     except UnsafeSiteDir as refused:
         print(f"--site-dir : {refused}", file=sys.stderr)
         return 2
@@ -347,8 +399,16 @@ def command_build(args) -> int:
     except InvalidSources as invalid:
         _print_report(Report(invalid.diagnostics), "text", out=sys.stderr)
         if args.format == "github":  # « spro validate --format github » puts them on their lines: not twice
-            print(Diagnostic("", 0, 0, "", f"site non construit : {_plural(len(invalid.diagnostics), 'erreur')} dans les "
-                             "données ou les pages (spro validate les signale sur leurs lignes)").as_github())
+            print(
+                Diagnostic(
+                    "",
+                    0,
+                    0,
+                    "",
+                    f"site non construit : {_plural(len(invalid.diagnostics), 'erreur')} dans les "
+                    "données ou les pages (spro validate les signale sur leurs lignes)",
+                ).as_github()
+            )
         print("La construction a échoué : le site précédent est conservé.", file=sys.stderr)
         return 1
     except BuildFailed as failed:
@@ -359,8 +419,10 @@ def command_build(args) -> int:
                 print(Diagnostic("", 0, 0, "", f"construction du site : {message}").as_github())
         print("La construction a échoué : le site précédent est conservé.", file=sys.stderr)
         return 1
-    print(f"Site construit dans {args.site_dir}/" + (" (aperçu à ouvrir depuis le disque)." if args.apercu else "."),
-          file=sys.stderr)
+    print(
+        f"Site construit dans {args.site_dir}/" + (" (aperçu à ouvrir depuis le disque)." if args.apercu else "."),
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -378,10 +440,22 @@ def command_search(args) -> int:
     if dataset is None:
         return 1
     geography = locate(dataset, GeocodeCache.load(data_root / CACHE_FILE_NAME)[0])
-    query = Query(" ".join(args.texte), tuple(args.service), tuple(args.public), tuple(args.bassin), tuple(args.reseau),
-                  tuple(args.modalite), args.pmr, args.ouvert_maintenant)
-    for option, values, table in (("--service", query.services, dataset.services), ("--public", query.publics, dataset.publics),
-                                  ("--bassin", query.bassins, dataset.bassins), ("--reseau", query.reseaux, dataset.reseaux)):
+    query = Query(
+        " ".join(args.texte),
+        tuple(args.service),
+        tuple(args.public),
+        tuple(args.bassin),
+        tuple(args.reseau),
+        tuple(args.modalite),
+        args.pmr,
+        args.ouvert_maintenant,
+    )
+    for option, values, table in (
+        ("--service", query.services, dataset.services),
+        ("--public", query.publics, dataset.publics),
+        ("--bassin", query.bassins, dataset.bassins),
+        ("--reseau", query.reseaux, dataset.reseaux),
+    ):
         unknown = [v for v in values if v not in table]
         if unknown:
             print(f"{option} : code inconnu « {unknown[0]} ».{suggestion(unknown[0], table)}", file=sys.stderr)
@@ -397,20 +471,29 @@ def command_search(args) -> int:
     results = finder.find(query, moment, origin)
     for result in results:
         lieu = dataset.lieux[result.id]
-        rows.append({
-            "id": result.id, "nom": lieu.nom, "reseau": dataset.reseaux[lieu.reseau].nom, "commune": lieu.adresse.commune,
-            "pertinence": result.relevance,
-            "distance_km": round(result.distance_km, 1) if result.distance_km is not None else None,
-            "services": list(lieu.services), "ouvert": open_at(lieu, moment.date(), moment),
-            "telephone": lieu.contact.telephone,
-        })
+        rows.append(
+            {
+                "id": result.id,
+                "nom": lieu.nom,
+                "reseau": dataset.reseaux[lieu.reseau].nom,
+                "commune": lieu.adresse.commune,
+                "pertinence": result.relevance,
+                "distance_km": round(result.distance_km, 1) if result.distance_km is not None else None,
+                "services": list(lieu.services),
+                "ouvert": open_at(lieu, moment.date(), moment),
+                "telephone": lieu.contact.telephone,
+            }
+        )
     if args.format == "json":
         print(json.dumps(rows, ensure_ascii=False, indent=1))
         return 0
     searched = query_words(query.text)
     alone = not rows and len(searched) > 1 and not finder.unknown_words(query.text)
-    print("Aucun lieu ne correspond à tous ces mots à la fois : cherchez-les un par un." if alone
-          else results_status(len(rows), bool(searched), de(place.nom) if place else ""))
+    print(
+        "Aucun lieu ne correspond à tous ces mots à la fois : cherchez-les un par un."
+        if alone
+        else results_status(len(rows), bool(searched), de(place.nom) if place else "")
+    )
     if not rows:
         for word, meant in finder.suggestions(query.text).items():
             print(f"« {word} » : vouliez-vous dire {' ou '.join(f'« {m} »' for m in meant)} ?")
@@ -442,9 +525,13 @@ def search_place(dataset, args, places=None):
     territory = f"de l'annuaire ({dataset.site.region})"
 
     def choose(option: str, value: str, communes) -> str:
-        listed = " ; ".join(f"{c.nom} (code INSEE {c.code_insee}, code postal {' '.join(c.codes_postaux)})" for c in communes)
-        return (f"{option} : « {value} » désigne plusieurs communes : {listed}. Indiquez laquelle avec --insee "
-                "(ou --commune « Nom (code postal) »).")
+        listed = " ; ".join(
+            f"{c.nom} (code INSEE {c.code_insee}, code postal {' '.join(c.codes_postaux)})" for c in communes
+        )
+        return (
+            f"{option} : « {value} » désigne plusieurs communes : {listed}. Indiquez laquelle avec --insee "
+            "(ou --commune « Nom (code postal) »)."
+        )
 
     if args.insee:
         commune = places.by_insee(args.insee)
@@ -459,7 +546,11 @@ def search_place(dataset, args, places=None):
     if args.code_postal:
         found = places.by_postal_code(args.code_postal)
         if not found:
-            hint = f" {args.code_postal} est un code INSEE : --insee {args.code_postal}." if places.by_insee(args.code_postal) else ""
+            hint = (
+                f" {args.code_postal} est un code INSEE : --insee {args.code_postal}."
+                if places.by_insee(args.code_postal)
+                else ""
+            )
             return f"--code-postal : aucune commune {territory} n'a le code postal {args.code_postal}.{hint}"
         return found[0] if len(found) == 1 else choose("--code-postal", args.code_postal, found)
     if args.commune:
@@ -494,7 +585,9 @@ def command_freshness(args) -> int:
     teams = network_teams(codeowners.read_text(encoding="utf-8")) if codeowners.is_file() else {}
     found = tickets(dataset, today, teams)
     write_tickets(found, Path(args.tickets))
-    print(f"{_plural(len(found), 'ticket')} écrit{'s' if len(found) > 1 else ''} dans {args.tickets}/.", file=sys.stderr)
+    print(
+        f"{_plural(len(found), 'ticket')} écrit{'s' if len(found) > 1 else ''} dans {args.tickets}/.", file=sys.stderr
+    )
     return 0
 
 
@@ -525,11 +618,23 @@ def command_format(args) -> int:
     result = format_files(paths, data_root, lambda path: display_path(path, repo_root), check=args.check or github)
     if github:  # unreadable files are validation's errors: here, one note each
         unreadable = sorted({d.file for d in result.problems})
-        notes = result.notes + [Diagnostic(file, 0, 0, "", "mise en forme non vérifiée : le fichier est illisible "
-                                           "(voir les erreurs de validation)", Severity.NOTICE) for file in unreadable]
+        notes = result.notes + [
+            Diagnostic(
+                file,
+                0,
+                0,
+                "",
+                "mise en forme non vérifiée : le fichier est illisible (voir les erreurs de validation)",
+                Severity.NOTICE,
+            )
+            for file in unreadable
+        ]
         _print_report(Report(notes), "github")
-        print(f"{_plural(len(paths), 'fichier')} de données vérifié{'s' if len(paths) > 1 else ''} : "
-              f"{_plural(len(result.changed), 'fichier')} à remettre en forme après la fusion.", file=sys.stderr)
+        print(
+            f"{_plural(len(paths), 'fichier')} de données vérifié{'s' if len(paths) > 1 else ''} : "
+            f"{_plural(len(result.changed), 'fichier')} à remettre en forme après la fusion.",
+            file=sys.stderr,
+        )
         return 0
     problems.extend(result.problems)
     _print_report(problems, "text", out=sys.stderr)
@@ -540,14 +645,24 @@ def command_format(args) -> int:
         if result.changed:
             verdicts.append(f"{_plural(len(result.changed), 'fichier')} à remettre en forme : lancez spro format")
         if unreadable:
-            verdicts.append(f"{_plural(unreadable, 'fichier illisible', 'fichiers illisibles')} : corrigez d'abord les "
-                            "erreurs ci-dessus (spro validate)")
+            verdicts.append(
+                f"{_plural(unreadable, 'fichier illisible', 'fichiers illisibles')} : corrigez d'abord les "
+                "erreurs ci-dessus (spro validate)"
+            )
         verdict = " ; ".join(verdicts) or "aucun fichier à remettre en forme"
         print(f"{_plural(len(paths), 'fichier')} vérifié{'s' if len(paths) > 1 else ''} : {verdict}.", file=sys.stderr)
         return 1 if result.changed or problems.errors else 0
-    print(f"{_plural(len(result.changed), 'fichier')} mis en forme sur {len(paths)}"
-          + (f" ; {_plural(unreadable, 'fichier illisible', 'fichiers illisibles')} laissé{'s' if unreadable > 1 else ''} "
-             "tel quel : corrigez d'abord ses erreurs (spro validate)" if unreadable else "") + ".", file=sys.stderr)
+    print(
+        f"{_plural(len(result.changed), 'fichier')} mis en forme sur {len(paths)}"
+        + (
+            f" ; {_plural(unreadable, 'fichier illisible', 'fichiers illisibles')} laissé{'s' if unreadable > 1 else ''} "
+            "tel quel : corrigez d'abord ses erreurs (spro validate)"
+            if unreadable
+            else ""
+        )
+        + ".",
+        file=sys.stderr,
+    )
     return 1 if problems.errors else 0
 
 
@@ -557,10 +672,16 @@ def _side(data_dir: Path, docs_dir: Path, today):
 
     loader = DataLoader(data_dir, today=today, display_root=data_dir.parent)
     dataset = loader.load() if data_dir.is_dir() else None
-    files = frozenset(p.relative_to(data_dir).as_posix() for p in data_dir.rglob("*") if p.is_file()) if data_dir.is_dir() \
+    files = (
+        frozenset(p.relative_to(data_dir).as_posix() for p in data_dir.rglob("*") if p.is_file())
+        if data_dir.is_dir()
         else frozenset()
-    docs = {p.relative_to(docs_dir).as_posix(): p.read_bytes() for p in sorted(docs_dir.rglob("*")) if p.is_file()} \
-        if docs_dir.is_dir() else {}
+    )
+    docs = (
+        {p.relative_to(docs_dir).as_posix(): p.read_bytes() for p in sorted(docs_dir.rglob("*")) if p.is_file()}
+        if docs_dir.is_dir()
+        else {}
+    )
     positions = {}
     if dataset is not None:
         from .positions import locate
@@ -596,10 +717,14 @@ def command_diff(args) -> int:
     changes = compare(*sides, today)
     print(markdown(changes, args.base, args.head), end="")
     if pending:
-        print(f"Note : spro diff compare des révisions enregistrées (commits) ; {_plural(len(pending), 'fichier')} de "
-              f"{' et '.join(folders)} modifié{'s' if len(pending) > 1 else ''} depuis le dernier commit "
-              "n'entre{} pas dans cette comparaison (git commit, puis relancez).".format("nt" if len(pending) > 1 else ""),
-              file=sys.stderr)
+        print(
+            f"Note : spro diff compare des révisions enregistrées (commits) ; {_plural(len(pending), 'fichier')} de "
+            f"{' et '.join(folders)} modifié{'s' if len(pending) > 1 else ''} depuis le dernier commit "
+            "n'entre{} pas dans cette comparaison (git commit, puis relancez).".format(
+                "nt" if len(pending) > 1 else ""
+            ),
+            file=sys.stderr,
+        )
     if args.apercu:
         site = Path(args.apercu)
         if (site / "index.html").is_file():
@@ -608,7 +733,10 @@ def command_diff(args) -> int:
             os.chmod(page, 0o644)
             print(f"Aperçu des changements écrit : {page}", file=sys.stderr)
         else:
-            print(f"--apercu : {site} n'est pas un site construit (pas d'index.html) : apercu.html non écrit.", file=sys.stderr)
+            print(
+                f"--apercu : {site} n'est pas un site construit (pas d'index.html) : apercu.html non écrit.",
+                file=sys.stderr,
+            )
     return 0
 
 
@@ -633,7 +761,10 @@ def command_new_lieu(args) -> int:
     path = lieu_path(data_root, created.identifier)
     write_atomically(path, created.text, within=data_root / "lieux")
     print(f"Fiche créée : {display_path(path, data_root.resolve().parent)}", file=sys.stderr)
-    print("Relisez-la, complétez-la (horaires, accessibilité, description), puis : spro validate et spro geocode.", file=sys.stderr)
+    print(
+        "Relisez-la, complétez-la (horaires, accessibilité, description), puis : spro validate et spro geocode.",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -650,24 +781,43 @@ def command_import_csv(args) -> int:
     dataset = _load_valid_dataset(data_root)
     if dataset is None:
         return 1
+
     def progress(rows: int) -> None:
         print(f"… {rows:,} lignes lues".replace(",", "\u202f"), file=sys.stderr, flush=True)
 
-    report, encoding = import_csv(source.read_bytes(), str(source), dataset, data_root, dt.date.today(),
-                                  update=args.update, dry_run=args.essai, progress=progress)
+    report, encoding = import_csv(
+        source.read_bytes(),
+        str(source),
+        dataset,
+        data_root,
+        dt.date.today(),
+        update=args.update,
+        dry_run=args.essai,
+        progress=progress,
+    )
     _print_report(Report(report.problems), "text", out=sys.stderr)
     repo_root = data_root.resolve().parent
     for path in report.written:
         print(f"{'à créer' if args.essai else 'créée'} : {display_path(path, repo_root)}")
     for path in report.updated:
         print(f"{'à mettre à jour' if args.essai else 'mise à jour'} : {display_path(path, repo_root)}")
-    created = _plural(len(report.written), "fiche " + ("à créer" if args.essai else "créée"),
-                      "fiches " + ("à créer" if args.essai else "créées"))
-    updated = _plural(len(report.updated), "fiche " + ("à mettre à jour" if args.essai else "mise à jour"),
-                      "fiches " + ("à mettre à jour" if args.essai else "mises à jour"))
-    print(f"{source} ({encoding}) : {_plural(report.rows, 'ligne')} ; {created} ; {updated} ; "
-          f"{_plural(report.rejected_rows, 'ligne refusée', 'lignes refusées')}"
-          + (" (essai : rien n'a été écrit)" if args.essai else "") + ".", file=sys.stderr)
+    created = _plural(
+        len(report.written),
+        "fiche " + ("à créer" if args.essai else "créée"),
+        "fiches " + ("à créer" if args.essai else "créées"),
+    )
+    updated = _plural(
+        len(report.updated),
+        "fiche " + ("à mettre à jour" if args.essai else "mise à jour"),
+        "fiches " + ("à mettre à jour" if args.essai else "mises à jour"),
+    )
+    print(
+        f"{source} ({encoding}) : {_plural(report.rows, 'ligne')} ; {created} ; {updated} ; "
+        f"{_plural(report.rejected_rows, 'ligne refusée', 'lignes refusées')}"
+        + (" (essai : rien n'a été écrit)" if args.essai else "")
+        + ".",
+        file=sys.stderr,
+    )
     return 1 if report.problems else 0
 
 
@@ -741,8 +891,9 @@ def _moment(text: str):
     try:
         moment = dt.datetime.fromisoformat(text.strip())
     except ValueError:
-        raise argparse.ArgumentTypeError(f"« {text} » : date et heure attendues, écrites AAAA-MM-JJTHH:MM "
-                                         "(ex. 2027-03-15T14:30, heure de Paris)") from None
+        raise argparse.ArgumentTypeError(
+            f"« {text} » : date et heure attendues, écrites AAAA-MM-JJTHH:MM (ex. 2027-03-15T14:30, heure de Paris)"
+        ) from None
     if moment.year not in _YEARS:
         raise argparse.ArgumentTypeError(f"« {text} » : année entre {_YEARS[0]} et {_YEARS[-1]} attendue")
     return moment
@@ -763,171 +914,299 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMANDE")
     commands.required = True
 
-    validate = commands.add_parser("validate", help="vérifier les données et signaler toutes les erreurs",
-                                   description="Vérifie les fichiers de données. Sans chemin, vérifie tout le dossier.")
+    validate = commands.add_parser(
+        "validate",
+        help="vérifier les données et signaler toutes les erreurs",
+        description="Vérifie les fichiers de données. Sans chemin, vérifie tout le dossier.",
+    )
     validate.add_argument("paths", nargs="*", metavar="CHEMIN", help="fichiers ou dossiers à vérifier seulement")
-    validate.add_argument("--format", choices=("text", "github"), default="text",
-                          help="text (par défaut) ou github (annotations de pull request)")
-    validate.add_argument("--depuis", metavar="RÉVISION",
-                          help="seulement les fichiers modifiés depuis cette révision git (ex. origin/main), plus toute "
-                               "erreur que leur modification provoque ailleurs (un événement qui cite un lieu supprimé)")
+    validate.add_argument(
+        "--format",
+        choices=("text", "github"),
+        default="text",
+        help="text (par défaut) ou github (annotations de pull request)",
+    )
+    validate.add_argument(
+        "--depuis",
+        metavar="RÉVISION",
+        help="seulement les fichiers modifiés depuis cette révision git (ex. origin/main), plus toute "
+        "erreur que leur modification provoque ailleurs (un événement qui cite un lieu supprimé)",
+    )
     validate.set_defaults(handler=command_validate)
 
-    schemas = commands.add_parser("schemas", help="régénérer les schémas JSON et la liste des champs de CONTRIBUTING.md",
-                                  description="Écrit les schémas JSON (autocomplétion dans les éditeurs) dans schemas/ "
-                                              "et la liste des champs de CONTRIBUTING.md.")
+    schemas = commands.add_parser(
+        "schemas",
+        help="régénérer les schémas JSON et la liste des champs de CONTRIBUTING.md",
+        description="Écrit les schémas JSON (autocomplétion dans les éditeurs) dans schemas/ "
+        "et la liste des champs de CONTRIBUTING.md.",
+    )
     schemas.add_argument("--output", default="schemas", help="dossier de sortie (par défaut : schemas)")
-    schemas.add_argument("--check", action="store_true",
-                         help="ne rien écrire : signaler les fichiers qui ne sont plus à jour (code 1)")
-    schemas.add_argument("--format", choices=("text", "github"), default="text",
-                         help="avec --check : text (par défaut) ou github (annotations de pull request)")
+    schemas.add_argument(
+        "--check", action="store_true", help="ne rien écrire : signaler les fichiers qui ne sont plus à jour (code 1)"
+    )
+    schemas.add_argument(
+        "--format",
+        choices=("text", "github"),
+        default="text",
+        help="avec --check : text (par défaut) ou github (annotations de pull request)",
+    )
     schemas.set_defaults(handler=command_schemas)
 
-    build = commands.add_parser("build", help="construire le site dans site/",
-                                description="Construit le site statique (MkDocs, mode strict) sans jamais appeler le réseau. "
-                                            "En cas d'échec, le site précédent est conservé.")
+    build = commands.add_parser(
+        "build",
+        help="construire le site dans site/",
+        description="Construit le site statique (MkDocs, mode strict) sans jamais appeler le réseau. "
+        "En cas d'échec, le site précédent est conservé.",
+    )
     build.add_argument("--config", default="mkdocs.yml", help="configuration MkDocs (par défaut : mkdocs.yml)")
     build.add_argument("--site-dir", default="site", help="dossier de sortie (par défaut : site)")
     build.add_argument("--non-strict", action="store_true", help="ne pas échouer sur les avertissements de MkDocs")
-    build.add_argument("--format", choices=("text", "github"), default="text",
-                       help="text (par défaut) ou github (problèmes de construction en annotations de pull request)")
-    build.add_argument("--rendu", choices=("mkdocs", "zensical"), default="mkdocs",
-                       help="mkdocs (par défaut : MkDocs et Material) ou zensical (le successeur de Material ; sans le "
-                            "blog : les actualités sont des pages simples)")
-    build.add_argument("--apercu", action="store_true",
-                       help="aperçu à ouvrir depuis le disque, sans serveur (liens vers les dossiers complétés par index.html)")
+    build.add_argument(
+        "--format",
+        choices=("text", "github"),
+        default="text",
+        help="text (par défaut) ou github (problèmes de construction en annotations de pull request)",
+    )
+    build.add_argument(
+        "--rendu",
+        choices=("mkdocs", "zensical"),
+        default="mkdocs",
+        help="mkdocs (par défaut : MkDocs et Material) ou zensical (le successeur de Material ; sans le "
+        "blog : les actualités sont des pages simples)",
+    )
+    build.add_argument(
+        "--apercu",
+        action="store_true",
+        help="aperçu à ouvrir depuis le disque, sans serveur (liens vers les dossiers complétés par index.html)",
+    )
     build.set_defaults(handler=command_build)
 
-    geocode = commands.add_parser("geocode", help="géocoder les adresses absentes du cache",
-                                  description="Géocode les adresses des lieux absentes de data/geocodage.jsonl, avec le "
-                                              "géocodeur national (BAN). Les centres des communes viennent de "
-                                              "data/communes.csv (spro communes).")
+    geocode = commands.add_parser(
+        "geocode",
+        help="géocoder les adresses absentes du cache",
+        description="Géocode les adresses des lieux absentes de data/geocodage.jsonl, avec le "
+        "géocodeur national (BAN). Les centres des communes viennent de "
+        "data/communes.csv (spro communes).",
+    )
     geocode.add_argument("--offline", action="store_true", help="ne rien envoyer : lister ce qui manque")
-    geocode.add_argument("--geocodeur", metavar="URL",
-                         help="adresse du géocodeur (par défaut : variable SPRO_GEOCODER_URL, sinon https://data.geopf.fr/geocodage)")
-    geocode.add_argument("--duree-max", type=_positive_number, default=600.0, metavar="SECONDES",
-                         help="durée maximale du géocodage (par défaut : 600 s)")
+    geocode.add_argument(
+        "--geocodeur",
+        metavar="URL",
+        help="adresse du géocodeur (par défaut : variable SPRO_GEOCODER_URL, sinon https://data.geopf.fr/geocodage)",
+    )
+    geocode.add_argument(
+        "--duree-max",
+        type=_positive_number,
+        default=600.0,
+        metavar="SECONDES",
+        help="durée maximale du géocodage (par défaut : 600 s)",
+    )
     geocode.set_defaults(handler=command_geocode)
 
     communes = commands.add_parser(
-        "communes", help="écrire le répertoire des communes et les contours des bassins",
+        "communes",
+        help="écrire le répertoire des communes et les contours des bassins",
         description="Écrit data/communes.csv et data/communes-deleguees.csv (toutes les communes des départements de "
-                    "data/site.yaml : code INSEE, nom officiel, codes postaux, population, centre ; communes déléguées "
-                    "et associées), puis data/bassins/<code>.geojson (contour de chaque bassin, réunion de ses communes, "
-                    "simplifié). Depuis un dossier de référence (--reference) ou le service en ligne geo.api.gouv.fr "
-                    "(--en-ligne). Relancer la commande réécrit les mêmes octets.")
+        "data/site.yaml : code INSEE, nom officiel, codes postaux, population, centre ; communes déléguées "
+        "et associées), puis data/bassins/<code>.geojson (contour de chaque bassin, réunion de ses communes, "
+        "simplifié). Depuis un dossier de référence (--reference) ou le service en ligne geo.api.gouv.fr "
+        "(--en-ligne). Relancer la commande réécrit les mêmes octets.",
+    )
     source = communes.add_mutually_exclusive_group(required=True)
-    source.add_argument("--reference", metavar="DOSSIER",
-                        help="dossier des fichiers officiels : cog-<année>-communes.json et "
-                             "contours-<année>-communes-<département>*.geojson")
+    source.add_argument(
+        "--reference",
+        metavar="DOSSIER",
+        help="dossier des fichiers officiels : cog-<année>-communes.json et "
+        "contours-<année>-communes-<département>*.geojson",
+    )
     source.add_argument("--en-ligne", action="store_true", help="interroger geo.api.gouv.fr")
-    communes.add_argument("--url", metavar="URL", help="adresse du service en ligne (par défaut : variable "
-                                                       "SPRO_GEO_API_URL, sinon https://geo.api.gouv.fr)")
-    communes.add_argument("--tolerance", type=_non_negative_number, default=0.002, metavar="DEGRÉS",
-                          help="tolérance de simplification des contours des bassins (par défaut : 0.002)")
+    communes.add_argument(
+        "--url",
+        metavar="URL",
+        help="adresse du service en ligne (par défaut : variable SPRO_GEO_API_URL, sinon https://geo.api.gouv.fr)",
+    )
+    communes.add_argument(
+        "--tolerance",
+        type=_non_negative_number,
+        default=0.002,
+        metavar="DEGRÉS",
+        help="tolérance de simplification des contours des bassins (par défaut : 0.002)",
+    )
     communes.set_defaults(handler=command_communes)
 
-    bassins = commands.add_parser("bassins", help="outils des bassins (spro bassins repartir)",
-                                  description="Outils des fichiers data/bassins/.")
+    bassins = commands.add_parser(
+        "bassins", help="outils des bassins (spro bassins repartir)", description="Outils des fichiers data/bassins/."
+    )
     bassin_tools = bassins.add_subparsers(dest="tool", metavar="OUTIL")
     bassin_tools.required = True
     repartir = bassin_tools.add_parser(
-        "repartir", help="rattacher à un bassin chaque commune qui n'en a pas",
+        "repartir",
+        help="rattacher à un bassin chaque commune qui n'en a pas",
         description="Rattache chaque commune de data/communes.csv absente des bassins : elle suit son intercommunalité "
-                    "(EPCI) vers le bassin de ses communes déjà rattachées (la plus proche s'il y en a dans plusieurs "
-                    "bassins) ; une EPCI sans commune rattachée rejoint le bassin de la commune rattachée la plus proche "
-                    "de sa commune la plus peuplée. Les communes déjà rattachées ne changent jamais de bassin.")
-    repartir.add_argument("--reference", metavar="DOSSIER", required=True,
-                          help="dossier contenant cog-<année>-epci.json (intercommunalités et leurs communes)")
+        "(EPCI) vers le bassin de ses communes déjà rattachées (la plus proche s'il y en a dans plusieurs "
+        "bassins) ; une EPCI sans commune rattachée rejoint le bassin de la commune rattachée la plus proche "
+        "de sa commune la plus peuplée. Les communes déjà rattachées ne changent jamais de bassin.",
+    )
+    repartir.add_argument(
+        "--reference",
+        metavar="DOSSIER",
+        required=True,
+        help="dossier contenant cog-<année>-epci.json (intercommunalités et leurs communes)",
+    )
     repartir.add_argument("--essai", action="store_true", help="afficher la répartition sans rien écrire")
     repartir.set_defaults(handler=command_bassins_repartir)
 
-    search = commands.add_parser("search", help="chercher des lieux, comme la page « Trouver un lieu »",
-                                 description="Cherche des lieux d'accueil : mêmes règles et même ordre que la page "
-                                             "« Trouver un lieu » du site. Plusieurs valeurs d'une option : l'une ou l'autre.")
-    search.add_argument("texte", nargs="*", help="mots à chercher (nom, commune, code postal, réseau, service, public, "
-                                                 "mots de data/synonymes.yaml)")
-    search.add_argument("--service", action="append", default=[], metavar="CODE", help="api, cep, vae, creation-entreprise…")
+    search = commands.add_parser(
+        "search",
+        help="chercher des lieux, comme la page « Trouver un lieu »",
+        description="Cherche des lieux d'accueil : mêmes règles et même ordre que la page "
+        "« Trouver un lieu » du site. Plusieurs valeurs d'une option : l'une ou l'autre.",
+    )
+    search.add_argument(
+        "texte",
+        nargs="*",
+        help="mots à chercher (nom, commune, code postal, réseau, service, public, mots de data/synonymes.yaml)",
+    )
+    search.add_argument(
+        "--service", action="append", default=[], metavar="CODE", help="api, cep, vae, creation-entreprise…"
+    )
     search.add_argument("--public", action="append", default=[], metavar="CODE", help="jeunes, demandeurs-emploi…")
     search.add_argument("--bassin", action="append", default=[], metavar="CODE", help="code d'un bassin d'emploi")
     search.add_argument("--reseau", action="append", default=[], metavar="CODE", help="mission-locale, cio…")
-    search.add_argument("--modalite", action="append", default=[], choices=("sur-place", "telephone", "visio", "courriel"))
+    search.add_argument(
+        "--modalite", action="append", default=[], choices=("sur-place", "telephone", "visio", "courriel")
+    )
     search.add_argument("--pmr", action="store_true", help="seulement les lieux accessibles en fauteuil roulant")
     place = search.add_mutually_exclusive_group()
-    place.add_argument("--commune", metavar="NOM", help="trie par distance depuis une commune : son nom (ancien nom, "
-                                                        "« Nom (code postal) ») ; un code à 5 chiffres y vaut code INSEE "
-                                                        "ou code postal, et plusieurs communes possibles sont listées")
+    place.add_argument(
+        "--commune",
+        metavar="NOM",
+        help="trie par distance depuis une commune : son nom (ancien nom, "
+        "« Nom (code postal) ») ; un code à 5 chiffres y vaut code INSEE "
+        "ou code postal, et plusieurs communes possibles sont listées",
+    )
     place.add_argument("--code-postal", metavar="CODE", help="trie par distance depuis la commune de ce code postal")
     place.add_argument("--insee", metavar="CODE", help="trie par distance depuis la commune de ce code INSEE")
     search.add_argument("--ouvert-maintenant", action="store_true", help="seulement les lieux ouverts à cet instant")
-    search.add_argument("--date", type=_moment, metavar="AAAA-MM-JJTHH:MM", help="instant de référence (heure de Paris) au lieu de maintenant")
+    search.add_argument(
+        "--date",
+        type=_moment,
+        metavar="AAAA-MM-JJTHH:MM",
+        help="instant de référence (heure de Paris) au lieu de maintenant",
+    )
     search.add_argument("--format", choices=("table", "json"), default="table")
     search.set_defaults(handler=command_search)
 
-    diff = commands.add_parser("diff", help="ce qui change sur le site entre deux révisions git",
-                               description="Compare les données et les pages de deux révisions git (lues avec git archive, "
-                                           "sans rien extraire dans le dépôt) et dit en français ce qui change pour le "
-                                           "public : lieux, événements, bassins, pages, champ par champ (Markdown).")
+    diff = commands.add_parser(
+        "diff",
+        help="ce qui change sur le site entre deux révisions git",
+        description="Compare les données et les pages de deux révisions git (lues avec git archive, "
+        "sans rien extraire dans le dépôt) et dit en français ce qui change pour le "
+        "public : lieux, événements, bassins, pages, champ par champ (Markdown).",
+    )
     diff.add_argument("base", metavar="AVANT", help="révision de départ (ex. origin/main)")
     diff.add_argument("head", metavar="APRÈS", nargs="?", default="HEAD", help="révision d'arrivée (par défaut : HEAD)")
-    diff.add_argument("--date", type=_date, metavar="AAAA-MM-JJ", help="date de référence des horaires (par défaut : aujourd'hui)")
-    diff.add_argument("--apercu", metavar="DOSSIER_DU_SITE",
-                      help="écrire aussi la liste, avec des liens vers les pages, dans DOSSIER_DU_SITE/apercu.html")
+    diff.add_argument(
+        "--date", type=_date, metavar="AAAA-MM-JJ", help="date de référence des horaires (par défaut : aujourd'hui)"
+    )
+    diff.add_argument(
+        "--apercu",
+        metavar="DOSSIER_DU_SITE",
+        help="écrire aussi la liste, avec des liens vers les pages, dans DOSSIER_DU_SITE/apercu.html",
+    )
     diff.set_defaults(handler=command_diff)
 
-    freshness = commands.add_parser("fraicheur", help="lister les fiches non vérifiées depuis plus de 12 mois",
-                                    description="Liste, par réseau, les fiches à vérifier (Markdown) ; avec --tickets, "
-                                                "un ticket par réseau.")
-    freshness.add_argument("--date", type=_date, metavar="AAAA-MM-JJ", help="date de référence (par défaut : aujourd'hui)")
-    freshness.add_argument("--tickets", metavar="DOSSIER",
-                           help="écrire un fichier par ticket (un par réseau, qui cite son équipe de .github/CODEOWNERS) : "
-                                "titre en première ligne, puis le texte")
+    freshness = commands.add_parser(
+        "fraicheur",
+        help="lister les fiches non vérifiées depuis plus de 12 mois",
+        description="Liste, par réseau, les fiches à vérifier (Markdown) ; avec --tickets, un ticket par réseau.",
+    )
+    freshness.add_argument(
+        "--date", type=_date, metavar="AAAA-MM-JJ", help="date de référence (par défaut : aujourd'hui)"
+    )
+    freshness.add_argument(
+        "--tickets",
+        metavar="DOSSIER",
+        help="écrire un fichier par ticket (un par réseau, qui cite son équipe de .github/CODEOWNERS) : "
+        "titre en première ligne, puis le texte",
+    )
     freshness.set_defaults(handler=command_freshness)
 
-    new = commands.add_parser("new", help="créer une fiche (spro new lieu)",
-                              description="Crée une fiche valide. Les valeurs obligatoires absentes des options sont demandées.")
+    new = commands.add_parser(
+        "new",
+        help="créer une fiche (spro new lieu)",
+        description="Crée une fiche valide. Les valeurs obligatoires absentes des options sont demandées.",
+    )
     new_kinds = new.add_subparsers(dest="kind", metavar="TYPE")
     new_kinds.required = True
-    new_lieu = new_kinds.add_parser("lieu", help="créer la fiche d'un lieu d'accueil",
-                                    description="Crée data/lieux/<id>.yaml : l'identifiant vient du réseau et de la commune "
-                                                "(ex. mission-locale-lusignan), le code INSEE et le bassin du code postal. "
-                                                "Sans toutes les valeurs obligatoires, les questions sont posées une à une.")
+    new_lieu = new_kinds.add_parser(
+        "lieu",
+        help="créer la fiche d'un lieu d'accueil",
+        description="Crée data/lieux/<id>.yaml : l'identifiant vient du réseau et de la commune "
+        "(ex. mission-locale-lusignan), le code INSEE et le bassin du code postal. "
+        "Sans toutes les valeurs obligatoires, les questions sont posées une à une.",
+    )
     from .lieu_files import COLUMNS
+
     for column in COLUMNS:
         new_lieu.add_argument("--" + column.key.replace("_", "-"), dest=column.key, metavar="VALEUR", help=column.label)
-    new_lieu.add_argument("--sans-questions", action="store_true",
-                          help="ne rien demander (scripts) : échouer s'il manque une valeur obligatoire")
+    new_lieu.add_argument(
+        "--sans-questions",
+        action="store_true",
+        help="ne rien demander (scripts) : échouer s'il manque une valeur obligatoire",
+    )
     new_lieu.set_defaults(handler=command_new_lieu)
 
-    imports = commands.add_parser("import", help="importer un tableau (spro import csv FICHIER)",
-                                  description="Importe des lieux depuis un export de tableur.")
+    imports = commands.add_parser(
+        "import",
+        help="importer un tableau (spro import csv FICHIER)",
+        description="Importe des lieux depuis un export de tableur.",
+    )
     import_kinds = imports.add_subparsers(dest="kind", metavar="FORMAT")
     import_kinds.required = True
     import_csv = import_kinds.add_parser(
-        "csv", help="importer un fichier CSV de lieux",
+        "csv",
+        help="importer un fichier CSV de lieux",
         description="Une ligne par lieu, une colonne par champ (en-têtes en français : nom, reseau, voie, code postal, "
-                    "commune, services, publics, téléphone…), séparateur « ; » ou « , », UTF-8 ou Windows-1252. "
-                    "Les lignes invalides ne produisent aucun fichier ; une fiche existante n'est modifiée qu'avec --update.")
+        "commune, services, publics, téléphone…), séparateur « ; » ou « , », UTF-8 ou Windows-1252. "
+        "Les lignes invalides ne produisent aucun fichier ; une fiche existante n'est modifiée qu'avec --update.",
+    )
     import_csv.add_argument("fichier", metavar="FICHIER", help="fichier CSV")
-    import_csv.add_argument("--update", action="store_true",
-                            help="mettre à jour les fiches existantes (seules les cellules remplies changent)")
+    import_csv.add_argument(
+        "--update",
+        action="store_true",
+        help="mettre à jour les fiches existantes (seules les cellules remplies changent)",
+    )
     import_csv.add_argument("--essai", action="store_true", help="tout vérifier sans rien écrire")
     import_csv.set_defaults(handler=command_import_csv)
 
-    fmt = commands.add_parser("format", help="remettre les fichiers de données en forme (ordre des champs, indentation)",
-                              description="Réécrit les fichiers YAML dans l'ordre des champs du contrat, avec une mise en "
-                                          "forme unique, sans perdre les commentaires. Sans chemin : tout le dossier.")
+    fmt = commands.add_parser(
+        "format",
+        help="remettre les fichiers de données en forme (ordre des champs, indentation)",
+        description="Réécrit les fichiers YAML dans l'ordre des champs du contrat, avec une mise en "
+        "forme unique, sans perdre les commentaires. Sans chemin : tout le dossier.",
+    )
     fmt.add_argument("paths", nargs="*", metavar="CHEMIN", help="fichiers ou dossiers à traiter seulement")
-    fmt.add_argument("--check", action="store_true",
-                     help="ne rien écrire : dire où et comment la mise en forme diffère (code 1 s'il y a à faire)")
-    fmt.add_argument("--format", choices=("text", "github"), default="text",
-                     help="github : rien n'est écrit, chaque différence est une note (notice) sur sa ligne, jamais un échec "
-                          "(pull requests : la mise en forme est faite après la fusion)")
+    fmt.add_argument(
+        "--check",
+        action="store_true",
+        help="ne rien écrire : dire où et comment la mise en forme diffère (code 1 s'il y a à faire)",
+    )
+    fmt.add_argument(
+        "--format",
+        choices=("text", "github"),
+        default="text",
+        help="github : rien n'est écrit, chaque différence est une note (notice) sur sa ligne, jamais un échec "
+        "(pull requests : la mise en forme est faite après la fusion)",
+    )
     fmt.add_argument("--depuis", metavar="RÉVISION", help="seulement les fichiers modifiés depuis cette révision git")
     fmt.set_defaults(handler=command_format)
 
-    synthetic = commands.add_parser("synthetique", help="écrire un jeu de données synthétique (tests de charge)",
-                                    description="Copie les référentiels et bassins de --data et génère N lieux valides.")
+    synthetic = commands.add_parser(
+        "synthetique",
+        help="écrire un jeu de données synthétique (tests de charge)",
+        description="Copie les référentiels et bassins de --data et génère N lieux valides.",
+    )
     synthetic.add_argument("output", metavar="DOSSIER", help="dossier à créer")
     synthetic.add_argument("--lieux", type=_positive_int, default=3000, help="nombre de lieux (par défaut : 3000)")
     synthetic.add_argument("--graine", type=int, default=2026, help="graine aléatoire (par défaut : 2026)")
@@ -950,9 +1229,12 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("SPRO_DEBUG") == "1":
             raise
         detail = printable(f"{type(unexpected).__name__} : {unexpected}")[:300]
-        print(f"Erreur inattendue de spro ({detail}). Ce n'est pas une erreur de vos données : signalez-la aux "
-              "mainteneurs de l'annuaire (un ticket sur le dépôt) avec la commande lancée et ce message ; "
-              "SPRO_DEBUG=1 affiche le détail technique.", file=sys.stderr)
+        print(
+            f"Erreur inattendue de spro ({detail}). Ce n'est pas une erreur de vos données : signalez-la aux "
+            "mainteneurs de l'annuaire (un ticket sur le dépôt) avec la commande lancée et ce message ; "
+            "SPRO_DEBUG=1 affiche le détail technique.",
+            file=sys.stderr,
+        )
         return 70
 
 

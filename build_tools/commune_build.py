@@ -15,9 +15,9 @@ writes the same bytes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from . import gazetteer, geometry
 from .atomic import write_atomically
@@ -43,23 +43,33 @@ class GazetteerSummary:
 
 
 def gazetteer_texts(reference: Reference) -> dict[str, str]:
-    communes = [Commune(c.code_insee, c.nom, c.codes_postaux, c.population, *geometry.centre(c.outline))
-                for c in reference.communes.values()]
-    return {gazetteer.COMMUNES_FILE: gazetteer.render_communes(communes),
-            gazetteer.DELEGUEES_FILE: gazetteer.render_deleguees(reference.deleguees.values())}
+    communes = [
+        Commune(c.code_insee, c.nom, c.codes_postaux, c.population, *geometry.centre(c.outline))
+        for c in reference.communes.values()
+    ]
+    return {
+        gazetteer.COMMUNES_FILE: gazetteer.render_communes(communes),
+        gazetteer.DELEGUEES_FILE: gazetteer.render_deleguees(reference.deleguees.values()),
+    }
 
 
-def write_gazetteer(data_root: Path, reference: Reference, site: Site, display: Callable[[Path], str]) -> GazetteerSummary:
+def write_gazetteer(
+    data_root: Path, reference: Reference, site: Site, display: Callable[[Path], str]
+) -> GazetteerSummary:
     """Write both gazetteer files, or none when the reference data does not pass the contract."""
     texts = gazetteer_texts(reference)
     tables = {name: (display(data_root / name), text.encode("utf-8")) for name, text in texts.items()}
     files, problems = gazetteer.parse_gazetteer(tables, site.emprise, site.departements)
     if files is None:
-        raise BuildRefused("les données de référence ne respectent pas le contrat du répertoire des communes : "
-                           "aucun fichier écrit", problems)
+        raise BuildRefused(
+            "les données de référence ne respectent pas le contrat du répertoire des communes : aucun fichier écrit",
+            problems,
+        )
     for name, text in texts.items():
         write_atomically(data_root / name, text)
-    return GazetteerSummary(len(files.communes), len(files.deleguees), {name: len(data) for name, (_, data) in tables.items()})
+    return GazetteerSummary(
+        len(files.communes), len(files.deleguees), {name: len(data) for name, (_, data) in tables.items()}
+    )
 
 
 @dataclass(frozen=True)
@@ -71,8 +81,9 @@ class OutlineSummary:
     tolerance: float
 
 
-def write_outlines(data_root: Path, reference: Reference, membership: dict[str, list[str]],
-                   tolerance: float = geometry.TOLERANCE) -> OutlineSummary:
+def write_outlines(
+    data_root: Path, reference: Reference, membership: dict[str, list[str]], tolerance: float = geometry.TOLERANCE
+) -> OutlineSummary:
     """Write data/bassins/<code>.geojson for each basin of ``membership`` (basin -> INSEE codes), and remove
     the outline files of basins that no longer exist."""
     commune_outlines = {code: commune.outline for code, commune in reference.communes.items()}
@@ -90,5 +101,9 @@ def write_outlines(data_root: Path, reference: Reference, membership: dict[str, 
     removed = [path for path in sorted(folder.glob("*.geojson")) if path.stem not in texts]
     for path in removed:
         path.unlink()
-    return OutlineSummary(sizes={code: len(text.encode("utf-8")) for code, text in texts.items()}, removed=removed,
-                          coverage=geometry.coverage(commune_outlines, shapes) if shapes else None, tolerance=tolerance)
+    return OutlineSummary(
+        sizes={code: len(text.encode("utf-8")) for code, text in texts.items()},
+        removed=removed,
+        coverage=geometry.coverage(commune_outlines, shapes) if shapes else None,
+        tolerance=tolerance,
+    )

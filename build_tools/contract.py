@@ -12,8 +12,9 @@ import datetime as dt
 import difflib
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 
@@ -26,8 +27,12 @@ INVALID: Any = object()
 
 _TAG = "tag:yaml.org,2002:"
 TABLE_MARKER = "x-spro-table"
-_NOT_TEXT = {_TAG + "int": "un nombre", _TAG + "float": "un nombre", _TAG + "bool": "un booléen",
-             _TAG + "timestamp": "une date"}
+_NOT_TEXT = {
+    _TAG + "int": "un nombre",
+    _TAG + "float": "un nombre",
+    _TAG + "bool": "un booléen",
+    _TAG + "timestamp": "une date",
+}
 _FRENCH_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _DECIMAL = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 
@@ -191,7 +196,9 @@ class Text(Kind):
         if node.tag in _NOT_TEXT:
             # YAML reads it as something else (86000 as a number, 01000 as octal 512, 14:30 as 870):
             # other tools reading the file would get it wrong, so the contract asks for quotes.
-            return reader.error(node, path, f"« {value} » est lu comme {_NOT_TEXT[node.tag]} : mettez-le entre guillemets (\"{value}\")")
+            return reader.error(
+                node, path, f'« {value} » est lu comme {_NOT_TEXT[node.tag]} : mettez-le entre guillemets ("{value}")'
+            )
         # (a short value with a pattern gets the pattern's advice: « 79 400 » is a postal code with a space)
         if len(value) > self.max_length and not (self.pattern and len(value) <= 100):
             return reader.error(node, path, f"texte trop long ({len(value)} caractères, maximum {self.max_length})")
@@ -231,7 +238,9 @@ class Code(Kind):
             return INVALID
         known = (reader.references or {}).get(self.table)  # None: table unknown, not checked
         if known is not None and value not in known:
-            return reader.error(node, path, f"{self.label} inconnu « {_clip(value)} ».{code_hint(value, known, self.label)}")
+            return reader.error(
+                node, path, f"{self.label} inconnu « {_clip(value)} ».{code_hint(value, known, self.label)}"
+            )
         return value
 
     def json_schema(self):
@@ -255,8 +264,10 @@ class Choice(Kind):
             return INVALID
         if value not in self.choices:
             return reader.error(
-                node, path,
-                f"{self.label} : « {_clip(value)} » n'est pas une valeur possible (valeurs possibles : {', '.join(self.choices)}).{suggestion(value, self.choices)}",
+                node,
+                path,
+                f"{self.label} : « {_clip(value)} » n'est pas une valeur possible "
+                f"(valeurs possibles : {', '.join(self.choices)}).{suggestion(value, self.choices)}",
             )
         return value
 
@@ -299,7 +310,9 @@ class Number(Kind):
         if not (isinstance(node, yaml.ScalarNode) and node.tag in (_TAG + "int", _TAG + "float") and not node.style):
             return reader.error(node, path, f"un nombre est attendu, pas {describe_node(node)}")
         if not _DECIMAL.fullmatch(text):
-            return reader.error(node, path, f"« {_clip(text)} » : nombre décimal attendu, écrit avec un point (ex. 46.58)")
+            return reader.error(
+                node, path, f"« {_clip(text)} » : nombre décimal attendu, écrit avec un point (ex. 46.58)"
+            )
         value = float(text)
         if not math.isfinite(value) or not (self.minimum <= value <= self.maximum):
             return reader.error(node, path, f"{_clip(text)} hors des bornes ({self.minimum:g} à {self.maximum:g})")
@@ -336,7 +349,9 @@ class Date(Kind):
         except ValueError:
             return reader.error(node, path, f"« {text} » n'est pas une date qui existe")
         if not YEARS[0] <= value.year <= YEARS[1]:
-            return reader.error(node, path, f"« {text} » : année entre {YEARS[0]} et {YEARS[1]} attendue (faute de frappe ?)")
+            return reader.error(
+                node, path, f"« {text} » : année entre {YEARS[0]} et {YEARS[1]} attendue (faute de frappe ?)"
+            )
         if self.not_future and value > reader.today:
             return reader.error(node, path, f"la date {value.isoformat()} est dans le futur")
         return value
@@ -386,7 +401,9 @@ class Struct(Kind):
             where = f"{path}.{key}" if path else key
             if key in seen:
                 first = position(seen[key])[0]
-                reader.error(key_node, where, f"clé en double (déjà présente ligne {first}) : gardez une seule fois ce champ")
+                reader.error(
+                    key_node, where, f"clé en double (déjà présente ligne {first}) : gardez une seule fois ce champ"
+                )
                 continue
             seen[key] = key_node
             spec = by_name.get(key)
@@ -394,7 +411,11 @@ class Struct(Kind):
                 reader.error(key_node, where, f"champ retiré du format : {self.retired[key]}")
                 continue
             if spec is None:
-                reader.error(key_node, where, f"champ inconnu.{suggestion(key, by_name) or ' Champs possibles : ' + ', '.join(by_name)}")
+                reader.error(
+                    key_node,
+                    where,
+                    f"champ inconnu.{suggestion(key, by_name) or ' Champs possibles : ' + ', '.join(by_name)}",
+                )
                 continue
             reader.positions[where] = position(value_node)
             value = spec.kind.read(value_node, reader, where)
@@ -444,8 +465,9 @@ class ListOf(Kind):
         if len(node.value) > self.max_items:
             return reader.error(node, path, f"trop d'éléments ({len(node.value)}, maximum {self.max_items})")
         values = []
-        if isinstance(self.item, (Code, Choice)) and any(isinstance(item, yaml.ScalarNode) and "," in item.value
-                                                          for item in node.value):
+        if isinstance(self.item, (Code, Choice)) and any(
+            isinstance(item, yaml.ScalarNode) and "," in item.value for item in node.value
+        ):
             # « - cep, api »: one item holding several codes
             written = [word for item in node.value if isinstance(item, yaml.ScalarNode) for word in _words(item.value)]
             return reader.error(node, path, f"un seul code par élément de liste : écrivez [{', '.join(written)}]")

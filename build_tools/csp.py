@@ -18,11 +18,20 @@ import re
 
 
 def policy(tiles_origin: str) -> str:
-    return "; ".join([
-        "default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "style-src 'self' 'unsafe-inline'",
-        f"img-src 'self' data: {tiles_origin}", "font-src 'self' data:", "connect-src 'self'",
-        "frame-src 'self'", "object-src 'none'", "base-uri 'self'", "form-action 'self'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self' 'wasm-unsafe-eval'",
+            "style-src 'self' 'unsafe-inline'",
+            f"img-src 'self' data: {tiles_origin}",
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "frame-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+        ]
+    )
 
 
 def with_policy(page: str, tiles_origin: str) -> str:
@@ -32,4 +41,4 @@ def with_policy(page: str, tiles_origin: str) -> str:
     head = re.search(r"<head[^>]*>", page, re.IGNORECASE)
     if head is None:
         return page
-    return page[: head.end()] + "\n" + meta + page[head.end():]
+    return page[: head.end()] + "\n" + meta + page[head.end() :]

@@ -25,15 +25,32 @@ from .loader import CandidateLieux, slug
 from .model import Dataset
 
 ALIASES = {
-    "id": ["identifiant"], "nom": ["nom du lieu"], "reseau": [], "structure": ["organisme", "gestionnaire"],
-    "siret": [], "voie": ["adresse", "rue"], "complement": ["complement d adresse", "complement adresse"],
-    "code_postal": ["cp"], "commune": ["ville"], "code_insee": ["insee"], "bassin": ["bassin d emploi"],
-    "latitude": ["lat"], "longitude": ["lon", "lng"], "services": [], "publics": ["public"],
-    "modalites": ["modalites d accueil"], "sur_rendez_vous": ["rendez vous", "rdv", "sur rdv"],
-    "horaires": ["horaires d ouverture"], "telephone": ["tel"], "courriel": ["email", "e mail", "mel", "mail"],
-    "site": ["site web", "site internet"], "pmr": ["accessible pmr", "accessible en fauteuil roulant", "fauteuil roulant"],
-    "accessibilite": ["details accessibilite", "accessibilite details"], "acceslibre": ["lien acceslibre"],
-    "label_depuis": ["label", "labellise depuis"], "description": ["presentation"],
+    "id": ["identifiant"],
+    "nom": ["nom du lieu"],
+    "reseau": [],
+    "structure": ["organisme", "gestionnaire"],
+    "siret": [],
+    "voie": ["adresse", "rue"],
+    "complement": ["complement d adresse", "complement adresse"],
+    "code_postal": ["cp"],
+    "commune": ["ville"],
+    "code_insee": ["insee"],
+    "bassin": ["bassin d emploi"],
+    "latitude": ["lat"],
+    "longitude": ["lon", "lng"],
+    "services": [],
+    "publics": ["public"],
+    "modalites": ["modalites d accueil"],
+    "sur_rendez_vous": ["rendez vous", "rdv", "sur rdv"],
+    "horaires": ["horaires d ouverture"],
+    "telephone": ["tel"],
+    "courriel": ["email", "e mail", "mel", "mail"],
+    "site": ["site web", "site internet"],
+    "pmr": ["accessible pmr", "accessible en fauteuil roulant", "fauteuil roulant"],
+    "accessibilite": ["details accessibilite", "accessibilite details"],
+    "acceslibre": ["lien acceslibre"],
+    "label_depuis": ["label", "labellise depuis"],
+    "description": ["presentation"],
     "verifie_le": ["verifie", "date de verification"],
 }
 
@@ -76,22 +93,31 @@ def decode(data: bytes) -> tuple[str, str]:
     Windows) when the file has no UTF-8 at all. A file mixing both, or in UTF-16, is refused: guessing would
     write « ChÃ¢tellerault » into the data with nothing to tell it."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[:200].count(b"\x00") > 10:
-        raise Unreadable(1, "fichier en UTF-16 (« Texte Unicode ») : enregistrez-le en « CSV UTF-8 » "
-                            "(Excel : Fichier > Enregistrer sous > CSV UTF-8 (délimité par des points-virgules))")
+        raise Unreadable(
+            1,
+            "fichier en UTF-16 (« Texte Unicode ») : enregistrez-le en « CSV UTF-8 » "
+            "(Excel : Fichier > Enregistrer sous > CSV UTF-8 (délimité par des points-virgules))",
+        )
     try:
         return data.decode("utf-8-sig"), "UTF-8"
     except UnicodeDecodeError as failed:
         line = data.count(b"\n", 0, failed.start) + 1
         if _UTF8_SEQUENCE.search(data):
-            raise Unreadable(line, f"octet 0x{data[failed.start]:02X} illisible en UTF-8, alors que le reste du fichier est "
-                                   "en UTF-8 : le fichier mélange deux encodages (un copier-coller ?). Corrigez cette "
-                                   "ligne, ou enregistrez tout le fichier en « CSV UTF-8 »") from None
+            raise Unreadable(
+                line,
+                f"octet 0x{data[failed.start]:02X} illisible en UTF-8, alors que le reste du fichier est "
+                "en UTF-8 : le fichier mélange deux encodages (un copier-coller ?). Corrigez cette "
+                "ligne, ou enregistrez tout le fichier en « CSV UTF-8 »",
+            ) from None
     try:
         return data.decode("cp1252"), "Windows-1252"
     except UnicodeDecodeError as failed:
         line = data.count(b"\n", 0, failed.start) + 1
-        raise Unreadable(line, f"octet 0x{data[failed.start]:02X} illisible ni en UTF-8 ni en Windows-1252 : "
-                               "enregistrez le fichier en « CSV UTF-8 »") from None
+        raise Unreadable(
+            line,
+            f"octet 0x{data[failed.start]:02X} illisible ni en UTF-8 ni en Windows-1252 : "
+            "enregistrez le fichier en « CSV UTF-8 »",
+        ) from None
 
 
 def _delimiter(first_line: str) -> str:
@@ -119,20 +145,38 @@ def _rows(text: str):
             start = first + reader.line_num + 1
     except csv.Error as failed:
         if "field larger" in str(failed):
-            raise Unreadable(start, f"une cellule dépasse {MAX_CELL // 1024} Kio : vérifiez la ligne (un guillemet non "
-                                    "fermé avale les lignes suivantes)") from None
-        raise Unreadable(start, "guillemet non fermé ou mal placé : chaque valeur entre guillemets doit se terminer "
-                                "par un guillemet, et un guillemet dans une valeur s'écrit doublé (\"\")") from None
+            raise Unreadable(
+                start,
+                f"une cellule dépasse {MAX_CELL // 1024} Kio : vérifiez la ligne (un guillemet non "
+                "fermé avale les lignes suivantes)",
+            ) from None
+        raise Unreadable(
+            start,
+            "guillemet non fermé ou mal placé : chaque valeur entre guillemets doit se terminer "
+            'par un guillemet, et un guillemet dans une valeur s\'écrit doublé ("")',
+        ) from None
 
 
 def _swallowed_rows(cells: list[str], delimiter: str, columns: int) -> int:
     """How many lines of a cell look like whole rows of the file: an unclosed quote took them in."""
-    return sum(1 for part in (cell.split("\n")[1:] for cell in cells if "\n" in cell) for text in part
-               if columns > 2 and text.count(delimiter) >= columns // 2)
+    return sum(
+        1
+        for part in (cell.split("\n")[1:] for cell in cells if "\n" in cell)
+        for text in part
+        if columns > 2 and text.count(delimiter) >= columns // 2
+    )
 
 
-def import_csv(data: bytes, shown: str, dataset: Dataset, data_root: Path, today: dt.date, update: bool = False,
-               dry_run: bool = False, progress=None) -> tuple[ImportReport, str]:
+def import_csv(
+    data: bytes,
+    shown: str,
+    dataset: Dataset,
+    data_root: Path,
+    today: dt.date,
+    update: bool = False,
+    dry_run: bool = False,
+    progress=None,
+) -> tuple[ImportReport, str]:
     """Write (or with ``dry_run`` only check) one lieu file per valid row. Returns the report and the encoding.
     ``progress(rows)`` is called every :data:`PROGRESS_EVERY` rows."""
     report = ImportReport()
@@ -153,18 +197,36 @@ def import_csv(data: bytes, shown: str, dataset: Dataset, data_root: Path, today
             if progress and report.rows % PROGRESS_EVERY == 0:
                 progress(report.rows)
             if len(cells) > len(keys):
-                report.problems.append(Diagnostic(shown, line, 0, "", f"{len(cells)} cellules pour {len(keys)} colonnes : "
-                                                                      "une valeur contient-elle le séparateur sans guillemets ?"))
+                report.problems.append(
+                    Diagnostic(
+                        shown,
+                        line,
+                        0,
+                        "",
+                        f"{len(cells)} cellules pour {len(keys)} colonnes : "
+                        "une valeur contient-elle le séparateur sans guillemets ?",
+                    )
+                )
                 continue
             swallowed = _swallowed_rows(cells, delimiter, len(keys))
             if swallowed:
-                report.problems.append(Diagnostic(shown, line, 0, "", f"un guillemet ouvert sur cette ligne n'est pas fermé à "
-                                                                      f"la fin de sa cellule : il avale {swallowed} ligne"
-                                                                      + ("s suivantes" if swallowed > 1 else " suivante")
-                                                                      + " ; fermez-le"))
+                report.problems.append(
+                    Diagnostic(
+                        shown,
+                        line,
+                        0,
+                        "",
+                        f"un guillemet ouvert sur cette ligne n'est pas fermé à "
+                        f"la fin de sa cellule : il avale {swallowed} ligne"
+                        + ("s suivantes" if swallowed > 1 else " suivante")
+                        + " ; fermez-le",
+                    )
+                )
                 continue
             plain = {key: cell for key, cell in zip(keys, cells) if key}
-            _import_row(plain, line, shown, headers, keys, dataset, data_root, today, update, dry_run, checker, chosen, report)
+            _import_row(
+                plain, line, shown, headers, keys, dataset, data_root, today, update, dry_run, checker, chosen, report
+            )
     except Unreadable as refused:
         report.problems.append(Diagnostic(shown, refused.line, 0, "", str(refused)))
     return report, encoding
@@ -175,16 +237,30 @@ def _columns(headers: list[str], shown: str, report: ImportReport, line: int = 1
     for index, header in enumerate(headers, start=1):
         key = HEADERS.get(_header_key(header))
         if key is None and header.strip():
-            report.problems.append(Diagnostic(shown, line, index, "", f"colonne « {header.strip()} » inconnue."
-                                              f"{suggestion(_header_key(header), list(HEADERS)) or ' Colonnes possibles : ' + ', '.join(c.key for c in COLUMNS)}"))
+            report.problems.append(
+                Diagnostic(
+                    shown,
+                    line,
+                    index,
+                    "",
+                    f"colonne « {header.strip()} » inconnue."
+                    + (
+                        suggestion(_header_key(header), list(HEADERS))
+                        or " Colonnes possibles : " + ", ".join(c.key for c in COLUMNS)
+                    ),
+                )
+            )
         elif key in keys:
             report.problems.append(Diagnostic(shown, line, index, "", f"colonne « {header.strip()} » en double"))
         keys.append(key)
     missing = missing_keys({key: "x" for key in keys if key})
     if missing and "id" not in keys:  # with ids, a file may only update some fields of existing lieux
-        shown_missing = [key for key in missing if key not in PLACE_KEYS] + \
-                        (["code_postal ou commune"] if set(PLACE_KEYS) <= set(missing) else [])
-        report.problems.append(Diagnostic(shown, line, 0, "", "colonnes obligatoires manquantes : " + ", ".join(shown_missing)))
+        shown_missing = [key for key in missing if key not in PLACE_KEYS] + (
+            ["code_postal ou commune"] if set(PLACE_KEYS) <= set(missing) else []
+        )
+        report.problems.append(
+            Diagnostic(shown, line, 0, "", "colonnes obligatoires manquantes : " + ", ".join(shown_missing))
+        )
     return keys
 
 
@@ -202,8 +278,10 @@ def _import_row(plain, line, shown, headers, keys, dataset, data_root, today, up
         probe, _ = lieu_values(dataset, plain, today, gazetteer=checker.gazetteer)
         existing = checker.lieu_at(probe.get("reseau"), probe.get("adresse.voie"), probe.get("adresse.code_insee"))
     if existing is not None and not update:
-        problem("id" if identifier else "nom", f"le lieu « {existing.id} » existe déjà ({existing.source}) : "
-                                               "relancez avec --update pour le mettre à jour")
+        problem(
+            "id" if identifier else "nom",
+            f"le lieu « {existing.id} » existe déjà ({existing.source}) : relancez avec --update pour le mettre à jour",
+        )
         return
     prepared = prepare_lieu(dataset, plain, today, checker, data_root, existing, chosen, canonical=not dry_run)
     for key, message in prepared.problems:

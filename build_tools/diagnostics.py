@@ -103,7 +103,7 @@ class Report:
     def sorted(self) -> list[Diagnostic]:
         return sorted(set(self.diagnostics), key=lambda d: (d.file, d.line, d.column, d.field, d.message))
 
-    def only_files(self, files: set[str]) -> "Report":
+    def only_files(self, files: set[str]) -> Report:
         """The diagnostics of these files, and of the folders holding them (a file in a folder the annuaire does not
         read is reported at that folder: data/lieu/x.yaml gets « dossier que l'annuaire ne lit pas »)."""
         folders = {parent for name in files for parent in _parents(name)}

@@ -19,10 +19,10 @@ links are all caught, while code shown in a code block (escaped by Markdown) is 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import posixpath
 import re
 from dataclasses import dataclass
-import html
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -53,14 +53,18 @@ MAX_BRACKETS = 1000
 """Python-Markdown's link parsing is quadratic in the number of « [ » (5,000 take 3 s, 20,000 take 45 s):
 a page of brackets could stall the build for hours. A page with hundreds of links stays far below."""
 
-ELEMENTS = frozenset("""
+ELEMENTS = frozenset(
+    """
 a abbr b blockquote br caption cite code col colgroup dd del details dfn div dl dt em figcaption figure
 h1 h2 h3 h4 h5 h6 hr i img ins kbd li mark ol p pre q s samp small span strong sub summary sup
 table tbody td tfoot th thead time tr u ul
-""".split())
-ATTRIBUTES = frozenset("""
+""".split()
+)
+ATTRIBUTES = frozenset(
+    """
 alt class colspan datetime headers height href id lang open rel reversed rowspan scope src start title type width
-""".split())
+""".split()
+)
 _URL_ATTRIBUTES = ("href", "src", "cite")
 _RESERVED_IDS = re.compile(r"(?:__|md-|spro-|pagefind)", re.IGNORECASE)
 _MATERIAL_CLASSES = re.compile(r"(?:__|md-|pagefind)", re.IGNORECASE)
@@ -77,10 +81,13 @@ def _plain(value: str) -> str | None:
 class _PostDate(Kind):
     """A blog post's ``date``: one date, or ``created`` and ``updated``."""
 
-    _DATES = Struct(title="Dates", fields=(
-        Field("created", Date(), "Date de publication.", required=True),
-        Field("updated", Date(), "Date de mise à jour."),
-    ))
+    _DATES = Struct(
+        title="Dates",
+        fields=(
+            Field("created", Date(), "Date de publication.", required=True),
+            Field("updated", Date(), "Date de mise à jour."),
+        ),
+    )
 
     def read(self, node, reader, path):
         if isinstance(node, yaml.MappingNode):
@@ -97,19 +104,33 @@ class _PostDate(Kind):
 
 
 plain_text = Text(max_length=150, check=_plain)
-FRONT_MATTER = Struct(title="En-tête de page", fields=(
-    Field("title", plain_text, "Titre de la page (sinon, le premier titre « # » du texte)."),
-    Field("description", Text(max_length=300, check=_plain), "Résumé pour les moteurs de recherche et les partages."),
-    Field("date", _PostDate(), "Date de publication d'une actualité (AAAA-MM-JJ) ; une date future la programme."),
-    Field("categories", ListOf(Text(max_length=60, check=_plain)), "Catégories d'une actualité."),
-    Field("draft", Bool(), "Brouillon : l'actualité n'est pas publiée."),
-    Field("slug", Text(max_length=80, pattern=formats.IDENTIFIER, pattern_message="lettres minuscules, chiffres et tirets"),
-          "Fin de l'adresse de l'actualité."),
-    Field("hide", ListOf(Choice(("navigation", "toc", "footer", "path", "feedback"), "élément à masquer")),
-          "Éléments de page à masquer."),
-    Field("search", Struct(title="Recherche", fields=(Field("exclude", Bool(), "Exclure la page de la recherche."),)),
-          "Réglages de la recherche dans le site."),
-))
+FRONT_MATTER = Struct(
+    title="En-tête de page",
+    fields=(
+        Field("title", plain_text, "Titre de la page (sinon, le premier titre « # » du texte)."),
+        Field(
+            "description", Text(max_length=300, check=_plain), "Résumé pour les moteurs de recherche et les partages."
+        ),
+        Field("date", _PostDate(), "Date de publication d'une actualité (AAAA-MM-JJ) ; une date future la programme."),
+        Field("categories", ListOf(Text(max_length=60, check=_plain)), "Catégories d'une actualité."),
+        Field("draft", Bool(), "Brouillon : l'actualité n'est pas publiée."),
+        Field(
+            "slug",
+            Text(max_length=80, pattern=formats.IDENTIFIER, pattern_message="lettres minuscules, chiffres et tirets"),
+            "Fin de l'adresse de l'actualité.",
+        ),
+        Field(
+            "hide",
+            ListOf(Choice(("navigation", "toc", "footer", "path", "feedback"), "élément à masquer")),
+            "Éléments de page à masquer.",
+        ),
+        Field(
+            "search",
+            Struct(title="Recherche", fields=(Field("exclude", Bool(), "Exclure la page de la recherche."),)),
+            "Réglages de la recherche dans le site.",
+        ),
+    ),
+)
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
@@ -118,7 +139,7 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
     if lines and lines[0].rstrip() == "---":
         for index in range(1, len(lines)):
             if lines[index].rstrip() in ("---", "..."):
-                return "\n".join(lines[1:index]) + "\n", "\n".join(lines[index + 1:]), index + 2
+                return "\n".join(lines[1:index]) + "\n", "\n".join(lines[index + 1 :]), index + 2
     return None, text, 1
 
 
@@ -129,10 +150,14 @@ def _elements(rendered: str) -> tuple[list[tuple[str, list[tuple[str, str | None
     """(tag, attributes) of each element of a rendered page, as a browser parses it (HTML5: ``<!-->`` is an empty
     comment), whether the page ends closed (no tag, comment or attribute left open to swallow what follows it),
     and the text of its first <h1> (MkDocs' page title when the front matter has none)."""
+
     def parse(text: str):
         tree = LexborHTMLParser(f"<body>{text}</body>")
-        return tree, [(node.tag, list(node.attributes.items())) for node in tree.body.traverse(include_text=False)
-                      if node.tag not in ("body", "-comment")]
+        return tree, [
+            (node.tag, list(node.attributes.items()))
+            for node in tree.body.traverse(include_text=False)
+            if node.tag not in ("body", "-comment")
+        ]
 
     tree, found = parse(rendered + _END)
     closed = bool(found) and found[-1] == ("p", [("id", "spro-fin-de-page")])
@@ -149,13 +174,20 @@ def html_problems(rendered: str) -> list[tuple[str, str]]:
     found, closed, heading = _elements(rendered)
     problems = []
     if not closed:
-        problems.append(("<", "balise, attribut ou commentaire HTML non fermé à la fin de la page : fermez-le (> ou -->)"))
+        problems.append(
+            ("<", "balise, attribut ou commentaire HTML non fermé à la fin de la page : fermez-le (> ou -->)")
+        )
     if "<" in heading or ">" in heading:
         problems.append(("# ", "titre de la page : du texte est attendu, sans < ni > (même écrits &lt; ou &gt;)"))
     for tag, attrs in found:
         if tag not in ELEMENTS:
-            problems.append((f"<{tag}", f"élément HTML <{tag}> non accepté : les pages s'écrivent en Markdown, "
-                                        "sans script, style, cadre ni formulaire"))
+            problems.append(
+                (
+                    f"<{tag}",
+                    f"élément HTML <{tag}> non accepté : les pages s'écrivent en Markdown, "
+                    "sans script, style, cadre ni formulaire",
+                )
+            )
             continue
         for name, value in attrs:
             value = value or ""
@@ -171,8 +203,13 @@ def html_problems(rendered: str) -> list[tuple[str, str]]:
                 problems.append((value, f"identifiant « {value[:40]} » réservé au site : choisissez-en un autre"))
             elif name == "class" and any(_MATERIAL_CLASSES.match(token) for token in value.split()):
                 token = next(token for token in value.split() if _MATERIAL_CLASSES.match(token))
-                problems.append((token, f"classe « {token[:40]} » réservée au site (elle prendrait l'apparence de ses "
-                                        "propres éléments) : choisissez-en une autre"))
+                problems.append(
+                    (
+                        token,
+                        f"classe « {token[:40]} » réservée au site (elle prendrait l'apparence de ses "
+                        "propres éléments) : choisissez-en une autre",
+                    )
+                )
     return problems
 
 
@@ -234,7 +271,12 @@ def link_problem(value: str, source: str, targets: SiteTargets, image: bool = Fa
     lands elsewhere than it seems. Links starting with « / » leave the site, which lives under a sub-path.
     """
     written = value.strip()
-    if not written or written.startswith("#") or written.startswith("//") or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", written):
+    if (
+        not written
+        or written.startswith("#")
+        or written.startswith("//")
+        or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", written)
+    ):
         return None  # same page, or another site (html_problems checks the scheme)
     path = unquote(written.split("#", 1)[0].split("?", 1)[0])
     here = posixpath.dirname(source)
@@ -245,8 +287,10 @@ def link_problem(value: str, source: str, targets: SiteTargets, image: bool = Fa
         if meant is None and targets.exists(path.strip("/")):
             meant = path.strip("/")
         advice = f" : « {posixpath.relpath(meant, here or '.')} »" if meant else ""
-        return (f"{what} « {written[:60]} » : un lien qui commence par « / » sort du site (publié sous sa propre adresse, "
-                f"par exemple …/annuaire/) ; écrivez un lien relatif vers le fichier de la page{advice}")
+        return (
+            f"{what} « {written[:60]} » : un lien qui commence par « / » sort du site (publié sous sa propre adresse, "
+            f"par exemple …/annuaire/) ; écrivez un lien relatif vers le fichier de la page{advice}"
+        )
     if not path:
         return None
     resolved = posixpath.normpath(posixpath.join(here, path))
@@ -258,21 +302,34 @@ def link_problem(value: str, source: str, targets: SiteTargets, image: bool = Fa
         return None
     page = None if image or path.endswith(".md") else targets.page_of(resolved)
     if page:
-        return (f"{what} « {written[:60]} » : écrivez le chemin du fichier de la page, « {posixpath.relpath(page, here or '.')} » "
-                "(un lien vers un dossier ne mène pas au même endroit depuis toutes les pages)")
+        return (
+            f"{what} « {written[:60]} » : écrivez le chemin du fichier de la page, « {posixpath.relpath(page, here or '.')} » "
+            "(un lien vers un dossier ne mène pas au même endroit depuis toutes les pages)"
+        )
     if found is None:
         return None  # perhaps a generated file: unknown while the data cannot be read
-    missing = f"la page « {resolved} » n'existe pas" if path.endswith(".md") else "aucune page ni aucun fichier du site à cette adresse"
-    same_kind = [p for p in targets.all() if posixpath.splitext(p)[1].lower() == posixpath.splitext(resolved)[1].lower()]
+    missing = (
+        f"la page « {resolved} » n'existe pas"
+        if path.endswith(".md")
+        else "aucune page ni aucun fichier du site à cette adresse"
+    )
+    same_kind = [
+        p for p in targets.all() if posixpath.splitext(p)[1].lower() == posixpath.splitext(resolved)[1].lower()
+    ]
     guess = closest(resolved, same_kind)
-    return (f"{what} « {written[:60]} » : {missing}"
-            + (f". Vouliez-vous dire « {posixpath.relpath(guess, here or '.')} » ?" if guess else ""))
+    return f"{what} « {written[:60]} » : {missing}" + (
+        f". Vouliez-vous dire « {posixpath.relpath(guess, here or '.')} » ?" if guess else ""
+    )
 
 
 def _links(rendered: str) -> list[tuple[str, str]]:
     """(tag, address) of each link and image of rendered HTML."""
-    return [(tag, value or "") for tag, attrs in _elements(rendered)[0] for name, value in attrs
-            if (tag, name) in (("a", "href"), ("img", "src"))]
+    return [
+        (tag, value or "")
+        for tag, attrs in _elements(rendered)[0]
+        for name, value in attrs
+        if (tag, name) in (("a", "href"), ("img", "src"))
+    ]
 
 
 @dataclass
@@ -284,8 +341,15 @@ class _Post:
     """(category, line)."""
 
 
-def check_page(data: bytes, shown: str, today: dt.date, extensions=MARKDOWN_EXTENSIONS, source: str | None = None,
-               targets: SiteTargets | None = None, post: _Post | None = None) -> list[Diagnostic]:
+def check_page(
+    data: bytes,
+    shown: str,
+    today: dt.date,
+    extensions=MARKDOWN_EXTENSIONS,
+    source: str | None = None,
+    targets: SiteTargets | None = None,
+    post: _Post | None = None,
+) -> list[Diagnostic]:
     """Every problem of one Markdown page: encoding, front matter, rendered HTML, and (given its ``source`` path
     in docs/ and the site's ``targets``) its internal links. ``post``: the page is a news post, whose
     categories are collected there."""
@@ -311,8 +375,15 @@ def check_page(data: bytes, shown: str, today: dt.date, extensions=MARKDOWN_EXTE
     if post is not None and header is not None:
         diagnostics += _check_post(header, body, shown, today, post)
     if body.count("[") > MAX_BRACKETS:
-        diagnostics.append(Diagnostic(shown, first_line, 0, "", f"trop de crochets « [ » ({body.count('[')}, au plus "
-                                      f"{MAX_BRACKETS} par page) : découpez la page"))
+        diagnostics.append(
+            Diagnostic(
+                shown,
+                first_line,
+                0,
+                "",
+                f"trop de crochets « [ » ({body.count('[')}, au plus {MAX_BRACKETS} par page) : découpez la page",
+            )
+        )
         return diagnostics
     rendered = markdown.Markdown(extensions=list(extensions)).convert(body)
     for needle, message in html_problems(rendered):
@@ -341,10 +412,15 @@ def _read_front_matter(front: str, shown: str, today: dt.date) -> tuple[_FrontMa
         return None, problems
     reader = Reader(shown, today)
     values = FRONT_MATTER.read(source.root, reader, "")
-    header = None if values is INVALID else _FrontMatter(
-        values, {name: line + 1 for name, (line, _) in reader.positions.items() if name and line})
-    return header, [Diagnostic(d.file, d.line + 1 if d.line else 0, d.column, d.field, d.message, d.severity)
-                    for d in reader.diagnostics]
+    header = (
+        None
+        if values is INVALID
+        else _FrontMatter(values, {name: line + 1 for name, (line, _) in reader.positions.items() if name and line})
+    )
+    return header, [
+        Diagnostic(d.file, d.line + 1 if d.line else 0, d.column, d.field, d.message, d.severity)
+        for d in reader.diagnostics
+    ]
 
 
 def _check_post(header: _FrontMatter, body: str, shown: str, today: dt.date, post: _Post) -> list[Diagnostic]:
@@ -352,11 +428,26 @@ def _check_post(header: _FrontMatter, body: str, shown: str, today: dt.date, pos
     values, lines = header.values, header.lines
     found: list[Diagnostic] = []
     if "date" not in lines:
-        found.append(Diagnostic(shown, 1, 0, "date", "date de publication manquante : commencez l'actualité par un en-tête "
-                                                     "« --- », « date: AAAA-MM-JJ », « --- » (voir le guide « Publier »)"))
+        found.append(
+            Diagnostic(
+                shown,
+                1,
+                0,
+                "date",
+                "date de publication manquante : commencez l'actualité par un en-tête "
+                "« --- », « date: AAAA-MM-JJ », « --- » (voir le guide « Publier »)",
+            )
+        )
     if "title" not in lines and not re.search(r"^#\s+\S", body, re.M):
-        found.append(Diagnostic(shown, 1, 0, "title", "titre manquant : écrivez le titre sur une ligne « # Titre de "
-                                                      "l'actualité » sous l'en-tête"))
+        found.append(
+            Diagnostic(
+                shown,
+                1,
+                0,
+                "title",
+                "titre manquant : écrivez le titre sur une ligne « # Titre de l'actualité » sous l'en-tête",
+            )
+        )
     created = values.get("date")
     created = created.get("created") if isinstance(created, dict) else created
     if isinstance(created, dt.date) and created > today:
@@ -364,13 +455,30 @@ def _check_post(header: _FrontMatter, body: str, shown: str, today: dt.date, pos
         if values.get("draft") is True:
             pass  # a draft says so itself
         elif values.get("draft") is False:
-            found.append(Diagnostic(shown, line, 0, "date", f"date future ({date_fr(created)}) mais « draft: false » : "
-                                    "l'actualité est publiée dès maintenant ; retirez « draft: false » pour la programmer",
-                                    Severity.WARNING))
+            found.append(
+                Diagnostic(
+                    shown,
+                    line,
+                    0,
+                    "date",
+                    f"date future ({date_fr(created)}) mais « draft: false » : "
+                    "l'actualité est publiée dès maintenant ; retirez « draft: false » pour la programmer",
+                    Severity.WARNING,
+                )
+            )
         else:
-            found.append(Diagnostic(shown, line, 0, "date", f"actualité programmée pour le {date_fr(created)} : elle sera "
-                                    "publiée par la première mise à jour du site à partir de cette date (le site est "
-                                    "reconstruit chaque jour)", Severity.NOTICE))
+            found.append(
+                Diagnostic(
+                    shown,
+                    line,
+                    0,
+                    "date",
+                    f"actualité programmée pour le {date_fr(created)} : elle sera "
+                    "publiée par la première mise à jour du site à partir de cette date (le site est "
+                    "reconstruit chaque jour)",
+                    Severity.NOTICE,
+                )
+            )
     line = lines.get("categories", 1)
     post.categories += [(category, line) for category in values.get("categories", ())]
     return found
@@ -388,14 +496,27 @@ def _category_warnings(posts: list[_Post]) -> list[Diagnostic]:
             others = [c for c in uses if c != category and uses[c] >= uses[category]]
             twin = next((c for c in others if fold(c) == fold(category)), None) or closest(category, others, cutoff=0.8)
             if twin:
-                found.append(Diagnostic(post.shown, line, 0, "categories", f"catégorie « {category} » : vouliez-vous dire "
-                                        f"« {twin} », déjà employée ? Chaque catégorie différente a sa propre page",
-                                        Severity.WARNING))
+                found.append(
+                    Diagnostic(
+                        post.shown,
+                        line,
+                        0,
+                        "categories",
+                        f"catégorie « {category} » : vouliez-vous dire "
+                        f"« {twin} », déjà employée ? Chaque catégorie différente a sa propre page",
+                        Severity.WARNING,
+                    )
+                )
     return found
 
 
-def check_docs(docs_root: Path, display_root: Path, today: dt.date, generated: frozenset[str] | None = None,
-               news_dir: str = NEWS_DIR) -> Report:
+def check_docs(
+    docs_root: Path,
+    display_root: Path,
+    today: dt.date,
+    generated: frozenset[str] | None = None,
+    news_dir: str = NEWS_DIR,
+) -> Report:
     """Every problem of ``docs/``: unexpected entries, links, file kinds, each page's contract, news posts.
 
     ``generated``: the paths the build adds to the site (:func:`build_tools.generate.generated_paths`);
@@ -425,10 +546,22 @@ def check_docs(docs_root: Path, display_root: Path, today: dt.date, generated: f
                 pages.append(path)
                 files.append(path.relative_to(docs_root).as_posix())
             elif path.suffix.lower() not in FILE_SUFFIXES:
-                report.add(Diagnostic(shown(path), 0, 0, "", "type de fichier non accepté dans docs/ (pages .md, images "
-                                                             ".png .jpg .gif .webp, documents .pdf .txt .csv .ics)"))
+                report.add(
+                    Diagnostic(
+                        shown(path),
+                        0,
+                        0,
+                        "",
+                        "type de fichier non accepté dans docs/ (pages .md, images "
+                        ".png .jpg .gif .webp, documents .pdf .txt .csv .ics)",
+                    )
+                )
             elif path.stat().st_size > MAX_FILE_BYTES:
-                report.add(Diagnostic(shown(path), 0, 0, "", f"fichier trop volumineux (maximum {MAX_FILE_BYTES // 2**20} Mio)"))
+                report.add(
+                    Diagnostic(
+                        shown(path), 0, 0, "", f"fichier trop volumineux (maximum {MAX_FILE_BYTES // 2**20} Mio)"
+                    )
+                )
             else:
                 files.append(path.relative_to(docs_root).as_posix())
             if path.is_file() and not path.is_symlink():
@@ -440,8 +573,16 @@ def check_docs(docs_root: Path, display_root: Path, today: dt.date, generated: f
         return report
     walk(docs_root)
     if total[0] > MAX_DOCS_BYTES:
-        report.add(Diagnostic(shown(docs_root), 0, 0, "", f"dossier trop volumineux ({total[0] // 2**20} Mio, au plus "
-                                                          f"{MAX_DOCS_BYTES // 2**20} Mio) : retirez des fichiers"))
+        report.add(
+            Diagnostic(
+                shown(docs_root),
+                0,
+                0,
+                "",
+                f"dossier trop volumineux ({total[0] // 2**20} Mio, au plus "
+                f"{MAX_DOCS_BYTES // 2**20} Mio) : retirez des fichiers",
+            )
+        )
     feed = f"{news_dir}/{FEED_NAME}"
     targets = SiteTargets(frozenset(files) | {feed}, None if generated is None else generated | {feed})
     posts: list[_Post] = []

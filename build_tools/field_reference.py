@@ -54,8 +54,13 @@ def _rows(schema: dict, prefix: str):
     for name, spec in schema.get("properties", {}).items():
         path = prefix + name
         example = spec.get("examples", [None])[0]
-        yield Row(path, name in required, spec.get("description", ""), describe(spec),
-                  "" if example is None else _yaml_inline(example))
+        yield Row(
+            path,
+            name in required,
+            spec.get("description", ""),
+            describe(spec),
+            "" if example is None else _yaml_inline(example),
+        )
         items = spec.get("items", {})
         if spec.get("type") == "object":
             yield from _rows(spec, path + ".")
@@ -85,9 +90,13 @@ def describe(spec: dict) -> str:
 
 
 def _plural(description: str) -> str:
-    for one, several in (("un code parmi", "codes parmi"), ("groupe de champs", "groupes de champs"), ("texte", "textes")):
+    for one, several in (
+        ("un code parmi", "codes parmi"),
+        ("groupe de champs", "groupes de champs"),
+        ("texte", "textes"),
+    ):
         if description.startswith(one):
-            return several + description[len(one):]
+            return several + description[len(one) :]
     return description
 
 
@@ -103,11 +112,20 @@ def _yaml_inline(value) -> str:
 def markdown(all_sections: list[Section]) -> str:
     lines = [BEGIN, ""]
     for section in all_sections:
-        lines += [f"### {section.titre} — `{section.fichier}`", "",
-                  "| Champ | Obligatoire | Contenu | Valeur | Exemple |", "| --- | --- | --- | --- | --- |"]
+        lines += [
+            f"### {section.titre} — `{section.fichier}`",
+            "",
+            "| Champ | Obligatoire | Contenu | Valeur | Exemple |",
+            "| --- | --- | --- | --- | --- |",
+        ]
         for row in section.lignes:
-            cells = [f"`{row.champ}`", "oui" if row.obligatoire else "", row.description, row.valeur,
-                     f"`{row.exemple}`" if row.exemple else ""]
+            cells = [
+                f"`{row.champ}`",
+                "oui" if row.obligatoire else "",
+                row.description,
+                row.valeur,
+                f"`{row.exemple}`" if row.exemple else "",
+            ]
             lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
         lines.append("")
     lines.append(END)

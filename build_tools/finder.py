@@ -49,11 +49,17 @@ from .horaires_tables import ranges_on, schedule
 from .model import Dataset, Lieu
 from .places import osa_distance
 from .positions import Geography
-from .text import SEARCH_STOP_WORDS as STOP_WORDS, search_fold as fold, search_words as words
+from .text import SEARCH_STOP_WORDS as STOP_WORDS
+from .text import search_fold as fold
+from .text import search_words as words
 
 PARIS = ZoneInfo("Europe/Paris")
-MODALITES = (("sur-place", "Sur place"), ("telephone", "Par téléphone"), ("visio", "En visioconférence"),
-             ("courriel", "Par courriel"))
+MODALITES = (
+    ("sur-place", "Sur place"),
+    ("telephone", "Par téléphone"),
+    ("visio", "En visioconférence"),
+    ("courriel", "Par courriel"),
+)
 
 EXACT, NEAR, PREFIX = 3, 2, 1
 """Match weights: the word is the token; is one edit away from it; begins it."""
@@ -61,16 +67,16 @@ TYPO_MIN_LENGTH = 5
 MAX_WORDS = 12
 """Words of a query beyond these are ignored: a pasted page cannot make a keystroke (or spro search) slow."""
 FIELD_WEIGHTS = {
-    "nom": 8,                # the lieu's name and its structure's
-    "reseau": 8,             # its network's name and former names
-    "service": 5,            # its services' names (« Conseil en évolution professionnelle », « CEP »)
-    "commune": 5,            # its commune's name and its postal code
-    "synonyme_reseau": 4,    # words of data/synonymes.yaml whose entry names its network
-    "public": 3,             # its publics' names (« Jeunes de 16 à 25 ans »)
-    "synonyme_service": 2,   # ... whose entry names one of its services
-    "synonyme_public": 2,    # ... whose entry names one of its publics
-    "bassin": 2,             # its basin's name
-    "description": 1,        # its services' summaries and descriptions
+    "nom": 8,  # the lieu's name and its structure's
+    "reseau": 8,  # its network's name and former names
+    "service": 5,  # its services' names (« Conseil en évolution professionnelle », « CEP »)
+    "commune": 5,  # its commune's name and its postal code
+    "synonyme_reseau": 4,  # words of data/synonymes.yaml whose entry names its network
+    "public": 3,  # its publics' names (« Jeunes de 16 à 25 ans »)
+    "synonyme_service": 2,  # ... whose entry names one of its services
+    "synonyme_public": 2,  # ... whose entry names one of its publics
+    "bassin": 2,  # its basin's name
+    "description": 1,  # its services' summaries and descriptions
 }
 """Integer weights of the fields: a name or network match is worth more than a public or synonym match."""
 SUGGESTIONS = 3
@@ -92,8 +98,8 @@ def within_one_edit(a: str, b: str) -> bool:
         i += 1
     if len(a) == len(b):  # a wrong letter at i, or the letters at i and i + 1 swapped
         swapped = i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i]
-        return a[i + 1:] == b[i + 1:] or (swapped and a[i + 2:] == b[i + 2:])
-    return a[i:] == b[i + 1:]  # b has one more letter, at i
+        return a[i + 1 :] == b[i + 1 :] or (swapped and a[i + 2 :] == b[i + 2 :])
+    return a[i:] == b[i + 1 :]  # b has one more letter, at i
 
 
 def typos_allowed(word: str) -> bool:
@@ -169,6 +175,7 @@ class SearchTables:
 
     def fields(self, lieu: Lieu) -> dict[str, tuple[str, ...]]:
         """Field name -> the lieu's tokens in it (see :data:`FIELD_WEIGHTS`)."""
+
         def union(tables, codes):
             return _unique(token for code in codes for token in tables[code])
 
@@ -180,7 +187,9 @@ class SearchTables:
             "commune": self.commune(lieu),
             "synonyme_reseau": union(self.synonymes, [s.code for s in synonymes if lieu.reseau in s.reseaux]),
             "public": union(self.publics, lieu.publics),
-            "synonyme_service": union(self.synonymes, [s.code for s in synonymes if set(s.services) & set(lieu.services)]),
+            "synonyme_service": union(
+                self.synonymes, [s.code for s in synonymes if set(s.services) & set(lieu.services)]
+            ),
             "synonyme_public": union(self.synonymes, [s.code for s in synonymes if set(s.publics) & set(lieu.publics)]),
             "bassin": self.bassins[lieu.bassin],
             "description": union(self.descriptions, lieu.services),
@@ -190,8 +199,14 @@ class SearchTables:
         """Every token a word can match, in a stable order (the browser's index lists them once)."""
         tables = (self.reseaux, self.services, self.publics, self.bassins, self.synonymes, self.descriptions)
         lieux = self.dataset.lieux.values()
-        return list(_unique([*(t for l in lieux for t in self.names(l) + self.commune(l)),
-                             *(t for table in tables for tokens in table.values() for t in tokens)]))
+        return list(
+            _unique(
+                [
+                    *(t for l in lieux for t in self.names(l) + self.commune(l)),
+                    *(t for table in tables for tokens in table.values() for t in tokens),
+                ]
+            )
+        )
 
 
 def _unique(tokens) -> tuple[str, ...]:
@@ -270,16 +285,20 @@ def passes_filters(lieu: Lieu, query: Query) -> bool:
     return not (query.pmr and lieu.accessibilite.pmr is not True)
 
 
-def order(dataset: Dataset, geography: Geography, scored: dict[str, int], origin: tuple[float, float] | None,
-          names: dict[str, str] | None = None) -> list[Result]:
+def order(
+    dataset: Dataset,
+    geography: Geography,
+    scored: dict[str, int],
+    origin: tuple[float, float] | None,
+    names: dict[str, str] | None = None,
+) -> list[Result]:
     """Relevance, then distance (metres), then folded name, then id. Positions are those of the browser's
     index (5 decimals), so that both engines measure the same distances. ``names``: folded names, if known."""
     names = names or {identifier: fold(dataset.lieux[identifier].nom) for identifier in scored}
     ranked = []
     for identifier, score in scored.items():
         position = geography.positions.get(identifier)
-        distance = (distance_km(*origin, _round(position.lat), _round(position.lon))
-                    if origin and position else None)
+        distance = distance_km(*origin, _round(position.lat), _round(position.lon)) if origin and position else None
         metres = round(distance * 1000) if distance is not None else math.inf
         key = (-score, metres if origin else 0, names[identifier], identifier)
         ranked.append((key, Result(identifier, score, distance)))
@@ -296,22 +315,35 @@ class Finder:
         self.dataset, self.geography = dataset, geography
         self.tables = SearchTables(dataset)
         self.index = SearchIndex(
-            Document(l.id, self.tables.fields(l), l.services, l.publics, l.bassin, l.reseau, l.modalites,
-                     l.accessibilite.pmr is True) for l in dataset.lieux.values()
+            Document(
+                l.id,
+                self.tables.fields(l),
+                l.services,
+                l.publics,
+                l.bassin,
+                l.reseau,
+                l.modalites,
+                l.accessibilite.pmr is True,
+            )
+            for l in dataset.lieux.values()
         )
         self._vocabulary: list[str] | None = None
         self._names = {identifier: fold(lieu.nom) for identifier, lieu in dataset.lieux.items()}
 
     def find(self, query: Query, moment: dt.datetime, origin: tuple[float, float] | None = None) -> list[Result]:
         searched = query_words(query.text)
-        matching = self.index.search(searched, query.services, query.publics, query.bassins, query.reseaux,
-                                     query.modalites, query.pmr)
+        matching = self.index.search(
+            searched, query.services, query.publics, query.bassins, query.reseaux, query.modalites, query.pmr
+        )
         scored = {}
         for identifier, matches in matching.items():
             lieu = self.dataset.lieux[identifier]
             score = relevance(matches, searched)
-            if (score or not searched) and passes_filters(lieu, query) and (
-                    not query.ouvert_maintenant or open_at(lieu, moment.date(), moment)):
+            if (
+                (score or not searched)
+                and passes_filters(lieu, query)
+                and (not query.ouvert_maintenant or open_at(lieu, moment.date(), moment))
+            ):
                 scored[identifier] = score
         return order(self.dataset, self.geography, scored, origin, self._names)
 
@@ -354,27 +386,54 @@ def finder_index(dataset: Dataset, geography: Geography, reference: dt.date) -> 
             hours[lieu.horaires] = len(hour_tables)
             hour_tables.append(schedule(lieu.horaires, reference).as_json(reference))
         position = geography.positions.get(lieu.id)
-        rows.append([
-            lieu.id, lieu.nom, lieu.adresse.commune, reseaux.index(lieu.reseau),
-            [services.index(s) for s in lieu.services], [publics.index(p) for p in lieu.publics], bassins.index(lieu.bassin),
-            [modalites.index(m) for m in lieu.modalites], {True: 1, False: 0}.get(lieu.accessibilite.pmr),
-            _round(position.lat) if position else None, _round(position.lon) if position else None,
-            hours.get(lieu.horaires, -1) if lieu.horaires else -1, closures(lieu, reference), int(lieu.sur_rendez_vous),
-            ids(tables.names(lieu)), ids(tables.commune(lieu)),
-        ])
+        rows.append(
+            [
+                lieu.id,
+                lieu.nom,
+                lieu.adresse.commune,
+                reseaux.index(lieu.reseau),
+                [services.index(s) for s in lieu.services],
+                [publics.index(p) for p in lieu.publics],
+                bassins.index(lieu.bassin),
+                [modalites.index(m) for m in lieu.modalites],
+                {True: 1, False: 0}.get(lieu.accessibilite.pmr),
+                _round(position.lat) if position else None,
+                _round(position.lon) if position else None,
+                hours.get(lieu.horaires, -1) if lieu.horaires else -1,
+                closures(lieu, reference),
+                int(lieu.sur_rendez_vous),
+                ids(tables.names(lieu)),
+                ids(tables.commune(lieu)),
+            ]
+        )
     return {
         "reference": reference.isoformat(),
         "territoire": dataset.site.region,
-        "regles": {"champs": FIELD_WEIGHTS, "exacte": EXACT, "proche": NEAR, "debut": PREFIX,
-                   "faute_min": TYPO_MIN_LENGTH, "mots_max": MAX_WORDS, "suggestions": SUGGESTIONS},
-        "services": [[code, s.nom_court, s.nom, ids(tables.services[code]), ids(tables.descriptions[code])]
-                     for code, s in dataset.services.items()],
+        "regles": {
+            "champs": FIELD_WEIGHTS,
+            "exacte": EXACT,
+            "proche": NEAR,
+            "debut": PREFIX,
+            "faute_min": TYPO_MIN_LENGTH,
+            "mots_max": MAX_WORDS,
+            "suggestions": SUGGESTIONS,
+        },
+        "services": [
+            [code, s.nom_court, s.nom, ids(tables.services[code]), ids(tables.descriptions[code])]
+            for code, s in dataset.services.items()
+        ],
         "publics": [[code, p.nom, ids(tables.publics[code])] for code, p in dataset.publics.items()],
         "bassins": [[code, b.nom, ids(tables.bassins[code])] for code, b in dataset.bassins.items()],
         "reseaux": [[code, r.nom, ids(tables.reseaux[code])] for code, r in dataset.reseaux.items()],
-        "synonymes": [[ids(tables.synonymes[code]), [services.index(c) for c in s.services],
-                       [publics.index(c) for c in s.publics], [reseaux.index(c) for c in s.reseaux]]
-                      for code, s in dataset.synonymes.items()],
+        "synonymes": [
+            [
+                ids(tables.synonymes[code]),
+                [services.index(c) for c in s.services],
+                [publics.index(c) for c in s.publics],
+                [reseaux.index(c) for c in s.reseaux],
+            ]
+            for code, s in dataset.synonymes.items()
+        ],
         "modalites": [list(m) for m in MODALITES],
         "stop": sorted(STOP_WORDS),
         "vocabulaire": list(vocabulary),

@@ -28,9 +28,12 @@ def postal_code_advice(value: str) -> str | None:
     if re.fullmatch(r"\d{4}", compact):
         return f"un code postal compte 5 chiffres (un tableur retire parfois le 0 du début : « 0{compact} » ?)"
     return "un code postal compte 5 chiffres"
+
+
 INSEE_CODE = r"(?:\d{5}|2[AB]\d{3})"
 ROME_CODE = r"[A-N]\d{4}"
 IDENTIFIER = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+
 
 def check_siret(value: str) -> str | None:
     """python-stdnum's check (Luhn, and La Poste's own rule with its head office's exception)."""
@@ -58,8 +61,12 @@ def parse_phone(value: str) -> phonenumbers.PhoneNumber | None:
     try:
         if text.startswith(("+", "00")):
             number = phonenumbers.parse(text, "FR")
-            return number if phonenumbers.is_valid_number(number) and \
-                phonenumbers.region_code_for_number(number) in FRENCH_REGIONS else None
+            return (
+                number
+                if phonenumbers.is_valid_number(number)
+                and phonenumbers.region_code_for_number(number) in FRENCH_REGIONS
+                else None
+            )
         for region in FRENCH_REGIONS:
             number = phonenumbers.parse(text, region)
             if phonenumbers.is_valid_number(number):
@@ -76,8 +83,10 @@ def _is_short(number: phonenumbers.PhoneNumber) -> bool:
 
 def check_phone(value: str) -> str | None:
     if parse_phone(value) is None:
-        return ("numéro de téléphone français attendu (métropole ou outre-mer), par exemple 05 49 12 34 56, "
-                "0262 12 34 56 ou +33 5 49 12 34 56")
+        return (
+            "numéro de téléphone français attendu (métropole ou outre-mer), par exemple 05 49 12 34 56, "
+            "0262 12 34 56 ou +33 5 49 12 34 56"
+        )
     return None
 
 
@@ -97,7 +106,9 @@ def phone_uri(display: str) -> str:
     return "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-_EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")
+_EMAIL = re.compile(
+    r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+"
+)
 
 
 def check_email(value: str) -> str | None:
@@ -109,14 +120,18 @@ def check_email(value: str) -> str | None:
 
 
 _HOST_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
-_URL_FORBIDDEN = set('<>"\'\\^`{|}')
+_URL_FORBIDDEN = set("<>\"'\\^`{|}")
 
 
 def host_problem(host: str) -> str | None:
     """A DNS name with a top-level domain, labels of at most 63 characters, 253 in all."""
     labels = host.lower().split(".")
-    if len(host) > 253 or len(labels) < 2 or not all(_HOST_LABEL.fullmatch(label) for label in labels) \
-            or not re.fullmatch(r"[a-z]{2,63}", labels[-1]):
+    if (
+        len(host) > 253
+        or len(labels) < 2
+        or not all(_HOST_LABEL.fullmatch(label) for label in labels)
+        or not re.fullmatch(r"[a-z]{2,63}", labels[-1])
+    ):
         return "nom de domaine incorrect"
     return None
 
@@ -184,7 +199,7 @@ def attribution_parts(text: str) -> list[tuple[str, str | None]]:
     position = 0
     for link in _ATTRIBUTION_LINK.finditer(text):
         if link.start() > position:
-            parts.append((text[position:link.start()], None))
+            parts.append((text[position : link.start()], None))
         parts.append((link.group(1), link.group(2)))
         position = link.end()
     if position < len(text):
@@ -209,9 +224,16 @@ def check_attribution(value: str) -> str | None:
     return None
 
 
-_INVISIBLE_NAMES = {"\x1b": "échappement", "\u202e": "inversion du sens d'écriture", "\u202d": "forçage du sens d'écriture",
-                    "\u200b": "espace de largeur nulle", "\ufeff": "espace insécable de largeur nulle", "\xad": "trait d'union conditionnel",
-                    "\u2028": "séparateur de lignes", "\u2029": "séparateur de paragraphes"}
+_INVISIBLE_NAMES = {
+    "\x1b": "échappement",
+    "\u202e": "inversion du sens d'écriture",
+    "\u202d": "forçage du sens d'écriture",
+    "\u200b": "espace de largeur nulle",
+    "\ufeff": "espace insécable de largeur nulle",
+    "\xad": "trait d'union conditionnel",
+    "\u2028": "séparateur de lignes",
+    "\u2029": "séparateur de paragraphes",
+}
 
 
 def invisible_character_problem(text: str) -> str | None:
@@ -224,9 +246,10 @@ def invisible_character_problem(text: str) -> str | None:
     if found is None:
         return None
     char = found.group()
-    name = _INVISIBLE_NAMES.get(char, "caractère de contrôle invisible" if ord(char) < 0xa0 else "caractère invisible")
-    return (f"caractère invisible interdit (U+{ord(char):04X}, {name}) : retirez-le "
-            "(il vient souvent d'un copier-coller)")
+    name = _INVISIBLE_NAMES.get(char, "caractère de contrôle invisible" if ord(char) < 0xA0 else "caractère invisible")
+    return (
+        f"caractère invisible interdit (U+{ord(char):04X}, {name}) : retirez-le (il vient souvent d'un copier-coller)"
+    )
 
 
 def opening_hours_problem(value: str) -> tuple[int, str | None]:

@@ -40,8 +40,10 @@ def escaped(text: str) -> str:
 
 def _item(lieu: Lieu, dataset: Dataset) -> str:
     site = dataset.site
-    return (f"- [ ] [{escaped(lieu.nom)}]({site.depot}/edit/{site.branche}/{lieu.source}) — vérifiée le "
-            f"{lieu.verifie_le.isoformat()}")
+    return (
+        f"- [ ] [{escaped(lieu.nom)}]({site.depot}/edit/{site.branche}/{lieu.source}) — vérifiée le "
+        f"{lieu.verifie_le.isoformat()}"
+    )
 
 
 def _count(count: int) -> str:
@@ -53,8 +55,11 @@ def report(dataset: Dataset, today: dt.date) -> str:
     stale = stale_lieux(dataset, today)
     lines = [f"{_count(len(stale))} depuis plus de 12 mois (au {today.isoformat()}).", ""]
     if stale:
-        lines += ["Pour chacune : vérifiez les informations auprès du lieu, corrigez-les si besoin et mettez "
-                  "`verifie_le` à la date du jour.", ""]
+        lines += [
+            "Pour chacune : vérifiez les informations auprès du lieu, corrigez-les si besoin et mettez "
+            "`verifie_le` à la date du jour.",
+            "",
+        ]
     for reseau in dataset.reseaux.values():
         fiches = sorted((l for l in stale if l.reseau == reseau.code), key=lambda l: l.verifie_le)
         if fiches:
@@ -87,13 +92,22 @@ def tickets(dataset: Dataset, today: dt.date, teams: dict[str, list[str]]) -> li
         if not fiches:
             continue
         owners = teams.get(reseau.code)
-        team = (f"Équipe du réseau : {' '.join(owners)}" if owners else
-                f"Aucune équipe n’est désignée pour ce réseau dans `.github/CODEOWNERS` (ligne `/data/lieux/{reseau.code}-*.yaml`).")
-        head = [f"{_count(len(fiches))} depuis plus de 12 mois dans le réseau « {escaped(reseau.nom)} » "
-                f"(au {today.isoformat()}).", "", team, "",
-                "Pour chacune : vérifiez les informations auprès du lieu, corrigez-les si besoin (lien « Modifier ») et "
-                "mettez `verifie_le` à la date du jour. Le ticket est mis à jour chaque lundi et fermé quand toutes "
-                "les fiches sont vérifiées.", ""]
+        team = (
+            f"Équipe du réseau : {' '.join(owners)}"
+            if owners
+            else f"Aucune équipe n’est désignée pour ce réseau dans `.github/CODEOWNERS` (ligne `/data/lieux/{reseau.code}-*.yaml`)."
+        )
+        head = [
+            f"{_count(len(fiches))} depuis plus de 12 mois dans le réseau « {escaped(reseau.nom)} » "
+            f"(au {today.isoformat()}).",
+            "",
+            team,
+            "",
+            "Pour chacune : vérifiez les informations auprès du lieu, corrigez-les si besoin (lien « Modifier ») et "
+            "mettez `verifie_le` à la date du jour. Le ticket est mis à jour chaque lundi et fermé quand toutes "
+            "les fiches sont vérifiées.",
+            "",
+        ]
         budget = MAX_BODY - len("\n".join(head)) - 200  # (the « Fiches 1 à 450 » line)
         chunks: list[list[str]] = []
         current: list[str] = []
@@ -110,9 +124,13 @@ def tickets(dataset: Dataset, today: dt.date, teams: dict[str, list[str]]) -> li
         for number, items in enumerate(chunks, start=1):
             several = len(chunks) > 1
             intro = [f"Fiches {first} à {first + len(items) - 1} sur {len(fiches)} :", ""] if several else []
-            found.append(Ticket(f"{reseau.code}{'' if number == 1 else f'-{number}'}.md",
-                                TITLE.format(reseau=reseau.nom) + (f" ({number}/{len(chunks)})" if several else ""),
-                                "\n".join(head + intro + items) + "\n"))
+            found.append(
+                Ticket(
+                    f"{reseau.code}{'' if number == 1 else f'-{number}'}.md",
+                    TITLE.format(reseau=reseau.nom) + (f" ({number}/{len(chunks)})" if several else ""),
+                    "\n".join(head + intro + items) + "\n",
+                )
+            )
             first += len(items)
     return found
 

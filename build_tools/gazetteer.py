@@ -24,10 +24,10 @@ import difflib
 import math
 import re
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Callable, Iterable
 
 from . import formats
 from .diagnostics import Diagnostic
@@ -76,6 +76,7 @@ def departement_of(code_insee: str) -> str:
 
 # -- the columns -----------------------------------------------------------------------------------
 
+
 def _insee(text: str) -> str:
     if not _INSEE.fullmatch(text):
         raise _Bad("code INSEE attendu : 5 caractères, ex. 86194")
@@ -86,8 +87,10 @@ def _name(text: str) -> str:
     if not text or len(text) > MAX_NAME_LENGTH:
         raise _Bad(f"nom de 1 à {MAX_NAME_LENGTH} caractères attendu")
     if not _NAME.fullmatch(text) or " ".join(text.split()) != text:
-        raise _Bad("caractère non permis dans un nom de commune (lettres, chiffres, espaces simples, apostrophes, "
-                   "tirets, parenthèses et points seulement ; une lettre au début)")
+        raise _Bad(
+            "caractère non permis dans un nom de commune (lettres, chiffres, espaces simples, apostrophes, "
+            "tirets, parenthèses et points seulement ; une lettre au début)"
+        )
     return text
 
 
@@ -160,6 +163,7 @@ class Row:
 
 def read_table(data: bytes, shown: str, columns: tuple[Column, ...]) -> tuple[list[Row], list[Diagnostic]]:
     """The well-formed lines, and a diagnostic for every problem."""
+
     def problem(line: int, column: int, name: str, message: str) -> None:
         problems.append(Diagnostic(shown, line, column, name, message))
 
@@ -168,7 +172,9 @@ def read_table(data: bytes, shown: str, columns: tuple[Column, ...]) -> tuple[li
         problem(0, 0, "", f"fichier trop volumineux ({len(data)} octets, maximum {MAX_FILE_BYTES}) ; {REGENERATE}")
         return [], problems
     if data.startswith(b"\xef\xbb\xbf"):
-        problem(1, 1, "", f"marque d'ordre des octets (BOM) au début du fichier : UTF-8 sans BOM attendu ; {REGENERATE}")
+        problem(
+            1, 1, "", f"marque d'ordre des octets (BOM) au début du fichier : UTF-8 sans BOM attendu ; {REGENERATE}"
+        )
         return [], problems
     try:
         text = data.decode("utf-8")
@@ -177,8 +183,12 @@ def read_table(data: bytes, shown: str, columns: tuple[Column, ...]) -> tuple[li
         problem(line, 0, "", f"le fichier n'est pas encodé en UTF-8 (octet 0x{data[exc.start]:02X}) ; {REGENERATE}")
         return [], problems
     if "\r" in text:
-        problem(text[: text.index("\r")].count("\n") + 1, 0, "",
-                f"fin de ligne Windows (CRLF) ou retour chariot : fins de ligne Unix (LF) attendues ; {REGENERATE}")
+        problem(
+            text[: text.index("\r")].count("\n") + 1,
+            0,
+            "",
+            f"fin de ligne Windows (CRLF) ou retour chariot : fins de ligne Unix (LF) attendues ; {REGENERATE}",
+        )
         return [], problems
     if text and not text.endswith("\n"):
         problem(text.count("\n") + 1, 0, "", "la dernière ligne doit se terminer par un saut de ligne")
@@ -193,7 +203,9 @@ def read_table(data: bytes, shown: str, columns: tuple[Column, ...]) -> tuple[li
     for number, line in enumerate(lines[1:], start=2):
         fields = line.split(";")
         if len(fields) != len(columns):
-            problem(number, 1, "", f"{len(columns)} champs séparés par « ; » attendus, {len(fields)} trouvés ; {REGENERATE}")
+            problem(
+                number, 1, "", f"{len(columns)} champs séparés par « ; » attendus, {len(fields)} trouvés ; {REGENERATE}"
+            )
             continue
         values, offsets, offset = {}, {}, 1
         for column, field in zip(columns, fields):
@@ -210,6 +222,7 @@ def read_table(data: bytes, shown: str, columns: tuple[Column, ...]) -> tuple[li
 
 # -- the two files, checked together ----------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class GazetteerFiles:
     """What the two files hold once valid. ``lines``: INSEE code -> its line in communes.csv."""
@@ -220,8 +233,9 @@ class GazetteerFiles:
     shown: str
 
 
-def read_gazetteer(root: Path, display: Callable[[Path], str], emprise: Emprise | None,
-                   departements: Iterable[str] | None) -> tuple[GazetteerFiles | None, list[Diagnostic]]:
+def read_gazetteer(
+    root: Path, display: Callable[[Path], str], emprise: Emprise | None, departements: Iterable[str] | None
+) -> tuple[GazetteerFiles | None, list[Diagnostic]]:
     """Read data/communes.csv and data/communes-deleguees.csv (see :func:`parse_gazetteer`)."""
     problems: list[Diagnostic] = []
     tables = {}
@@ -240,8 +254,9 @@ def read_gazetteer(root: Path, display: Callable[[Path], str], emprise: Emprise 
     return parse_gazetteer(tables, emprise, departements)
 
 
-def parse_gazetteer(tables: dict[str, tuple[str, bytes]], emprise: Emprise | None,
-                    departements: Iterable[str] | None) -> tuple[GazetteerFiles | None, list[Diagnostic]]:
+def parse_gazetteer(
+    tables: dict[str, tuple[str, bytes]], emprise: Emprise | None, departements: Iterable[str] | None
+) -> tuple[GazetteerFiles | None, list[Diagnostic]]:
     """Both files' content (file name -> (name shown, bytes)) checked together; None when either has an error.
 
     ``emprise`` and ``departements`` come from data/site.yaml (None when it failed to load:
@@ -264,28 +279,60 @@ def parse_gazetteer(tables: dict[str, tuple[str, bytes]], emprise: Emprise | Non
         code = values["code_insee"]
         departement = departement_of(code)
         if wanted is not None and departement not in wanted:
-            problems.append(Diagnostic(shown, row.line, 1, "code_insee", f"commune du département {departement}, absent de "
-                                       f"« departements » dans data/site.yaml ; {REGENERATE}"))
+            problems.append(
+                Diagnostic(
+                    shown,
+                    row.line,
+                    1,
+                    "code_insee",
+                    f"commune du département {departement}, absent de "
+                    f"« departements » dans data/site.yaml ; {REGENERATE}",
+                )
+            )
         if emprise is not None and not emprise.contient(values["lat"], values["lon"]):
-            problems.append(Diagnostic(shown, row.line, row.columns["lat"], "lat",
-                                       f"position ({values['lat']}, {values['lon']}) hors de l'emprise de la Région "
-                                       f"(data/site.yaml, emprise) ; {REGENERATE}"))
-        communes[code] = Commune(code, values["nom"], values["codes_postaux"], values["population"], values["lat"],
-                                 values["lon"])
+            problems.append(
+                Diagnostic(
+                    shown,
+                    row.line,
+                    row.columns["lat"],
+                    "lat",
+                    f"position ({values['lat']}, {values['lon']}) hors de l'emprise de la Région "
+                    f"(data/site.yaml, emprise) ; {REGENERATE}",
+                )
+            )
+        communes[code] = Commune(
+            code, values["nom"], values["codes_postaux"], values["population"], values["lat"], values["lon"]
+        )
         lines[code] = row.line
     for departement in sorted((wanted or set()) - {departement_of(code) for code in communes}):
-        problems.append(Diagnostic(shown, 0, 0, "", f"aucune commune du département {departement} (data/site.yaml, "
-                                                    f"departements) : lancez « spro communes »"))
+        problems.append(
+            Diagnostic(
+                shown,
+                0,
+                0,
+                "",
+                f"aucune commune du département {departement} (data/site.yaml, "
+                f"departements) : lancez « spro communes »",
+            )
+        )
     deleguees_shown, deleguee_rows = parsed[DELEGUEES_FILE]
     deleguees = {}
     for row in deleguee_rows:
         values = row.values
         if values["commune"] not in communes:
-            problems.append(Diagnostic(deleguees_shown, row.line, row.columns["commune"], "commune",
-                                       f"commune actuelle {values['commune']} absente de {shown} ; {REGENERATE}"))
+            problems.append(
+                Diagnostic(
+                    deleguees_shown,
+                    row.line,
+                    row.columns["commune"],
+                    "commune",
+                    f"commune actuelle {values['commune']} absente de {shown} ; {REGENERATE}",
+                )
+            )
             continue
-        deleguees[values["code_insee"]] = CommuneDeleguee(values["code_insee"], values["nom"], values["type"],
-                                                         values["commune"])
+        deleguees[values["code_insee"]] = CommuneDeleguee(
+            values["code_insee"], values["nom"], values["type"], values["commune"]
+        )
     if problems:
         return None, problems
     return GazetteerFiles(communes, deleguees, lines, shown), []
@@ -298,11 +345,25 @@ def _check_order(rows: list[Row], shown: str) -> list[Diagnostic]:
     for row in rows:
         line, code = row.line, row.values["code_insee"]
         if code in seen:
-            problems.append(Diagnostic(shown, line, 1, "code_insee", f"code INSEE {code} en double (déjà ligne "
-                                                                     f"{seen[code]}) ; {REGENERATE}"))
+            problems.append(
+                Diagnostic(
+                    shown,
+                    line,
+                    1,
+                    "code_insee",
+                    f"code INSEE {code} en double (déjà ligne {seen[code]}) ; {REGENERATE}",
+                )
+            )
         elif previous and code < previous[0]:
-            problems.append(Diagnostic(shown, line, 1, "code_insee", f"lignes dans le désordre : {code} après {previous[0]} "
-                                                                     f"(ligne {previous[1]}) ; {REGENERATE}"))
+            problems.append(
+                Diagnostic(
+                    shown,
+                    line,
+                    1,
+                    "code_insee",
+                    f"lignes dans le désordre : {code} après {previous[0]} (ligne {previous[1]}) ; {REGENERATE}",
+                )
+            )
         seen.setdefault(code, line)
         previous = (code, line)
     return problems
@@ -317,16 +378,24 @@ def render_table(columns: tuple[Column, ...], rows: Iterable[tuple]) -> str:
 
 
 def render_communes(communes: Iterable[Commune]) -> str:
-    return render_table(COMMUNE_COLUMNS, ((c.code_insee, c.nom, c.codes_postaux, c.population, f"{c.lat:.5f}",
-                                           f"{c.lon:.5f}") for c in sorted(communes, key=lambda c: c.code_insee)))
+    return render_table(
+        COMMUNE_COLUMNS,
+        (
+            (c.code_insee, c.nom, c.codes_postaux, c.population, f"{c.lat:.5f}", f"{c.lon:.5f}")
+            for c in sorted(communes, key=lambda c: c.code_insee)
+        ),
+    )
 
 
 def render_deleguees(deleguees: Iterable[CommuneDeleguee]) -> str:
-    return render_table(DELEGUEE_COLUMNS, ((d.code_insee, d.nom, d.type, d.commune)
-                                           for d in sorted(deleguees, key=lambda d: d.code_insee)))
+    return render_table(
+        DELEGUEE_COLUMNS,
+        ((d.code_insee, d.nom, d.type, d.commune) for d in sorted(deleguees, key=lambda d: d.code_insee)),
+    )
 
 
 # -- questions about communes ------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Resolution:
@@ -341,7 +410,9 @@ def nearest(origin: Commune, candidates: Iterable[Commune]) -> Commune:
     """The candidate whose centre is closest to ``origin``'s (ties: smaller INSEE code). An equirectangular
     approximation, exact enough to rank places a few dozen kilometres apart."""
     scale = math.cos(math.radians(origin.lat))
-    return min(candidates, key=lambda c: (((c.lon - origin.lon) * scale) ** 2 + (c.lat - origin.lat) ** 2, c.code_insee))
+    return min(
+        candidates, key=lambda c: (((c.lon - origin.lon) * scale) ** 2 + (c.lat - origin.lat) ** 2, c.code_insee)
+    )
 
 
 def listed(communes: Iterable[Commune]) -> str:
@@ -405,8 +476,8 @@ class Gazetteer:
     def closest_code(self, code: str) -> Commune | None:
         """The one commune whose INSEE code is ``code`` with two neighbouring characters swapped, else the one
         that differs by a single character (codes are dense: a typo often has several neighbours, then none is told)."""
-        swapped = {code[:i] + code[i + 1] + code[i] + code[i + 2:] for i in range(len(code) - 1)} - {code}
-        single = {code[:i] + c + code[i + 1:] for i in range(len(code)) for c in "0123456789" if c != code[i]}
+        swapped = {code[:i] + code[i + 1] + code[i] + code[i + 2 :] for i in range(len(code) - 1)} - {code}
+        single = {code[:i] + c + code[i + 1 :] for i in range(len(code)) for c in "0123456789" if c != code[i]}
         for candidates in (swapped, single):
             found = sorted(candidates & self.communes.keys())
             if len(found) == 1:
@@ -418,37 +489,52 @@ class Gazetteer:
         if postal_code:
             by_code = self.with_postal_code(postal_code)
             if not by_code:
-                return Resolution(reason=f"aucune commune de la Région n'a le code postal {postal_code}{self._postal_hint(name)}",
-                                  key="code_postal")
+                return Resolution(
+                    reason=f"aucune commune de la Région n'a le code postal {postal_code}{self._postal_hint(name)}",
+                    key="code_postal",
+                )
             if not name:
                 if len(by_code) == 1:
                     return Resolution(by_code[0])
-                return Resolution(reason=f"le code postal {postal_code} est celui de plusieurs communes ({listed(by_code)}) : "
-                                         "indiquez laquelle", key="commune")
+                return Resolution(
+                    reason=f"le code postal {postal_code} est celui de plusieurs communes ({listed(by_code)}) : "
+                    "indiquez laquelle",
+                    key="commune",
+                )
             designated = {c.code_insee for c in self.designated_by(name)}
             matching = [c for c in by_code if c.code_insee in designated]
             if len(matching) == 1:
                 return Resolution(matching[0])
             if matching:
-                return Resolution(reason=f"plusieurs communes « {name} » ont le code postal {postal_code} ({listed(matching)}) : "
-                                         "indiquez le code INSEE", key="commune")
+                return Resolution(
+                    reason=f"plusieurs communes « {name} » ont le code postal {postal_code} ({listed(matching)}) : "
+                    "indiquez le code INSEE",
+                    key="commune",
+                )
             keys = {commune_key(c.nom): c.nom for c in by_code}
             guess = difflib.get_close_matches(commune_key(name), keys, n=1, cutoff=0.7)
-            return Resolution(reason=f"« {name} » n'est pas une commune du code postal {postal_code} (communes de ce code "
-                                     f"postal : {listed(by_code)}){self._postal_hint(name)}"
-                                     + (f". Vouliez-vous dire « {keys[guess[0]]} » ?" if guess else ""),
-                              key="commune")
+            return Resolution(
+                reason=f"« {name} » n'est pas une commune du code postal {postal_code} (communes de ce code "
+                f"postal : {listed(by_code)}){self._postal_hint(name)}"
+                + (f". Vouliez-vous dire « {keys[guess[0]]} » ?" if guess else ""),
+                key="commune",
+            )
         if not name:
             return Resolution(reason="indiquez la commune ou son code postal", key="commune")
         designated = self.designated_by(name)
         if len(designated) == 1:
             return Resolution(designated[0])
         if designated:
-            return Resolution(reason=f"plusieurs communes s'appellent « {name} » ({listed(designated)}) : indiquez le code "
-                                     "postal", key="commune")
+            return Resolution(
+                reason=f"plusieurs communes s'appellent « {name} » ({listed(designated)}) : indiquez le code postal",
+                key="commune",
+            )
         guess = self.closest_name(name)
-        return Resolution(reason=f"aucune commune « {name} » dans la Région" + (f". Vouliez-vous dire « {guess} » ?" if guess else ""),
-                          key="commune")
+        return Resolution(
+            reason=f"aucune commune « {name} » dans la Région"
+            + (f". Vouliez-vous dire « {guess} » ?" if guess else ""),
+            key="commune",
+        )
 
     def _postal_hint(self, name: str | None) -> str:
         if not name:
@@ -456,7 +542,9 @@ class Gazetteer:
         designated = self.designated_by(name)
         if not designated:
             return ""
-        return " ; " + " ; ".join(f"{c.nom} ({c.code_insee}) a pour code postal {', '.join(c.codes_postaux)}" for c in designated)
+        return " ; " + " ; ".join(
+            f"{c.nom} ({c.code_insee}) a pour code postal {', '.join(c.codes_postaux)}" for c in designated
+        )
 
     def name_matches(self, commune: Commune, written: str) -> bool:
         """``written`` is the commune's official name, up to case, accents, hyphens, apostrophes and St/Ste."""

@@ -22,7 +22,6 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import socket
 import time
 import urllib.error
 import urllib.parse
@@ -42,8 +41,9 @@ DEFAULT_URL = "https://geo.api.gouv.fr"
 URL_ENVIRONMENT_VARIABLE = "SPRO_GEO_API_URL"
 MAX_RESPONSE_BYTES = 200 * 1024 * 1024
 """A department's communes with full-resolution outlines weigh tens of megabytes."""
-ONLINE_POLITENESS = Politeness(requests_per_second=2.0, max_attempts=4, first_backoff=1.0, timeout=120.0,
-                               total_budget=1800.0)
+ONLINE_POLITENESS = Politeness(
+    requests_per_second=2.0, max_attempts=4, first_backoff=1.0, timeout=120.0, total_budget=1800.0
+)
 _DELEGUEE_TYPES = {"commune-deleguee": "deleguee", "commune-associee": "associee"}
 
 
@@ -74,7 +74,12 @@ def _deleguees(entries, communes: dict[str, ReferenceCommune]) -> dict[str, Comm
     for entry in entries:
         kind = _DELEGUEE_TYPES.get(entry.get("type"))
         current = communes.get(entry.get("chefLieu"))
-        if kind is None or current is None or not isinstance(entry.get("code"), str) or not isinstance(entry.get("nom"), str):
+        if (
+            kind is None
+            or current is None
+            or not isinstance(entry.get("code"), str)
+            or not isinstance(entry.get("nom"), str)
+        ):
             continue
         if commune_key(entry["nom"]) != commune_key(current.nom):
             deleguees[entry["code"]] = CommuneDeleguee(entry["code"], entry["nom"], kind, current.code_insee)
@@ -105,6 +110,7 @@ def _outline(geometry, what: str) -> BaseGeometry:
 
 
 # -- offline: a folder of reference files ----------------------------------------------------------
+
 
 def _one(folder: Path, pattern: str, what: str) -> Path:
     found = sorted(folder.glob(pattern))
@@ -144,21 +150,29 @@ def from_folder(folder: Path, departements: list[str]) -> Reference:
         for feature in features:
             code = (feature.get("properties") or {}).get("code") if isinstance(feature, dict) else None
             if code not in owner:
-                raise GeoReferenceError(f"{path.name} : le contour {code} ne correspond à aucune commune actuelle ni à "
-                                     "aucun de leurs anciens codes : la liste des communes est-elle plus ancienne ?")
+                raise GeoReferenceError(
+                    f"{path.name} : le contour {code} ne correspond à aucune commune actuelle ni à "
+                    "aucun de leurs anciens codes : la liste des communes est-elle plus ancienne ?"
+                )
             parts.setdefault(owner[code], []).append(_outline(feature.get("geometry"), f"{path.name}, commune {code}"))
     communes = {}
     for entry in sorted(current, key=lambda e: str(e.get("code"))):
         code = entry.get("code")
         if code not in parts:
             raise GeoReferenceError(f"aucun contour pour la commune {code} ({entry.get('nom')})")
-        communes[code] = ReferenceCommune(code, str(entry.get("nom")), _postal_codes(entry.get("codesPostaux")),
-                                          _population(entry.get("population")), shapely.union_all(parts[code]))
+        communes[code] = ReferenceCommune(
+            code,
+            str(entry.get("nom")),
+            _postal_codes(entry.get("codesPostaux")),
+            _population(entry.get("population")),
+            shapely.union_all(parts[code]),
+        )
     deleguees = _deleguees([e for e in cog if e.get("departement") in wanted], communes)
     return Reference(communes, deleguees, f"{cog_path.name} et contours de {folder}")
 
 
 # -- online: geo.api.gouv.fr -------------------------------------------------------------------------
+
 
 def service_url(given: str | None) -> str:
     url = (given or os.environ.get(URL_ENVIRONMENT_VARIABLE) or DEFAULT_URL).rstrip("/")
@@ -171,7 +185,9 @@ def service_url(given: str | None) -> str:
 class JsonService:
     """GET JSON politely: spaced requests, retries with exponential backoff, timeouts, a size limit."""
 
-    def __init__(self, base_url: str, politeness: Politeness = ONLINE_POLITENESS, clock=time.monotonic, sleep=time.sleep):
+    def __init__(
+        self, base_url: str, politeness: Politeness = ONLINE_POLITENESS, clock=time.monotonic, sleep=time.sleep
+    ):
         self.base_url = base_url.rstrip("/")
         self.politeness = politeness
         self._clock, self._sleep = clock, sleep
@@ -196,7 +212,7 @@ class JsonService:
                     raise GeoReferenceError(f"le service répond HTTP {error.code} pour {url}") from None
                 reason = f"HTTP {error.code}"
                 wait = max(delay, _retry_after(error.headers.get("Retry-After")))
-            except (urllib.error.URLError, http.client.HTTPException, socket.timeout, ConnectionError, TimeoutError) as error:
+            except (urllib.error.URLError, http.client.HTTPException, ConnectionError, TimeoutError) as error:
                 reason = f"service injoignable ou trop lent ({type(error).__name__})"
             if attempt < self.politeness.max_attempts:
                 self._sleep(wait)
@@ -234,8 +250,10 @@ def from_service(service: JsonService, departements: list[str]) -> Reference:
     communes: dict[str, ReferenceCommune] = {}
     former: list[dict] = []
     for departement in departements:
-        answer = service.get(f"/departements/{urllib.parse.quote(departement)}/communes", {
-            "fields": "nom,code,codesPostaux,population,contour", "format": "geojson", "geometry": "contour"})
+        answer = service.get(
+            f"/departements/{urllib.parse.quote(departement)}/communes",
+            {"fields": "nom,code,codesPostaux,population,contour", "format": "geojson", "geometry": "contour"},
+        )
         features = answer.get("features") if isinstance(answer, dict) else None
         if not isinstance(features, list) or not features:
             raise GeoReferenceError(f"aucune commune reçue pour le département {departement}")
@@ -244,11 +262,16 @@ def from_service(service: JsonService, departements: list[str]) -> Reference:
             if not isinstance(properties, dict) or not isinstance(properties.get("code"), str):
                 raise GeoReferenceError(f"département {departement} : commune sans code INSEE dans la réponse")
             code = properties["code"]
-            communes[code] = ReferenceCommune(code, str(properties.get("nom")), _postal_codes(properties.get("codesPostaux")),
-                                              _population(properties.get("population")),
-                                              _outline(feature.get("geometry"), f"commune {code}"))
-        answer = service.get("/communes_associees_deleguees", {"codeDepartement": departement,
-                                                                "fields": "nom,code,type,chefLieu"})
+            communes[code] = ReferenceCommune(
+                code,
+                str(properties.get("nom")),
+                _postal_codes(properties.get("codesPostaux")),
+                _population(properties.get("population")),
+                _outline(feature.get("geometry"), f"commune {code}"),
+            )
+        answer = service.get(
+            "/communes_associees_deleguees", {"codeDepartement": departement, "fields": "nom,code,type,chefLieu"}
+        )
         if not isinstance(answer, list):
             raise GeoReferenceError(f"département {departement} : liste des communes déléguées et associées illisible")
         former += [entry for entry in answer if isinstance(entry, dict)]

@@ -70,11 +70,15 @@ class GeocodeCache:
         self.entries: dict[str, Entry] = dict(entries or {})
 
     @classmethod
-    def parse(cls, path: Path, data: bytes, shown: str, bounds: Emprise | None) -> tuple["GeocodeCache", list[Diagnostic]]:
+    def parse(
+        cls, path: Path, data: bytes, shown: str, bounds: Emprise | None
+    ) -> tuple[GeocodeCache, list[Diagnostic]]:
         """The entries of the file's bytes that keep the contract, and an error for each line that does not."""
         cache = cls(path)
         if len(data) > MAX_FILE_BYTES:
-            return cache, [Diagnostic(shown, 0, 0, "", f"cache trop volumineux (plus de {MAX_FILE_BYTES // 2**20} Mio)")]
+            return cache, [
+                Diagnostic(shown, 0, 0, "", f"cache trop volumineux (plus de {MAX_FILE_BYTES // 2**20} Mio)")
+            ]
         problems: list[Diagnostic] = []
         for number, raw in enumerate(data.split(b"\n"), start=1):
             if not raw.strip():
@@ -83,13 +87,22 @@ class GeocodeCache:
             problems += line_problems
             if entry is not None:
                 if entry.cle in cache.entries:
-                    problems.append(Diagnostic(shown, number, 1, "cle", "adresse déjà présente plus haut dans le cache : "
-                                                                       "gardez une seule ligne"))
+                    problems.append(
+                        Diagnostic(
+                            shown,
+                            number,
+                            1,
+                            "cle",
+                            "adresse déjà présente plus haut dans le cache : gardez une seule ligne",
+                        )
+                    )
                 cache.entries[entry.cle] = entry
         return cache, problems
 
     @classmethod
-    def load(cls, path: Path, bounds: Emprise | None = None, shown: str | None = None) -> tuple["GeocodeCache", list[Diagnostic]]:
+    def load(
+        cls, path: Path, bounds: Emprise | None = None, shown: str | None = None
+    ) -> tuple[GeocodeCache, list[Diagnostic]]:
         """Read the cache file (absent: an empty cache); see :meth:`parse`."""
         from .safe_files import UnsafePath, read_regular
 
@@ -118,7 +131,8 @@ class GeocodeCache:
 
     def render(self) -> str:
         return "".join(
-            json.dumps(asdict(self.entries[key]), ensure_ascii=False, sort_keys=False) + "\n" for key in sorted(self.entries)
+            json.dumps(asdict(self.entries[key]), ensure_ascii=False, sort_keys=False) + "\n"
+            for key in sorted(self.entries)
         )
 
     def save(self) -> None:
@@ -127,6 +141,7 @@ class GeocodeCache:
 
 def parse_entry(raw: bytes, number: int, shown: str, bounds: Emprise | None) -> tuple[Entry | None, list[Diagnostic]]:
     """One line of the cache against the contract: the entry, or None and what is wrong (all of it)."""
+
     def problem(field: str, message: str) -> tuple[None, list[Diagnostic]]:
         return None, [Diagnostic(shown, number, 1, field, message)]
 
@@ -155,8 +170,11 @@ def parse_entry(raw: bytes, number: int, shown: str, bounds: Emprise | None) -> 
         return None, diagnostics
     entry = Entry(**{name: float(value[name]) if name in ("lat", "lon", "score") else value[name] for name in names})
     if entry.cle != cache_key(entry.requete, entry.citycode):
-        return problem("cle", "clé incohérente avec « requete » et « citycode » (ligne modifiée à la main ?) : "
-                              "supprimez la ligne et relancez spro geocode")
+        return problem(
+            "cle",
+            "clé incohérente avec « requete » et « citycode » (ligne modifiée à la main ?) : "
+            "supprimez la ligne et relancez spro geocode",
+        )
     return entry, []
 
 
@@ -165,8 +183,11 @@ def _member_problem(name: str, value, bounds: Emprise | None) -> str | None:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return "un nombre est attendu"
         number = float(value) if abs(value) < 1e300 else math.inf
-        low, high = {"score": (0.0, 1.0), "lat": (bounds.sud, bounds.nord) if bounds else (-90.0, 90.0),
-                     "lon": (bounds.ouest, bounds.est) if bounds else (-180.0, 180.0)}[name]
+        low, high = {
+            "score": (0.0, 1.0),
+            "lat": (bounds.sud, bounds.nord) if bounds else (-90.0, 90.0),
+            "lon": (bounds.ouest, bounds.est) if bounds else (-180.0, 180.0),
+        }[name]
         if not (math.isfinite(number) and low <= number <= high):
             where = "dans l'emprise de la Région (data/site.yaml)" if name != "score" else "entre 0 et 1"
             return f"{value!r:.40} : nombre attendu {where}"
@@ -174,7 +195,11 @@ def _member_problem(name: str, value, bounds: Emprise | None) -> str | None:
     if not isinstance(value, str) or not value.strip():
         return "un texte non vide est attendu"
     if name == "type":
-        return None if value in RESULT_TYPES else f"type de résultat inconnu (valeurs possibles : {', '.join(RESULT_TYPES)})"
+        return (
+            None
+            if value in RESULT_TYPES
+            else f"type de résultat inconnu (valeurs possibles : {', '.join(RESULT_TYPES)})"
+        )
     if name == "citycode":
         return None if re.fullmatch(formats.INSEE_CODE, value) else "code INSEE attendu (5 caractères)"
     if name == "date":

@@ -19,7 +19,11 @@ from urllib.parse import urlsplit
 
 from geopy.adapters import URLLibAdapter
 from geopy.exc import (
-    GeocoderParseError, GeocoderRateLimited, GeocoderServiceError, GeocoderTimedOut, GeocoderUnavailable,
+    GeocoderParseError,
+    GeocoderRateLimited,
+    GeocoderServiceError,
+    GeocoderTimedOut,
+    GeocoderUnavailable,
 )
 from geopy.geocoders import BANFrance
 
@@ -81,8 +85,14 @@ def endpoint_problem(url: str) -> str | None:
 
 
 class Geocoder:
-    def __init__(self, base_url: str, politeness: Politeness | None = None, clock=time.monotonic, sleep=time.sleep,
-                 bounds: Emprise | None = None):
+    def __init__(
+        self,
+        base_url: str,
+        politeness: Politeness | None = None,
+        clock=time.monotonic,
+        sleep=time.sleep,
+        bounds: Emprise | None = None,
+    ):
         problem = endpoint_problem(base_url)
         if problem:
             raise ValueError(problem)
@@ -91,8 +101,12 @@ class Geocoder:
         self.source = f"{parts.netloc}{parts.path}"
         self.politeness = politeness or Politeness()
         self._client = BANFrance(
-            domain=f"{parts.netloc}{parts.path}", scheme=parts.scheme, timeout=self.politeness.timeout,
-            proxies={}, user_agent=USER_AGENT, adapter_factory=URLLibAdapter,
+            domain=f"{parts.netloc}{parts.path}",
+            scheme=parts.scheme,
+            timeout=self.politeness.timeout,
+            proxies={},
+            user_agent=USER_AGENT,
+            adapter_factory=URLLibAdapter,
         )
         self._clock, self._sleep = clock, sleep
         self._started = clock()
@@ -113,8 +127,11 @@ class Geocoder:
             inside = [f for f in features if self.bounds.contient(*_lat_lon(f))]
             if not inside:
                 lat, lon = _lat_lon(features[0])
-                return Failure(request, f"le résultat ({lat:.5f}, {lon:.5f}) est hors de l'emprise de la Région "
-                                        "(data/site.yaml) : résultat rejeté")
+                return Failure(
+                    request,
+                    f"le résultat ({lat:.5f}, {lon:.5f}) est hors de l'emprise de la Région "
+                    "(data/site.yaml) : résultat rejeté",
+                )
             features = inside
         matching = [f for f in features if f["properties"].get("citycode") == request.code_insee]
         if not matching:
@@ -150,8 +167,11 @@ class Geocoder:
             if attempt < self.politeness.max_attempts:
                 remaining = self.politeness.total_budget - (self._clock() - self._started)
                 if wait > remaining:  # a Retry-After of an hour (or a date in 2099) never outlasts --duree-max
-                    return Failure(request, f"{reason} : le géocodeur demande d'attendre {wait:.0f} s, au-delà du temps "
-                                            f"maximal (reste {max(remaining, 0):.0f} s) ; relancez plus tard")
+                    return Failure(
+                        request,
+                        f"{reason} : le géocodeur demande d'attendre {wait:.0f} s, au-delà du temps "
+                        f"maximal (reste {max(remaining, 0):.0f} s) ; relancez plus tard",
+                    )
                 self._sleep(wait)
                 delay *= 2
         return Failure(request, f"{reason}, après {self.politeness.max_attempts} tentatives")
@@ -168,10 +188,16 @@ class Geocoder:
         properties = feature["properties"]
         lon, lat = feature["geometry"]["coordinates"][:2]
         return Entry(
-            cle=request.key, requete=request.query, lat=round(float(lat), 6), lon=round(float(lon), 6),
-            score=round(float(properties.get("score", 0.0)), 4), label=str(properties.get("label", "")),
-            type=str(properties.get("type", "")), citycode=str(properties.get("citycode", "")),
-            date=dt.date.today().isoformat(), source=self.source,
+            cle=request.key,
+            requete=request.query,
+            lat=round(float(lat), 6),
+            lon=round(float(lon), 6),
+            score=round(float(properties.get("score", 0.0)), 4),
+            label=str(properties.get("label", "")),
+            type=str(properties.get("type", "")),
+            citycode=str(properties.get("citycode", "")),
+            date=dt.date.today().isoformat(),
+            source=self.source,
         )
 
 
@@ -183,8 +209,13 @@ def _lat_lon(feature) -> tuple[float, float]:
 def _is_point(feature) -> bool:
     try:
         lat, lon = _lat_lon(feature)
-        return isinstance(feature["properties"], dict) and math.isfinite(lat) and math.isfinite(lon) \
-            and -90 <= lat <= 90 and -180 <= lon <= 180
+        return (
+            isinstance(feature["properties"], dict)
+            and math.isfinite(lat)
+            and math.isfinite(lon)
+            and -90 <= lat <= 90
+            and -180 <= lon <= 180
+        )
     except (KeyError, TypeError, ValueError, IndexError):
         return False
 

@@ -42,8 +42,9 @@ def centre(outline: BaseGeometry) -> tuple[float, float]:
     return round(point.y, PRECISION), round(point.x, PRECISION)
 
 
-def basin_outlines(commune_outlines: dict[str, BaseGeometry], membership: dict[str, list[str]],
-                   tolerance: float = TOLERANCE) -> dict[str, BaseGeometry]:
+def basin_outlines(
+    commune_outlines: dict[str, BaseGeometry], membership: dict[str, list[str]], tolerance: float = TOLERANCE
+) -> dict[str, BaseGeometry]:
     """Basin code -> simplified outline, from the outlines of the communes listed in each basin."""
     codes = sorted(code for code, communes in membership.items() if communes)
     unions = [shapely.union_all([commune_outlines[c] for c in membership[code]]) for code in codes]
@@ -53,8 +54,10 @@ def basin_outlines(commune_outlines: dict[str, BaseGeometry], membership: dict[s
         geometry = shapely.orient_polygons(geometry, exterior_cw=False)
         geometry = shapely.transform(geometry, lambda xy: numpy.round(xy, PRECISION))
         if geometry.is_empty or not geometry.is_valid or geometry.geom_type not in ("Polygon", "MultiPolygon"):
-            raise OutlineError(f"contour du bassin « {code} » invalide après simplification "
-                               f"({shapely.is_valid_reason(geometry)}) : essayez une tolérance plus petite")
+            raise OutlineError(
+                f"contour du bassin « {code} » invalide après simplification "
+                f"({shapely.is_valid_reason(geometry)}) : essayez une tolérance plus petite"
+            )
         outlines[code] = geometry
     return outlines
 
@@ -62,11 +65,19 @@ def basin_outlines(commune_outlines: dict[str, BaseGeometry], membership: dict[s
 def geometry_text(geometry: BaseGeometry) -> str:
     """The file content: one GeoJSON Geometry object, compact, with a final newline."""
     mapping = shapely.geometry.mapping(geometry)
-    text = json.dumps({"type": mapping["type"], "coordinates": _lists(mapping["coordinates"])},
-                      separators=(",", ":"), ensure_ascii=False) + "\n"
+    text = (
+        json.dumps(
+            {"type": mapping["type"], "coordinates": _lists(mapping["coordinates"])},
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
+        + "\n"
+    )
     if len(text.encode("utf-8")) > MAX_OUTLINE_BYTES:
-        raise OutlineError(f"contour de {len(text) // 1024} Kio, au-delà de {MAX_OUTLINE_BYTES // 1024} Kio : "
-                           "augmentez la tolérance de simplification")
+        raise OutlineError(
+            f"contour de {len(text) // 1024} Kio, au-delà de {MAX_OUTLINE_BYTES // 1024} Kio : "
+            "augmentez la tolérance de simplification"
+        )
     return text
 
 
@@ -78,9 +89,11 @@ def _lists(value):
 
 def area_km2(geometry: BaseGeometry) -> float:
     """Area on the sphere, through the (equal-area) sinusoidal projection."""
+
     def sinusoidal(xy):
         lat = numpy.radians(xy[:, 1])
         return numpy.column_stack((xy[:, 0] * numpy.cos(lat) * _KM_PER_DEGREE, xy[:, 1] * _KM_PER_DEGREE))
+
     return shapely.transform(geometry, sinusoidal).area if not geometry.is_empty else 0.0
 
 
@@ -105,7 +118,7 @@ def coverage(commune_outlines: dict[str, BaseGeometry], outlines: dict[str, Base
     geometries = list(outlines.values())
     overlap = 0.0
     for index, first in enumerate(geometries):
-        for second in geometries[index + 1:]:
+        for second in geometries[index + 1 :]:
             if first.intersects(second):
                 overlap += area_km2(first.intersection(second))
     return Coverage(
@@ -121,8 +134,9 @@ def _holes(geometry: BaseGeometry) -> int:
     return sum(len(polygon.interiors) for polygon in getattr(geometry, "geoms", [geometry]))
 
 
-
-def misplaced_centres(outlines: dict[str, dict], centres: dict[str, tuple[float, float, str]]) -> dict[str, tuple[list[str], list[str]]]:
+def misplaced_centres(
+    outlines: dict[str, dict], centres: dict[str, tuple[float, float, str]]
+) -> dict[str, tuple[list[str], list[str]]]:
     """For each basin outline (GeoJSON geometry), the communes of that basin whose centre it does not contain,
     and the communes of other basins whose centre it contains. ``centres``: INSEE code -> (lon, lat, basin)."""
     codes = list(outlines)

@@ -51,8 +51,10 @@ def changed_paths(repo: Path, since: str) -> list[str]:
     try:
         base = _git(repo, "merge-base", since, "HEAD").decode("ascii").strip()
     except GitError:
-        raise GitError(f"révision « {since} » inconnue de git, ou sans ancêtre commun avec HEAD (dans un workflow : "
-                       "actions/checkout avec fetch-depth: 0)") from None
+        raise GitError(
+            f"révision « {since} » inconnue de git, ou sans ancêtre commun avec HEAD (dans un workflow : "
+            "actions/checkout avec fetch-depth: 0)"
+        ) from None
     changed = _names(_git(repo, "diff", "-z", "--name-only", "--no-renames", base, "--"))
     untracked = _names(_git(repo, "ls-files", "-z", "--others", "--exclude-standard"))
     return sorted(set(changed) | set(untracked))
@@ -69,7 +71,9 @@ def export(repo: Path, revision: str, folders: list[str], target: Path) -> None:
     try:
         _git(repo, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
     except GitError:
-        raise GitError(f"révision « {revision} » inconnue de git (nom de branche, étiquette ou commit attendu)") from None
+        raise GitError(
+            f"révision « {revision} » inconnue de git (nom de branche, étiquette ou commit attendu)"
+        ) from None
     present = set(_names(_git(repo, "ls-tree", "-z", "--name-only", revision, "--", *folders)))
     wanted = [folder for folder in folders if folder in present]
     if not wanted:
@@ -78,8 +82,11 @@ def export(repo: Path, revision: str, folders: list[str], target: Path) -> None:
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         for member in tar:
             name = PurePosixPath(member.name)
-            if name.is_absolute() or ".." in name.parts or not any(name.parts[:len(PurePosixPath(f).parts)]
-                                                                   == PurePosixPath(f).parts for f in wanted):
+            if (
+                name.is_absolute()
+                or ".." in name.parts
+                or not any(name.parts[: len(PurePosixPath(f).parts)] == PurePosixPath(f).parts for f in wanted)
+            ):
                 continue
             destination = target.joinpath(*name.parts)
             if member.isdir():

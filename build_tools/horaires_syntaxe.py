@@ -24,24 +24,65 @@ EXAMPLE = "Mo-Fr 09:00-12:30,13:30-17:00; PH off"
 OVERNIGHT = "pour une ouverture qui continue après minuit, écrivez l'heure de fin au-delà de 24:00 (22:00-02:00 s'écrit 22:00-26:00)"
 
 _DAYS = {
-    "lundi": "Mo", "mardi": "Tu", "mercredi": "We", "jeudi": "Th", "vendredi": "Fr", "samedi": "Sa", "dimanche": "Su",
-    "lun": "Mo", "mar": "Tu", "mer": "We", "jeu": "Th", "ven": "Fr", "sam": "Sa", "dim": "Su",
-    "lu": "Mo", "ma": "Tu", "me": "We", "je": "Th", "ve": "Fr", "sa": "Sa", "di": "Su",
-    "mo": "Mo", "tu": "Tu", "we": "We", "th": "Th", "fr": "Fr", "su": "Su",
+    "lundi": "Mo",
+    "mardi": "Tu",
+    "mercredi": "We",
+    "jeudi": "Th",
+    "vendredi": "Fr",
+    "samedi": "Sa",
+    "dimanche": "Su",
+    "lun": "Mo",
+    "mar": "Tu",
+    "mer": "We",
+    "jeu": "Th",
+    "ven": "Fr",
+    "sam": "Sa",
+    "dim": "Su",
+    "lu": "Mo",
+    "ma": "Tu",
+    "me": "We",
+    "je": "Th",
+    "ve": "Fr",
+    "sa": "Sa",
+    "di": "Su",
+    "mo": "Mo",
+    "tu": "Tu",
+    "we": "We",
+    "th": "Th",
+    "fr": "Fr",
+    "su": "Su",
 }
 _FRENCH_ONLY = {word for word, code in _DAYS.items() if word != code.lower()}
 _RANGE_WORDS = {"au", "a"}
 _LIST_WORDS = {"et"}
-_FILLER_WORDS = {"de", "du", "le", "les", "la", "des", "l'", "d'", "jusqu'", "ouvert", "ouverture", "tous", "chaque", "h"}
+_FILLER_WORDS = {
+    "de",
+    "du",
+    "le",
+    "les",
+    "la",
+    "des",
+    "l'",
+    "d'",
+    "jusqu'",
+    "ouvert",
+    "ouverture",
+    "tous",
+    "chaque",
+    "h",
+}
 _HOLIDAY_WORDS = {"ferme", "fermee", "fermes", "fermees", "fermeture", "sauf", "jours", "jour", "feries", "ferie"}
-_TOKEN = re.compile(r"""
+_TOKEN = re.compile(
+    r"""
     (?P<time>\d{1,2}\s*(?:h|:)\s*(?:[0-5]\d)?)(?![\d])
   | (?P<word>[a-z]+'?)
   | (?P<dash>[-–—])
   | (?P<sep>[,/&+])
   | (?P<rule>[;\n])
   | (?P<space>[\s:.]+)
-""", re.VERBOSE)
+""",
+    re.VERBOSE,
+)
 _SPAN = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})")
 
 
@@ -60,13 +101,15 @@ def _unreadable(value: str, column: int) -> str:
     at = f" au caractère {column}" if column else ""
     written = french_to_osm(value)
     advice = f"Écrivez : « {written} »" if written else f"Par exemple : « {EXAMPLE} » (PH off : fermé les jours fériés)"
-    return (f"horaires illisibles{at} : {_cause(value, column, written is not None)}. Syntaxe OpenStreetMap : jours en "
-            f"code anglais, {DAY_CODES} ; heures en HH:MM ; plages d'un même jour séparées par « , », règles par « ; ». "
-            f"{advice}")
+    return (
+        f"horaires illisibles{at} : {_cause(value, column, written is not None)}. Syntaxe OpenStreetMap : jours en "
+        f"code anglais, {DAY_CODES} ; heures en HH:MM ; plages d'un même jour séparées par « , », règles par « ; ». "
+        f"{advice}"
+    )
 
 
 def _cause(value: str, column: int, french: bool) -> str:
-    rest = value[max(column - 1, 0):]
+    rest = value[max(column - 1, 0) :]
     word = re.match(r"[A-Za-zÀ-ÿ]+", rest)
     if word and fold(word.group()) in _FRENCH_ONLY:
         return f"« {word.group()} » n'est pas un code de jour ({_DAYS[fold(word.group())]} en anglais)"
@@ -90,8 +133,10 @@ def _backwards_span(value: str) -> tuple[int, str | None]:
         if end <= start:
             text = span.group()
             opens, closes = text.split("-")
-            return span.start() + 1, (f"la plage « {text} » finit avant de commencer ({closes} n'est pas après {opens}) : "
-                                      f"corrigez les heures ; {OVERNIGHT}")
+            return span.start() + 1, (
+                f"la plage « {text} » finit avant de commencer ({closes} n'est pas après {opens}) : "
+                f"corrigez les heures ; {OVERNIGHT}"
+            )
     return 0, None
 
 

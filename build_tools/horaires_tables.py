@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import opening_hours
 
@@ -83,9 +83,17 @@ class Schedule:
 
     def as_json(self, reference: dt.date) -> dict:
         """For the browser (``assets/horaires.js``): exceptions as day offsets from ``reference``."""
-        return {"saisons": [[list(months), [[list(r) for r in ranges] for ranges in week]] for months, week in self.saisons],
-                "feries": None if self.feries is None else [list(r) for r in self.feries],
-                "x": [[(day - reference).days, [list(r) for r in ranges]] for day, ranges in self.exceptions]}
+        return {
+            "saisons": [
+                [list(months), [[list(r) for r in ranges] for ranges in week]] for months, week in self.saisons
+            ],
+            "feries": None if self.feries is None else [list(r) for r in self.feries],
+            "x": [[(day - reference).days, [list(r) for r in ranges]] for day, ranges in self.exceptions],
+        }
+
+
+def _minutes(moment: dt.datetime, day_start: dt.datetime) -> int:
+    return int((moment - day_start).total_seconds() // 60)
 
 
 def _library_days(expression: str, reference: dt.date) -> list[Ranges]:
@@ -101,13 +109,12 @@ def _library_days(expression: str, reference: dt.date) -> list[Ranges]:
             day_start = dt.datetime.combine(opens.date(), dt.time())
             day_end = day_start + dt.timedelta(days=1)
             if 0 <= offset < CHECKED_DAYS:
-                minutes = lambda moment: int((moment - day_start).total_seconds() // 60)  # noqa: E731
-                per_day[offset].append((minutes(opens), minutes(min(closes, day_end))))
+                per_day[offset].append((_minutes(opens, day_start), _minutes(min(closes, day_end), day_start)))
             opens = day_end
     return [tuple(ranges) for ranges in per_day]
 
 
-@lru_cache(maxsize=None)
+@cache
 def schedule(expression: str, reference: dt.date) -> Schedule:
     """The schedule of an expression, derived and checked from ``reference`` (see the module's docstring)."""
     days = _library_days(expression, reference)
@@ -119,12 +126,18 @@ def schedule(expression: str, reference: dt.date) -> Schedule:
             holidays[ranges] += 1
         else:
             usual.setdefault((day.month, day.weekday()), Counter())[ranges] += 1
-    weeks = {month: tuple(usual[(month, weekday)].most_common(1)[0][0] if (month, weekday) in usual else ()
-                          for weekday in range(7)) for month in range(1, 13)}
+    weeks = {
+        month: tuple(
+            usual[(month, weekday)].most_common(1)[0][0] if (month, weekday) in usual else () for weekday in range(7)
+        )
+        for month in range(1, 13)
+    }
     periods: dict[tuple[Ranges, ...], list[int]] = {}
     for month, week in weeks.items():
         periods.setdefault(week, []).append(month)
-    saisons = tuple(sorted(((tuple(months), week) for week, months in periods.items()), key=lambda s: (-len(s[0]), s[0])))
+    saisons = tuple(
+        sorted(((tuple(months), week) for week, months in periods.items()), key=lambda s: (-len(s[0]), s[0]))
+    )
     model = Schedule(saisons, None)
     like_any_day = all(ranges == model._model(day) for day, ranges in zip(dates, days) if is_public_holiday(day))
     feries = None if like_any_day else holidays.most_common(1)[0][0]

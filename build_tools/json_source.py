@@ -51,7 +51,11 @@ def read_json(data: bytes, shown: str, max_bytes: int) -> tuple[Any, list[Diagno
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        return None, [Diagnostic(shown, line, 0, "", f"le fichier n'est pas encodé en UTF-8 (octet 0x{data[exc.start]:02X} illisible)")]
+        return None, [
+            Diagnostic(
+                shown, line, 0, "", f"le fichier n'est pas encodé en UTF-8 (octet 0x{data[exc.start]:02X} illisible)"
+            )
+        ]
     return parse_json(text, shown)
 
 

@@ -40,6 +40,7 @@ class IdentifierTaken(ValueError):
 def choose_id(dataset: Dataset, reseau: str, commune: str, nom: str, taken: set[str] = frozenset()) -> str:
     """``<réseau>-<commune>`` (network teams own their files by that prefix: CODEOWNERS), and the
     distinctive words of the name when another lieu of the network already has that id."""
+
     def used(identifier: str) -> bool:
         return identifier in dataset.lieux or identifier in taken
 
@@ -52,14 +53,18 @@ def choose_id(dataset: Dataset, reseau: str, commune: str, nom: str, taken: set[
     if extra and not used(candidate):
         return candidate
     shown = candidate if extra else base
-    raise IdentifierTaken(f"l'identifiant « {shown} » est déjà pris (data/lieux/{shown}.yaml) : s'il s'agit d'un autre "
-                          "lieu, précisez son nom (ex. « … – antenne des Couronneries ») ou choisissez l'identifiant")
+    raise IdentifierTaken(
+        f"l'identifiant « {shown} » est déjà pris (data/lieux/{shown}.yaml) : s'il s'agit d'un autre "
+        "lieu, précisez son nom (ex. « … – antenne des Couronneries ») ou choisissez l'identifiant"
+    )
 
 
 def _scalar(value):
     """Quote text that YAML 1.1 would read as something else (86000, 0549…, 14:30, oui): the contract wants text."""
-    if isinstance(value, str) and yaml.resolver.Resolver().resolve(yaml.ScalarNode, value, (True, False)) != \
-            "tag:yaml.org,2002:str":
+    if (
+        isinstance(value, str)
+        and yaml.resolver.Resolver().resolve(yaml.ScalarNode, value, (True, False)) != "tag:yaml.org,2002:str"
+    ):
         return DoubleQuotedScalarString(value)
     return value
 
@@ -100,6 +105,7 @@ def lieu_document(values: dict[str, object], existing: str | None = None, canoni
 
 
 # -- plain values (typed answers, spreadsheet cells) to fields --------------------------------------
+
 
 @dataclass(frozen=True)
 class Column:
@@ -152,6 +158,8 @@ def missing_keys(plain: dict[str, str]) -> list[str]:
     given = {key for key, value in plain.items() if value is not None and str(value).strip()}
     place = [] if given & set(PLACE_KEYS) else list(PLACE_KEYS)
     return [c.key for c in COLUMNS if (c.required or c.key in place) and c.key not in given]
+
+
 _YES = {"oui", "o", "vrai", "true", "1", "x"}
 _NO = {"non", "n", "faux", "false", "0"}
 
@@ -202,7 +210,10 @@ def read_value(dataset: Dataset, column: Column, text: str):
             (codes.append(code) if code else unknown.append(part))
         if unknown:
             known = sorted(set(names.values()))
-            return None, f"« {unknown[0]} » inconnu (possibles : {', '.join(known)}).{suggestion(slug(unknown[0]), known)}"
+            return (
+                None,
+                f"« {unknown[0]} » inconnu (possibles : {', '.join(known)}).{suggestion(slug(unknown[0]), known)}",
+            )
         if column.key in ("reseau", "bassin"):
             return (codes[0], None) if len(codes) == 1 else (None, "une seule valeur attendue")
         return codes, None
@@ -237,8 +248,9 @@ def _kind_at(struct: Struct, path: str):
     return _kind_at(kind, rest) if rest and isinstance(kind, Struct) else kind
 
 
-def lieu_values(dataset: Dataset, plain: dict[str, str], today: dt.date, complete: bool = True,
-                gazetteer: Gazetteer | None = None) -> tuple[dict[str, object], dict[str, str]]:
+def lieu_values(
+    dataset: Dataset, plain: dict[str, str], today: dt.date, complete: bool = True, gazetteer: Gazetteer | None = None
+) -> tuple[dict[str, object], dict[str, str]]:
     """Fields (dotted paths) from plain values, and the problems by key. Empty values are left out.
 
     ``complete`` (a new lieu): find the commune (official name, INSEE code, postal code, basin) from
@@ -284,22 +296,26 @@ def _place(gazetteer: Gazetteer, values: dict[str, object], problems: dict[str, 
         if len(commune.codes_postaux) == 1:
             values["adresse.code_postal"] = commune.codes_postaux[0]
         else:
-            problems["code_postal"] = (f"{commune.nom} a plusieurs codes postaux ({', '.join(commune.codes_postaux)}) : "
-                                       "indiquez celui de l'adresse")
+            problems["code_postal"] = (
+                f"{commune.nom} a plusieurs codes postaux ({', '.join(commune.codes_postaux)}) : "
+                "indiquez celui de l'adresse"
+            )
     if commune.bassin:
         values.setdefault("bassin", commune.bassin)
 
 
-def _other_problems(values: dict[str, object], problems: dict[str, str], checker: "CandidateLieux",
-                    existing: Lieu | None) -> list[tuple[str | None, str]]:
+def _other_problems(
+    values: dict[str, object], problems: dict[str, str], checker: CandidateLieux, existing: Lieu | None
+) -> list[tuple[str | None, str]]:
     """What the contract says of the values that could be read, besides ``problems`` (values that could not):
     a row's every problem is told at once, not one run after another. Fields whose value was refused (and the
     address, when the commune is not known yet) are left to their own message."""
     if existing is not None:
         return []
     unplaced = bool(set(PLACE_KEYS) & problems.keys())
-    _, diagnostics = checker.check(PLACEHOLDER_ID, lieu_document(values, None, canonical=False),
-                                   f"data/lieux/{PLACEHOLDER_ID}.yaml")
+    _, diagnostics = checker.check(
+        PLACEHOLDER_ID, lieu_document(values, None, canonical=False), f"data/lieux/{PLACEHOLDER_ID}.yaml"
+    )
     found = []
     for diagnostic in (d for d in diagnostics if d.is_error):
         column = column_of(diagnostic.field)
@@ -329,6 +345,7 @@ def lieu_path(data_root: Path, identifier: str) -> Path:
 
 # -- one lieu file, checked in context: shared by spro new lieu and spro import csv -----------------
 
+
 @dataclass(frozen=True)
 class PreparedLieu:
     identifier: str | None
@@ -340,8 +357,16 @@ class PreparedLieu:
     """False for an update that changes nothing."""
 
 
-def prepare_lieu(dataset: Dataset, plain: dict[str, str], today: dt.date, checker: CandidateLieux, data_root: Path,
-                 existing: Lieu | None = None, taken: set[str] = frozenset(), canonical: bool = True) -> PreparedLieu:
+def prepare_lieu(
+    dataset: Dataset,
+    plain: dict[str, str],
+    today: dt.date,
+    checker: CandidateLieux,
+    data_root: Path,
+    existing: Lieu | None = None,
+    taken: set[str] = frozenset(),
+    canonical: bool = True,
+) -> PreparedLieu:
     """A lieu file from plain values, validated like ``spro validate`` would (cross-file rules included).
 
     A new lieu (``existing`` None) gets its id, INSEE code, basin and verification date; an update
@@ -361,28 +386,53 @@ def prepare_lieu(dataset: Dataset, plain: dict[str, str], today: dt.date, checke
     if existing is None:
         given = (plain.get("id") or "").strip()
         if given and not is_lieu_id(given):
-            advice = (f"par exemple « {slug(given)[:80]} »" if slug(given) else
-                      "ou laissez-le vide : il est alors formé du réseau et de la commune")
-            return PreparedLieu(None, None, [("id", f"identifiant « {given[:40]} » invalide : lettres minuscules sans accent, "
-                                                    f"chiffres et tirets seulement, {advice}")])
+            advice = (
+                f"par exemple « {slug(given)[:80]} »"
+                if slug(given)
+                else "ou laissez-le vide : il est alors formé du réseau et de la commune"
+            )
+            return PreparedLieu(
+                None,
+                None,
+                [
+                    (
+                        "id",
+                        f"identifiant « {given[:40]} » invalide : lettres minuscules sans accent, "
+                        f"chiffres et tirets seulement, {advice}",
+                    )
+                ],
+            )
         try:
-            identifier = given or choose_id(dataset, values["reseau"], values["adresse.commune"],
-                                                                        values["nom"], taken)
+            identifier = given or choose_id(dataset, values["reseau"], values["adresse.commune"], values["nom"], taken)
         except IdentifierTaken as refused:
             return PreparedLieu(None, None, [("nom", str(refused))])
         if identifier in taken:
-            return PreparedLieu(None, None, [("id", f"l'identifiant « {identifier} » est déjà celui d'une ligne précédente")])
+            return PreparedLieu(
+                None, None, [("id", f"l'identifiant « {identifier} » est déjà celui d'une ligne précédente")]
+            )
         if identifier in dataset.lieux or lieu_path(data_root, identifier).exists():
-            return PreparedLieu(None, None, [("id", f"le lieu « {identifier} » existe déjà (data/lieux/{identifier}.yaml) : "
-                                                    "choisissez un autre identifiant")])
+            return PreparedLieu(
+                None,
+                None,
+                [
+                    (
+                        "id",
+                        f"le lieu « {identifier} » existe déjà (data/lieux/{identifier}.yaml) : "
+                        "choisissez un autre identifiant",
+                    )
+                ],
+            )
     else:
         identifier = existing.id
         current = lieu_path(data_root, identifier).read_text(encoding="utf-8")
     text = lieu_document(values, current, canonical)
-    _, diagnostics = checker.check(identifier, text, f"data/lieux/{identifier}.yaml",
-                                   replaces=existing.source if existing else None)
+    _, diagnostics = checker.check(
+        identifier, text, f"data/lieux/{identifier}.yaml", replaces=existing.source if existing else None
+    )
     found = []
     for diagnostic in (d for d in diagnostics if d.is_error):
         column = column_of(diagnostic.field)
-        found.append((column.key, diagnostic.message) if column else (None, f"{diagnostic.field} : {diagnostic.message}"))
+        found.append(
+            (column.key, diagnostic.message) if column else (None, f"{diagnostic.field} : {diagnostic.message}")
+        )
     return PreparedLieu(identifier, None if found else text, found, changed=text != current)

@@ -16,16 +16,43 @@ from pathlib import Path
 from . import formats, records
 from .contract import INVALID, Kind, Reader, closest, suggestion
 from .diagnostics import Diagnostic, Report, Severity, display_path
-from .gazetteer import COMMUNES_FILE, DELEGUEES_FILE, TYPES_DELEGUEE, Gazetteer, GazetteerFiles, departement_of, listed, nearest, read_gazetteer
-from .model import (
-    Accessibilite, Adresse, Bassin, Commune, Contact, Dataset, Emplacement, Emprise, Evenement, Fermeture, Lien, Lieu,
-    Metier, Public, Reseau, Service, Site, Synonyme,
+from .gazetteer import (
+    COMMUNES_FILE,
+    DELEGUEES_FILE,
+    TYPES_DELEGUEE,
+    Gazetteer,
+    GazetteerFiles,
+    departement_of,
+    listed,
+    nearest,
+    read_gazetteer,
 )
 from .geo import distance_km
 from .geocache import CACHE_FILE_NAME, GeocodeCache, address_text, cache_key
+from .model import (
+    Accessibilite,
+    Adresse,
+    Bassin,
+    Commune,
+    Contact,
+    Dataset,
+    Emplacement,
+    Emprise,
+    Evenement,
+    Fermeture,
+    Lien,
+    Lieu,
+    Metier,
+    Public,
+    Reseau,
+    Service,
+    Site,
+    Synonyme,
+)
 from .outlines import MAX_OUTLINE_BYTES, read_outline
 from .safe_files import UnsafePath, entry_problem, is_real_dir, read_regular
-from .text import fold, search_fold as fold_words, slug  # noqa: F401 (slug: part of this module's interface, used by the generators)
+from .text import fold, slug  # noqa: F401 (slug: part of this module's interface, used by the generators)
+from .text import search_fold as fold_words
 from .yaml_source import MAX_FILE_BYTES, read_yaml
 
 SUGGESTED_UNASSIGNED = 50
@@ -47,11 +74,19 @@ REQUIRED_FOLDERS = ("lieux", "bassins")
 OUTLINE_SUFFIX = ".geojson"
 TOP_LEVEL_FILES = (*REFERENCE_FILES, *OPTIONAL_FILES, COMMUNES_FILE, DELEGUEES_FILE, CACHE_FILE_NAME)
 _FILE_NAMES = {
-    "lieux": (re.compile(formats.IDENTIFIER), "lettres minuscules sans accent, chiffres et tirets, par exemple mission-locale-poitiers.yaml"),
-    "bassins": (re.compile(formats.IDENTIFIER), "lettres minuscules sans accent, chiffres et tirets, par exemple poitiers.yaml"),
+    "lieux": (
+        re.compile(formats.IDENTIFIER),
+        "lettres minuscules sans accent, chiffres et tirets, par exemple mission-locale-poitiers.yaml",
+    ),
+    "bassins": (
+        re.compile(formats.IDENTIFIER),
+        "lettres minuscules sans accent, chiffres et tirets, par exemple poitiers.yaml",
+    ),
     "metiers": (re.compile(formats.ROME_CODE), "code ROME, par exemple K2111.yaml"),
-    "evenements": (re.compile(formats.IDENTIFIER), "lettres minuscules sans accent, chiffres et tirets, par exemple "
-                                                   "2027-03-forum-emploi-niort.yaml"),
+    "evenements": (
+        re.compile(formats.IDENTIFIER),
+        "lettres minuscules sans accent, chiffres et tirets, par exemple 2027-03-forum-emploi-niort.yaml",
+    ),
 }
 
 
@@ -119,8 +154,16 @@ class DataLoader:
         add = self.report.add if report else (lambda diagnostic: None)
         if not directory.exists() and not directory.is_symlink():
             if folder in REQUIRED_FOLDERS:
-                add(Diagnostic(self._display(directory), 0, 0, "", "dossier manquant : créez-le (il contient un fichier par "
-                                                                   f"{'lieu' if folder == 'lieux' else 'bassin'})"))
+                add(
+                    Diagnostic(
+                        self._display(directory),
+                        0,
+                        0,
+                        "",
+                        "dossier manquant : créez-le (il contient un fichier par "
+                        f"{'lieu' if folder == 'lieux' else 'bassin'})",
+                    )
+                )
             return []
         problem = entry_problem(directory)
         if problem is None and not directory.is_dir():
@@ -138,10 +181,16 @@ class DataLoader:
             elif path.name.startswith("."):
                 add(Diagnostic(shown, 0, 0, "", "fichier caché : l'annuaire ne le lit pas, retirez-le ou renommez-le"))
             elif path.is_dir():
-                add(Diagnostic(shown, 0, 0, "", f"dossier inattendu : les fichiers vont directement dans data/{folder}/"))
+                add(
+                    Diagnostic(
+                        shown, 0, 0, "", f"dossier inattendu : les fichiers vont directement dans data/{folder}/"
+                    )
+                )
             elif folder == "bassins" and path.suffix == OUTLINE_SUFFIX:
                 if not (directory / f"{path.stem}.yaml").exists():
-                    add(Diagnostic(shown, 0, 0, "", f"contour sans bassin : data/bassins/{path.stem}.yaml n'existe pas"))
+                    add(
+                        Diagnostic(shown, 0, 0, "", f"contour sans bassin : data/bassins/{path.stem}.yaml n'existe pas")
+                    )
             elif path.suffix != ".yaml":
                 add(Diagnostic(shown, 0, 0, "", "extension « .yaml » attendue pour un fichier de données"))
             elif not pattern.fullmatch(path.stem):
@@ -155,7 +204,9 @@ class DataLoader:
     @staticmethod
     def _unread_entry(path: Path) -> str:
         """Why an entry of data/ is not read, and where it probably belongs."""
-        where = "Les fiches vont dans data/lieux/, data/bassins/, data/metiers/ ou data/evenements/ (un fichier par fiche)"
+        where = (
+            "Les fiches vont dans data/lieux/, data/bassins/, data/metiers/ ou data/evenements/ (un fichier par fiche)"
+        )
         if path.is_dir():
             return f"dossier que l'annuaire ne lit pas.{suggestion(path.name, FOLDERS)} {where}"
         folder = closest(path.stem, FOLDERS, cutoff=0.75)
@@ -172,7 +223,9 @@ class DataLoader:
     def _check_top_level(self) -> None:
         """Every entry of ``data/`` is a file or folder the annuaire reads."""
         if not self.root.is_dir() or entry_problem(self.root, check_name=False):
-            self.report.add(Diagnostic(self._display(self.root), 0, 0, "", "dossier de données introuvable, ou lien symbolique"))
+            self.report.add(
+                Diagnostic(self._display(self.root), 0, 0, "", "dossier de données introuvable, ou lien symbolique")
+            )
             return
         expected = {*TOP_LEVEL_FILES, *FOLDERS}
         for path in sorted(self.root.iterdir()):
@@ -193,17 +246,24 @@ class DataLoader:
         self._check_top_level()
         site, services, reseaux, publics = (self._reference(name) for name in REFERENCE_FILES)
         self._read_geocache(site)
-        files, problems = read_gazetteer(self.root, self._display, site.emprise if site else None,
-                                         site.departements if site else None)
+        files, problems = read_gazetteer(
+            self.root, self._display, site.emprise if site else None, site.departements if site else None
+        )
         self.report.extend(problems)
         bassins, gazetteer = self._bassins(files, site)
         # A table that failed to load is left out rather than emptied, so that one broken
         # reference file does not make every record that cites it fail too (a broken gazetteer
         # leaves the addresses unchecked: its own errors say what to fix first).
         references = {
-            "services": services, "reseaux": reseaux, "publics": publics,
-            **{folder: {path.stem: None for path in self._folder_files(folder, report=False)} if self._is_folder(folder) else None
-               for folder in ("bassins", "lieux")},
+            "services": services,
+            "reseaux": reseaux,
+            "publics": publics,
+            **{
+                folder: {path.stem: None for path in self._folder_files(folder, report=False)}
+                if self._is_folder(folder)
+                else None
+                for folder in ("bassins", "lieux")
+            },
         }
         lieux = self._lieux(references, gazetteer, site)
         synonymes = self._synonymes(references)
@@ -220,7 +280,8 @@ class DataLoader:
             lieux=dict(sorted(lieux.items())),
             metiers=dict(sorted(metiers.items())),
             evenements=dict(sorted(evenements.items(), key=lambda item: (item[1].date, item[0]))),
-            communes=gazetteer.communes if gazetteer else {}, communes_deleguees=gazetteer.deleguees if gazetteer else {},
+            communes=gazetteer.communes if gazetteer else {},
+            communes_deleguees=gazetteer.deleguees if gazetteer else {},
             synonymes=synonymes,
         )
 
@@ -248,8 +309,13 @@ class DataLoader:
             geocodage = values.pop("geocodage", {})
             carte = values.pop("carte", {})
             emprise = Emprise(**values.pop("emprise"))
-            return Site(**_tuples(values), emprise=emprise, score_minimal=geocodage.get("score_minimal", 0.6),
-                        tuiles=carte.get("tuiles"), attribution_tuiles=carte.get("attribution"))
+            return Site(
+                **_tuples(values),
+                emprise=emprise,
+                score_minimal=geocodage.get("score_minimal", 0.6),
+                tuiles=carte.get("tuiles"),
+                attribution_tuiles=carte.get("attribution"),
+            )
         return read.values
 
     @staticmethod
@@ -257,8 +323,11 @@ class DataLoader:
         """Each public is a data·inclusion code or names one, so that the open-data export is valid."""
         for code, public in read.values.items():
             if code not in records.PUBLICS_DATA_INCLUSION and "public_data_inclusion" not in public:
-                read.reader.report_field(code, "ce public n'est pas un code data·inclusion : indiquez son équivalent dans "
-                                               "« public_data_inclusion »." + suggestion(code, records.PUBLICS_DATA_INCLUSION))
+                read.reader.report_field(
+                    code,
+                    "ce public n'est pas un code data·inclusion : indiquez son équivalent dans "
+                    "« public_data_inclusion »." + suggestion(code, records.PUBLICS_DATA_INCLUSION),
+                )
 
     @staticmethod
     def _check_network_names_are_distinct(read: _Read) -> None:
@@ -268,8 +337,10 @@ class DataLoader:
             for index, former in enumerate(reseau.get("anciens_noms", ()), start=1):
                 key = fold_words(former)
                 if owner.setdefault(key, code) != code:
-                    read.reader.report_field(f"{code}.anciens_noms[{index}]", f"« {former} » désigne déjà le réseau "
-                                                                             f"« {owner[key]} » : un nom ne peut mener qu'à un réseau")
+                    read.reader.report_field(
+                        f"{code}.anciens_noms[{index}]",
+                        f"« {former} » désigne déjà le réseau « {owner[key]} » : un nom ne peut mener qu'à un réseau",
+                    )
 
     def _synonymes(self, references) -> dict[str, Synonyme]:
         """data/synonymes.yaml, checked against the reference tables (absent: no synonyms)."""
@@ -300,11 +371,16 @@ class DataLoader:
         lookup = Gazetteer(files.communes, files.deleguees) if files else None
         owner: dict[str, tuple[str, str]] = {}  # INSEE code -> (basin, file)
         lists: dict[str, tuple[list[str], _Read]] = {}
-        complete = self._is_folder("bassins")  # every basin file's list was read: only then is a commune in no basin reported
+        complete = self._is_folder(
+            "bassins"
+        )  # every basin file's list was read: only then is a commune in no basin reported
         for path in self._folder_files("bassins"):
             read = self._read(path, records.BASSIN)
-            if read is None or "communes" not in read.values or any(
-                    d.field.startswith("communes") for d in read.reader.diagnostics if d.is_error):
+            if (
+                read is None
+                or "communes" not in read.values
+                or any(d.field.startswith("communes") for d in read.reader.diagnostics if d.is_error)
+            ):
                 complete = False  # (item errors would shift the positions of the messages below)
             elif lookup is not None and not self._check_basin_communes(read, path.stem, lookup, owner):
                 complete = False  # an unknown code is most likely the commune that would be reported in no basin
@@ -314,17 +390,26 @@ class DataLoader:
             return {}, None
         if complete:
             self._report_unassigned(files, owner)
-        communes = {code: dataclasses.replace(c, bassin=owner[code][0]) if code in owner else c
-                    for code, c in files.communes.items()}
+        communes = {
+            code: dataclasses.replace(c, bassin=owner[code][0]) if code in owner else c
+            for code, c in files.communes.items()
+        }
         bassins = {}
         for code, (listed_codes, read) in lists.items():
-            members = sorted((communes[c] for c in listed_codes if c in communes), key=lambda c: (fold(c.nom), c.code_insee))
+            members = sorted(
+                (communes[c] for c in listed_codes if c in communes), key=lambda c: (fold(c.nom), c.code_insee)
+            )
             contour = self.root / "bassins" / f"{code}{OUTLINE_SUFFIX}"
             outline = self._outline(contour, site)
             bassins[code] = Bassin(
-                code=code, nom=read.values["nom"], departements=tuple(read.values["departements"]),
-                communes=tuple(members), source=read.path, description=read.values.get("description"),
-                contour=self._display(contour) if outline else None, outline=outline,
+                code=code,
+                nom=read.values["nom"],
+                departements=tuple(read.values["departements"]),
+                communes=tuple(members),
+                source=read.path,
+                description=read.values.get("description"),
+                contour=self._display(contour) if outline else None,
+                outline=outline,
             )
         if complete:
             self._check_outlines_hold_their_communes(bassins, communes)
@@ -339,17 +424,29 @@ class DataLoader:
 
         centres = {code: (c.lon, c.lat, c.bassin) for code, c in communes.items() if c.bassin}
         for code, (missing, foreign) in misplaced_centres(outlines, centres).items():
+
             def names(codes: list[str]) -> str:
                 return ", ".join(communes[c].nom for c in codes[:3]) + ("…" if len(codes) > 3 else "")
+
             what = []
             if missing:
                 what.append(f"ne contient pas le centre de {len(missing)} de ses communes ({names(missing)})")
             if foreign:
                 what.append(f"contient le centre de {len(foreign)} communes d'autres bassins ({names(foreign)})")
-            self.report.add(Diagnostic(bassins[code].contour, 0, 0, "", f"ce contour {' et '.join(what)} : il ne "
-                                       "correspond pas au bassin ; régénérez les contours avec « spro communes »"))
+            self.report.add(
+                Diagnostic(
+                    bassins[code].contour,
+                    0,
+                    0,
+                    "",
+                    f"ce contour {' et '.join(what)} : il ne "
+                    "correspond pas au bassin ; régénérez les contours avec « spro communes »",
+                )
+            )
 
-    def _check_basin_communes(self, read: _Read, code: str, lookup: Gazetteer, owner: dict[str, tuple[str, str]]) -> bool:
+    def _check_basin_communes(
+        self, read: _Read, code: str, lookup: Gazetteer, owner: dict[str, tuple[str, str]]
+    ) -> bool:
         """Report unknown codes, communes already in another basin and wrong departments; False on an unknown code."""
         reader = read.reader
         known = True
@@ -361,16 +458,22 @@ class DataLoader:
                 continue
             first = owner.setdefault(insee, (code, read.path))
             if first[0] != code:
-                reader.report_field(f"communes[{index}]", f"commune {insee} ({commune.nom}) déjà rattachée au bassin "
-                                                          f"« {first[0]} » ({first[1]}) : une commune n'appartient qu'à un "
-                                                          "bassin, retirez-la de l'un des deux")
+                reader.report_field(
+                    f"communes[{index}]",
+                    f"commune {insee} ({commune.nom}) déjà rattachée au bassin "
+                    f"« {first[0]} » ({first[1]}) : une commune n'appartient qu'à un "
+                    "bassin, retirez-la de l'un des deux",
+                )
         found = {departement_of(c) for c in read.values["communes"] if c in lookup.communes}
         declared = set(read.values.get("departements", ()))
         if "departements" in read.values and found and found != declared:
             missing, extra = sorted(found - declared), sorted(declared - found)
-            parts = ([f"ajoutez {', '.join(missing)} (départements de certaines de ses communes)"] if missing else []) + \
-                    ([f"retirez {', '.join(extra)} (aucune de ses communes n'y est)"] if extra else [])
-            reader.report_field("departements", "départements différents de ceux de ses communes : " + " ; ".join(parts))
+            parts = (
+                [f"ajoutez {', '.join(missing)} (départements de certaines de ses communes)"] if missing else []
+            ) + ([f"retirez {', '.join(extra)} (aucune de ses communes n'y est)"] if extra else [])
+            reader.report_field(
+                "departements", "départements différents de ceux de ses communes : " + " ; ".join(parts)
+            )
         return known
 
     def _report_unassigned(self, files: GazetteerFiles, owner: dict[str, tuple[str, str]]) -> None:
@@ -381,10 +484,15 @@ class DataLoader:
             if owner and len(missing) <= SUGGESTED_UNASSIGNED:
                 neighbour = nearest(commune, (files.communes[c] for c in owner))
                 hint = f" (par exemple {owner[neighbour.code_insee][1]}, le bassin de sa voisine {neighbour.nom})"
-            diagnostic = Diagnostic(files.shown, files.lines[code], 1, "code_insee",
-                                    f"la commune {code} ({commune.nom}) n'est dans aucun bassin : ajoutez « - \"{code}\"  # "
-                                    f"{commune.nom} » à la liste « communes » d'un bassin{hint}, ou lancez "
-                                    "« spro bassins repartir »")
+            diagnostic = Diagnostic(
+                files.shown,
+                files.lines[code],
+                1,
+                "code_insee",
+                f'la commune {code} ({commune.nom}) n\'est dans aucun bassin : ajoutez « - "{code}"  # '
+                f"{commune.nom} » à la liste « communes » d'un bassin{hint}, ou lancez "
+                "« spro bassins repartir »",
+            )
             self.unassigned.append(diagnostic)
             self.report.add(diagnostic)
 
@@ -411,24 +519,33 @@ class DataLoader:
             values, reader = read.values, read.reader
             lieu = lieux.get(values.get("lieu"))
             if lieu and values.get("bassin") and values["bassin"] != lieu.bassin:
-                reader.report_field("bassin", f"le lieu « {lieu.id} » est dans le bassin « {lieu.bassin} » : "
-                                              "corrigez le bassin ou retirez cette ligne")
+                reader.report_field(
+                    "bassin",
+                    f"le lieu « {lieu.id} » est dans le bassin « {lieu.bassin} » : "
+                    "corrigez le bassin ou retirez cette ligne",
+                )
             if not {"bassin", "lieu", "emplacement"} & reader.positions.keys():
                 reader.report_field("bassin", "champ obligatoire quand ni « lieu » ni « emplacement » n'est indiqué")
             commune = self._event_commune(reader, values.get("emplacement"), gazetteer)
             if commune is not None and commune.bassin:
                 if values.get("bassin") and values["bassin"] != commune.bassin:
-                    reader.report_field("bassin", f"la commune {commune.code_insee} ({commune.nom}) n'appartient pas au "
-                                                  f"bassin « {values['bassin']} » : elle est dans le bassin "
-                                                  f"« {commune.bassin} » ; corrigez le bassin ou retirez cette ligne")
+                    reader.report_field(
+                        "bassin",
+                        f"la commune {commune.code_insee} ({commune.nom}) n'appartient pas au "
+                        f"bassin « {values['bassin']} » : elle est dans le bassin "
+                        f"« {commune.bassin} » ; corrigez le bassin ou retirez cette ligne",
+                    )
                 values.setdefault("bassin", commune.bassin)
             last_day = values.get("date_fin") or values.get("date")
             if isinstance(last_day, dt.date) and records.is_stale(last_day, self.today):
-                reader.report_field("date", "événement passé depuis plus d'un an : vous pouvez supprimer ce fichier",
-                                    Severity.WARNING)
+                reader.report_field(
+                    "date", "événement passé depuis plus d'un an : vous pouvez supprimer ce fichier", Severity.WARNING
+                )
             emplacement = values.get("emplacement")
             placed = (lieu is not None or "bassin" in values) and (emplacement is None or "code_insee" in emplacement)
-            if not self._flush(read) or (lieu is None and "lieu" in values) or not placed:  # (placed: unless the gazetteer is broken)
+            if (
+                not self._flush(read) or (lieu is None and "lieu" in values) or not placed
+            ):  # (placed: unless the gazetteer is broken)
                 continue
             evenements[path.stem] = _evenement(path.stem, read, lieu)
         return evenements
@@ -465,7 +582,9 @@ class DataLoader:
             else:
                 reader.report_field(f"{path}.commune", wrong_name(commune, written, gazetteer))
         if postal_code is not None and postal_code not in commune.codes_postaux:
-            message = f"le code postal {postal_code} n'est pas celui de {commune.nom} ({', '.join(commune.codes_postaux)})"
+            message = (
+                f"le code postal {postal_code} n'est pas celui de {commune.nom} ({', '.join(commune.codes_postaux)})"
+            )
             others = gazetteer.with_postal_code(postal_code)
             meant = [c for c in others if written and gazetteer.name_matches(c, written)]
             if postal_code == code:
@@ -500,7 +619,9 @@ class DataLoader:
         if commune is not None:
             self._check_position_near_commune(reader, adresse, coordonnees, commune)
 
-    def _check_position_near_commune(self, reader: Reader, adresse: dict, coordonnees: dict | None, commune: Commune) -> None:
+    def _check_position_near_commune(
+        self, reader: Reader, adresse: dict, coordonnees: dict | None, commune: Commune
+    ) -> None:
         """A lieu is placed in its commune: a manual position, or the cached geocoding of its address, more than
         MAX_KM_FROM_COMMUNE from the commune's centre moves it elsewhere on every map (and nothing else shows it)."""
         if coordonnees and {"lat", "lon"} <= coordonnees.keys():
@@ -527,7 +648,9 @@ class DataLoader:
         key = address_key(read.values["reseau"], adresse["voie"], adresse["code_insee"])
         first = by_address.get(key)
         if first:
-            read.reader.report_field("adresse.voie", f"même adresse et même réseau que {first} : ce lieu semble en double")
+            read.reader.report_field(
+                "adresse.voie", f"même adresse et même réseau que {first} : ce lieu semble en double"
+            )
         else:
             by_address[key] = read.path
 
@@ -555,9 +678,16 @@ class CandidateLieux:
         self.dataset = dataset
         self.gazetteer = Gazetteer(dataset.communes, dataset.communes_deleguees)
         self.loader = DataLoader(Path("."), today)
-        self.references = {"services": dataset.services, "reseaux": dataset.reseaux, "publics": dataset.publics,
-                           "bassins": dataset.bassins, "lieux": dataset.lieux}
-        self.by_address = {address_key(l.reseau, l.adresse.voie, l.adresse.code_insee): l.source for l in dataset.lieux.values()}
+        self.references = {
+            "services": dataset.services,
+            "reseaux": dataset.reseaux,
+            "publics": dataset.publics,
+            "bassins": dataset.bassins,
+            "lieux": dataset.lieux,
+        }
+        self.by_address = {
+            address_key(l.reseau, l.adresse.voie, l.adresse.code_insee): l.source for l in dataset.lieux.values()
+        }
         self.keys_of: dict[str, list[tuple[str, str, str]]] = {}
         for key, source in self.by_address.items():
             self.keys_of.setdefault(source, []).append(key)
@@ -569,7 +699,9 @@ class CandidateLieux:
             return None
         return self.by_source.get(self.by_address.get(address_key(reseau, voie, code_insee)))
 
-    def check(self, identifier: str, text: str | bytes, shown: str, replaces: str | None = None) -> tuple[Lieu | None, list[Diagnostic]]:
+    def check(
+        self, identifier: str, text: str | bytes, shown: str, replaces: str | None = None
+    ) -> tuple[Lieu | None, list[Diagnostic]]:
         """The lieu and no diagnostics, or None and what is wrong (``text``: the file's text, or its bytes as read).
         ``replaces``: the file it updates, if any."""
         self.loader.report = Report()
@@ -585,8 +717,11 @@ class CandidateLieux:
             del self.by_address[key]
         self.loader._check_duplicate_address(read, self.by_address)  # (adds the candidate's address when new)
         adresse = read.values.get("adresse") or {}
-        added = address_key(read.values["reseau"], adresse["voie"], adresse["code_insee"]) \
-            if {"voie", "code_insee"} <= adresse.keys() and "reseau" in read.values else None
+        added = (
+            address_key(read.values["reseau"], adresse["voie"], adresse["code_insee"])
+            if {"voie", "code_insee"} <= adresse.keys() and "reseau" in read.values
+            else None
+        )
         mine = added is not None and self.by_address.get(added) == read.path
         ok = self.loader._flush(read)
         diagnostics = self.loader.report.diagnostics
@@ -614,8 +749,10 @@ def unknown_code(code: str, gazetteer: Gazetteer, written: str | None = None) ->
     postal = gazetteer.with_postal_code(code)
     if former is not None:
         current = gazetteer.communes[former.commune]
-        return (f"{message} ; {code} était le code INSEE de « {former.nom} », aujourd'hui commune "
-                f"{TYPES_DELEGUEE[former.type]} de « {current.nom} » : écrivez le code INSEE {current.code_insee} ({current.nom})")
+        return (
+            f"{message} ; {code} était le code INSEE de « {former.nom} », aujourd'hui commune "
+            f"{TYPES_DELEGUEE[former.type]} de « {current.nom} » : écrivez le code INSEE {current.code_insee} ({current.nom})"
+        )
     if named:
         return f"{message} ; " + " ; ".join(f"le code INSEE de {c.nom} est {c.code_insee}" for c in named)
     if postal:
@@ -626,15 +763,20 @@ def unknown_code(code: str, gazetteer: Gazetteer, written: str | None = None) ->
 
 def wrong_name(commune: Commune, written: str, gazetteer: Gazetteer) -> str:
     """Why ``written`` is not the name of ``commune``: its official spelling, and what was perhaps meant."""
-    message = f"« {written} » n'est pas le nom de la commune {commune.code_insee} : son nom officiel est « {commune.nom} »"
+    message = (
+        f"« {written} » n'est pas le nom de la commune {commune.code_insee} : son nom officiel est « {commune.nom} »"
+    )
     former = [d for d in gazetteer.formerly_named(written) if d.commune == commune.code_insee]
     if former:
-        return (f"{message} ; « {former[0].nom} » est une commune {TYPES_DELEGUEE[former[0].type]} de « {commune.nom} » : "
-                f"écrivez commune: {commune.nom} (l'ancienne commune peut figurer dans « complement »)")
+        return (
+            f"{message} ; « {former[0].nom} » est une commune {TYPES_DELEGUEE[former[0].type]} de « {commune.nom} » : "
+            f"écrivez commune: {commune.nom} (l'ancienne commune peut figurer dans « complement »)"
+        )
     others = [c for c in gazetteer.designated_by(written) if c.code_insee != commune.code_insee]
     if others:
         return f"{message} ; si l'adresse est à {written} : " + " ; ".join(
-            f"code INSEE {c.code_insee}, code postal {', '.join(c.codes_postaux)} ({c.nom})" for c in others)
+            f"code INSEE {c.code_insee}, code postal {', '.join(c.codes_postaux)} ({c.nom})" for c in others
+        )
     return message
 
 
@@ -677,11 +819,21 @@ def _evenement(identifier: str, read: _Read, lieu: Lieu | None) -> Evenement:
     v = read.values
     emplacement = v.get("emplacement")
     return Evenement(
-        id=identifier, titre=v["titre"], type=v["type"], date=v["date"], date_fin=v.get("date_fin"),
+        id=identifier,
+        titre=v["titre"],
+        type=v["type"],
+        date=v["date"],
+        date_fin=v.get("date_fin"),
         heures=tuple(v["heures"].split("-")) if "heures" in v else None,
-        lieu=v.get("lieu"), emplacement=Emplacement(**emplacement) if emplacement else None,
-        en_ligne=v.get("en_ligne", False), bassin=v.get("bassin") or lieu.bassin, publics=tuple(v["publics"]),
-        organisateur=v.get("organisateur"), lien=v.get("lien"), description=v.get("description"), source=read.path,
+        lieu=v.get("lieu"),
+        emplacement=Emplacement(**emplacement) if emplacement else None,
+        en_ligne=v.get("en_ligne", False),
+        bassin=v.get("bassin") or lieu.bassin,
+        publics=tuple(v["publics"]),
+        organisateur=v.get("organisateur"),
+        lien=v.get("lien"),
+        description=v.get("description"),
+        source=read.path,
     )
 
 

@@ -10,9 +10,9 @@ never overwritten.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from .lieu_files import BY_KEY, PLACE_KEYS, missing_keys, prepare_lieu
 from .loader import CandidateLieux
@@ -32,8 +32,14 @@ class Abandon(Exception):
     """No valid lieu could be made; the message (French) says why."""
 
 
-def new_lieu(dataset: Dataset, plain: dict[str, str], today: dt.date, data_root: Path,
-             ask: Callable[[str], str] | None, say: Callable[[str], None]) -> NewLieu:
+def new_lieu(
+    dataset: Dataset,
+    plain: dict[str, str],
+    today: dt.date,
+    data_root: Path,
+    ask: Callable[[str], str] | None,
+    say: Callable[[str], None],
+) -> NewLieu:
     """Build the lieu. ``ask`` is None for scripts: then nothing is asked, and problems abandon."""
     plain = {key: value for key, value in plain.items() if value}
     missing = missing_keys(plain)
@@ -61,7 +67,9 @@ def new_lieu(dataset: Dataset, plain: dict[str, str], today: dt.date, data_root:
 
 def _ask(ask, key: str, optional: bool = False) -> str:
     column = BY_KEY[key]
-    prompt = column.label[0].upper() + column.label[1:] + (" (facultatif, Entrée pour passer)" if optional else "") + " : "
+    prompt = (
+        column.label[0].upper() + column.label[1:] + (" (facultatif, Entrée pour passer)" if optional else "") + " : "
+    )
     while True:
         try:
             answer = ask(prompt).strip()

@@ -11,6 +11,7 @@ the numbers read, never the file's text.
 from __future__ import annotations
 
 import math
+
 from .diagnostics import Diagnostic
 from .json_source import read_json
 from .model import Emprise, Outline
@@ -39,23 +40,28 @@ def read_outline(data: bytes, shown: str, bounds: Emprise | None) -> tuple[Outli
 
 def _outline(value, bounds: Emprise | None) -> Outline:
     if not isinstance(value, dict):
-        raise _Problem("", "une géométrie GeoJSON est attendue : {\"type\": \"Polygon\", \"coordinates\": [...]}")
+        raise _Problem("", 'une géométrie GeoJSON est attendue : {"type": "Polygon", "coordinates": [...]}')
     kind = value.get("type")
     if kind not in TYPES:
         shown = kind if isinstance(kind, str) else type(kind).__name__
         raise _Problem("type", f"« {str(shown)[:40]} » : « Polygon » ou « MultiPolygon » attendu")
     extra = sorted(set(value) - {"type", "coordinates"})
     if extra:
-        raise _Problem(extra[0][:40], "membre non permis : le fichier ne contient que la géométrie (« type » et « coordinates »), "
-                                      "sans Feature ni properties")
+        raise _Problem(
+            extra[0][:40],
+            "membre non permis : le fichier ne contient que la géométrie (« type » et « coordinates »), "
+            "sans Feature ni properties",
+        )
     if "coordinates" not in value:
         raise _Problem("coordinates", "champ obligatoire manquant")
     counter = [0]
     if kind == "Polygon":
         polygons = (_polygon(value["coordinates"], "coordinates", bounds, counter),)
     else:
-        polygons = tuple(_polygon(p, f"coordinates[{i}]", bounds, counter)
-                         for i, p in enumerate(_list(value["coordinates"], "coordinates", 1)))
+        polygons = tuple(
+            _polygon(p, f"coordinates[{i}]", bounds, counter)
+            for i, p in enumerate(_list(value["coordinates"], "coordinates", 1))
+        )
     return Outline(polygons)
 
 
@@ -82,8 +88,11 @@ def _ring(value, where: str, bounds: Emprise | None, counter: list[int]):
 
 
 def _position(value, where: str, bounds: Emprise | None) -> tuple[float, float]:
-    if not (isinstance(value, list) and len(value) == 2
-            and all(isinstance(n, (int, float)) and not isinstance(n, bool) for n in value)):
+    if not (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(isinstance(n, (int, float)) and not isinstance(n, bool) for n in value)
+    ):
         raise _Problem(where, "position attendue : [longitude, latitude], deux nombres")
     try:
         lon, lat = float(value[0]), float(value[1])
@@ -93,6 +102,9 @@ def _position(value, where: str, bounds: Emprise | None) -> tuple[float, float]:
         raise _Problem(where, "coordonnée non finie")
     south, north, west, east = (bounds.sud, bounds.nord, bounds.ouest, bounds.est) if bounds else (-90, 90, -180, 180)
     if not (south <= lat <= north and west <= lon <= east):
-        raise _Problem(where, f"position [{lon:g}, {lat:g}] hors de l'emprise de la Région (data/site.yaml)"
-                              " : longitude et latitude inversées ?")
+        raise _Problem(
+            where,
+            f"position [{lon:g}, {lat:g}] hors de l'emprise de la Région (data/site.yaml)"
+            " : longitude et latitude inversées ?",
+        )
     return lon, lat

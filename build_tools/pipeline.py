@@ -53,12 +53,14 @@ def build_date() -> dt.date:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            day = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+            day = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
         except (ValueError, OverflowError, OSError):
             day = None
         if day is None or not 2000 <= day.year <= 2100:
-            raise BuildFailed(f"SOURCE_DATE_EPOCH : « {epoch[:40]} » : nombre de secondes depuis le 1er janvier 1970 "
-                              "attendu, pour une date entre 2000 et 2100 (ex. 1795219200 pour le 20 novembre 2026)")
+            raise BuildFailed(
+                f"SOURCE_DATE_EPOCH : « {epoch[:40]} » : nombre de secondes depuis le 1er janvier 1970 "
+                "attendu, pour une date entre 2000 et 2100 (ex. 1795219200 pour le 20 novembre 2026)"
+            )
         return day
     return dt.date.today()
 
@@ -78,8 +80,14 @@ class Prepared:
         return {f.path: f for f in self.generated if f.is_page}
 
 
-def prepare(project: Path, data_dir: Path, docs_dir: Path, site_url: str | None, news_dir: str,
-            bundle_pages: int = search_bundles.PAGES_PER_BUNDLE) -> Prepared:
+def prepare(
+    project: Path,
+    data_dir: Path,
+    docs_dir: Path,
+    site_url: str | None,
+    news_dir: str,
+    bundle_pages: int = search_bundles.PAGES_PER_BUNDLE,
+) -> Prepared:
     """Validate ``data_dir`` and ``docs_dir`` (paths of the project), then generate the site's own files."""
     loader = DataLoader(data_dir, display_root=project)
     dataset = loader.load()
@@ -90,12 +98,24 @@ def prepare(project: Path, data_dir: Path, docs_dir: Path, site_url: str | None,
         raise InvalidSources(report.errors)
     geography = locate(dataset, loader.geocache)
     bundles = search_bundles.plan(dataset.lieux, bundle_pages)
-    options = SiteOptions(build_date=build_date(), tiles=Tiles.of(dataset.site), site_url=site_url or None,
-                          search_bundles=tuple(bundle.directory for bundle in bundles))
+    options = SiteOptions(
+        build_date=build_date(),
+        tiles=Tiles.of(dataset.site),
+        site_url=site_url or None,
+        search_bundles=tuple(bundle.directory for bundle in bundles),
+    )
     notes = report.warnings + report.notices
     if geography.missing:
-        notes.append(Diagnostic("", 0, 0, "", f"{len(geography.missing)} adresse(s) sans géocodage en cache : lancez "
-                                              "« spro geocode »", Severity.NOTICE))
+        notes.append(
+            Diagnostic(
+                "",
+                0,
+                0,
+                "",
+                f"{len(geography.missing)} adresse(s) sans géocodage en cache : lancez « spro geocode »",
+                Severity.NOTICE,
+            )
+        )
     return Prepared(dataset, geography, options, generate_site(dataset, geography, options), bundles, notes)
 
 
@@ -117,7 +137,16 @@ def index_site_search(site_dir: Path, bundles: list[search_bundles.Bundle]) -> N
     top_level = [entry.name for entry in site_dir.iterdir()]
     for bundle in bundles:
         glob = bundle.glob or search_bundles.main_glob(bundles, top_level)
-        command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", bundle.directory, "--silent"]
+        command = [
+            sys.executable,
+            "-m",
+            "pagefind",
+            "--site",
+            str(site_dir),
+            "--output-subdir",
+            bundle.directory,
+            "--silent",
+        ]
         result = subprocess.run(command + (["--glob", glob] if glob else []), capture_output=True, text=True)
         if result.returncode != 0:
             raise BuildFailed(f"L'indexation Pagefind a échoué : {result.stderr.strip() or result.stdout.strip()}")
@@ -129,6 +158,8 @@ def secure_pages(site_dir: Path, tiles_origin: str) -> None:
         page = path.read_text(encoding="utf-8")
         unexpected = active_content(page)
         if unexpected:  # its presence means something got past validation
-            raise BuildFailed(f"{path.relative_to(site_dir)} contient un contenu actif inattendu "
-                              f"({unexpected[0]}) : construction arrêtée")
+            raise BuildFailed(
+                f"{path.relative_to(site_dir)} contient un contenu actif inattendu "
+                f"({unexpected[0]}) : construction arrêtée"
+            )
         path.write_text(with_policy(page, tiles_origin), encoding="utf-8")

@@ -137,7 +137,9 @@ class Places:
             return Answer(found) if found else Answer()
         match = _NAME_AND_POSTAL_CODE.match(text)
         first = _POSTAL_CODE_AND_NAME.match(text)
-        name, code = (match.group(1), match.group(2)) if match else (first.group(2), first.group(1)) if first else ("", "")
+        name, code = (
+            (match.group(1), match.group(2)) if match else (first.group(2), first.group(1)) if first else ("", "")
+        )
         if place_key(name):
             named = self.by_name(name)
             found = tuple(c for c in named if code in c.codes_postaux)
@@ -176,7 +178,12 @@ def gazetteer_json(communes: dict[str, Commune], deleguees: dict[str, CommuneDel
         "population": [c.population for c in ordered],
         "lat": [round(c.lat * 100_000) for c in ordered],
         "lon": [round(c.lon * 100_000) for c in ordered],
-        "anciens": [[d.nom, index[d.commune]] for d in sorted(deleguees.values(), key=lambda d: d.code_insee)
-                    if d.commune in index],
-        "departements": {code: DEPARTEMENTS.get(code, code) for code in sorted({departement_of(c.code_insee) for c in ordered})},
+        "anciens": [
+            [d.nom, index[d.commune]]
+            for d in sorted(deleguees.values(), key=lambda d: d.code_insee)
+            if d.commune in index
+        ],
+        "departements": {
+            code: DEPARTEMENTS.get(code, code) for code in sorted({departement_of(c.code_insee) for c in ordered})
+        },
     }

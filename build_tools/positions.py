@@ -9,8 +9,8 @@ for the lieu addresses that have no entry yet, saving as it goes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from .geocache import GeocodeCache, address_text
 from .geocoder import Failure, Geocoder, Request
@@ -92,7 +92,10 @@ class GeocodeRun:
 
 
 def geocode_missing(
-    dataset: Dataset, cache: GeocodeCache, geocoder: Geocoder, save_every: int = 25,
+    dataset: Dataset,
+    cache: GeocodeCache,
+    geocoder: Geocoder,
+    save_every: int = 25,
     progress: Callable[[int, int], None] | None = None,
 ) -> GeocodeRun:
     """Geocode the addresses missing from the cache, saving the cache atomically as it goes.
@@ -106,7 +109,7 @@ def geocode_missing(
     try:
         for index, request in enumerate(missing, start=1):
             if geocoder.out_of_time():
-                run.failures.extend(Failure(r, "temps maximal de géocodage dépassé") for r in missing[index - 1:])
+                run.failures.extend(Failure(r, "temps maximal de géocodage dépassé") for r in missing[index - 1 :])
                 break
             result = geocoder.lookup(request)
             if isinstance(result, Failure):

@@ -27,7 +27,11 @@ def folder_links_to_files(page: str, page_dir: Path, site: Path) -> str:
         cut = min((i for i in (value.find("#"), value.find("?")) if i >= 0), default=len(value))
         path, rest = value[:cut], value[cut:]
         target = page_dir / html.unescape(path)
-        if not (target.is_dir() and (target / "index.html").is_file() and site in (target.resolve(), *target.resolve().parents)):
+        if not (
+            target.is_dir()
+            and (target / "index.html").is_file()
+            and site in (target.resolve(), *target.resolve().parents)
+        ):
             return match.group(0)
         path = path + ("" if path.endswith("/") else "/") + "index.html"
         return f"{match.group('lead')}{path}{rest}{match.group('end')}"

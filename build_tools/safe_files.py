@@ -59,8 +59,10 @@ def check_no_link(root: Path, path: Path) -> None:
         except FileNotFoundError:
             return
         if stat.S_ISLNK(mode):
-            raise UnsafePath(f"{current.relative_to(root).as_posix()} est un lien symbolique : remplacez-le par "
-                             "le fichier ou le dossier lui-même (les liens ne sont pas suivis)")
+            raise UnsafePath(
+                f"{current.relative_to(root).as_posix()} est un lien symbolique : remplacez-le par "
+                "le fichier ou le dossier lui-même (les liens ne sont pas suivis)"
+            )
 
 
 def read_regular(root: Path, path: Path, max_bytes: int) -> bytes:
@@ -116,8 +118,10 @@ def name_problem(name: str) -> str | None:
     accents, digits, « - », « _ » and « . », starting with a letter or digit (hidden files are told apart
     by their callers), and none of Windows' reserved names."""
     if not name.startswith(".") and not _NAME.fullmatch(name):
-        return ("nom de fichier refusé : lettres sans accent, chiffres, « - », « _ » et « . » seulement "
-                "(il devient une adresse du site), par exemple « " + (_suggested_name(name) or "page.md") + " »")
+        return (
+            "nom de fichier refusé : lettres sans accent, chiffres, « - », « _ » et « . » seulement "
+            "(il devient une adresse du site), par exemple « " + (_suggested_name(name) or "page.md") + " »"
+        )
     return _reserved_problem(name)
 
 

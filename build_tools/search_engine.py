@@ -24,7 +24,12 @@ from .finder import FIELD_WEIGHTS, typos_allowed
 TEXT_FIELDS = tuple(FIELD_WEIGHTS)
 _SCHEMA = Schema(
     id=ID(stored=True, unique=True),
-    services=KEYWORD, publics=KEYWORD, bassin=ID, reseau=ID, modalites=KEYWORD, pmr=ID,
+    services=KEYWORD,
+    publics=KEYWORD,
+    bassin=ID,
+    reseau=ID,
+    modalites=KEYWORD,
+    pmr=ID,
     **{f"t_{name}": KEYWORD(lowercase=False, scorable=False) for name in TEXT_FIELDS},
 )
 
@@ -44,7 +49,7 @@ class Document:
 
 def swaps(word: str) -> set[str]:
     """« valdiation » -> {« avldiation », « vladiation », …, « validation », …}: each neighbouring pair swapped."""
-    return {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)} - {word}
+    return {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)} - {word}
 
 
 def _word_query(word: str) -> Or:
@@ -64,16 +69,27 @@ class SearchIndex:
         with self._index.writer() as writer:
             for d in documents:
                 writer.add_document(
-                    id=d.id, services=" ".join(d.services), publics=" ".join(d.publics), bassin=d.bassin, reseau=d.reseau,
-                    modalites=" ".join(d.modalites) or "aucune", pmr="oui" if d.pmr else "non",
+                    id=d.id,
+                    services=" ".join(d.services),
+                    publics=" ".join(d.publics),
+                    bassin=d.bassin,
+                    reseau=d.reseau,
+                    modalites=" ".join(d.modalites) or "aucune",
+                    pmr="oui" if d.pmr else "non",
                     **{f"t_{name}": " ".join(d.fields.get(name, ())) for name in TEXT_FIELDS},
                 )
 
-    def search(self, words: list[str], services=(), publics=(), bassins=(), reseaux=(), modalites=(),
-               pmr=False) -> dict[str, list[list[tuple[str, str]]]]:
+    def search(
+        self, words: list[str], services=(), publics=(), bassins=(), reseaux=(), modalites=(), pmr=False
+    ) -> dict[str, list[list[tuple[str, str]]]]:
         """Documents matching every word and the facets: id -> for each word, the (field, token) pairs it matched."""
         facets = []
-        for field, values in (("services", services), ("bassin", bassins), ("reseau", reseaux), ("modalites", modalites)):
+        for field, values in (
+            ("services", services),
+            ("bassin", bassins),
+            ("reseau", reseaux),
+            ("modalites", modalites),
+        ):
             if values:
                 facets.append(Or([Term(field, v) for v in values]))
         if publics:
@@ -85,7 +101,11 @@ class SearchIndex:
             matched: dict[int, list[list[tuple[str, str]]]] = {docnum: [] for docnum in allowed}
             for word in words:
                 hits = searcher.search(_word_query(word), limit=None, terms=True, filter=allowed)
-                found = {hit.docnum: sorted((field.removeprefix("t_"), token.decode("utf-8"))
-                                            for field, token in hit.matched_terms()) for hit in hits}
+                found = {
+                    hit.docnum: sorted(
+                        (field.removeprefix("t_"), token.decode("utf-8")) for field, token in hit.matched_terms()
+                    )
+                    for hit in hits
+                }
                 matched = {docnum: pairs + [found[docnum]] for docnum, pairs in matched.items() if docnum in found}
             return {searcher.stored_fields(docnum)["id"]: pairs for docnum, pairs in matched.items()}

@@ -86,7 +86,9 @@ def _yes_no(value: bool | None) -> str | None:
     return None if value is None else ("oui" if value else "non")
 
 
-def lieu_fields(lieu: Lieu, data: Dataset, today: dt.date, position: tuple[float, float] | None = None) -> dict[str, str | None]:
+def lieu_fields(
+    lieu: Lieu, data: Dataset, today: dt.date, position: tuple[float, float] | None = None
+) -> dict[str, str | None]:
     """What the public reads about a lieu, field by field, in French (its map position to about 10 m)."""
     return {
         "Nom": lieu.nom,
@@ -101,8 +103,10 @@ def lieu_fields(lieu: Lieu, data: Dataset, today: dt.date, position: tuple[float
         "Modalités": ", ".join(MODALITES[code] for code in lieu.modalites) or None,
         "Sur rendez-vous": "oui" if lieu.sur_rendez_vous else "non",
         "Horaires": hours_in_words(lieu.horaires, today) if lieu.horaires else None,
-        "Fermetures": " ; ".join(f"du {date_fr(f.du)} au {date_fr(f.au)}" + (f" ({f.motif})" if f.motif else "")
-                                 for f in lieu.fermetures) or None,
+        "Fermetures": " ; ".join(
+            f"du {date_fr(f.du)} au {date_fr(f.au)}" + (f" ({f.motif})" if f.motif else "") for f in lieu.fermetures
+        )
+        or None,
         "Téléphone": lieu.contact.telephone,
         "Courriel": lieu.contact.courriel,
         "Site web": lieu.contact.site,
@@ -170,8 +174,9 @@ class _Pages:
         return [Page(address, title) for address, title in sorted(self.found.items())]
 
 
-def _compare_records(before: dict, after: dict, old: Dataset, new: Dataset, fields, page, pages: _Pages,
-                     invalid: list[str]) -> list[Change]:
+def _compare_records(
+    before: dict, after: dict, old: Dataset, new: Dataset, fields, page, pages: _Pages, invalid: list[str]
+) -> list[Change]:
     changes = []
     for identifier in sorted(before.keys() | after.keys() | set(invalid)):
         if identifier in invalid:
@@ -200,6 +205,7 @@ def compare(old: Side, new: Side, today: dt.date) -> SiteChanges:
     sections: list[Section] = []
     a, b = old.dataset, new.dataset
     if a is not None and b is not None:
+
         def lieu_page(lieu: Lieu, data: Dataset, found: _Pages) -> Page:
             found.lieu(lieu, data)
             return found.add(f"lieux/{lieu.id}/", lieu.nom)
@@ -208,18 +214,23 @@ def compare(old: Side, new: Side, today: dt.date) -> SiteChanges:
             found.add(f"bassins/{event.bassin}/", data.bassins[event.bassin].nom)
             return found.add("agenda/", "Agenda")
 
-        invalid_lieux = sorted(p.removeprefix("lieux/").removesuffix(".yaml") for p in new.data_files
-                               if p.startswith("lieux/") and p.endswith(".yaml") and p[6:-5] not in b.lieux)
-        invalid_events = sorted(p.removeprefix("evenements/").removesuffix(".yaml") for p in new.data_files
-                                if p.startswith("evenements/") and p.endswith(".yaml") and p[11:-5] not in b.evenements)
+        invalid_lieux = sorted(
+            p.removeprefix("lieux/").removesuffix(".yaml")
+            for p in new.data_files
+            if p.startswith("lieux/") and p.endswith(".yaml") and p[6:-5] not in b.lieux
+        )
+        invalid_events = sorted(
+            p.removeprefix("evenements/").removesuffix(".yaml")
+            for p in new.data_files
+            if p.startswith("evenements/") and p.endswith(".yaml") and p[11:-5] not in b.evenements
+        )
+
         def fields(lieu: Lieu, data: Dataset) -> dict[str, str | None]:
             side = old if data is a else new
             return lieu_fields(lieu, data, today, side.positions.get(lieu.id))
 
-        lieux = _compare_records(a.lieux, b.lieux, a, b, fields, lieu_page, pages,
-                                 invalid_lieux)
-        events = _compare_records(a.evenements, b.evenements, a, b, event_fields, event_page, pages,
-                                  invalid_events)
+        lieux = _compare_records(a.lieux, b.lieux, a, b, fields, lieu_page, pages, invalid_lieux)
+        events = _compare_records(a.evenements, b.evenements, a, b, event_fields, event_page, pages, invalid_events)
         sections += _split("Lieux", lieux) + _split("Événements", events)
         sections += _split("Bassins", _basins(a, b, pages))
         sections += _split("Services, réseaux et publics", _tables(a, b, pages))
@@ -252,18 +263,30 @@ def _basins(a: Dataset, b: Dataset, pages: _Pages) -> list[Change]:
         if new is None:
             changes.append(Change("supprimé", old.nom, pages.add(f"bassins/{code}/", old.nom)))
             continue
-        fields = {"Nom": new.nom, "Départements": ", ".join(new.departements), "Description": new.description and _clip(new.description)}
+        fields = {
+            "Nom": new.nom,
+            "Départements": ", ".join(new.departements),
+            "Description": new.description and _clip(new.description),
+        }
         if old is None:
             changes.append(Change("ajouté", new.nom, pages.add(f"bassins/{code}/", new.nom), _added(fields)))
             continue
-        different = _differences({"Nom": old.nom, "Départements": ", ".join(old.departements),
-                                  "Description": old.description and _clip(old.description)}, fields)
+        different = _differences(
+            {
+                "Nom": old.nom,
+                "Départements": ", ".join(old.departements),
+                "Description": old.description and _clip(old.description),
+            },
+            fields,
+        )
         before = {c.code_insee: c.nom for c in old.communes}
         after = {c.code_insee: c.nom for c in new.communes}
         joined = sorted(after[c] for c in after.keys() - before.keys())
         left = sorted(before[c] for c in before.keys() - after.keys())
         if joined or left:
-            moved = " ; ".join(part for part in (joined and "+ " + ", ".join(joined), left and "− " + ", ".join(left)) if part)
+            moved = " ; ".join(
+                part for part in (joined and "+ " + ", ".join(joined), left and "− " + ", ".join(left)) if part
+            )
             different.append(("Communes", f"{len(before)} communes", f"{len(after)} communes ({moved})"))
         if old.outline != new.outline:
             different.append(("Contour", "ancien", "nouveau"))
@@ -274,9 +297,11 @@ def _basins(a: Dataset, b: Dataset, pages: _Pages) -> list[Change]:
 
 def _tables(a: Dataset, b: Dataset, pages: _Pages) -> list[Change]:
     changes = []
-    for folder, label, old_table, new_table in (("services", "service", a.services, b.services),
-                                                ("reseaux", "réseau", a.reseaux, b.reseaux),
-                                                ("publics", "public", a.publics, b.publics)):
+    for folder, label, old_table, new_table in (
+        ("services", "service", a.services, b.services),
+        ("reseaux", "réseau", a.reseaux, b.reseaux),
+        ("publics", "public", a.publics, b.publics),
+    ):
         for code in sorted(old_table.keys() | new_table.keys()):
             old, new = old_table.get(code), new_table.get(code)
             if old == new:
@@ -287,8 +312,11 @@ def _tables(a: Dataset, b: Dataset, pages: _Pages) -> list[Change]:
             elif old is None:
                 changes.append(Change("ajouté", f"{new.nom} ({label})", page))
             else:
-                fields = [(name, str(getattr(old, name)), str(getattr(new, name))) for name in vars(new)
-                          if getattr(old, name) != getattr(new, name)]
+                fields = [
+                    (name, str(getattr(old, name)), str(getattr(new, name)))
+                    for name in vars(new)
+                    if getattr(old, name) != getattr(new, name)
+                ]
                 changes.append(Change("modifié", f"{new.nom} ({label})", page, fields))
     return changes
 
@@ -306,9 +334,11 @@ def _metiers(a: Dataset, b: Dataset, pages: _Pages) -> list[Change]:
         elif old is None:
             changes.append(Change("ajouté", title, page))
         else:
-            fields = [(name.capitalize(), _clip(str(getattr(old, name))), _clip(str(getattr(new, name))))
-                      for name in ("intitule", "secteur", "description", "acces", "bassins", "reseaux", "liens")
-                      if getattr(old, name) != getattr(new, name)]
+            fields = [
+                (name.capitalize(), _clip(str(getattr(old, name))), _clip(str(getattr(new, name))))
+                for name in ("intitule", "secteur", "description", "acces", "bassins", "reseaux", "liens")
+                if getattr(old, name) != getattr(new, name)
+            ]
             changes.append(Change("modifié", title, page, fields))
     return changes
 
@@ -328,8 +358,11 @@ def _page_of(path: str, data: bytes) -> Page:
         day = re.search(r"^date:\s*(?:\n\s+created:\s*)?['\"]?(\d{4})-(\d{2})-(\d{2})", front or "", re.M)
         custom = re.search(r"^slug:\s*['\"]?([a-z0-9-]+)", front or "", re.M)
         if day:
-            return Page(f"{NEWS_DIR}/{day.group(1)}/{day.group(2)}/{day.group(3)}/"
-                        f"{custom.group(1) if custom else slug(title)}/", title)
+            return Page(
+                f"{NEWS_DIR}/{day.group(1)}/{day.group(2)}/{day.group(3)}/"
+                f"{custom.group(1) if custom else slug(title)}/",
+                title,
+            )
         return Page(f"{NEWS_DIR}/", title)
     return Page(page_url(path), title)
 
@@ -367,15 +400,19 @@ def code(text: str) -> str:
 def markdown(changes: SiteChanges, base: str, head: str) -> str:
     lines = ["## Ce qui change sur le site", "", f"De {code(base)} à {code(head)}.", ""]
     if changes.empty:
-        lines.append("Aucun changement visible sur le site (mise en forme, commentaires ou fichiers techniques seulement).")
+        lines.append(
+            "Aucun changement visible sur le site (mise en forme, commentaires ou fichiers techniques seulement)."
+        )
         return "\n".join(lines) + "\n"
     for section in changes.sections:
         lines += [f"### {section.title} ({len(section.changes)})", ""]
         for change in section.changes[:MAX_LISTED]:
             where = f" (`{change.page.address or '/'}`)" if change.page else ""
             if change.what == "invalide":
-                lines.append(f"- **{md(change.title)}** : fiche invalide, non publiée tant que ses erreurs ne sont pas "
-                             "corrigées (voir la validation)")
+                lines.append(
+                    f"- **{md(change.title)}** : fiche invalide, non publiée tant que ses erreurs ne sont pas "
+                    "corrigées (voir la validation)"
+                )
                 continue
             lines.append(f"- **{md(change.title)}**{where}")
             for label, before, after in change.fields:
@@ -384,7 +421,9 @@ def markdown(changes: SiteChanges, base: str, head: str) -> str:
                 else:
                     lines.append(f"  - {label} : {md(after or EMPTY)}")
         if len(section.changes) > MAX_LISTED:
-            lines.append(f"- … et {len(section.changes) - MAX_LISTED} de plus (liste complète : apercu.html de l'aperçu)")
+            lines.append(
+                f"- … et {len(section.changes) - MAX_LISTED} de plus (liste complète : apercu.html de l'aperçu)"
+            )
         lines.append("")
     lines += [f"### Pages du site concernées ({len(changes.pages)})", ""]
     lines += [f"- `{page.address or '/'}` {md(page.title)}" for page in changes.pages[:MAX_LISTED]]

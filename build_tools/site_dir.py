@@ -23,7 +23,9 @@ def _real(path: Path) -> Path:
 
 def is_previous_site(folder: Path) -> bool:
     """Built by spro: it has the marker, or (sites built before the marker existed) our own style sheet."""
-    return (folder / MARKER).is_file() or ((folder / "assets/spro/spro.css").is_file() and (folder / "index.html").is_file())
+    return (folder / MARKER).is_file() or (
+        (folder / "assets/spro/spro.css").is_file() and (folder / "index.html").is_file()
+    )
 
 
 def site_dir_problem(target: Path, project_root: Path) -> str | None:
@@ -40,6 +42,8 @@ def site_dir_problem(target: Path, project_root: Path) -> str | None:
         if not target.is_dir():
             return f"« {shown} » est un fichier, pas un dossier"
         if any(target.iterdir()) and not is_previous_site(target):
-            return (f"« {shown} » n'est pas vide et ne contient pas un site construit par spro : il serait effacé. "
-                    "Choisissez un dossier vide ou absent")
+            return (
+                f"« {shown} » n'est pas vide et ne contient pas un site construit par spro : il serait effacé. "
+                "Choisissez un dossier vide ou absent"
+            )
     return None

@@ -19,8 +19,8 @@ import fcntl
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from .preview import make_openable_from_disk
 from .site_dir import MARKER, MARKER_TEXT, site_dir_problem
@@ -34,12 +34,19 @@ class SiteNotWritten(Exception):
     """The file system refused the build (disk full, permissions...): French message; the previous site is kept."""
 
 
-_ERRNO_FRENCH = {errno.ENOSPC: "disque plein", errno.EDQUOT: "quota de disque dépassé", errno.EACCES: "droits insuffisants",
-                 errno.EPERM: "opération non permise", errno.EROFS: "disque en lecture seule", errno.EBUSY: "dossier occupé"}
+_ERRNO_FRENCH = {
+    errno.ENOSPC: "disque plein",
+    errno.EDQUOT: "quota de disque dépassé",
+    errno.EACCES: "droits insuffisants",
+    errno.EPERM: "opération non permise",
+    errno.EROFS: "disque en lecture seule",
+    errno.EBUSY: "dossier occupé",
+}
 
 
-def atomic_site(site_dir: Path, project_root: Path, build_into: Callable[[Path], None],
-                openable_from_disk: bool = False) -> None:
+def atomic_site(
+    site_dir: Path, project_root: Path, build_into: Callable[[Path], None], openable_from_disk: bool = False
+) -> None:
     """``build_into(staging)`` writes the whole site; the staging folder then takes the place of ``site_dir``.
     ``openable_from_disk``: the pull requests' preview, whose links to folders name their index.html
     (:mod:`build_tools.preview`)."""
@@ -66,8 +73,9 @@ def atomic_site(site_dir: Path, project_root: Path, build_into: Callable[[Path],
         if failed.errno is None:
             raise
         what = _ERRNO_FRENCH.get(failed.errno, failed.strerror or "erreur du système")
-        raise SiteNotWritten(f"écriture du site impossible : {what} ({failed.filename or site_dir}) ; le site "
-                             "précédent est conservé") from failed
+        raise SiteNotWritten(
+            f"écriture du site impossible : {what} ({failed.filename or site_dir}) ; le site précédent est conservé"
+        ) from failed
 
 
 @contextlib.contextmanager

@@ -18,10 +18,24 @@ from .gazetteer import COMMUNES_FILE, DELEGUEES_FILE
 from .loader import DataLoader
 from .model import Commune
 
-_STREETS = ("rue de la République", "avenue Jean-Jaurès", "place de la Mairie", "rue Victor-Hugo",
-            "boulevard Carnot", "rue des Écoles", "allée des Platanes", "rue du Commerce", "chemin des Vignes")
-_HOURS = ("Mo-Fr 09:00-12:30,13:30-17:00; PH off", "Mo-Th 08:30-12:00,13:30-17:30; Fr 08:30-12:00; PH off",
-          "Tu,Th 14:00-17:00; PH off", "We 13:30-18:00; Sa 10:00-12:30; PH off", None)
+_STREETS = (
+    "rue de la République",
+    "avenue Jean-Jaurès",
+    "place de la Mairie",
+    "rue Victor-Hugo",
+    "boulevard Carnot",
+    "rue des Écoles",
+    "allée des Platanes",
+    "rue du Commerce",
+    "chemin des Vignes",
+)
+_HOURS = (
+    "Mo-Fr 09:00-12:30,13:30-17:00; PH off",
+    "Mo-Th 08:30-12:00,13:30-17:30; Fr 08:30-12:00; PH off",
+    "Tu,Th 14:00-17:00; PH off",
+    "We 13:30-18:00; Sa 10:00-12:30; PH off",
+    None,
+)
 _MODALITES = (["sur-place"], ["sur-place", "telephone"], ["sur-place", "telephone", "visio"])
 
 
@@ -29,17 +43,24 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _lieu_yaml(index: int, rng: random.Random, commune: Commune, reseau: str,
-               services: list[str], publics: list[str], today: dt.date) -> str:
+def _lieu_yaml(
+    index: int,
+    rng: random.Random,
+    commune: Commune,
+    reseau: str,
+    services: list[str],
+    publics: list[str],
+    today: dt.date,
+) -> str:
     name = f"Lieu synthétique n° {index} – {commune.nom}"
     lines = [
         f"nom: {_quote(name)}",
         f"reseau: {reseau}",
         "adresse:",
         f"  voie: {_quote(str(index) + ' ' + rng.choice(_STREETS))}",
-        f"  code_postal: \"{commune.codes_postaux[0]}\"",
+        f'  code_postal: "{commune.codes_postaux[0]}"',
         f"  commune: {_quote(commune.nom)}",
-        f"  code_insee: \"{commune.code_insee}\"",
+        f'  code_insee: "{commune.code_insee}"',
         f"bassin: {commune.bassin}",
         "services: [" + ", ".join(rng.sample(services, rng.randint(1, len(services)))) + "]",
         "publics: [" + ", ".join(rng.choice([["tous-publics"], rng.sample(publics, min(2, len(publics)))])) + "]",
@@ -51,8 +72,13 @@ def _lieu_yaml(index: int, rng: random.Random, commune: Commune, reseau: str,
         lines.append(f"horaires: {_quote(hours)}")
     if rng.random() < 0.1:
         lines += ["fermetures:", "  - du: 2026-12-24", "    au: 2027-01-02", "    motif: Congés de fin d'année"]
-    lines += ["contact:", f"  telephone: 05 36 49 {index // 100 % 100:02d} {index % 100:02d}",
-              f"  courriel: lieu{index}@exemple.fr", "accessibilite:", f"  pmr: {'true' if rng.random() < 0.7 else 'false'}"]
+    lines += [
+        "contact:",
+        f"  telephone: 05 36 49 {index // 100 % 100:02d} {index % 100:02d}",
+        f"  courriel: lieu{index}@exemple.fr",
+        "accessibilite:",
+        f"  pmr: {'true' if rng.random() < 0.7 else 'false'}",
+    ]
     if rng.random() < 0.5:
         lines += ["label:", "  depuis: 2024-01-15"]
     lines.append(f"verifie_le: {(today - dt.timedelta(days=rng.randint(1, 300))).isoformat()}")
@@ -63,7 +89,15 @@ def generate(source: Path, target: Path, count: int, seed: int = 2026, today: dt
     """Write a dataset of ``count`` lieux into ``target`` (which must not exist yet)."""
     today = today or dt.date.today()
     target.mkdir(parents=True)
-    for name in ("site.yaml", "services.yaml", "reseaux.yaml", "publics.yaml", "synonymes.yaml", COMMUNES_FILE, DELEGUEES_FILE):
+    for name in (
+        "site.yaml",
+        "services.yaml",
+        "reseaux.yaml",
+        "publics.yaml",
+        "synonymes.yaml",
+        COMMUNES_FILE,
+        DELEGUEES_FILE,
+    ):
         if (source / name).exists():
             shutil.copy(source / name, target / name)
     for folder in ("bassins", "metiers"):

@@ -12,10 +12,24 @@ import re
 import unicodedata
 
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
-MOIS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-        "novembre", "décembre")
-SEARCH_STOP_WORDS = frozenset("""a au aux avec d dans de des du en et l la le les ou par pour sur un une
-je j me m moi mon ma mes tu te t toi ton ta tes il elle on nous vous ils elles se s son sa ses qui que qu""".split())
+MOIS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+SEARCH_STOP_WORDS = frozenset(
+    """a au aux avec d dans de des du en et l la le les ou par pour sur un une
+je j me m moi mon ma mes tu te t toi ton ta tes il elle on nous vous ils elles se s son sa ses qui que qu""".split()
+)
 """French words a search ignores (« bilan de compétences » searches « bilan » and « competences »; « je cherche »
 does not complete « je » into « Jean »)."""
 _SEARCH_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
@@ -27,7 +41,8 @@ _SEARCH_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae
 INVISIBLE_CHARACTERS = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160"
     "\u17b4\u17b5\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb"
-    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]")
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
+)
 UNPRINTABLE = re.compile(f"[\t\n{INVISIBLE_CHARACTERS.pattern[1:-1]}]")
 """The same characters and line breaks and tabs: what a one-line message must not print raw."""
 
@@ -84,6 +99,7 @@ def de(name: str) -> str:
 
 def distance_fr(km: float) -> str:
     """« à 151 m », « à 2,3 km », « à 22 km »: how far, as the finder's list says it."""
+
     def half_up(value: float) -> int:  # JavaScript's Math.round (Python's round() goes to even)
         return math.floor(value + 0.5)
 

@@ -81,8 +81,11 @@ def format_text(text: str, file_kind: DataFileKind, path: str) -> tuple[str | No
     except MarkedYAMLError as exc:  # duplicate keys, mostly (the safe reader accepts them: the contract reports them)
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        return None, [Diagnostic(path, line, column, "", "mise en forme impossible : clé en double ou YAML ambigu ; "
-                                                         "lancez spro validate")]
+        return None, [
+            Diagnostic(
+                path, line, column, "", "mise en forme impossible : clé en double ou YAML ambigu ; lancez spro validate"
+            )
+        ]
     _canonical(data, file_kind.kind)
     out = io.StringIO()
     _yaml().dump(data, out)
@@ -120,6 +123,7 @@ def _has_comments(seq: CommentedSeq) -> bool:
 
 
 # -- moving comments with their fields ---------------------------------------------------------
+
 
 def _reorder(mapping: CommentedMap, order: list[str], indent: int) -> None:
     """Put the fields in contract order; the comment lines above a field move (and re-indent) with it."""
@@ -225,8 +229,9 @@ def layout_notes(raw: bytes, formatted: str, shown: str) -> list[Diagnostic]:
         if line != line.rstrip() and line not in kept:
             differences.add("espaces en fin de ligne", number)
     if not text.startswith(SCHEMA_LINE):
-        differences.add("ligne « # yaml-language-server: $schema=… » à ajouter en tête (autocomplétion dans les "
-                        "éditeurs)", 1)
+        differences.add(
+            "ligne « # yaml-language-server: $schema=… » à ajouter en tête (autocomplétion dans les éditeurs)", 1
+        )
     original, _ = read_yaml(raw, shown)
     canonical, _ = read_yaml(formatted.encode("utf-8"), shown)
     if original.root is not None and canonical.root is not None:
@@ -239,8 +244,16 @@ def layout_notes(raw: bytes, formatted: str, shown: str) -> list[Diagnostic]:
         (line, detail), lines_count = min(where), len({line for line, _ in where})
         others = lines_count - 1
         count = f" (et {others} autre{'s' if others > 1 else ''} ligne{'s' if others > 1 else ''})" if others else ""
-        notes.append(Diagnostic(shown, line, 0, "", f"mise en forme : {reason}{detail and ' : ' + detail}{count} ; "
-                                f"{AFTER_MERGE}", Severity.NOTICE))
+        notes.append(
+            Diagnostic(
+                shown,
+                line,
+                0,
+                "",
+                f"mise en forme : {reason}{detail and ' : ' + detail}{count} ; {AFTER_MERGE}",
+                Severity.NOTICE,
+            )
+        )
     return sorted(notes, key=lambda d: (d.line, d.message))
 
 
@@ -263,12 +276,21 @@ def _compare(original, canonical, differences: _Differences) -> None:
                 previous = key.value
             canonical_key, canonical_value = wanted[key.value]
             if not original.flow_style and key.start_mark.column != canonical_key.start_mark.column:
-                differences.add("indentation", _line(key),
-                                f"{key.start_mark.column} espaces au lieu de {canonical_key.start_mark.column}")
-            if isinstance(value, yaml.SequenceNode) and isinstance(canonical_value, yaml.SequenceNode) \
-                    and bool(value.flow_style) != bool(canonical_value.flow_style):
-                written = (f"[{', '.join(item.value for item in canonical_value.value)}]" if canonical_value.flow_style
-                           else "un élément par ligne (« - »)")
+                differences.add(
+                    "indentation",
+                    _line(key),
+                    f"{key.start_mark.column} espaces au lieu de {canonical_key.start_mark.column}",
+                )
+            if (
+                isinstance(value, yaml.SequenceNode)
+                and isinstance(canonical_value, yaml.SequenceNode)
+                and bool(value.flow_style) != bool(canonical_value.flow_style)
+            ):
+                written = (
+                    f"[{', '.join(item.value for item in canonical_value.value)}]"
+                    if canonical_value.flow_style
+                    else "un élément par ligne (« - »)"
+                )
                 differences.add("listes", _line(key), f"« {key.value} » s'écrit {written}")
                 continue
             _compare(value, canonical_value, differences)
@@ -280,6 +302,7 @@ def _compare(original, canonical, differences: _Differences) -> None:
 
 
 # -- files ------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class FormatResult:
@@ -310,8 +333,16 @@ def format_files(paths: list[Path], data_root: Path, display, check: bool = Fals
         if formatted is None or formatted.encode("utf-8") == raw:
             continue
         if yaml.load(formatted, Loader=_SafeLoader) != yaml.load(text, Loader=_SafeLoader):  # never change the data
-            problems.append(Diagnostic(shown, 0, 0, "", "mise en forme impossible sans changer les données : fichier "
-                                                        "laissé tel quel (signalez-le à l'équipe technique)"))
+            problems.append(
+                Diagnostic(
+                    shown,
+                    0,
+                    0,
+                    "",
+                    "mise en forme impossible sans changer les données : fichier "
+                    "laissé tel quel (signalez-le à l'équipe technique)",
+                )
+            )
             continue
         changed.append(path)
         notes += layout_notes(raw, formatted, shown)

@@ -29,7 +29,9 @@ TOO_DEEP = f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux)"
 _LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
 
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_CORE_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
+_CORE_TAGS = {
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
+}
 _TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
 _NBSP_INDENT = re.compile(r"^[ \t]*[\u00a0\u202f\u2007]", re.MULTILINE)
 
@@ -82,7 +84,10 @@ def _decode(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
     if len(data) > MAX_FILE_BYTES:
         return None, [
             Diagnostic(
-                path, 0, 0, "",
+                path,
+                0,
+                0,
+                "",
                 f"fichier trop volumineux (plus de {MAX_FILE_BYTES // 1024} Kio)",
             )
         ]
@@ -92,7 +97,10 @@ def _decode(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
         line, column = _line_col(data, exc.start)
         return None, [
             Diagnostic(
-                path, line, column, "",
+                path,
+                line,
+                column,
+                "",
                 f"le fichier n'est pas encodé en UTF-8 (octet 0x{data[exc.start]:02X} illisible) : "
                 "enregistrez-le en UTF-8 dans votre éditeur",
             )
@@ -114,12 +122,22 @@ def _check_text(text: str, path: str) -> list[Diagnostic]:
         problems.append(Diagnostic(path, line, column, "", "caractère nul (\\0) interdit dans un fichier texte"))
     for match in _NBSP_INDENT.finditer(text):
         line = text.count("\n", 0, match.start()) + 1
-        problems.append(Diagnostic(path, line, match.end() - match.start(), "", "espace insécable dans l'indentation (elle "
-                                   "vient souvent d'un copier-coller) : remplacez-la par une espace ordinaire"))
+        problems.append(
+            Diagnostic(
+                path,
+                line,
+                match.end() - match.start(),
+                "",
+                "espace insécable dans l'indentation (elle "
+                "vient souvent d'un copier-coller) : remplacez-la par une espace ordinaire",
+            )
+        )
     for match in _TAB_INDENT.finditer(text):
         line = text.count("\n", 0, match.start()) + 1
         problems.append(
-            Diagnostic(path, line, match.end() - match.start(), "", "tabulation dans l'indentation : utilisez des espaces")
+            Diagnostic(
+                path, line, match.end() - match.start(), "", "tabulation dans l'indentation : utilisez des espaces"
+            )
         )
     return problems
 
@@ -129,7 +147,13 @@ def _scan_events(text: str, path: str) -> list[Diagnostic]:
     try:
         for event in yaml.parse(text, Loader=_SafeLoader):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                return [_at(path, event, "les ancres et alias YAML (« & » et « * ») ne sont pas acceptés : recopiez la valeur")]
+                return [
+                    _at(
+                        path,
+                        event,
+                        "les ancres et alias YAML (« & » et « * ») ne sont pas acceptés : recopiez la valeur",
+                    )
+                ]
             tag = getattr(event, "tag", None)
             if tag not in (None, "!") and tag not in _CORE_TAGS:
                 return [_at(path, event, f"étiquette YAML « {tag} » non autorisée")]

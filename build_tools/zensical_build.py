@@ -57,16 +57,25 @@ def build_site(config_file: Path, site_dir: Path, openable_from_disk: bool = Fal
     news_dir = options.get("news_dir", NEWS_DIR)
 
     def into(staging: Path) -> None:
-        prepared = pipeline.prepare(project, project / options.get("data_dir", "data"), docs_dir, config.get("site_url"),
-                                    news_dir)
+        prepared = pipeline.prepare(
+            project, project / options.get("data_dir", "data"), docs_dir, config.get("site_url"), news_dir
+        )
         source = staging / ".sources"  # (inside the staging folder: removed with it, whatever happens)
         _write_sources(source, docs_dir, prepared)
-        (source / "mkdocs.yml").write_text(yaml.safe_dump(_derived_config(config, project, prepared, news_dir),
-                                                          allow_unicode=True, sort_keys=False), encoding="utf-8")
-        result = subprocess.run([sys.executable, "-m", "zensical", "build", "--clean", "-f", str(source / "mkdocs.yml")],
-                                capture_output=True, text=True, cwd=source)
+        (source / "mkdocs.yml").write_text(
+            yaml.safe_dump(_derived_config(config, project, prepared, news_dir), allow_unicode=True, sort_keys=False),
+            encoding="utf-8",
+        )
+        result = subprocess.run(
+            [sys.executable, "-m", "zensical", "build", "--clean", "-f", str(source / "mkdocs.yml")],
+            capture_output=True,
+            text=True,
+            cwd=source,
+        )
         if result.returncode != 0:
-            raise pipeline.BuildFailed(f"Zensical n'a pas construit le site : {(result.stderr or result.stdout).strip()[-2000:]}")
+            raise pipeline.BuildFailed(
+                f"Zensical n'a pas construit le site : {(result.stderr or result.stdout).strip()[-2000:]}"
+            )
         for entry in (source / "site").iterdir():
             os.rename(entry, staging / entry.name)
         shutil.rmtree(source)
@@ -96,7 +105,9 @@ def _write_sources(source: Path, docs_dir: Path, prepared: pipeline.Prepared) ->
 
 
 def _derived_config(config: dict, project: Path, prepared: pipeline.Prepared, news_dir: str) -> dict:
-    derived = {key: value for key, value in config.items() if key not in ("plugins", "watch", "hooks", "docs_dir", "site_dir")}
+    derived = {
+        key: value for key, value in config.items() if key not in ("plugins", "watch", "hooks", "docs_dir", "site_dir")
+    }
     derived["docs_dir"], derived["site_dir"] = "docs", "site"
     # MkDocs always adds these (docs_contract.MARKDOWN_EXTENSIONS); Zensical renders what is listed
     extensions = list(derived.get("markdown_extensions") or [])
@@ -106,8 +117,11 @@ def _derived_config(config: dict, project: Path, prepared: pipeline.Prepared, ne
     if theme.get("custom_dir"):
         theme["custom_dir"] = str(project / theme["custom_dir"])
     derived["theme"] = theme
-    derived["extra"] = {**(derived.get("extra") or {}), "spro_demonstration": prepared.dataset.site.demonstration,
-                        "spro_feed": f"{news_dir}/{FEED_NAME}"}
+    derived["extra"] = {
+        **(derived.get("extra") or {}),
+        "spro_demonstration": prepared.dataset.site.demonstration,
+        "spro_feed": f"{news_dir}/{FEED_NAME}",
+    }
     return derived
 
 
@@ -124,7 +138,9 @@ def news_entries(docs_dir: Path, news_dir: str, site_url: str) -> list[FeedEntry
         if not isinstance(created, dt.date) or meta.get("draft") or created > dt.date.today():
             continue
         rendered = markdown.markdown(body.split("<!-- more -->", 1)[0], extensions=["attr_list", "md_in_html"])
-        title = meta.get("title") or next((line[2:].strip() for line in body.splitlines() if line.startswith("# ")), path.stem)
+        title = meta.get("title") or next(
+            (line[2:].strip() for line in body.splitlines() if line.startswith("# ")), path.stem
+        )
         url = site_url.rstrip("/") + "/" + page_url(path.relative_to(docs_dir).as_posix())
         moment = created if isinstance(created, dt.datetime) else dt.datetime.combine(created, dt.time())
         entries.append(FeedEntry(title, url, moment, plain_text(rendered.replace(f"<h1>{title}</h1>", "", 1))))

@@ -41,12 +41,16 @@ def main(target: Path) -> None:
     with tempfile.TemporaryDirectory() as temporary:
         site = build(project_copy(Path(temporary) / "projet"))
         with StaticServer(site) as server, sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+            )
             for width, viewport in WIDTHS.items():
                 context = browser.new_context(viewport=viewport, locale="fr-FR")
-                context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server.url)
-                              else route.abort())
+                context.route(
+                    "**/*",
+                    lambda route: route.continue_() if route.request.url.startswith(server.url) else route.abort(),
+                )
                 page = context.new_page()
                 for name, path in PAGES.items():
                     page.goto(server.url + path, wait_until="load")

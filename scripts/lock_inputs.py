@@ -31,14 +31,19 @@ def inputs(pyproject: dict) -> dict[str, str]:
     test = project["optional-dependencies"]["test"]
     return {
         "runtime.in": HEADER.format(output="runtime.txt") + "".join(f"{r}\n" for r in runtime),
-        "test.in": HEADER.format(output="test.txt") + "-c runtime.txt\n-r runtime.in\n" + "".join(f"{r}\n" for r in test),
+        "test.in": HEADER.format(output="test.txt")
+        + "-c runtime.txt\n-r runtime.in\n"
+        + "".join(f"{r}\n" for r in test),
     }
 
 
 def main(argv: list[str]) -> int:
     expected = inputs(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8")))
-    stale = [name for name, text in expected.items()
-             if not (REQUIREMENTS / name).exists() or (REQUIREMENTS / name).read_text(encoding="utf-8") != text]
+    stale = [
+        name
+        for name, text in expected.items()
+        if not (REQUIREMENTS / name).exists() or (REQUIREMENTS / name).read_text(encoding="utf-8") != text
+    ]
     if "--check" in argv:
         for name in stale:
             print(f"requirements/{name} is out of date with pyproject.toml: run ./scripts/lock.sh", file=sys.stderr)

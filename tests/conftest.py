@@ -35,8 +35,12 @@ verifie_le: 2026-10-01
 
 # `spro` as a terminal starts it, whoever started the tests: a shell runs background jobs with SIGINT
 # ignored, and Python then keeps it ignored, so Ctrl-C tests would see no KeyboardInterrupt at all.
-SPRO_AS_IN_A_TERMINAL = [sys.executable, "-c", "import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
-                         "from build_tools.cli import main; sys.exit(main())"]
+SPRO_AS_IN_A_TERMINAL = [
+    sys.executable,
+    "-c",
+    "import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "from build_tools.cli import main; sys.exit(main())",
+]
 
 
 class Dataset:
@@ -86,8 +90,15 @@ def dataset(tmp_path) -> Dataset:
 import os  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
 
 
 @pytest.fixture(scope="session")
@@ -137,3 +148,22 @@ def page_in(browser):
     page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
     yield page
     context.close()
+
+
+# -- markers: the fast loop (pytest -m "not browser and not slow") --------------------------------------------
+
+BROWSER_FIXTURES = {"browser", "page_in"}
+SLOW_FIXTURES = {"demo_site", "injected_site", "swept_site", "zensical_site", "classification"}
+SLOW_MODULES = {"test_verification", "test_publier", "test_site_diff", "test_apres_fusion", "test_finder_agreement",
+                "test_repository", "test_contributor_tools", "test_communes_command", "test_hardening", "test_security",
+                "test_fuzz", "test_yaml_versions", "test_actualites"}
+"""Modules that build sites, run git, Node, actionlint or many subprocesses."""
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        if fixtures & SLOW_FIXTURES or item.module.__name__ in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)

@@ -17,9 +17,9 @@ import json
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable
 from urllib.parse import parse_qs, urlsplit
 
 from build_tools.loader import fold
@@ -29,8 +29,16 @@ def feature(lat: float, lon: float, label: str, citycode: str, score: float = 0.
     return {
         "type": "Feature",
         "geometry": {"type": "Point", "coordinates": [lon, lat]},
-        "properties": {"label": label, "score": score, "type": kind, "citycode": citycode, "city": label.split()[-1],
-                       "postcode": "00000", "id": "x", "name": label},
+        "properties": {
+            "label": label,
+            "score": score,
+            "type": kind,
+            "citycode": citycode,
+            "city": label.split()[-1],
+            "postcode": "00000",
+            "id": "x",
+            "name": label,
+        },
     }
 
 
@@ -48,33 +56,33 @@ class Reply:
     """The Retry-After header of a 429 (seconds, or an HTTP date)."""
 
     @classmethod
-    def json(cls, body: dict) -> "Reply":
+    def json(cls, body: dict) -> Reply:
         return cls("json", 200, body)
 
     @classmethod
-    def error(cls, status: int, retry_after: str = "0") -> "Reply":
+    def error(cls, status: int, retry_after: str = "0") -> Reply:
         return cls("json", status, {"code": status, "message": "erreur"}, retry_after=retry_after)
 
     @classmethod
-    def slow(cls, seconds: float, body: dict | None = None) -> "Reply":
+    def slow(cls, seconds: float, body: dict | None = None) -> Reply:
         """Answers ``seconds`` later on the server's FakeClock."""
         return cls("json", 200, body or collection(), seconds)
 
     @classmethod
-    def hang(cls) -> "Reply":
+    def hang(cls) -> Reply:
         """No answer at all until the server stops (for timeouts, and to hold a client mid-request)."""
         return cls("hang")
 
     @classmethod
-    def garbage(cls) -> "Reply":
+    def garbage(cls) -> Reply:
         return cls("raw", 200, b"{not json at all")
 
     @classmethod
-    def html(cls, status: int) -> "Reply":
+    def html(cls, status: int) -> Reply:
         return cls("html", status, b"<html><body><h1>502 Bad Gateway</h1></body></html>")
 
     @classmethod
-    def close(cls) -> "Reply":
+    def close(cls) -> Reply:
         return cls("close")
 
 
@@ -101,8 +109,12 @@ class FakeClock:
 
 
 class FakeBan:
-    def __init__(self, default: Callable[[str], Reply] | None = None, clock: Callable[[], float] = time.monotonic,
-                 hold_after: int | None = None):
+    def __init__(
+        self,
+        default: Callable[[str], Reply] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        hold_after: int | None = None,
+    ):
         self.scripts: dict[str, list[Reply]] = {}
         self.default = default or (lambda q: Reply.json(collection()))
         self.clock = clock
@@ -126,7 +138,7 @@ class FakeBan:
         with self._lock:
             return len(self.received) if query is None else sum(1 for q, _ in self.received if q == fold(query))
 
-    def __enter__(self) -> "FakeBan":
+    def __enter__(self) -> FakeBan:
         self._thread.start()
         return self
 
@@ -206,6 +218,8 @@ def answering_from(entries) -> Callable[[str], Reply]:
         entry = by_query.get(fold(query))
         if entry is None:
             return Reply.json(collection())
-        return Reply.json(collection(feature(entry.lat, entry.lon, entry.label, entry.citycode, entry.score, entry.type)))
+        return Reply.json(
+            collection(feature(entry.lat, entry.lon, entry.label, entry.citycode, entry.score, entry.type))
+        )
 
     return answer

@@ -29,7 +29,7 @@ class FakeGeoApi:
     def url(self) -> str:
         return f"http://127.0.0.1:{self._server.server_address[1]}"
 
-    def __enter__(self) -> "FakeGeoApi":
+    def __enter__(self) -> FakeGeoApi:
         self._thread.start()
         return self
 

@@ -5,19 +5,54 @@ CSV files of random cells under the import's own headers."""
 from __future__ import annotations
 
 import yaml
-from hypothesis import strategies as st
-
 from conftest import VALID_LIEU
+from hypothesis import strategies as st
 
 HOSTILE_TEXT = st.one_of(
     st.text(max_size=40),
-    st.sampled_from(["", " ", "~", "null", "yes", "0x1F", "46:30", ".nan", "-.inf", "1e999", "2026-13-45", "9999-12-31",
-                     "{{ 7*7 }}", "<script>alert(1)</script>", "\x1b[2J", "a\u202eb", "\u2028", "\x00", "&lt;", "'", '"',
-                     "[", "{", "- x", "!!python/object:os.system", "*alias", "&anchor x", "---", "...", "%YAML 1.1"]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "~",
+            "null",
+            "yes",
+            "0x1F",
+            "46:30",
+            ".nan",
+            "-.inf",
+            "1e999",
+            "2026-13-45",
+            "9999-12-31",
+            "{{ 7*7 }}",
+            "<script>alert(1)</script>",
+            "\x1b[2J",
+            "a\u202eb",
+            "\u2028",
+            "\x00",
+            "&lt;",
+            "'",
+            '"',
+            "[",
+            "{",
+            "- x",
+            "!!python/object:os.system",
+            "*alias",
+            "&anchor x",
+            "---",
+            "...",
+            "%YAML 1.1",
+        ]
+    ),
 )
-SCALARS = st.one_of(HOSTILE_TEXT, st.integers(), st.floats(allow_nan=True, allow_infinity=True), st.booleans(), st.none())
-VALUES = st.recursive(SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                                        st.dictionaries(HOSTILE_TEXT, inner, max_size=4)), max_leaves=12)
+SCALARS = st.one_of(
+    HOSTILE_TEXT, st.integers(), st.floats(allow_nan=True, allow_infinity=True), st.booleans(), st.none()
+)
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(HOSTILE_TEXT, inner, max_size=4)),
+    max_leaves=12,
+)
 _BASE = yaml.safe_load(VALID_LIEU)
 
 
@@ -56,8 +91,13 @@ def csv_files(draw, header: str) -> bytes:
     separator = draw(st.sampled_from([";", ",", "\t"]))
     rows = [header.replace(";", separator)]
     for _ in range(draw(st.integers(0, 4))):
-        cells = draw(st.lists(st.one_of(HOSTILE_TEXT, st.sampled_from(['"', '""', '"a;b"', "\n", "\r\n", "sep=;"])),
-                              min_size=0, max_size=12))
+        cells = draw(
+            st.lists(
+                st.one_of(HOSTILE_TEXT, st.sampled_from(['"', '""', '"a;b"', "\n", "\r\n", "sep=;"])),
+                min_size=0,
+                max_size=12,
+            )
+        )
         rows.append(separator.join(cells))
     text = "\r\n".join(rows)
     encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16", "latin-1"]))

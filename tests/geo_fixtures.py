@@ -22,20 +22,57 @@ from conftest import DEMO
 SQUARES = {"86001": (0, 0), "86002": (1, 0), "86003": (2, 0), "79001": (0, 1), "79002": (1, 1), "86004": (2, 1)}
 ISLAND = [[0.14, 45.96], [0.16, 45.96], [0.16, 45.98], [0.14, 45.98], [0.14, 45.96]]
 COG = [
-    {"code": "79001", "nom": "Epsilon", "type": "commune-actuelle", "departement": "79", "codesPostaux": ["79100"],
-     "population": 800},
-    {"code": "79002", "nom": "Saint-Zêta", "type": "commune-actuelle", "departement": "79", "codesPostaux": ["79200"],
-     "population": 3000},
-    {"code": "86001", "nom": "Alpha", "type": "commune-actuelle", "departement": "86", "codesPostaux": ["86100"],
-     "population": 12000},
-    {"code": "86002", "nom": "Bêta", "type": "commune-actuelle", "departement": "86", "codesPostaux": ["86100"],
-     "population": 450},
-    {"code": "86003", "nom": "Gamma-et-Delta", "type": "commune-actuelle", "departement": "86",
-     "codesPostaux": ["86210", "86200"], "population": 2100, "anciensCodes": ["86004"]},
+    {
+        "code": "79001",
+        "nom": "Epsilon",
+        "type": "commune-actuelle",
+        "departement": "79",
+        "codesPostaux": ["79100"],
+        "population": 800,
+    },
+    {
+        "code": "79002",
+        "nom": "Saint-Zêta",
+        "type": "commune-actuelle",
+        "departement": "79",
+        "codesPostaux": ["79200"],
+        "population": 3000,
+    },
+    {
+        "code": "86001",
+        "nom": "Alpha",
+        "type": "commune-actuelle",
+        "departement": "86",
+        "codesPostaux": ["86100"],
+        "population": 12000,
+    },
+    {
+        "code": "86002",
+        "nom": "Bêta",
+        "type": "commune-actuelle",
+        "departement": "86",
+        "codesPostaux": ["86100"],
+        "population": 450,
+    },
+    {
+        "code": "86003",
+        "nom": "Gamma-et-Delta",
+        "type": "commune-actuelle",
+        "departement": "86",
+        "codesPostaux": ["86210", "86200"],
+        "population": 2100,
+        "anciensCodes": ["86004"],
+    },
     {"code": "86003", "nom": "Gamma", "type": "commune-deleguee", "departement": "86", "chefLieu": "86003"},
     {"code": "86004", "nom": "Delta", "type": "commune-deleguee", "departement": "86", "chefLieu": "86003"},
-    {"code": "33063", "nom": "Bordeaux", "type": "commune-actuelle", "departement": "33", "codesPostaux": ["33000"],
-     "population": 260000},
+    {
+        "code": "33063",
+        "nom": "Bordeaux",
+        "type": "commune-actuelle",
+        "departement": "33",
+        "codesPostaux": ["33000"],
+        "population": 260000,
+    },
 ]
 EPCIS = [
     {"code": "200000001", "nom": "CC de l'Ouest", "membres": [{"code": "86001"}, {"code": "79001"}, {"code": "86002"}]},
@@ -62,10 +99,14 @@ def write_reference(folder: Path) -> Path:
     (folder / "cog-2026-communes.json").write_text(json.dumps(COG, ensure_ascii=False), encoding="utf-8")
     (folder / "cog-2026-epci.json").write_text(json.dumps(EPCIS, ensure_ascii=False), encoding="utf-8")
     for departement, name in (("79", "deux-sevres"), ("86", "vienne")):
-        features = [{"type": "Feature", "properties": {"code": code, "nom": code}, "geometry": outline_2018(code)}
-                    for code in SQUARES if code.startswith(departement)]
+        features = [
+            {"type": "Feature", "properties": {"code": code, "nom": code}, "geometry": outline_2018(code)}
+            for code in SQUARES
+            if code.startswith(departement)
+        ]
         (folder / f"contours-2018-communes-{departement}-{name}.geojson").write_text(
-            json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+            json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8"
+        )
     return folder
 
 
@@ -78,7 +119,10 @@ def api_answers() -> dict[str, object]:
             if entry["type"] != "commune-actuelle" or entry["departement"] != departement:
                 continue
             if entry["code"] == "86003":
-                geometry = {"type": "Polygon", "coordinates": [[[0.2, 46.0], [0.3, 46.0], [0.3, 46.2], [0.2, 46.2], [0.2, 46.0]]]}
+                geometry = {
+                    "type": "Polygon",
+                    "coordinates": [[[0.2, 46.0], [0.3, 46.0], [0.3, 46.2], [0.2, 46.2], [0.2, 46.0]]],
+                }
             else:
                 geometry = outline_2018(entry["code"])
             properties = {k: entry[k] for k in ("nom", "code", "codesPostaux", "population")}
@@ -86,7 +130,9 @@ def api_answers() -> dict[str, object]:
         answers[f"/departements/{departement}/communes"] = {"type": "FeatureCollection", "features": features}
         answers[f"/communes_associees_deleguees?{departement}"] = [
             {k: entry[k] for k in ("nom", "code", "type", "chefLieu")}
-            for entry in COG if entry["type"] == "commune-deleguee" and entry["departement"] == departement]
+            for entry in COG
+            if entry["type"] == "commune-deleguee" and entry["departement"] == departement
+        ]
     return answers
 
 
@@ -98,13 +144,18 @@ def write_project(root: Path, bassins: dict[str, tuple[str, list[str]]] = BASSIN
     for name in ("services.yaml", "reseaux.yaml", "publics.yaml"):
         shutil.copy(DEMO / name, data / name)
     site = (DEMO / "site.yaml").read_text(encoding="utf-8")
-    (data / "site.yaml").write_text(site.replace('departements: ["16", "17", "79", "86"]', 'departements: ["79", "86"]'),
-                                    encoding="utf-8")
+    (data / "site.yaml").write_text(
+        site.replace('departements: ["16", "17", "79", "86"]', 'departements: ["79", "86"]'), encoding="utf-8"
+    )
     for folder in ("lieux", "metiers", "bassins"):
         (data / folder).mkdir()
     for code, (nom, communes) in bassins.items():
-        lines = ["# yaml-language-server: $schema=../../schemas/bassin.schema.json", f"nom: {nom}",
-                 "departements: [" + ", ".join(sorted({f'"{c[:2]}"' for c in communes})) + "]", "communes:"]
+        lines = [
+            "# yaml-language-server: $schema=../../schemas/bassin.schema.json",
+            f"nom: {nom}",
+            "departements: [" + ", ".join(sorted({f'"{c[:2]}"' for c in communes})) + "]",
+            "communes:",
+        ]
         lines += [f'  - "{c}"' for c in communes]
         (data / "bassins" / f"{code}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return data

@@ -143,13 +143,24 @@ def resolve(site: Path, page: Path, reference: str, base_path: str = "/annuaire/
     return target
 
 
-GIT_IDENTITY = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@exemple.fr", "GIT_COMMITTER_NAME": "Test",
-                "GIT_COMMITTER_EMAIL": "test@exemple.fr", "GIT_CONFIG_NOSYSTEM": "1"}
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "Test",
+    "GIT_AUTHOR_EMAIL": "test@exemple.fr",
+    "GIT_COMMITTER_NAME": "Test",
+    "GIT_COMMITTER_EMAIL": "test@exemple.fr",
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
 
 
 def git(project: Path, *args: str) -> str:
-    result = subprocess.run(["git", *args], cwd=project, capture_output=True, text=True, check=True,
-                            env={"PATH": "/usr/bin:/bin", "HOME": str(project.parent), **GIT_IDENTITY})
+    result = subprocess.run(
+        ["git", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(project.parent), **GIT_IDENTITY},
+    )
     return result.stdout
 
 

@@ -7,9 +7,9 @@ import re
 from urllib.parse import urlsplit
 
 import feedparser
+from conftest import ROOT
 
 from build_tools.generate.feed import FeedEntry, atom
-from conftest import ROOT
 
 SITE_URL = "https://spro-orientation.github.io/annuaire/"
 
@@ -37,13 +37,21 @@ def test_pages_announce_the_feed(demo_site):
         link = re.search(r'<link rel="([^"]+)" type="application/atom\+xml" title="Actualités" href="([^"]+)"', html)
         # « alternate » for feed readers, but not alone: Material fetches sitemap.xml beside every link[rel=alternate].
         assert link and "alternate" in link.group(1).split() and link.group(1) != "alternate"
-        assert (demo_site / page).parent.joinpath(link.group(2)).resolve() == (demo_site / "actualites/feed.xml").resolve()
+        assert (demo_site / page).parent.joinpath(link.group(2)).resolve() == (
+            demo_site / "actualites/feed.xml"
+        ).resolve()
 
 
 def test_titles_and_summaries_are_escaped():
-    hostile = FeedEntry("<b>Titre</b> & « ]]> »", "https://exemple.fr/a?b=1&c=2", dt.datetime(2026, 11, 1),
-                        "</summary><script>alert(1)</script>")
-    feed = feedparser.parse(atom("Actu", "https://exemple.fr/", "https://exemple.fr/feed.xml", [hostile], dt.date(2026, 11, 2)))
+    hostile = FeedEntry(
+        "<b>Titre</b> & « ]]> »",
+        "https://exemple.fr/a?b=1&c=2",
+        dt.datetime(2026, 11, 1),
+        "</summary><script>alert(1)</script>",
+    )
+    feed = feedparser.parse(
+        atom("Actu", "https://exemple.fr/", "https://exemple.fr/feed.xml", [hostile], dt.date(2026, 11, 2))
+    )
     assert not feed.bozo
     (entry,) = feed.entries
     assert entry.title == "<b>Titre</b> & « ]]> »" and entry.summary == "</summary><script>alert(1)</script>"

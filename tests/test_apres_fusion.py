@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 import yaml
-
 from conftest import ROOT
 from site_helpers import GIT_IDENTITY, commit_all, git, git_project
 
@@ -37,13 +36,24 @@ def fake_gh(tmp_path: Path, issues: str = "", pulls: str = "") -> dict:
     os.chmod(bin_dir / "gh", 0o755)
     (tmp_path / "issues.tsv").write_text(issues, encoding="utf-8")
     (tmp_path / "pulls.txt").write_text(pulls, encoding="utf-8")
-    return {"PATH": f"{bin_dir}:/usr/bin:/bin", "HOME": str(tmp_path), "GH_LOG": str(tmp_path / "gh.log"),
-            "GH_ISSUES": str(tmp_path / "issues.tsv"), "GH_PULLS": str(tmp_path / "pulls.txt"), **GIT_IDENTITY}
+    return {
+        "PATH": f"{bin_dir}:/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "GH_LOG": str(tmp_path / "gh.log"),
+        "GH_ISSUES": str(tmp_path / "issues.tsv"),
+        "GH_PULLS": str(tmp_path / "pulls.txt"),
+        **GIT_IDENTITY,
+    }
 
 
 def bash(script: str, cwd: Path, env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script], cwd=cwd, env=env,
-                          capture_output=True, text=True)
+    return subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
 
 
 def test_a_merged_browser_edit_is_normalised_by_a_pull_request(tmp_path):
@@ -58,11 +68,17 @@ def test_a_merged_browser_edit_is_normalised_by_a_pull_request(tmp_path):
     git(tmp_path, "clone", "--quiet", "--bare", str(project), str(remote))
 
     # The read-only job: spro format, then the patch (an artifact).
-    preparer = next(s for s in workflow_job("publication.yml", "preparer-mise-en-forme")["steps"] if s.get("id") == "format")
+    preparer = next(
+        s for s in workflow_job("publication.yml", "preparer-mise-en-forme")["steps"] if s.get("id") == "format"
+    )
     output = tmp_path / "github-output"
     output.touch()
-    env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONPATH": str(ROOT),
-           "GITHUB_OUTPUT": str(output)}
+    env = {
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "PYTHONPATH": str(ROOT),
+        "GITHUB_OUTPUT": str(output),
+    }
     result = bash(preparer["run"], project, env)
     assert result.returncode == 0, result.stderr
     assert output.read_text(encoding="utf-8") == "a_faire=true\n"
@@ -79,8 +95,10 @@ def test_a_merged_browser_edit_is_normalised_by_a_pull_request(tmp_path):
     assert result.returncode == 0, result.stderr
     calls = (tmp_path / "gh.log").read_text(encoding="utf-8").splitlines()
     assert calls[0] == "pr list --head spro/mise-en-forme --state open --json number --jq .[0].number"
-    assert calls[1].startswith("pr create --head spro/mise-en-forme --base main --title Mise en forme des données "
-                               "(automatique) --body Fichiers remis en forme par « spro format »")
+    assert calls[1].startswith(
+        "pr create --head spro/mise-en-forme --base main --title Mise en forme des données "
+        "(automatique) --body Fichiers remis en forme par « spro format »"
+    )
     formatted = git(remote, "show", "spro/mise-en-forme:data/lieux/cio-poitiers.yaml")
     assert "services: [api]\n" in formatted and formatted.endswith("\n")
     assert yaml.safe_load(formatted) == yaml.safe_load(messy)  # same data
@@ -98,8 +116,9 @@ def test_the_freshness_job_edits_creates_and_closes_one_issue_per_network(tmp_pa
     tickets = tmp_path / "tickets"
     tickets.mkdir()
     (tickets / "mission-locale.md").write_text("Fiches à vérifier : Mission locale\nCorps ML\n", encoding="utf-8")
-    (tickets / "cio.md").write_text("Fiches à vérifier : Centre d'information et d'orientation (CIO)\nCorps CIO\n",
-                                    encoding="utf-8")
+    (tickets / "cio.md").write_text(
+        "Fiches à vérifier : Centre d'information et d'orientation (CIO)\nCorps CIO\n", encoding="utf-8"
+    )
     (tickets / "tickets.txt").write_text("cio.md\nmission-locale.md\n", encoding="utf-8")
     env = fake_gh(tmp_path, issues="12\tFiches à vérifier : Mission locale\n3\tFiches à vérifier (plus de 12 mois)\n")
     step = workflow_job("fraicheur.yml", "tickets")["steps"][-1]
@@ -107,7 +126,7 @@ def test_the_freshness_job_edits_creates_and_closes_one_issue_per_network(tmp_pa
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "gh.log").read_text(encoding="utf-8").splitlines() == [
         "label create fraicheur --color FBCA04 --description Fiches à vérifier --force",
-        "issue list --label fraicheur --state open --limit 1000 --json number,title --jq .[] | \"\\(.number)\\t\\(.title)\"",
+        'issue list --label fraicheur --state open --limit 1000 --json number,title --jq .[] | "\\(.number)\\t\\(.title)"',
         "issue create --title Fiches à vérifier : Centre d'information et d'orientation (CIO) --label fraicheur "
         "--body-file corps.md",
         "issue edit 12 --body-file corps.md",

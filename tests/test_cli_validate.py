@@ -6,13 +6,17 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT, VALID_LIEU
 
 
 def spro(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "build_tools.cli", *args], cwd=cwd, capture_output=True, text=True,
-                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    return subprocess.run(
+        [sys.executable, "-m", "build_tools.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
 
 
 def test_demo_data_is_valid():
@@ -24,7 +28,10 @@ def test_demo_data_is_valid():
 
 def test_errors_exit_1_and_are_all_printed(dataset):
     dataset.write("lieux/a.yaml", VALID_LIEU.replace("bassin: poitiers", "bassin: poitier"))
-    dataset.write("lieux/b.yaml", VALID_LIEU.replace("verifie_le: 2026-10-01", "verifie_le: 2099-01-01").replace("12 rue", "14 rue"))
+    dataset.write(
+        "lieux/b.yaml",
+        VALID_LIEU.replace("verifie_le: 2026-10-01", "verifie_le: 2099-01-01").replace("12 rue", "14 rue"),
+    )
     result = spro("validate", cwd=dataset.root.parent)
     assert result.returncode == 1
     lines = result.stdout.splitlines()
@@ -43,7 +50,10 @@ def test_warnings_never_fail(dataset):
 
 def test_github_annotations(dataset):
     dataset.write("lieux/a.yaml", VALID_LIEU.replace("  telephone:", "  telepone:"))
-    dataset.write("lieux/b.yaml", VALID_LIEU.replace("verifie_le: 2026-10-01", "verifie_le: 2020-01-01").replace("12 rue", "14 rue"))
+    dataset.write(
+        "lieux/b.yaml",
+        VALID_LIEU.replace("verifie_le: 2026-10-01", "verifie_le: 2020-01-01").replace("12 rue", "14 rue"),
+    )
     result = spro("validate", "--format", "github", cwd=dataset.root.parent)
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
@@ -54,7 +64,9 @@ def test_github_annotations(dataset):
 
 
 def test_only_the_given_files_are_reported_but_cross_file_rules_apply(dataset):
-    dataset.write("lieux/existant.yaml", VALID_LIEU.replace("bassin: poitiers", "bassin: poitier").replace("12 rue", "3 rue"))
+    dataset.write(
+        "lieux/existant.yaml", VALID_LIEU.replace("bassin: poitiers", "bassin: poitier").replace("12 rue", "3 rue")
+    )
     dataset.write("lieux/nouveau.yaml", VALID_LIEU)
     result = spro("validate", "data/lieux/nouveau.yaml", cwd=dataset.root.parent)
     assert result.returncode == 0, result.stdout
@@ -90,9 +102,11 @@ def test_an_unexpected_failure_is_a_short_french_message_not_a_traceback(monkeyp
     monkeypatch.delenv("SPRO_DEBUG", raising=False)
     assert cli.main(["validate"]) == 70
     err = capsys.readouterr().err
-    assert err == ("Erreur inattendue de spro (RuntimeError : état impossible\\x1b[2J). Ce n'est pas une erreur de vos "
-                   "données : signalez-la aux mainteneurs de l'annuaire (un ticket sur le dépôt) avec la commande lancée "
-                   "et ce message ; SPRO_DEBUG=1 affiche le détail technique.\n")
+    assert err == (
+        "Erreur inattendue de spro (RuntimeError : état impossible\\x1b[2J). Ce n'est pas une erreur de vos "
+        "données : signalez-la aux mainteneurs de l'annuaire (un ticket sur le dépôt) avec la commande lancée "
+        "et ce message ; SPRO_DEBUG=1 affiche le détail technique.\n"
+    )
     monkeypatch.setenv("SPRO_DEBUG", "1")
     with pytest.raises(RuntimeError):
         cli.main(["validate"])

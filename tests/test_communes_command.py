@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 import shapely
+from conftest import ROOT
+from fake_geo_api import FakeGeoApi
+from geo_fixtures import write_project, write_reference
 from shapely.geometry import shape
 
 from build_tools import geometry
@@ -18,9 +21,6 @@ from build_tools.geo_reference import GeoReferenceError, JsonService, from_folde
 from build_tools.geocoder import USER_AGENT, Politeness
 from build_tools.loader import DataLoader
 from build_tools.model import Commune
-from conftest import ROOT
-from fake_geo_api import FakeGeoApi
-from geo_fixtures import write_project, write_reference
 
 EXPECTED_COMMUNES = """\
 code_insee;nom;codes_postaux;population;lat;lon
@@ -38,8 +38,13 @@ code_insee;nom;type;commune
 
 
 def spro(project: Path, *args, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "build_tools.cli", *args], cwd=project, capture_output=True, text=True,
-                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "build_tools.cli", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", **(env or {})},
+    )
 
 
 @pytest.fixture
@@ -51,8 +56,10 @@ def project(tmp_path) -> Path:
 
 def outputs(project: Path) -> dict[str, bytes]:
     data = project / "data"
-    return {p.relative_to(data).as_posix(): p.read_bytes()
-            for p in sorted([*data.glob("communes*.csv"), *data.glob("bassins/*")])}
+    return {
+        p.relative_to(data).as_posix(): p.read_bytes()
+        for p in sorted([*data.glob("communes*.csv"), *data.glob("bassins/*")])
+    }
 
 
 def test_offline_build_writes_the_gazetteer_and_outlines_then_the_data_validates(project):
@@ -160,17 +167,26 @@ def test_online_build_gives_the_offline_gazetteer(project):
     assert (project / "data/communes.csv").read_text(encoding="utf-8") == EXPECTED_COMMUNES
     assert (project / "data/communes-deleguees.csv").read_text(encoding="utf-8") == EXPECTED_DELEGUEES
     paths = [(path, query) for path, query, _ in api.received]
-    assert [p for p, _ in paths] == ["/departements/79/communes", "/communes_associees_deleguees",
-                                     "/departements/86/communes", "/communes_associees_deleguees"]
-    assert paths[0][1] == {"fields": ["nom,code,codesPostaux,population,contour"], "format": ["geojson"],
-                           "geometry": ["contour"]}
+    assert [p for p, _ in paths] == [
+        "/departements/79/communes",
+        "/communes_associees_deleguees",
+        "/departements/86/communes",
+        "/communes_associees_deleguees",
+    ]
+    assert paths[0][1] == {
+        "fields": ["nom,code,codesPostaux,population,contour"],
+        "format": ["geojson"],
+        "geometry": ["contour"],
+    }
     assert paths[3][1]["codeDepartement"] == ["86"]
     assert {agent for _, _, agent in api.received} == {USER_AGENT}
 
 
 def test_the_url_option_wins_over_the_environment(project):
     with FakeGeoApi() as api:
-        result = spro(project, "communes", "--en-ligne", "--url", api.url, env={"SPRO_GEO_API_URL": "http://127.0.0.1:9"})
+        result = spro(
+            project, "communes", "--en-ligne", "--url", api.url, env={"SPRO_GEO_API_URL": "http://127.0.0.1:9"}
+        )
     assert result.returncode == 0, result.stderr
 
 
@@ -184,11 +200,14 @@ def test_busy_service_is_retried_with_growing_waits(tmp_path):
     assert service.requests_sent == 6
 
 
-@pytest.mark.parametrize("failures, message", [
-    ([503] * 4, "HTTP 503, après 4 tentatives"),
-    ([404], "le service répond HTTP 404"),
-    (["garbage"], "réponse illisible (JSON attendu)"),
-])
+@pytest.mark.parametrize(
+    "failures, message",
+    [
+        ([503] * 4, "HTTP 503, après 4 tentatives"),
+        ([404], "le service répond HTTP 404"),
+        (["garbage"], "réponse illisible (JSON attendu)"),
+    ],
+)
 def test_service_failures_end_in_a_clear_message(failures, message):
     waits: list[float] = []
     with FakeGeoApi(failures={"/departements/79/communes": failures}) as api:
@@ -205,8 +224,9 @@ def test_requests_are_spaced():
         now[0] += seconds
 
     with FakeGeoApi() as api:
-        service = JsonService(api.url, Politeness(requests_per_second=2, first_backoff=1.0, timeout=5), clock=lambda: now[0],
-                              sleep=sleep)
+        service = JsonService(
+            api.url, Politeness(requests_per_second=2, first_backoff=1.0, timeout=5), clock=lambda: now[0], sleep=sleep
+        )
         original = service._fetch
         service._fetch = lambda url: (sent.append(now[0]), original(url))[1]
         from_service(service, ["79", "86"])
@@ -230,11 +250,15 @@ def test_repartir_places_every_commune_then_changes_nothing(tmp_path):
     # CC de l'Ouest straddles both basins: Bêta goes with its nearest placed member, Alpha.
     assert "86002 Bêta -> sud (CC de l'Ouest, partagée : commune rattachée la plus proche, Alpha)" in result.stdout
     # CC de l'Est has no placed commune: all of it follows its main town, Saint-Zêta, to Epsilon's basin.
-    assert "86003 Gamma-et-Delta -> nord (CC de l'Est : aucune commune rattachée ; Epsilon, rattachée la plus proche " \
-           "de Saint-Zêta, est dans ce bassin)" in result.stdout
+    assert (
+        "86003 Gamma-et-Delta -> nord (CC de l'Est : aucune commune rattachée ; Epsilon, rattachée la plus proche "
+        "de Saint-Zêta, est dans ce bassin)" in result.stdout
+    )
     nord = (tmp_path / "data/bassins/nord.yaml").read_text(encoding="utf-8")
-    assert nord.endswith('departements: ["79", "86"]\ncommunes:\n  - "79001"  # Epsilon\n  - "79002"  # Saint-Zêta\n'
-                         '  - "86003"  # Gamma-et-Delta\n')
+    assert nord.endswith(
+        'departements: ["79", "86"]\ncommunes:\n  - "79001"  # Epsilon\n  - "79002"  # Saint-Zêta\n'
+        '  - "86003"  # Gamma-et-Delta\n'
+    )
     assert "# Répartition automatique (spro bassins repartir)" in nord.splitlines()[2]
     before = outputs(tmp_path)
     again = spro(tmp_path, "bassins", "repartir", "--reference", "reference")
@@ -244,8 +268,10 @@ def test_repartir_places_every_commune_then_changes_nothing(tmp_path):
 
 
 def test_repartir_sends_a_commune_in_no_epci_to_the_basin_of_the_nearest_placed_commune():
-    communes = {code: Commune(code, code, ("00000",), 1, lat, lon) for code, lat, lon in
-                (("1", 46.0, 0.0), ("2", 46.0, 1.0), ("3", 46.0, 0.9))}
+    communes = {
+        code: Commune(code, code, ("00000",), 1, lat, lon)
+        for code, lat, lon in (("1", 46.0, 0.0), ("2", 46.0, 1.0), ("3", 46.0, 0.9))
+    }
     placements = assign(communes, {"1": "a", "2": "b"}, [])
     assert {code: p.bassin for code, p in placements.items()} == {"3": "b"}
     assert placements["3"].reason == "sans EPCI : commune rattachée la plus proche, 2"

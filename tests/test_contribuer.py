@@ -5,11 +5,12 @@ from __future__ import annotations
 import html
 import re
 
+from conftest import DEMO, ROOT
+
 from build_tools import records
 from build_tools.contract import ListOf, Struct
 from build_tools.field_reference import BEGIN, END, markdown, sections
 from build_tools.json_schemas import reference_codes
-from conftest import DEMO, ROOT
 
 
 def field_paths(struct: Struct, prefix: str = ""):
@@ -24,7 +25,7 @@ def field_paths(struct: Struct, prefix: str = ""):
 
 def test_contributing_md_holds_the_current_field_reference():
     text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
-    block = text[text.index(BEGIN):text.index(END) + len(END)]
+    block = text[text.index(BEGIN) : text.index(END) + len(END)]
     assert block == markdown(sections(reference_codes(DEMO))), "lancez « spro schemas »"
 
 

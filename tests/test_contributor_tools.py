@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import DEMO, ROOT
 
 from build_tools.loader import DataLoader
-from conftest import DEMO, ROOT
 
 TODAY = dt.date.today()
 
@@ -24,8 +24,14 @@ def project(tmp_path) -> Path:
 
 
 def spro(project: Path, *args, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "build_tools.cli", *args], cwd=project, capture_output=True, text=True,
-                          input=stdin if stdin is not None else "", env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    return subprocess.run(
+        [sys.executable, "-m", "build_tools.cli", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        input=stdin if stdin is not None else "",
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
 
 
 def errors_of(project: Path) -> list[str]:
@@ -34,9 +40,25 @@ def errors_of(project: Path) -> list[str]:
     return [d.as_text() for d in loader.report.errors]
 
 
-VIVONNE = ["--nom", "Mission locale du Poitou – antenne de Vivonne", "--reseau", "Mission locale", "--voie", "3 rue de la Poste",
-           "--code-postal", "86370", "--commune", "vivonne", "--services", "API, CEP", "--publics", "jeunes",
-           "--telephone", "0536490077", "--sans-questions"]
+VIVONNE = [
+    "--nom",
+    "Mission locale du Poitou – antenne de Vivonne",
+    "--reseau",
+    "Mission locale",
+    "--voie",
+    "3 rue de la Poste",
+    "--code-postal",
+    "86370",
+    "--commune",
+    "vivonne",
+    "--services",
+    "API, CEP",
+    "--publics",
+    "jeunes",
+    "--telephone",
+    "0536490077",
+    "--sans-questions",
+]
 
 
 def test_new_lieu_from_options_is_valid_canonical_and_named_after_network_and_commune(project):
@@ -45,8 +67,14 @@ def test_new_lieu_from_options_is_valid_canonical_and_named_after_network_and_co
     assert "Fiche créée : data/lieux/mission-locale-vivonne.yaml" in result.stderr
     text = (project / "data/lieux/mission-locale-vivonne.yaml").read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=../../schemas/lieu.schema.json\n")
-    for line in ("  commune: Vivonne\n", '  code_insee: "86293"\n', "bassin: poitiers\n", "services: [api, cep]\n",
-                 "  telephone: 05 36 49 00 77\n", f"verifie_le: {TODAY.isoformat()}\n"):
+    for line in (
+        "  commune: Vivonne\n",
+        '  code_insee: "86293"\n',
+        "bassin: poitiers\n",
+        "services: [api, cep]\n",
+        "  telephone: 05 36 49 00 77\n",
+        f"verifie_le: {TODAY.isoformat()}\n",
+    ):
         assert line in text
     assert errors_of(project) == []
     assert spro(project, "format", "--check", "data/lieux/mission-locale-vivonne.yaml").returncode == 0
@@ -65,14 +93,32 @@ def test_new_lieu_refuses_an_existing_or_duplicate_lieu(project):
 
 
 def test_new_lieu_asks_for_what_is_missing_and_asks_again_what_is_wrong(project):
-    answers = ["Point information jeunesse de Lusignan", "information-jeunesse", "1 place du Bail", "86600", "Lusignan",
-               "api, VAE", "jeunez", "", "0549", "", "", "jeunes", "05 36 49 00 78"]
+    answers = [
+        "Point information jeunesse de Lusignan",
+        "information-jeunesse",
+        "1 place du Bail",
+        "86600",
+        "Lusignan",
+        "api, VAE",
+        "jeunez",
+        "",
+        "0549",
+        "",
+        "",
+        "jeunes",
+        "05 36 49 00 78",
+    ]
     result = spro(project, "new", "lieu", stdin="\n".join(answers) + "\n")
     assert result.returncode == 0, result.stderr
-    assert "publics, séparés par des virgules : « jeunez » inconnu" in result.stderr and "Vouliez-vous dire « jeunes » ?" in result.stderr
+    assert (
+        "publics, séparés par des virgules : « jeunez » inconnu" in result.stderr
+        and "Vouliez-vous dire « jeunes » ?" in result.stderr
+    )
     assert "téléphone : « 0549 »" in result.stderr
     text = (project / "data/lieux/information-jeunesse-lusignan.yaml").read_text(encoding="utf-8")
-    assert "publics: [jeunes]\n" in text and "services: [api, vae]\n" in text and "  telephone: 05 36 49 00 78\n" in text
+    assert (
+        "publics: [jeunes]\n" in text and "services: [api, vae]\n" in text and "  telephone: 05 36 49 00 78\n" in text
+    )
     assert errors_of(project) == []
 
 
@@ -104,13 +150,19 @@ def test_import_writes_the_valid_rows_and_names_line_and_column_of_each_problem(
     result = spro(project, "import", "csv", "partenaire.csv")
     assert result.returncode == 1
     out = result.stderr
-    assert "partenaire.csv (Windows-1252) : 4 lignes ; 2 fiches créées ; 0 fiche mise à jour ; 2 lignes refusées." in out
-    assert "partenaire.csv:4:4: erreur : colonne « Code postal » : aucune commune de la Région n'a le code postal 99999" in out
+    assert (
+        "partenaire.csv (Windows-1252) : 4 lignes ; 2 fiches créées ; 0 fiche mise à jour ; 2 lignes refusées." in out
+    )
+    assert (
+        "partenaire.csv:4:4: erreur : colonne « Code postal » : aucune commune de la Région n'a le code postal 99999"
+        in out
+    )
     assert "partenaire.csv:5:6: erreur : colonne « Services » : « cpe » inconnu" in out
     assert "Vouliez-vous dire « cep » ?" in out
     assert "partenaire.csv:5:9: erreur : colonne « Accessible PMR » : « peut-être » : oui ou non attendu" in out
-    created = sorted(p.name for p in (project / "data/lieux").glob("*-vivonne.yaml")) + \
-        sorted(p.name for p in (project / "data/lieux").glob("information-jeunesse-ruffec*.yaml"))
+    created = sorted(p.name for p in (project / "data/lieux").glob("*-vivonne.yaml")) + sorted(
+        p.name for p in (project / "data/lieux").glob("information-jeunesse-ruffec*.yaml")
+    )
     assert created == ["mission-locale-vivonne.yaml", "information-jeunesse-ruffec.yaml"]
     vivonne = (project / "data/lieux/mission-locale-vivonne.yaml").read_text(encoding="utf-8")
     assert "nom: Mission locale – antenne de Vivonne\n" in vivonne and "verifie_le: 2026-10-01\n" in vivonne
@@ -120,12 +172,18 @@ def test_import_writes_the_valid_rows_and_names_line_and_column_of_each_problem(
 
 
 def test_import_reads_utf8_with_bom_and_commas_and_refuses_a_row_repeated(project):
-    lines = [HEADER.replace(";", ","), ROWS[0].replace(";", ",").replace("API, CEP", '"API, CEP"'),
-             ROWS[0].replace(";", ",").replace("API, CEP", '"API, CEP"')]
+    lines = [
+        HEADER.replace(";", ","),
+        ROWS[0].replace(";", ",").replace("API, CEP", '"API, CEP"'),
+        ROWS[0].replace(";", ",").replace("API, CEP", '"API, CEP"'),
+    ]
     path = write_csv(project, lines, "utf-8-sig")
     result = spro(project, "import", "csv", path.name)
     assert "(UTF-8) : 2 lignes ; 1 fiche créée" in result.stderr
-    assert "partenaire.csv:3:1: erreur : colonne « Nom » : l'identifiant « mission-locale-vivonne » est déjà pris" in result.stderr
+    assert (
+        "partenaire.csv:3:1: erreur : colonne « Nom » : l'identifiant « mission-locale-vivonne » est déjà pris"
+        in result.stderr
+    )
 
 
 def test_import_never_overwrites_without_update_and_update_keeps_the_rest(project):
@@ -161,12 +219,18 @@ def test_import_refuses_unknown_or_missing_columns_and_writes_nothing(project):
 
 # -- pre-commit ---------------------------------------------------------------------------------------
 
+
 def test_pre_commit_formats_then_validates_the_changed_data_files(tmp_path):
     repo = tmp_path / "depot"
     shutil.copytree(DEMO, repo / "data")
     shutil.copy(ROOT / ".pre-commit-config.yaml", repo)
-    env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": str(tmp_path),
-           "PRE_COMMIT_HOME": str(tmp_path / "cache"), "PYTHONPATH": str(ROOT), "GIT_CONFIG_NOSYSTEM": "1"}
+    env = {
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "PRE_COMMIT_HOME": str(tmp_path / "cache"),
+        "PYTHONPATH": str(ROOT),
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
 
     def run(*args):
         return subprocess.run(args, cwd=repo, capture_output=True, text=True, env=env)
@@ -176,7 +240,9 @@ def test_pre_commit_formats_then_validates_the_changed_data_files(tmp_path):
     text = target.read_text(encoding="utf-8")
     lines = text.splitlines(keepends=True)
     checked = next(line for line in lines if line.startswith("verifie_le"))
-    target.write_text(lines[0] + checked + "".join(l for l in lines[1:] if l != checked), encoding="utf-8")  # out of order
+    target.write_text(
+        lines[0] + checked + "".join(l for l in lines[1:] if l != checked), encoding="utf-8"
+    )  # out of order
     run("git", "add", "-A")
     first = run("pre-commit", "run", "--files", "data/lieux/mission-locale-lusignan.yaml")
     assert first.returncode == 1 and "files were modified by this hook" in first.stdout, first.stdout + first.stderr
@@ -184,7 +250,10 @@ def test_pre_commit_formats_then_validates_the_changed_data_files(tmp_path):
     target.write_text(text.replace("reseau: mission-locale", "reseau: mision-locale"), encoding="utf-8")
     second = run("pre-commit", "run", "--files", "data/lieux/mission-locale-lusignan.yaml")
     assert second.returncode == 1
-    assert "data/lieux/mission-locale-lusignan.yaml:3:9: erreur : reseau : réseau inconnu « mision-locale »" in second.stdout
+    assert (
+        "data/lieux/mission-locale-lusignan.yaml:3:9: erreur : reseau : réseau inconnu « mision-locale »"
+        in second.stdout
+    )
     target.write_text(text, encoding="utf-8")
     assert run("pre-commit", "run", "--files", "data/lieux/mission-locale-lusignan.yaml").returncode == 0
 
@@ -199,6 +268,7 @@ def test_import_reports_an_empty_required_cell_instead_of_failing(project):
 
 # -- files the import refuses as a whole, or rows it must not merge (issue « nothing is lost ») --------------
 
+
 def _refused(project, data: bytes) -> str:
     (project / "partenaire.csv").write_bytes(data)
     before = sorted(p.name for p in (project / "data/lieux").iterdir())
@@ -209,27 +279,36 @@ def _refused(project, data: bytes) -> str:
 
 
 def test_a_file_mixing_two_encodings_is_refused_at_its_first_bad_byte(project):
-    data = (HEADER + "\n" + ROWS[0] + "\n").encode("utf-8") + ROWS[1].replace("Ruffec", "Ruffec É").encode("cp1252") + b"\n"
+    data = (
+        (HEADER + "\n" + ROWS[0] + "\n").encode("utf-8")
+        + ROWS[1].replace("Ruffec", "Ruffec É").encode("cp1252")
+        + b"\n"
+    )
     assert _refused(project, data) == (
         "partenaire.csv:3:1: erreur : octet 0xC9 illisible en UTF-8, alors que le reste du fichier est en UTF-8 : le fichier "
-        "mélange deux encodages (un copier-coller ?). Corrigez cette ligne, ou enregistrez tout le fichier en « CSV UTF-8 »")
+        "mélange deux encodages (un copier-coller ?). Corrigez cette ligne, ou enregistrez tout le fichier en « CSV UTF-8 »"
+    )
 
 
 def test_a_utf16_file_is_refused_with_how_to_save_it(project):
     assert _refused(project, (HEADER + "\n" + ROWS[0] + "\n").encode("utf-16")).startswith(
-        "partenaire.csv:1:1: erreur : fichier en UTF-16 (« Texte Unicode ») : enregistrez-le en « CSV UTF-8 »")
+        "partenaire.csv:1:1: erreur : fichier en UTF-16 (« Texte Unicode ») : enregistrez-le en « CSV UTF-8 »"
+    )
 
 
 def test_an_unclosed_quote_never_swallows_the_next_row(project):
     opened = ROWS[0].replace("Mission locale – antenne de Vivonne", '"Mission locale – antenne de Vivonne')
-    assert _refused(project, (HEADER + "\n" + opened + "\n" + ROWS[1] + "\n").encode("utf-8")).startswith("partenaire.csv:2:1: erreur : ")
+    assert _refused(project, (HEADER + "\n" + opened + "\n" + ROWS[1] + "\n").encode("utf-8")).startswith(
+        "partenaire.csv:2:1: erreur : "
+    )
 
 
 def test_an_oversized_cell_is_refused_at_its_row(project):
     big = ROWS[0].replace("Mission locale – antenne de Vivonne", "x" * 200_000)
     assert _refused(project, (HEADER + "\n" + big + "\n").encode("utf-8")) == (
         "partenaire.csv:2:1: erreur : une cellule dépasse 64 Kio : vérifiez la ligne (un guillemet non fermé avale les "
-        "lignes suivantes)")
+        "lignes suivantes)"
+    )
 
 
 def test_excel_separator_line_is_understood(project):
@@ -243,7 +322,9 @@ def test_a_row_gets_all_its_problems_at_once(project):
     write_csv(project, [HEADER, row], "utf-8")
     result = spro(project, "import", "csv", "partenaire.csv", "--essai")
     assert [line.split(" : ")[1] for line in result.stderr.splitlines() if ": erreur : " in line] == [
-        "colonne « Commune »", "colonne « Téléphone »"]  # both in one run, not the phone after the commune is fixed
+        "colonne « Commune »",
+        "colonne « Téléphone »",
+    ]  # both in one run, not the phone after the commune is fixed
 
 
 def test_a_trial_run_accepts_and_refuses_exactly_what_the_import_does(project):
@@ -252,4 +333,6 @@ def test_a_trial_run_accepts_and_refuses_exactly_what_the_import_does(project):
     real = spro(project, "import", "csv", "partenaire.csv")
     errors = lambda out: [line for line in out.splitlines() if ": erreur : " in line]  # noqa: E731
     assert errors(trial.stderr) == errors(real.stderr)
-    assert [line.split(" : ")[1] for line in trial.stdout.splitlines()] == [line.split(" : ")[1] for line in real.stdout.splitlines()]
+    assert [line.split(" : ")[1] for line in trial.stdout.splitlines()] == [
+        line.split(" : ")[1] for line in real.stdout.splitlines()
+    ]

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import json
-from pathlib import PurePosixPath
 from collections import Counter
+from pathlib import PurePosixPath
 
 import jsonschema
 import pytest
 import yaml
+from conftest import DEMO, ROOT, TODAY
 
 from build_tools.json_schemas import SCHEMA_FILES, reference_codes, render_schemas
 from build_tools.loader import load_dataset
 from build_tools.synthetic import generate
 from build_tools.yaml_format import data_file_kind
-from conftest import DEMO, ROOT, TODAY
 
 
 @pytest.fixture(scope="module")
@@ -39,10 +39,26 @@ def test_demo_covers_the_region(demo):
 
 def test_demo_covers_every_network_service_and_public(demo):
     assert {l.reseau for l in demo.lieux.values()} == set(demo.reseaux)
-    assert {s for l in demo.lieux.values() for s in l.services} == set(demo.services) >= {"api", "cep", "vae", "creation-entreprise"}
+    assert (
+        {s for l in demo.lieux.values() for s in l.services}
+        == set(demo.services)
+        >= {"api", "cep", "vae", "creation-entreprise"}
+    )
     assert {p for l in demo.lieux.values() for p in l.publics} == set(demo.publics)
-    for network in ("mission-locale", "france-travail", "cap-emploi", "apec", "cio", "information-jeunesse", "cidff", "cci",
-                    "cma", "chambre-agriculture", "transitions-pro", "suio"):
+    for network in (
+        "mission-locale",
+        "france-travail",
+        "cap-emploi",
+        "apec",
+        "cio",
+        "information-jeunesse",
+        "cidff",
+        "cci",
+        "cma",
+        "chambre-agriculture",
+        "transitions-pro",
+        "suio",
+    ):
         assert network in demo.reseaux
 
 
@@ -103,6 +119,7 @@ def test_synthetic_datasets_are_valid(tmp_path):
 
 # -- basin outlines (data/bassins/<code>.geojson, written by spro communes) ----------------------------
 
+
 @pytest.fixture(scope="module")
 def outlines(demo):
     import shapely
@@ -123,7 +140,9 @@ def test_each_basin_outline_is_one_rfc7946_geometry_fit_for_the_web(demo, outlin
         for rings in polygons:
             for index, ring in enumerate(rings):
                 assert ring[0] == ring[-1] and all(round(v, 5) == v for point in ring for v in point), code
-                assert shapely.LinearRing(ring).is_ccw is (index == 0), code  # exterior counter-clockwise, holes clockwise
+                assert shapely.LinearRing(ring).is_ccw is (index == 0), (
+                    code
+                )  # exterior counter-clockwise, holes clockwise
 
 
 def test_basin_outlines_cover_the_territory_each_commune_in_its_own_basin(demo, outlines):
@@ -139,11 +158,18 @@ def test_basin_outlines_cover_the_territory_each_commune_in_its_own_basin(demo, 
     found: dict[int, list[str]] = {}
     for point_index, shape_index in zip(*containing):
         found.setdefault(int(point_index), []).append(codes[shape_index])
-    wrong = [(c.code_insee, c.nom, c.bassin, found.get(i)) for i, c in enumerate(demo.communes.values())
-             if found.get(i) != [c.bassin]]
+    wrong = [
+        (c.code_insee, c.nom, c.bassin, found.get(i))
+        for i, c in enumerate(demo.communes.values())
+        if found.get(i) != [c.bassin]
+    ]
     assert wrong == [], wrong
-    overlap = sum(area_km2(shapes[a].intersection(shapes[b])) for i, a in enumerate(codes) for b in codes[i + 1:]
-                  if shapes[a].intersects(shapes[b]))
+    overlap = sum(
+        area_km2(shapes[a].intersection(shapes[b]))
+        for i, a in enumerate(codes)
+        for b in codes[i + 1 :]
+        if shapes[a].intersects(shapes[b])
+    )
     union = shapely.union_all(list(shapes.values()))
     holes = sum(len(polygon.interiors) for polygon in getattr(union, "geoms", [union]))
     total = sum(area_km2(shape) for shape in shapes.values())

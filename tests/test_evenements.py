@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 import yaml
+from conftest import DEMO
+from site_helpers import StaticServer, build, project_copy
 
 from build_tools.generate import ics
 from build_tools.loader import load_dataset
-from conftest import DEMO
-from site_helpers import StaticServer, build, project_copy
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -62,7 +62,9 @@ def test_text_cannot_break_out_of_its_property():
     folded = ics.fold(f"DESCRIPTION:{ics.escape_text(hostile)}")
     calendar = icalendar.Calendar.from_ical(
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:a\r\nDTSTAMP:20261120T000000Z\r\n"
-        + folded + "END:VEVENT\r\nEND:VCALENDAR\r\n")
+        + folded
+        + "END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
     (vevent,) = calendar.walk("VEVENT")
     assert str(vevent["DESCRIPTION"]) == hostile.replace("\r\n", "\n")
 
@@ -82,7 +84,7 @@ def test_the_agenda_lists_upcoming_events_by_month(demo_site):
 
 def test_a_basin_page_shows_its_events_with_a_link_to_the_lieu(demo_site):
     page = (demo_site / "bassins/niort/index.html").read_text(encoding="utf-8")
-    section = page[page.index('id="evenements"'):]
+    section = page[page.index('id="evenements"') :]
     assert "Job dating des métiers de l&#39;aide à domicile" in section
     assert 'href="../../lieux/france-travail-niort/"' in section
     assert "Salon de la validation" not in section  # La Rochelle's
@@ -94,12 +96,28 @@ def site_with_hostile_event(tmp_path_factory):
     payloads = yaml.safe_load((DEMO.parent / "tests/corpus/injections.yaml").read_text(encoding="utf-8"))
     project = project_copy(tmp_path_factory.mktemp("evenement"))
     joined = " ".join(payloads)
-    (project / "data/evenements/hostile.yaml").write_text("\n".join([
-        f"titre: {json_quote(payloads[0] + payloads[4])}", "type: forum", "date: 2027-02-01", "heures: 09:00-12:00",
-        "emplacement:", f"  nom: {json_quote(payloads[2])}", f"  voie: {json_quote(payloads[7][:150])}",
-        '  code_postal: "86000"', "  commune: Poitiers", '  code_insee: "86194"', "bassin: poitiers",
-        "publics: [jeunes]", f"organisateur: {json_quote(payloads[5][:150])}",
-        f"description: {json_quote(joined + chr(10) + 'END:VEVENT' + chr(10) + 'BEGIN:VEVENT')}", ""]), encoding="utf-8")
+    (project / "data/evenements/hostile.yaml").write_text(
+        "\n".join(
+            [
+                f"titre: {json_quote(payloads[0] + payloads[4])}",
+                "type: forum",
+                "date: 2027-02-01",
+                "heures: 09:00-12:00",
+                "emplacement:",
+                f"  nom: {json_quote(payloads[2])}",
+                f"  voie: {json_quote(payloads[7][:150])}",
+                '  code_postal: "86000"',
+                "  commune: Poitiers",
+                '  code_insee: "86194"',
+                "bassin: poitiers",
+                "publics: [jeunes]",
+                f"organisateur: {json_quote(payloads[5][:150])}",
+                f"description: {json_quote(joined + chr(10) + 'END:VEVENT' + chr(10) + 'BEGIN:VEVENT')}",
+                "",
+            ]
+        ),
+        encoding="utf-8",
+    )
     return build(project), payloads
 
 

@@ -7,12 +7,12 @@ import io
 import json
 
 import pytest
+from conftest import DEMO, VALID_LIEU
 
-from build_tools.geocache import CACHE_FILE_NAME, GeocodeCache
 from build_tools.generate.exports import CSV_COLUMNS, lieux_csv, spreadsheet_safe
+from build_tools.geocache import CACHE_FILE_NAME, GeocodeCache
 from build_tools.loader import load_dataset
 from build_tools.positions import locate
-from conftest import DEMO, VALID_LIEU
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -62,13 +62,23 @@ def test_csv_rows_are_the_model(demo_site, model):
         a, contact = lieu.adresse, lieu.contact
         assert row == {
             **row,
-            "nom": guarded(lieu.nom), "reseau": lieu.reseau, "reseau_nom": guarded(data.reseaux[lieu.reseau].nom),
-            "structure": guarded(lieu.structure), "siret": lieu.siret or "", "adresse": guarded(a.voie),
-            "complement_adresse": guarded(a.complement), "code_postal": a.code_postal, "commune": guarded(a.commune),
-            "code_insee": a.code_insee, "bassin": lieu.bassin,
+            "nom": guarded(lieu.nom),
+            "reseau": lieu.reseau,
+            "reseau_nom": guarded(data.reseaux[lieu.reseau].nom),
+            "structure": guarded(lieu.structure),
+            "siret": lieu.siret or "",
+            "adresse": guarded(a.voie),
+            "complement_adresse": guarded(a.complement),
+            "code_postal": a.code_postal,
+            "commune": guarded(a.commune),
+            "code_insee": a.code_insee,
+            "bassin": lieu.bassin,
             "position_approximative": "oui" if geography.positions[lieu.id].approximatif else "non",
-            "horaires": guarded(lieu.horaires), "telephone": guarded(contact.telephone), "courriel": guarded(contact.courriel),
-            "site_web": guarded(contact.site), "verifie_le": lieu.verifie_le.isoformat(),
+            "horaires": guarded(lieu.horaires),
+            "telephone": guarded(contact.telephone),
+            "courriel": guarded(contact.courriel),
+            "site_web": guarded(contact.site),
+            "verifie_le": lieu.verifie_le.isoformat(),
             "label_depuis": lieu.label_depuis.isoformat() if lieu.label_depuis else "",
         }, lieu.id
         assert row["services"].split("|") == list(lieu.services) and row["publics"].split("|") == list(lieu.publics)
@@ -83,8 +93,11 @@ def test_geojson_properties_are_the_model(demo_site, model):
         lieu, properties = data.lieux[feature["properties"]["id"]], feature["properties"]
         assert feature["type"] == "Feature" and feature["geometry"]["type"] == "Point"
         assert "latitude" not in properties and "longitude" not in properties
-        assert (properties["nom"], properties["adresse"], properties["code_insee"]) == (lieu.nom, lieu.adresse.voie,
-                                                                                       lieu.adresse.code_insee)
+        assert (properties["nom"], properties["adresse"], properties["code_insee"]) == (
+            lieu.nom,
+            lieu.adresse.voie,
+            lieu.adresse.code_insee,
+        )
         assert properties["services"].split("|") == list(lieu.services)
         assert properties["telephone"] == (lieu.contact.telephone or "")
 
@@ -97,7 +110,11 @@ def test_data_inclusion_exports_are_the_model(demo_site, model):
     for structure in structures:
         lieu = data.lieux[structure["id"].split("--", 1)[1]]
         position = geography.positions[lieu.id]
-        assert (structure["nom"], structure["siret"], structure["courriel"]) == (lieu.nom, lieu.siret, lieu.contact.courriel)
+        assert (structure["nom"], structure["siret"], structure["courriel"]) == (
+            lieu.nom,
+            lieu.siret,
+            lieu.contact.courriel,
+        )
         assert (structure["latitude"], structure["longitude"]) == (position.lat, position.lon)
         assert structure["date_maj"] == lieu.verifie_le.isoformat() and structure["horaires_accueil"] == lieu.horaires
     expected = {f"{s['id']}--{code}" for s in structures for code in data.lieux[s["id"].split("--", 1)[1]].services}
@@ -110,20 +127,35 @@ def test_data_inclusion_exports_are_the_model(demo_site, model):
 def test_the_formula_guard_is_for_text_cells_only(dataset):
     """Text starting like a formula is neutralised; a negative coordinate stays a number."""
     # west of the Greenwich meridian: La Rochelle (positions are checked against their commune's centre)
-    rochelle = (VALID_LIEU.replace('"86000"', '"17000"').replace("commune: Poitiers", "commune: La Rochelle")
-                .replace('"86194"', '"17300"').replace("bassin: poitiers", "bassin: la-rochelle"))
-    dataset.write("lieux/antenne.yaml", rochelle.replace("Mission locale du Poitou – antenne de test", '"=1+1"')
-                  + 'structure: "+33 organisme"\ncoordonnees:\n  lat: 46.1535\n  lon: -1.160227\n')
+    rochelle = (
+        VALID_LIEU.replace('"86000"', '"17000"')
+        .replace("commune: Poitiers", "commune: La Rochelle")
+        .replace('"86194"', '"17300"')
+        .replace("bassin: poitiers", "bassin: la-rochelle")
+    )
+    dataset.write(
+        "lieux/antenne.yaml",
+        rochelle.replace("Mission locale du Poitou – antenne de test", '"=1+1"')
+        + 'structure: "+33 organisme"\ncoordonnees:\n  lat: 46.1535\n  lon: -1.160227\n',
+    )
     for number, start in enumerate(("-", "@")):
-        dataset.write(f"lieux/l{number}.yaml", rochelle.replace("voie: 12 rue", f'voie: "{start}{number} rue')
-                      .replace("de la Marne\n", 'de la Marne"\n', 1) + "coordonnees:\n  lat: 46.16\n  lon: -1.15\n")
+        dataset.write(
+            f"lieux/l{number}.yaml",
+            rochelle.replace("voie: 12 rue", f'voie: "{start}{number} rue').replace(
+                "de la Marne\n", 'de la Marne"\n', 1
+            )
+            + "coordonnees:\n  lat: 46.16\n  lon: -1.15\n",
+        )
     data, report = dataset.load()
     assert not report.errors, report.errors
     rows = {r["id"]: r for r in csv.DictReader(io.StringIO(lieux_csv(data, locate(data, GeocodeCache(dataset.root)))))}
     assert (rows["antenne"]["nom"], rows["antenne"]["structure"]) == ("'=1+1", "'+33 organisme")
     assert (rows["antenne"]["latitude"], rows["antenne"]["longitude"]) == ("46.1535", "-1.160227")
     for number, start in enumerate(("-", "@")):
-        assert (rows[f"l{number}"]["adresse"], rows[f"l{number}"]["longitude"]) == (f"'{start}{number} rue de la Marne", "-1.15")
+        assert (rows[f"l{number}"]["adresse"], rows[f"l{number}"]["longitude"]) == (
+            f"'{start}{number} rue de la Marne",
+            "-1.15",
+        )
     # Tab and carriage return cannot start a loaded field (single-line fields are trimmed): the guard itself.
     assert [spreadsheet_safe(f"{start}x") for start in FORMULA_STARTS] == [f"'{start}x" for start in FORMULA_STARTS]
     assert spreadsheet_safe("x=1") == "x=1"

@@ -8,17 +8,29 @@ import subprocess
 import sys
 
 import pytest
+from conftest import DEMO, ROOT, TODAY
 
 from build_tools.finder import (
-    EXACT, FIELD_WEIGHTS, NEAR, PARIS, PREFIX, Query, finder_index, fold, match_weight, open_at,
-    passes_filters, within_one_edit, word_matches, words,
+    EXACT,
+    FIELD_WEIGHTS,
+    NEAR,
+    PARIS,
+    PREFIX,
+    Query,
+    finder_index,
+    fold,
+    match_weight,
+    open_at,
+    passes_filters,
+    within_one_edit,
+    word_matches,
+    words,
 )
-from build_tools.horaires_tables import public_holidays, schedule
-from build_tools.places import gazetteer_json
 from build_tools.geocache import CACHE_FILE_NAME, GeocodeCache
+from build_tools.horaires_tables import public_holidays, schedule
 from build_tools.loader import load_dataset
+from build_tools.places import gazetteer_json
 from build_tools.positions import locate
-from conftest import DEMO, ROOT, TODAY
 
 
 @pytest.fixture(scope="module")
@@ -37,19 +49,22 @@ def test_fold_and_words():
     assert words("Bilan de compétences pour les jeunes") == ["bilan", "competences", "jeunes"]
 
 
-@pytest.mark.parametrize("word, token, expected", [
-    ("chatel", "chatellerault", True),      # prefix while typing
-    ("chatelerault", "chatellerault", True),  # one letter missing
-    ("poitirs", "poitiers", True),          # one letter missing, 7 letters
-    ("niorr", "niort", True),               # one substitution, 5 letters
-    ("vea", "vae", False),                  # short words need the exact prefix
-    ("rochele", "rochelle", True),
-    ("rochlel", "rochelle", False),         # two edits
-    ("valdiation", "validation", True),     # two neighbouring letters swapped
-    ("vlaidation", "validation", True),
-    ("valdiatoin", "validation", False),    # two swaps
-    ("aev", "vae", False),                  # short words: no typo at all
-])
+@pytest.mark.parametrize(
+    "word, token, expected",
+    [
+        ("chatel", "chatellerault", True),  # prefix while typing
+        ("chatelerault", "chatellerault", True),  # one letter missing
+        ("poitirs", "poitiers", True),  # one letter missing, 7 letters
+        ("niorr", "niort", True),  # one substitution, 5 letters
+        ("vea", "vae", False),  # short words need the exact prefix
+        ("rochele", "rochelle", True),
+        ("rochlel", "rochelle", False),  # two edits
+        ("valdiation", "validation", True),  # two neighbouring letters swapped
+        ("vlaidation", "validation", True),
+        ("valdiatoin", "validation", False),  # two swaps
+        ("aev", "vae", False),  # short words: no typo at all
+    ],
+)
 def test_word_matching(word, token, expected):
     assert word_matches(word, token) is expected
 
@@ -61,7 +76,11 @@ def test_within_one_edit_counts_a_swap_as_one_edit():
 
 
 def test_match_weights_and_field_weights():
-    assert (match_weight("niort", "niort"), match_weight("niorr", "niort"), match_weight("nio", "niort")) == (EXACT, NEAR, PREFIX)
+    assert (match_weight("niort", "niort"), match_weight("niorr", "niort"), match_weight("nio", "niort")) == (
+        EXACT,
+        NEAR,
+        PREFIX,
+    )
     assert match_weight("missions", "mission") == NEAR and match_weight("jeunes", "jeunesse") == PREFIX
     assert match_weight("cep", "cap") == 0
     assert all(isinstance(w, int) and w > 0 for w in FIELD_WEIGHTS.values())
@@ -82,7 +101,10 @@ def test_public_filter_includes_lieux_open_to_everyone(demo):
 def test_a_schedule_holds_for_any_date_and_knows_french_holidays():
     plan = schedule("Mo-Fr 09:00-12:30,13:30-17:00; PH off", dt.date(2026, 11, 20))
     assert plan.exact and plan.feries == () and len(plan.saisons) == 1
-    assert plan.ranges_on(dt.date(2026, 11, 23)) == ((540, 750), (810, 1020)) and plan.ranges_on(dt.date(2026, 11, 28)) == ()
+    assert (
+        plan.ranges_on(dt.date(2026, 11, 23)) == ((540, 750), (810, 1020))
+        and plan.ranges_on(dt.date(2026, 11, 28)) == ()
+    )
     assert plan.ranges_on(dt.date(2026, 12, 25)) == () and plan.ranges_on(dt.date(2027, 1, 1)) == ()
     assert plan.ranges_on(dt.date(2031, 4, 14)) == ()  # Easter Monday 2031, years after the build
     assert plan.ranges_on(dt.date(2031, 4, 15)) == ((540, 750), (810, 1020))
@@ -103,12 +125,16 @@ def test_public_holidays_are_the_opening_hours_librarys_for_forty_years():
 
 def test_open_at_with_holidays_and_closures(demo):
     data, _ = demo
-    lieu = next(l for l in data.lieux.values() if l.horaires == "Mo-Fr 09:00-12:30,13:30-17:00; PH off" and not l.fermetures)
+    lieu = next(
+        l for l in data.lieux.values() if l.horaires == "Mo-Fr 09:00-12:30,13:30-17:00; PH off" and not l.fermetures
+    )
     assert open_at(lieu, dt.date(2026, 11, 20), paris("2026-11-24T10:00"))
     assert not open_at(lieu, dt.date(2026, 11, 20), paris("2026-11-24T12:45"))
     assert not open_at(lieu, dt.date(2026, 11, 20), paris("2026-12-25T10:00"))  # Christmas, « PH off »
     assert not open_at(lieu, dt.date(2026, 11, 20), paris("2026-11-28T10:00"))  # Saturday
-    closed = next(l for l in data.lieux.values() if any(f.du.isoformat() == "2026-11-16" for f in l.fermetures) and l.horaires)
+    closed = next(
+        l for l in data.lieux.values() if any(f.du.isoformat() == "2026-11-16" for f in l.fermetures) and l.horaires
+    )
     assert not open_at(closed, dt.date(2026, 11, 20), paris("2026-11-24T10:00"))
     usually_open = any(o <= 600 < c for o, c in schedule(closed.horaires, dt.date(2026, 11, 20)).usual_week()[1])
     assert open_at(closed, dt.date(2026, 11, 20), paris("2026-12-01T10:00")) is usually_open  # closure over
@@ -124,7 +150,7 @@ def test_index_is_compact_and_complete(demo):
     vocabulary = index["vocabulaire"]
     row = next(r for r in index["lieux"] if r[0] == "point-information-coeur-de-saintonge")
     assert "coeur" in [vocabulary[t] for t in row[14]] and ["saintes", "17100"] == [vocabulary[t] for t in row[15]]
-    reseau = dict((r[0], [vocabulary[t] for t in r[2]]) for r in index["reseaux"])
+    reseau = {r[0]: [vocabulary[t] for t in r[2]] for r in index["reseaux"]}
     assert {"pole", "emploi", "france", "travail"} <= set(reseau["france-travail"])  # former names
     assert len(index["synonymes"]) == len(data.synonymes) >= 40
     assert len(vocabulary) == len(set(vocabulary))
@@ -137,12 +163,21 @@ def test_gazetteer_file_has_every_commune_and_former_name(demo):
     assert len(communes["insee"]) == len(communes["nom"]) == len(communes["lat"]) == len(data.communes) == 1338
     assert len(communes["anciens"]) == len(data.communes_deleguees)
     poitiers = communes["insee"].index("86194")
-    assert (communes["nom"][poitiers], communes["cp"][poitiers], communes["lat"][poitiers]) == ("Poitiers", "86000", 4658356)
+    assert (communes["nom"][poitiers], communes["cp"][poitiers], communes["lat"][poitiers]) == (
+        "Poitiers",
+        "86000",
+        4658356,
+    )
 
 
 def spro(*args):
-    result = subprocess.run([sys.executable, "-m", "build_tools.cli", "search", *args, "--format", "json"], cwd=ROOT,
-                            capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    result = subprocess.run(
+        [sys.executable, "-m", "build_tools.cli", "search", *args, "--format", "json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -150,7 +185,12 @@ def spro(*args):
 def test_cli_text_search_folds_accents_and_forgives_a_typo():
     communes = {r["commune"] for r in spro("chatelerault")}
     assert "Châtellerault" in communes
-    assert communes <= {"Châtellerault", "Naintré", "Dangé-Saint-Romain", "Lencloître"}  # the « Bassin de Châtellerault »
+    assert communes <= {
+        "Châtellerault",
+        "Naintré",
+        "Dangé-Saint-Romain",
+        "Lencloître",
+    }  # the « Bassin de Châtellerault »
     assert [r["id"] for r in spro("coeur")] == ["point-information-coeur-de-saintonge"]
 
 
@@ -165,8 +205,13 @@ def test_cli_distance_order_from_a_postal_code_an_insee_code_or_a_name():
 
 
 def test_cli_asks_when_five_digits_may_mean_several_communes():
-    result = subprocess.run([sys.executable, "-m", "build_tools.cli", "search", "--commune", "17138"], cwd=ROOT,
-                            capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    result = subprocess.run(
+        [sys.executable, "-m", "build_tools.cli", "search", "--commune", "17138"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
     assert result.returncode == 2
     assert "« 17138 » désigne plusieurs communes : Puilboreau (code INSEE 17291, code postal 17138)" in result.stderr
     assert "Dampierre-sur-Boutonne (code INSEE 17138, code postal 17470)" in result.stderr
@@ -175,8 +220,13 @@ def test_cli_asks_when_five_digits_may_mean_several_communes():
 def test_cli_ranks_by_relevance_and_suggests_words():
     rows = spro("pole", "emploi")
     assert rows[0]["reseau"] == "France Travail" and rows[0]["pertinence"] == 2 * 8 * 3
-    result = subprocess.run([sys.executable, "-m", "build_tools.cli", "search", "oreintasion"], cwd=ROOT,
-                            capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    result = subprocess.run(
+        [sys.executable, "-m", "build_tools.cli", "search", "oreintasion"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
     assert result.stdout == "Aucun lieu trouvé.\n« oreintasion » : vouliez-vous dire « orientation » ?\n"
 
 
@@ -188,10 +238,22 @@ def test_cli_open_now_on_a_public_holiday():
 
 
 def test_cli_table_and_unknown_codes():
-    result = subprocess.run([sys.executable, "-m", "build_tools.cli", "search", "niort", "--reseau", "cio"], cwd=ROOT,
-                            capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
-    assert result.stdout.startswith("1 lieu trouvé.\n  1. CIO de Niort (Centre d'information et d'orientation (CIO), Niort")
-    bad = subprocess.run([sys.executable, "-m", "build_tools.cli", "search", "--reseau", "mision-locale"], cwd=ROOT,
-                         capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    result = subprocess.run(
+        [sys.executable, "-m", "build_tools.cli", "search", "niort", "--reseau", "cio"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.stdout.startswith(
+        "1 lieu trouvé.\n  1. CIO de Niort (Centre d'information et d'orientation (CIO), Niort"
+    )
+    bad = subprocess.run(
+        [sys.executable, "-m", "build_tools.cli", "search", "--reseau", "mision-locale"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
     assert bad.returncode == 2
     assert "--reseau : code inconnu « mision-locale ». Vouliez-vous dire « mission-locale » ?" in bad.stderr

@@ -7,7 +7,6 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-
 from site_helpers import StaticServer, settle
 
 PARIS = dt.timezone(dt.timedelta(hours=1))  # November and December: UTC+1
@@ -74,16 +73,19 @@ def test_typing_narrows_the_list_and_the_live_region_says_so(page_in, server):
     assert len(result_ids(page)) == min(count(page), 50)
 
 
-@pytest.mark.parametrize("typed, expected", [
-    ("chatellerault", "france-travail-chatellerault"),
-    ("CHÂTELLERAULT", "france-travail-chatellerault"),
-    ("chatelerault", "france-travail-chatellerault"),       # one typo
-    ("coeur", "point-information-coeur-de-saintonge"),        # oe matches œ
-    ("oeuvres sociales", "point-information-coeur-de-saintonge"),
-    ("metier", "cma-angouleme"),                             # « métiers » in the name
-    ("saint jean angely", "mission-locale-saint-jean-d-angely"),
-    ("17100", "france-travail-saintes"),                      # postal code
-])
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("chatellerault", "france-travail-chatellerault"),
+        ("CHÂTELLERAULT", "france-travail-chatellerault"),
+        ("chatelerault", "france-travail-chatellerault"),  # one typo
+        ("coeur", "point-information-coeur-de-saintonge"),  # oe matches œ
+        ("oeuvres sociales", "point-information-coeur-de-saintonge"),
+        ("metier", "cma-angouleme"),  # « métiers » in the name
+        ("saint jean angely", "mission-locale-saint-jean-d-angely"),
+        ("17100", "france-travail-saintes"),  # postal code
+    ],
+)
 def test_accents_case_typos_and_postal_codes(page_in, server, typed, expected):
     page = open_finder(page_in, server)
     page.fill("#spro-q", typed)
@@ -92,7 +94,10 @@ def test_accents_case_typos_and_postal_codes(page_in, server, typed, expected):
 
 def test_counts_predict_the_results_and_groups_combine(page_in, server):
     page = open_finder(page_in, server)
-    vae, cep = option_count(page, "input[name=service][value=vae]"), option_count(page, "input[name=service][value=cep]")
+    vae, cep = (
+        option_count(page, "input[name=service][value=vae]"),
+        option_count(page, "input[name=service][value=cep]"),
+    )
     page.check("input[name=service][value=vae]")
     assert count(page) == vae
     assert option_count(page, "input[name=service][value=cep]") == cep  # counts of a group ignore its own choices
@@ -109,12 +114,15 @@ def test_counts_predict_the_results_and_groups_combine(page_in, server):
         assert count(page) == predicted
 
 
-@pytest.mark.parametrize("summary, selector", [
-    ("Public accueilli", "input[name=public][value=femmes]"),
-    ("Modalités d'accueil", "input[name=modalite][value=visio]"),
-    ("Bassin d'emploi", "input[name=bassin][value=cognac]"),
-    ("Réseau", "input[name=reseau][value=cio]"),
-])
+@pytest.mark.parametrize(
+    "summary, selector",
+    [
+        ("Public accueilli", "input[name=public][value=femmes]"),
+        ("Modalités d'accueil", "input[name=modalite][value=visio]"),
+        ("Bassin d'emploi", "input[name=bassin][value=cognac]"),
+        ("Réseau", "input[name=reseau][value=cio]"),
+    ],
+)
 def test_each_filter_group(page_in, server, summary, selector):
     page = open_finder(page_in, server)
     page.locator("summary", has_text=summary).click()
@@ -244,7 +252,7 @@ def test_list_and_map_highlight_each_other(page_in, server):
         return marker && marker.title;
     }""")
     assert title
-    page.locator(f".leaflet-marker-icon[title=\"{title}\"]").click()
+    page.locator(f'.leaflet-marker-icon[title="{title}"]').click()
     active = page.locator("#spro-resultats > li.spro-actif")
     assert active.count() == 1 and active.locator("a").first.inner_text() == title
 

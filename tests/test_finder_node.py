@@ -11,6 +11,8 @@ import datetime as dt
 import re
 
 import pytest
+from conftest import DEMO, TODAY
+from finder_helpers import EXPECTED_FIRST, MOMENT, first_is, node, write_index
 
 from build_tools.cli import search_place
 from build_tools.finder import MAX_WORDS, Finder, Query, query_words
@@ -18,8 +20,6 @@ from build_tools.geo import distance_km
 from build_tools.geocache import CACHE_FILE_NAME, GeocodeCache
 from build_tools.loader import load_dataset
 from build_tools.places import Places, keys_of, place_key
-from conftest import DEMO, TODAY
-from finder_helpers import EXPECTED_FIRST, MOMENT, first_is, node, write_index
 
 
 @pytest.fixture(scope="module")
@@ -52,10 +52,18 @@ def spellings(name: str) -> list[str]:
 
 
 def test_the_issues_communes(places):
-    for typed, expected in (("Lezay", "Lezay"), ("Chef-Boutonne", "Chef-Boutonne"), ("Coulon", "Coulon"),
-                            ("St Jean d'Angely", "Saint-Jean-d'Angély"), ("rochelle", "La Rochelle"),
-                            ("LA ROCHELLE", "La Rochelle"), ("isle jourdain", "L'Isle-Jourdain"),
-                            ("Ambleville", "Lignières-Ambleville"), ("Niort (79000)", "Niort"), ("niort 79000", "Niort")):
+    for typed, expected in (
+        ("Lezay", "Lezay"),
+        ("Chef-Boutonne", "Chef-Boutonne"),
+        ("Coulon", "Coulon"),
+        ("St Jean d'Angely", "Saint-Jean-d'Angély"),
+        ("rochelle", "La Rochelle"),
+        ("LA ROCHELLE", "La Rochelle"),
+        ("isle jourdain", "L'Isle-Jourdain"),
+        ("Ambleville", "Lignières-Ambleville"),
+        ("Niort (79000)", "Niort"),
+        ("niort 79000", "Niort"),
+    ):
         assert [c.nom for c in places.lookup(typed).communes] == [expected], typed
     assert "Lezay" in [c.nom for c in places.lookup("79120").communes]  # a postal code: its communes, to choose from
     assert [c.nom for c in places.lookup("Lezai").closest] == ["Lezay"]  # not recognised: the closest names
@@ -74,7 +82,11 @@ def test_every_commune_by_name_and_postal_code_in_python_and_node(demo, places, 
     data = demo[0]
     texts, wanted = [], []
     for commune in data.communes.values():
-        for text in spellings(commune.nom) + list(commune.codes_postaux) + [f"{commune.nom} ({cp})" for cp in commune.codes_postaux]:
+        for text in (
+            spellings(commune.nom)
+            + list(commune.codes_postaux)
+            + [f"{commune.nom} ({cp})" for cp in commune.codes_postaux]
+        ):
             texts.append(text)
             wanted.append(commune.code_insee)
     answers = node({"communes": str(index_files[1]), "lookups": texts, "codes": sorted(data.communes)})
@@ -92,15 +104,30 @@ def test_every_commune_by_name_and_postal_code_in_python_and_node(demo, places, 
 def test_former_names_and_close_names_agree(demo, places, index_files):
     data = demo[0]
     former = [d.nom for d in data.communes_deleguees.values()]
-    typos = [name[:2] + name[3] + name[2] + name[4:] for name in sorted(c.nom for c in data.communes.values()) if len(name) > 6][::20]
-    answers = node({"communes": str(index_files[1]), "lookups": former + typos, "split": ["cep niort", "Lezay", "79000",
-                                                                                          "mission locale saint jean d angely", "reconversion"]})
+    typos = [
+        name[:2] + name[3] + name[2] + name[4:]
+        for name in sorted(c.nom for c in data.communes.values())
+        if len(name) > 6
+    ][::20]
+    answers = node(
+        {
+            "communes": str(index_files[1]),
+            "lookups": former + typos,
+            "split": ["cep niort", "Lezay", "79000", "mission locale saint jean d angely", "reconversion"],
+        }
+    )
     for text, answer in zip(former + typos, answers["lookups"]):
         python = places.lookup(text)
-        assert answer == {"communes": [c.code_insee for c in python.communes], "closest": [c.code_insee for c in python.closest]}, text
+        assert answer == {
+            "communes": [c.code_insee for c in python.communes],
+            "closest": [c.code_insee for c in python.closest],
+        }, text
     for text in former:
-        assert any(d.commune in [c.code_insee for c in places.lookup(text).communes]
-                   for d in data.communes_deleguees.values() if d.nom == text)
+        assert any(
+            d.commune in [c.code_insee for c in places.lookup(text).communes]
+            for d in data.communes_deleguees.values()
+            if d.nom == text
+        )
     assert sum(1 for text in typos if places.lookup(text).communes or places.lookup(text).closest) > 0.9 * len(typos)
     assert answers["split"] == [
         {"text": "cep", "place": "niort", "communes": ["79191"]},
@@ -146,6 +173,7 @@ def test_spro_search_refuses_what_is_ambiguous_or_unknown(demo):
     def place(**options):
         class Args:
             insee = code_postal = commune = None
+
         args = Args()
         for key, value in options.items():
             setattr(args, key, value)
@@ -155,20 +183,33 @@ def test_spro_search_refuses_what_is_ambiguous_or_unknown(demo):
     assert [c.nom for c in Places(data.communes).by_postal_code("17138")] == ["Puilboreau", "Saint-Xandre"]
     assert "Dampierre" not in place(code_postal="17138")
     ambiguous = place(commune="17138")
-    assert ambiguous.startswith("--commune : « 17138 » désigne plusieurs communes : ") and "Dampierre-sur-Boutonne (code INSEE 17138" in ambiguous
+    assert (
+        ambiguous.startswith("--commune : « 17138 » désigne plusieurs communes : ")
+        and "Dampierre-sur-Boutonne (code INSEE 17138" in ambiguous
+    )
     assert "Indiquez laquelle avec --insee" in ambiguous
     assert place(commune="86194").nom == "Poitiers"
     assert place(commune="Lezay (79000)").nom == "Lezay"  # a wrong postal code beside a known name: the name decides
     assert place(commune="16000 angouleme").nom == "Angoulême"
     assert place(commune="Bors (16360)").nom == "Bors (Canton de Charente-Sud)"
     assert "« Bors » désigne plusieurs communes : Bors (Canton de Tude-et-Lavalette)" in place(commune="Bors")
-    assert place(commune="Lezai") == "--commune : « Lezai » n'est ni une commune de l'annuaire (Poitou-Charentes) ni un de ses codes. Vouliez-vous dire « Lezay » ?"
-    assert place(insee="17000") == "--insee : aucune commune de l'annuaire (Poitou-Charentes) n'a le code INSEE 17000. 17000 est un code postal : --code-postal 17000."
-    assert place(code_postal="79148") == ("--code-postal : aucune commune de l'annuaire (Poitou-Charentes) n'a le code postal 79148. "
-                                          "79148 est un code INSEE : --insee 79148.")
+    assert (
+        place(commune="Lezai")
+        == "--commune : « Lezai » n'est ni une commune de l'annuaire (Poitou-Charentes) ni un de ses codes. "
+        "Vouliez-vous dire « Lezay » ?"
+    )
+    assert (
+        place(insee="17000") == "--insee : aucune commune de l'annuaire (Poitou-Charentes) n'a le code INSEE 17000. "
+        "17000 est un code postal : --code-postal 17000."
+    )
+    assert place(code_postal="79148") == (
+        "--code-postal : aucune commune de l'annuaire (Poitou-Charentes) n'a le code postal 79148. "
+        "79148 est un code INSEE : --insee 79148."
+    )
 
 
 # -- search by need: the issue's queries --------------------------------------------------------
+
 
 @pytest.mark.parametrize("text, what, expected", EXPECTED_FIRST, ids=[e[0] for e in EXPECTED_FIRST])
 def test_expected_first_result_on_the_command_line(demo, finder, text, what, expected):
@@ -178,8 +219,9 @@ def test_expected_first_result_on_the_command_line(demo, finder, text, what, exp
 
 def test_expected_first_results_in_node(demo, index_files):
     queries = [{"q": text} for text, _, _ in EXPECTED_FIRST]
-    answers = node({"index": str(index_files[0]), "communes": str(index_files[1]), "now": MOMENT.isoformat(),
-                    "queries": queries})["queries"]
+    answers = node(
+        {"index": str(index_files[0]), "communes": str(index_files[1]), "now": MOMENT.isoformat(), "queries": queries}
+    )["queries"]
     for (text, what, expected), answer in zip(EXPECTED_FIRST, answers):
         assert answer["ids"] and first_is(demo[0], answer["ids"][0], what, expected), (text, answer["ids"][:5])
 
@@ -197,8 +239,13 @@ def test_nothing_found_suggests_close_words(demo, finder, index_files):
     assert finder.suggestions("oreintasion xqzw") == {"oreintasion": ["orientation"]}  # two edits: suggested
     assert finder.suggestions("rekonversion") == {}  # one edit: found, nothing to suggest
     assert finder.suggestions("relonvresion")["relonvresion"][0] == "reconversion"
-    answer = node({"index": str(index_files[0]), "now": MOMENT.isoformat(),
-                   "queries": [{"q": "oreintasion xqzw"}, {"q": "relonvresion"}]})["queries"]
+    answer = node(
+        {
+            "index": str(index_files[0]),
+            "now": MOMENT.isoformat(),
+            "queries": [{"q": "oreintasion xqzw"}, {"q": "relonvresion"}],
+        }
+    )["queries"]
     assert answer[0]["unknown"] == [["oreintasion", ["orientation"]], ["xqzw", []]]
     assert answer[1]["unknown"][0][1] == finder.suggestions("relonvresion")["relonvresion"]
 
@@ -224,7 +271,8 @@ def test_numbers_are_never_corrected_as_typos(demo, finder):
 def test_a_long_pasted_text_searches_its_first_words_only(finder):
     assert finder.find(Query("cep " * 10_000), MOMENT) == finder.find(Query("cep " * MAX_WORDS), MOMENT)
     assert query_words("un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze") == (
-        "deux trois quatre cinq six sept huit neuf dix onze douze treize".split())  # (« un » is a stop word)
+        "deux trois quatre cinq six sept huit neuf dix onze douze treize".split()
+    )  # (« un » is a stop word)
 
 
 def test_de_and_distances_are_written_alike_in_python_and_node(demo):
@@ -236,10 +284,28 @@ def test_de_and_distances_are_written_alike_in_python_and_node(demo):
     answers = node({"de": names, "distances": distances})
     assert answers["de"] == [de(name) for name in names]
     assert answers["distances"] == [distance_fr(km) for km in distances]
-    assert [de(n) for n in ("Angoulême", "Le Château-d'Oléron", "Les Trois-Moutiers", "La Rochelle", "Niort", "Échiré",
-                            "L'Isle-Jourdain", "Yviers")] == [
-        "d'Angoulême", "du Château-d'Oléron", "des Trois-Moutiers", "de La Rochelle", "de Niort", "d'Échiré",
-        "de L'Isle-Jourdain", "d'Yviers"]
+    assert [
+        de(n)
+        for n in (
+            "Angoulême",
+            "Le Château-d'Oléron",
+            "Les Trois-Moutiers",
+            "La Rochelle",
+            "Niort",
+            "Échiré",
+            "L'Isle-Jourdain",
+            "Yviers",
+        )
+    ] == [
+        "d'Angoulême",
+        "du Château-d'Oléron",
+        "des Trois-Moutiers",
+        "de La Rochelle",
+        "de Niort",
+        "d'Échiré",
+        "de L'Isle-Jourdain",
+        "d'Yviers",
+    ]
 
 
 def test_schedules_and_holidays_agree_in_python_and_javascript_for_years_after_the_build(demo):
@@ -249,14 +315,26 @@ def test_schedules_and_holidays_agree_in_python_and_javascript_for_years_after_t
 
     reference = dt.date(2026, 11, 20)
     expressions = sorted({l.horaires for l in demo[0].lieux.values() if l.horaires}) + [
-        "Mo-Fr 09:00-17:00; Dec 24 off", "Mo-Su 10:00-12:00; PH 10:00-11:00", "22:00-26:00", "Sa,Su 09:00-12:00; Jun-Sep off"]
+        "Mo-Fr 09:00-17:00; Dec 24 off",
+        "Mo-Su 10:00-12:00; PH 10:00-11:00",
+        "22:00-26:00",
+        "Sa,Su 09:00-12:00; Jun-Sep off",
+    ]
     plans = [schedule(e, reference) for e in expressions]
     days = [reference + dt.timedelta(days=i) for i in range(0, 6 * 366, 3)]
     easter_mondays = [dt.date(2028, 4, 17), dt.date(2029, 4, 2), dt.date(2031, 4, 14)]
     days += easter_mondays
-    answers = node({"horaires": {"reference": reference.isoformat(), "schedules": [p.as_json(reference) for p in plans],
-                                 "days": [[d.year, d.month, d.day] for d in days], "years": list(range(2026, 2061)),
-                                 "status": [[0, 2028, 4, 17, 600], [0, 2028, 4, 18, 600], [0, 2028, 4, 18, 1030]]}})
+    answers = node(
+        {
+            "horaires": {
+                "reference": reference.isoformat(),
+                "schedules": [p.as_json(reference) for p in plans],
+                "days": [[d.year, d.month, d.day] for d in days],
+                "years": list(range(2026, 2061)),
+                "status": [[0, 2028, 4, 17, 600], [0, 2028, 4, 18, 600], [0, 2028, 4, 18, 1030]],
+            }
+        }
+    )
     for expression, plan, ranges in zip(expressions, plans, answers["ranges"]):
         assert ranges == [[list(r) for r in plan.ranges_on(d)] for d in days], expression
     assert answers["holidays"] == [sorted(d.isoformat() for d in public_holidays(y)) for y in range(2026, 2061)]

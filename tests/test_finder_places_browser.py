@@ -9,13 +9,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from conftest import DEMO, TODAY
+from finder_helpers import EXPECTED_FIRST, first_is
+from site_helpers import StaticServer, settle
 
 from build_tools.loader import load_dataset
 from build_tools.places import Places
 from build_tools.text import de
-from conftest import DEMO, TODAY
-from finder_helpers import EXPECTED_FIRST, first_is
-from site_helpers import StaticServer, settle
 
 TUESDAY_10H = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
 OPTIONS = "#spro-communes-liste [role=option]"
@@ -76,8 +76,12 @@ def test_the_communes_are_fetched_only_when_pres_de_is_used(page_in, server):
 def test_the_combobox_follows_the_aria_pattern_by_keyboard(page_in, server):
     page = open_finder(page_in, server)
     field = page.locator("#spro-commune")
-    assert (field.get_attribute("role"), field.get_attribute("aria-expanded"), field.get_attribute("aria-controls"),
-            field.get_attribute("aria-autocomplete")) == ("combobox", "false", "spro-communes-liste", "list")
+    assert (
+        field.get_attribute("role"),
+        field.get_attribute("aria-expanded"),
+        field.get_attribute("aria-controls"),
+        field.get_attribute("aria-autocomplete"),
+    ) == ("combobox", "false", "spro-communes-liste", "list")
     assert page.get_attribute("#spro-communes-liste", "role") == "listbox"
     field.press_sequentially("chatel")
     page.locator(OPTIONS).first.wait_for()
@@ -87,7 +91,10 @@ def test_the_combobox_follows_the_aria_pattern_by_keyboard(page_in, server):
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
     active = field.get_attribute("aria-activedescendant")
-    assert page.get_attribute(f"#{active}", "aria-selected") == "true" and page.inner_text(f"#{active}") == options(page)[1]
+    assert (
+        page.get_attribute(f"#{active}", "aria-selected") == "true"
+        and page.inner_text(f"#{active}") == options(page)[1]
+    )
     page.keyboard.press("ArrowUp")
     assert field.get_attribute("aria-activedescendant") == "spro-commune-option-0"
     page.keyboard.press("Enter")
@@ -104,13 +111,17 @@ def test_the_combobox_follows_the_aria_pattern_by_keyboard(page_in, server):
     wait_status(page, "178 lieux trouvés.")
 
 
-@pytest.mark.parametrize("typed, chosen", [("Lezai", "Lezay"), ("Chatelerault", "Châtellerault"),
-                                           ("St Jaen d'Angely", "Saint-Jean-d'Angély")])
+@pytest.mark.parametrize(
+    "typed, chosen",
+    [("Lezai", "Lezay"), ("Chatelerault", "Châtellerault"), ("St Jaen d'Angely", "Saint-Jean-d'Angély")],
+)
 def test_a_place_not_recognised_is_said_with_the_closest_names(page_in, server, typed, chosen):
     page = open_finder(page_in, server)
     page.fill("#spro-commune", typed)
     said = wait_status(page, "n'est pas une commune de l'annuaire")
-    assert said.startswith(f"« {typed} » n'est pas une commune de l'annuaire (Poitou-Charentes). Vouliez-vous dire « {chosen} »")
+    assert said.startswith(
+        f"« {typed} » n'est pas une commune de l'annuaire (Poitou-Charentes). Vouliez-vous dire « {chosen} »"
+    )
     assert said.endswith("178 lieux trouvés.")  # nothing sorted by distance from a place not known
     page.locator(OPTIONS, has_text=chosen).first.click()
     wait_status(page, f"du plus proche au plus éloigné {de(chosen)}.")
@@ -122,7 +133,11 @@ def test_a_shared_postal_code_lets_the_person_choose(page_in, server):
     page.fill("#spro-commune", "79000")
     said = wait_status(page, "désigne 3 communes")
     assert said.startswith("« 79000 » désigne 3 communes : choisissez la vôtre dans la liste.")
-    assert options(page) == ["Niort (79000), Deux-Sèvres", "Bessines (79000), Deux-Sèvres", "Sciecq (79000), Deux-Sèvres"]
+    assert options(page) == [
+        "Niort (79000), Deux-Sèvres",
+        "Bessines (79000), Deux-Sèvres",
+        "Sciecq (79000), Deux-Sèvres",
+    ]
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
@@ -131,15 +146,18 @@ def test_a_shared_postal_code_lets_the_person_choose(page_in, server):
     page.wait_for_url(re.compile(r"insee=79034"))
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("?insee=17138", "de Dampierre-sur-Boutonne."),
-    ("?code_postal=17138", "Le code postal 17138 est celui de 2 communes"),
-    ("?commune=86194", "de Poitiers."),                     # an older link, unambiguous: still works
-    ("?commune=17000", "de La Rochelle."),
-    ("?commune=17138", "Le code 17138 (code INSEE ou code postal) désigne 3 communes"),  # ambiguous: asked
-    ("?commune=86100", "Le code 86100 (code INSEE ou code postal) désigne 4 communes"),
-    ("?insee=99999", "Le code INSEE 99999 n'est celui d'aucune commune de l'annuaire (Poitou-Charentes)."),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("?insee=17138", "de Dampierre-sur-Boutonne."),
+        ("?code_postal=17138", "Le code postal 17138 est celui de 2 communes"),
+        ("?commune=86194", "de Poitiers."),  # an older link, unambiguous: still works
+        ("?commune=17000", "de La Rochelle."),
+        ("?commune=17138", "Le code 17138 (code INSEE ou code postal) désigne 3 communes"),  # ambiguous: asked
+        ("?commune=86100", "Le code 86100 (code INSEE ou code postal) désigne 4 communes"),
+        ("?insee=99999", "Le code INSEE 99999 n'est celui d'aucune commune de l'annuaire (Poitou-Charentes)."),
+    ],
+)
 def test_links_say_which_code_they_hold(page_in, server, query, expected):
     page = open_finder(page_in, server, query)
     assert expected in page.locator("#spro-statut").inner_text()
@@ -147,18 +165,27 @@ def test_links_say_which_code_they_hold(page_in, server, query, expected):
 
 def test_an_ambiguous_older_link_lists_why_each_commune_is_there(page_in, server):
     page = open_finder(page_in, server, "?commune=17138")
-    assert options(page) == ["Puilboreau – code postal 17138", "Saint-Xandre – code postal 17138",
-                             "Dampierre-sur-Boutonne (17470) – code INSEE 17138"]
+    assert options(page) == [
+        "Puilboreau – code postal 17138",
+        "Saint-Xandre – code postal 17138",
+        "Dampierre-sur-Boutonne (17470) – code INSEE 17138",
+    ]
     page.locator(OPTIONS, has_text="Dampierre").click()
     wait_status(page, "de Dampierre-sur-Boutonne.")
     page.wait_for_url(re.compile(r"insee=17138"))
     assert "commune" not in parse_qs(urlsplit(page.url).query)
 
 
-@pytest.mark.parametrize("typed, text, place", [
-    ("Lezay", "", "Lezay"), ("79120", "", None), ("reconversion Niort", "reconversion", "Niort"),
-    ("St Jean d'Angely", "", "Saint-Jean-d'Angély"), ("mission locale", "mission locale", None),
-])
+@pytest.mark.parametrize(
+    "typed, text, place",
+    [
+        ("Lezay", "", "Lezay"),
+        ("79120", "", None),
+        ("reconversion Niort", "reconversion", "Niort"),
+        ("St Jean d'Angely", "", "Saint-Jean-d'Angély"),
+        ("mission locale", "mission locale", None),
+    ],
+)
 def test_the_home_page_box_recognises_a_commune_or_a_postal_code(page_in, server, typed, text, place):
     page_in.goto(server.url, wait_until="load")
     page_in.fill("#accueil-q", typed)
@@ -181,7 +208,7 @@ def test_the_home_page_box_recognises_a_commune_or_a_postal_code(page_in, server
 
 def test_a_sample_of_communes_by_name_and_postal_code(page_in, server, demo):
     places = Places(demo.communes, demo.communes_deleguees)
-    sample = sorted(demo.communes.values(), key=lambda c: c.code_insee)[::len(demo.communes) // SAMPLE][:SAMPLE]
+    sample = sorted(demo.communes.values(), key=lambda c: c.code_insee)[:: len(demo.communes) // SAMPLE][:SAMPLE]
     page = open_finder(page_in, server)
     for commune in sample:
         page.fill("#spro-commune", commune.nom.lower())
@@ -224,14 +251,20 @@ def test_no_serious_accessibility_violation_with_the_combobox_open(page_in, serv
     page.locator("#spro-commune[aria-activedescendant]").wait_for(state="attached")
     assert page.get_attribute("#spro-commune", "aria-expanded") == "true"
     settle(page)  # the map's clusters fade in: axe would read their text mid-animation
-    violations = [(v["id"], v["impact"], [(n["target"], n["html"][:120]) for n in v["nodes"]][:3])
-                  for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+    violations = [
+        (v["id"], v["impact"], [(n["target"], n["html"][:120]) for n in v["nodes"]][:3])
+        for v in Axe().run(page).response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert violations == []
     page.fill("#spro-q", "oreintasion")  # and with « Vouliez-vous dire » shown
     page.locator("#spro-suggestions button").first.wait_for()
     settle(page)
-    violations = [(v["id"], v["impact"], [(n["target"], n["html"][:120], n["failureSummary"]) for n in v["nodes"]][:3])
-                  for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+    violations = [
+        (v["id"], v["impact"], [(n["target"], n["html"][:120], n["failureSummary"]) for n in v["nodes"]][:3])
+        for v in Axe().run(page).response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert violations == []
 
 
@@ -252,8 +285,10 @@ def test_homonyms_say_why_each_commune_is_listed_and_the_list_behaves(page_in, s
 def test_words_that_no_lieu_has_together_are_offered_one_by_one(page_in, server):
     page = open_finder(page_in, server)
     page.fill("#spro-q", "handicap jeune")
-    assert wait_status(page, "cherchez-les un par un") == \
-        "Aucun lieu ne correspond à tous ces mots à la fois : cherchez-les un par un."
+    assert (
+        wait_status(page, "cherchez-les un par un")
+        == "Aucun lieu ne correspond à tous ces mots à la fois : cherchez-les un par un."
+    )
     assert page.locator("#spro-suggestions button").all_inner_texts() == ["handicap", "jeune"]
     page.locator("#spro-suggestions button", has_text="handicap").click()
     wait_status(page, "les plus pertinents d'abord")

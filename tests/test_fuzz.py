@@ -12,25 +12,30 @@ import signal
 from contextlib import contextmanager
 
 import pytest
+from conftest import DEMO
+from fuzz_inputs import csv_files, lieu_documents
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from build_tools.csv_import import import_csv
 from build_tools.loader import CandidateLieux, DataLoader
-from conftest import DEMO
-from fuzz_inputs import csv_files, lieu_documents
 
 TODAY = dt.date(2026, 11, 20)
 HEADER = "Nom;Réseau;Adresse;Code postal;Commune;Services;Publics;Horaires;Téléphone;Courriel;Description;Vérifié le"
 EXAMPLES = int(os.environ.get("SPRO_FUZZ_EXAMPLES", "60"))
 """Per property; benchmarks/fuzz.py sets thousands, with a random seed each run."""
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 60,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=EXAMPLES <= 60,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 
 
 @contextmanager
 def never_hangs(seconds: int = 60):
     """A hang is a failure (a watchdog far above the milliseconds each input takes, not a speed check)."""
+
     def expired(*_):
         raise AssertionError(f"plus de {seconds} s sur une seule entrée : boucle sans fin ?")
 

@@ -8,12 +8,12 @@ import signal
 import subprocess
 
 import pytest
+from conftest import DEMO, ROOT, SPRO_AS_IN_A_TERMINAL, VALID_LIEU
+from fake_ban import FakeBan, FakeClock, Reply, collection, feature
 
 from build_tools.geocache import CACHE_FILE_NAME, GeocodeCache
 from build_tools.geocoder import Geocoder, Politeness, endpoint
 from build_tools.positions import address_query, geocode_missing, locate, requests_for
-from conftest import DEMO, ROOT, SPRO_AS_IN_A_TERMINAL, VALID_LIEU
-from fake_ban import FakeBan, FakeClock, Reply, collection, feature
 
 QUERY = "12 rue de la Marne, 86000 Poitiers"
 # The timeout only ever expires on a server that never answers (Reply.hang): a busy machine never reaches it.
@@ -49,15 +49,28 @@ def run(dataset, ban: FakeBan, politeness: Politeness = FAST, clock: FakeClock |
 
 def test_success_is_cached_with_everything_needed(lieu_dataset):
     with FakeBan() as ban:
-        ban.script(QUERY, Reply.json(collection(feature(46.5811, 0.3372, "12 Rue de la Marne 86000 Poitiers", "86194", 0.93))))
+        ban.script(
+            QUERY, Reply.json(collection(feature(46.5811, 0.3372, "12 Rue de la Marne 86000 Poitiers", "86194", 0.93)))
+        )
         data, cache, result = run(lieu_dataset, ban)
     assert result.failures == [] and len(result.geocoded) == 1
     (entry,) = [e for e in cache.entries.values() if e.requete == QUERY]
-    assert (entry.lat, entry.lon, entry.score, entry.type, entry.citycode) == (46.5811, 0.3372, 0.93, "housenumber", "86194")
+    assert (entry.lat, entry.lon, entry.score, entry.type, entry.citycode) == (
+        46.5811,
+        0.3372,
+        0.93,
+        "housenumber",
+        "86194",
+    )
     assert entry.label == "12 Rue de la Marne 86000 Poitiers"
     assert entry.source == ban.url.removeprefix("http://") and entry.date
     position = locate(data, cache).positions["antenne"]
-    assert (position.lat, position.lon, position.approximatif, position.origine) == (46.5811, 0.3372, False, "géocodage")
+    assert (position.lat, position.lon, position.approximatif, position.origine) == (
+        46.5811,
+        0.3372,
+        False,
+        "géocodage",
+    )
 
 
 def test_no_result(lieu_dataset):
@@ -76,14 +89,23 @@ def test_result_in_another_commune_is_rejected(lieu_dataset):
         ban.script(QUERY, Reply.json(collection(feature(46.3, -0.46, "12 Rue de la Marne 79000 Niort", "79191", 0.95))))
         _, cache, result = run(lieu_dataset, ban)
     (failure,) = result.failures
-    assert "« 12 Rue de la Marne 79000 Niort » est dans une autre commune (code INSEE 79191 au lieu de 86194)" in failure.reason
+    assert (
+        "« 12 Rue de la Marne 79000 Niort » est dans une autre commune (code INSEE 79191 au lieu de 86194)"
+        in failure.reason
+    )
     assert all(e.requete != QUERY for e in cache.entries.values())
 
 
 def test_matching_commune_is_preferred_over_a_better_scored_one(lieu_dataset):
     with FakeBan() as ban:
-        ban.script(QUERY, Reply.json(collection(feature(46.3, -0.46, "Niort", "79191", 0.97),
-                                                feature(46.58, 0.33, "Poitiers", "86194", 0.81))))
+        ban.script(
+            QUERY,
+            Reply.json(
+                collection(
+                    feature(46.3, -0.46, "Niort", "79191", 0.97), feature(46.58, 0.33, "Poitiers", "86194", 0.81)
+                )
+            ),
+        )
         _, cache, result = run(lieu_dataset, ban)
     assert result.failures == []
     assert [e.citycode for e in cache.entries.values() if e.requete == QUERY] == ["86194"]
@@ -92,7 +114,9 @@ def test_matching_commune_is_preferred_over_a_better_scored_one(lieu_dataset):
 @pytest.mark.parametrize("score, kind", [(0.45, "housenumber"), (0.9, "street"), (0.9, "municipality")])
 def test_low_score_or_coarse_result_is_kept_but_approximate(lieu_dataset, score, kind):
     with FakeBan() as ban:
-        ban.script(QUERY, Reply.json(collection(feature(46.58, 0.34, "Rue de la Marne 86000 Poitiers", "86194", score, kind))))
+        ban.script(
+            QUERY, Reply.json(collection(feature(46.58, 0.34, "Rue de la Marne 86000 Poitiers", "86194", score, kind)))
+        )
         data, cache, result = run(lieu_dataset, ban)
     assert result.failures == []
     geography = locate(data, cache)
@@ -117,8 +141,11 @@ def test_a_retry_after_beyond_the_time_budget_ends_at_once(lieu_dataset, retry_a
         _, _, result = run(lieu_dataset, ban, Politeness(total_budget=20.0), clock)
         assert ban.count(QUERY) == 1
     (failure,) = result.failures
-    assert re.fullmatch(r"trop de requêtes \(HTTP 429\) : le géocodeur demande d'attendre \d+ s, au-delà du temps "
-                        r"maximal \(reste 20 s\) ; relancez plus tard", failure.reason), failure.reason
+    assert re.fullmatch(
+        r"trop de requêtes \(HTTP 429\) : le géocodeur demande d'attendre \d+ s, au-delà du temps "
+        r"maximal \(reste 20 s\) ; relancez plus tard",
+        failure.reason,
+    ), failure.reason
     assert clock.now < 20
 
 
@@ -139,7 +166,9 @@ def test_faults_end_in_a_clean_failure(lieu_dataset, reply, reason, attempts):
     with FakeBan() as ban:
         ban.script(QUERY, reply)
         timeout = 0.3 if reply.kind == "hang" else 10  # short only where no answer ever comes
-        _, cache, result = run(lieu_dataset, ban, Politeness(requests_per_second=1000, first_backoff=0.01, timeout=timeout))
+        _, cache, result = run(
+            lieu_dataset, ban, Politeness(requests_per_second=1000, first_backoff=0.01, timeout=timeout)
+        )
         assert ban.count(QUERY) == attempts
     (failure,) = result.failures
     assert reason in failure.reason
@@ -184,7 +213,12 @@ def test_communes_are_never_geocoded_their_centres_come_from_the_gazetteer(datas
     poitiers = data.communes["86194"]
     assert (geography.communes["86194"].lat, geography.communes["86194"].lon) == (poitiers.lat, poitiers.lon)
     position = geography.positions["antenne"]  # not geocoded: at its commune's centre, flagged approximate
-    assert (position.lat, position.lon, position.origine, position.approximatif) == (poitiers.lat, poitiers.lon, "commune", True)
+    assert (position.lat, position.lon, position.origine, position.approximatif) == (
+        poitiers.lat,
+        poitiers.lon,
+        "commune",
+        True,
+    )
 
 
 def _lieux(dataset, count: int) -> None:
@@ -220,8 +254,9 @@ def test_total_time_is_bounded(dataset):
     _lieux(dataset, 100)
     clock = FakeClock()
     with FakeBan(lambda q: Reply.slow(0.2), clock=clock) as ban:  # each answer takes 0.2 s of the clock
-        _, _, result = run(dataset, ban, Politeness(requests_per_second=1000, first_backoff=0.01, timeout=5,
-                                                    total_budget=0.5), clock)
+        _, _, result = run(
+            dataset, ban, Politeness(requests_per_second=1000, first_backoff=0.01, timeout=5, total_budget=0.5), clock
+        )
         assert ban.count() == 3  # sent at 0, 0.2 and 0.4 s; at 0.6 s the budget is spent
     assert clock() == pytest.approx(0.6)
     assert sum("temps maximal de géocodage dépassé" in f.reason for f in result.failures) == 97
@@ -254,14 +289,21 @@ def spro(*args, dataset, env_url: str | None = None):
     env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
     if env_url:
         env["SPRO_GEOCODER_URL"] = env_url
-    return subprocess.Popen([*SPRO_AS_IN_A_TERMINAL, "--data", str(dataset.root), *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    return subprocess.Popen(
+        [*SPRO_AS_IN_A_TERMINAL, "--data", str(dataset.root), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
 
 
 def test_cli_uses_the_environment_url_and_reports_failures(lieu_dataset):
     lieu_dataset.write("lieux/autre.yaml", VALID_LIEU.replace("12 rue", "99 rue"))
     with FakeBan() as ban:
-        ban.script(QUERY, Reply.json(collection(feature(46.58, 0.34, "12 Rue de la Marne 86000 Poitiers", "86194", 0.5))))
+        ban.script(
+            QUERY, Reply.json(collection(feature(46.58, 0.34, "12 Rue de la Marne 86000 Poitiers", "86194", 0.5)))
+        )
         process = spro("geocode", dataset=lieu_dataset, env_url=ban.url)
         out, err = process.communicate(timeout=60)
     assert process.returncode == 1, err
@@ -319,5 +361,7 @@ def test_the_demo_dataset_is_fully_cached():
     assert problems == [] and geography.missing == [] and geography.unplaced == []
     assert len(geography.communes) == len(data.communes) == sum(len(b.communes) for b in data.bassins.values())
     assert cache.render() == (DEMO / CACHE_FILE_NAME).read_text(encoding="utf-8")  # sorted, one record a line
-    assert {address_query(l) for l in data.lieux.values() if not l.coordonnees} <= {e.requete for e in cache.entries.values()}
+    assert {address_query(l) for l in data.lieux.values() if not l.coordonnees} <= {
+        e.requete for e in cache.entries.values()
+    }
     assert len(requests_for(data)) == len(cache.entries)

@@ -13,13 +13,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import build_pause_hook
 import pytest
 import yaml
+from conftest import ROOT, SPRO_AS_IN_A_TERMINAL, VALID_LIEU
+from site_helpers import StaticServer, build, parse, project_copy, settle
 
 from build_tools import yaml_source
-from conftest import ROOT, SPRO_AS_IN_A_TERMINAL, VALID_LIEU
-import build_pause_hook
-from site_helpers import StaticServer, build, parse, project_copy, settle
 
 CORPUS = Path(__file__).parent / "corpus"
 CASES = sorted(CORPUS.glob("*/*.yaml"))
@@ -59,8 +59,13 @@ def test_the_whole_corpus_through_the_commands_prints_no_traceback(dataset):
     project = dataset.root.parent
     outputs = []
     for command in (["validate"], ["validate", "--format", "github"], ["build"], ["search", "cep"], ["fraicheur"]):
-        result = subprocess.run([sys.executable, "-m", "build_tools.cli", *command], cwd=project, capture_output=True,
-                                text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+        result = subprocess.run(
+            [sys.executable, "-m", "build_tools.cli", *command],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        )
         outputs.append(result.stdout + result.stderr)
         assert result.returncode in (1, 2), (command, result.stderr[-2000:])
     assert not [line for output in outputs for line in output.splitlines() if "Traceback" in line or 'File "' in line]
@@ -80,33 +85,67 @@ def _quoted(text: str) -> str:
 
 
 def _hostile_lieu(index: int, payload: str) -> str:
-    return "\n".join([
-        f"nom: {_quoted(payload[:140])}", "reseau: mission-locale", f"structure: {_quoted(payload)}",
-        "adresse:", f"  voie: {_quoted(f'{index} ' + payload)}", f"  complement: {_quoted(payload)}",
-        '  code_postal: "86000"', "  commune: Poitiers", '  code_insee: "86194"', "bassin: poitiers",
-        "services: [api, vae]", "publics: [tous-publics]", 'horaires: "Mo-Fr 09:00-17:00"',
-        "fermetures:", "  - du: 2026-11-01", "    au: 2027-12-01", f"    motif: {_quoted(payload)}",
-        "accessibilite:", f"  details: {_quoted(payload)}", "label:", "  depuis: 2024-01-01",
-        f"description: {_quoted(payload)}", "coordonnees:", f"  lat: {46.5 + index / 1000}", f"  lon: {0.3 + index / 1000}",
-        "verifie_le: 2026-10-01", "",
-    ])
+    return "\n".join(
+        [
+            f"nom: {_quoted(payload[:140])}",
+            "reseau: mission-locale",
+            f"structure: {_quoted(payload)}",
+            "adresse:",
+            f"  voie: {_quoted(f'{index} ' + payload)}",
+            f"  complement: {_quoted(payload)}",
+            '  code_postal: "86000"',
+            "  commune: Poitiers",
+            '  code_insee: "86194"',
+            "bassin: poitiers",
+            "services: [api, vae]",
+            "publics: [tous-publics]",
+            'horaires: "Mo-Fr 09:00-17:00"',
+            "fermetures:",
+            "  - du: 2026-11-01",
+            "    au: 2027-12-01",
+            f"    motif: {_quoted(payload)}",
+            "accessibilite:",
+            f"  details: {_quoted(payload)}",
+            "label:",
+            "  depuis: 2024-01-01",
+            f"description: {_quoted(payload)}",
+            "coordonnees:",
+            f"  lat: {46.5 + index / 1000}",
+            f"  lon: {0.3 + index / 1000}",
+            "verifie_le: 2026-10-01",
+            "",
+        ]
+    )
 
 
 def _hostile_metier(payload: str) -> str:
-    return "\n".join([f"intitule: {_quoted(payload[:140])}", f"secteur: {_quoted(payload)}", f"description: {_quoted(payload)}",
-                      f"acces: {_quoted(payload)}", "bassins: [poitiers]", "reseaux: [mission-locale]", ""])
+    return "\n".join(
+        [
+            f"intitule: {_quoted(payload[:140])}",
+            f"secteur: {_quoted(payload)}",
+            f"description: {_quoted(payload)}",
+            f"acces: {_quoted(payload)}",
+            "bassins: [poitiers]",
+            "reseaux: [mission-locale]",
+            "",
+        ]
+    )
 
 
 @pytest.fixture(scope="module")
 def injected_site(tmp_path_factory):
     project = project_copy(tmp_path_factory.mktemp("injections"))
     for index, payload in enumerate(PAYLOADS):
-        (project / "data" / "lieux" / f"injection-{index:02d}.yaml").write_text(_hostile_lieu(index, payload), encoding="utf-8")
+        (project / "data" / "lieux" / f"injection-{index:02d}.yaml").write_text(
+            _hostile_lieu(index, payload), encoding="utf-8"
+        )
         (project / "data" / "metiers" / f"N99{index:02d}.yaml").write_text(_hostile_metier(payload), encoding="utf-8")
     basin = project / "data" / "bassins" / "poitiers.yaml"
     text = basin.read_text(encoding="utf-8")
-    basin.write_text(re.sub(r"^description: .*$", "description: " + _quoted(" ".join(PAYLOADS[:9])), text, flags=re.M),
-                     encoding="utf-8")
+    basin.write_text(
+        re.sub(r"^description: .*$", "description: " + _quoted(" ".join(PAYLOADS[:9])), text, flags=re.M),
+        encoding="utf-8",
+    )
     return build(project)
 
 
@@ -118,7 +157,10 @@ def test_no_executable_script_from_the_data_in_site(injected_site):
         for tag, attrs in parsed.tags:
             assert not [name for name in attrs if name.startswith("on")], (page, tag, attrs)
             for name in ("href", "src", "action", "formaction"):
-                assert not (attrs.get(name) or "").strip().lower().startswith(("javascript:", "data:text/html")), (page, attrs)
+                assert not (attrs.get(name) or "").strip().lower().startswith(("javascript:", "data:text/html")), (
+                    page,
+                    attrs,
+                )
             assert "srcdoc" not in attrs, page
         for attrs, text in parsed.scripts:
             assert not re.match(r"\s*alert\(", text), (page, text[:80])
@@ -159,8 +201,17 @@ def test_no_dialog_fires_where_the_records_are_shown(injected_site, page_in):
     with StaticServer(injected_site) as server:
         paths = [f"lieux/injection-{i:02d}/" for i in range(len(PAYLOADS))]
         paths += [f"metiers/N99{i:02d}/" for i in range(len(PAYLOADS))]
-        paths += ["bassins/poitiers/", "bassins/poitiers/carte.html", "carte/", "carte/carte.html", "metiers/",
-                  "services/vae/", "reseaux/mission-locale/", "label/lieux-labellises/", "trouver/?q=script"]
+        paths += [
+            "bassins/poitiers/",
+            "bassins/poitiers/carte.html",
+            "carte/",
+            "carte/carte.html",
+            "metiers/",
+            "services/vae/",
+            "reseaux/mission-locale/",
+            "label/lieux-labellises/",
+            "trouver/?q=script",
+        ]
         for path in paths:
             page_in.goto(server.url + path, wait_until="load")
             settle(page_in)
@@ -174,12 +225,20 @@ def test_no_dialog_fires_where_the_records_are_shown(injected_site, page_in):
 def test_no_policy_violation_in_the_browser(demo_site, browser):
     context = browser.new_context(locale="fr-FR")
     context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("http://127.0.0.1") else r.abort())
-    context.add_init_script("window.__csp = []; document.addEventListener('securitypolicyviolation', "
-                            "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
+    context.add_init_script(
+        "window.__csp = []; document.addEventListener('securitypolicyviolation', "
+        "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
     violations = {}
     with StaticServer(demo_site) as server:
-        for path in ("", "trouver/?q=niort", "lieux/mission-locale-angouleme/", "carte/carte.html",
-                     "bassins/niort/carte.html", "recherche/?q=vae"):
+        for path in (
+            "",
+            "trouver/?q=niort",
+            "lieux/mission-locale-angouleme/",
+            "carte/carte.html",
+            "bassins/niort/carte.html",
+            "recherche/?q=vae",
+        ):
             page = context.new_page()
             page.goto(server.url + path, wait_until="load")
             settle(page)
@@ -201,9 +260,15 @@ def test_ctrl_c_during_a_build_keeps_the_previous_site(tmp_path):
         config.write(f"hooks:\n  - {Path(__file__).parent / 'build_pause_hook.py'}\n")
     log = tmp_path / "build.log"  # MkDocs' messages go to a file: a full pipe would block the build
     with log.open("w") as stderr:
-        process = subprocess.Popen([*SPRO_AS_IN_A_TERMINAL, "build"], cwd=project, text=True,
-                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
-                                   env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "SPRO_TEST_PAUSE_AT_PAGE": "40"})
+        process = subprocess.Popen(
+            [*SPRO_AS_IN_A_TERMINAL, "build"],
+            cwd=project,
+            text=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "SPRO_TEST_PAUSE_AT_PAGE": "40"},
+        )
         # The signal: the build has written pages into its staging directory and waits.
         assert process.stdout.readline().strip() == build_pause_hook.PAUSE_LINE, log.read_text(encoding="utf-8")
         (staging,) = project.glob(".site-*")
@@ -246,7 +311,10 @@ def test_a_file_system_fault_is_told_in_french_and_keeps_the_previous_site(tmp_p
     monkeypatch.chdir(project)
     assert cli.main(["build"]) == 1
     err = capsys.readouterr().err
-    assert f"La construction a échoué : écriture du site impossible : {said} ({site}) ; le site précédent est " \
-           "conservé." in err and "Traceback" not in err
+    assert (
+        f"La construction a échoué : écriture du site impossible : {said} ({site}) ; le site précédent est conservé."
+        in err
+        and "Traceback" not in err
+    )
     assert (site / "index.html").read_bytes() == before
     assert sorted(p.name for p in project.iterdir()) == ["data", "docs", "mkdocs.yml", "overrides", "site"]

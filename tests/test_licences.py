@@ -6,8 +6,9 @@ import importlib.metadata
 import json
 import tomllib
 
-from build_tools.json_schemas import CONTRACT_VERSION, SCHEMA_FILES
 from conftest import ROOT
+
+from build_tools.json_schemas import CONTRACT_VERSION, SCHEMA_FILES
 
 
 def test_the_code_is_mit_with_an_spdx_expression():

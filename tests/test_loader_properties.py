@@ -16,12 +16,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+from conftest import DEMO, ROOT, TODAY, VALID_LIEU
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from build_tools import records
 from build_tools.loader import DataLoader
-from conftest import DEMO, ROOT, TODAY, VALID_LIEU
 
 SCHEMA = json.loads((ROOT / "schemas" / "lieu.schema.json").read_text(encoding="utf-8"))
 BASE = yaml.safe_load(VALID_LIEU)
@@ -73,15 +73,46 @@ def assert_accepted_record_is_valid(content: bytes, dataset, report):
 
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=False, allow_infinity=False),
-    st.text(max_size=40), st.dates(dt.date(1990, 1, 1), dt.date(2040, 1, 1)),
-    st.sampled_from(["api", "cep", "jeunes", "tous-publics", "poitiers", "86000", "86194", "Mo-Fr 09:00-12:00",
-                     "https://exemple.fr", "javascript:alert(1)", "05 36 49 00 01", "<script>alert(1)</script>"]),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=40),
+    st.dates(dt.date(1990, 1, 1), dt.date(2040, 1, 1)),
+    st.sampled_from(
+        [
+            "api",
+            "cep",
+            "jeunes",
+            "tous-publics",
+            "poitiers",
+            "86000",
+            "86194",
+            "Mo-Fr 09:00-12:00",
+            "https://exemple.fr",
+            "javascript:alert(1)",
+            "05 36 49 00 01",
+            "<script>alert(1)</script>",
+        ]
+    ),
 )
-values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
-                      max_leaves=12)
-paths = st.sampled_from(sorted(KNOWN) + ["adresse.voie", "adresse.code_postal", "adresse.code_insee", "contact.telephone",
-                                          "contact.site", "fermetures", "coordonnees"])
+values = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    max_leaves=12,
+)
+paths = st.sampled_from(
+    sorted(KNOWN)
+    + [
+        "adresse.voie",
+        "adresse.code_postal",
+        "adresse.code_insee",
+        "contact.telephone",
+        "contact.site",
+        "fermetures",
+        "coordonnees",
+    ]
+)
 
 
 def set_path(document: dict, path: str, value) -> dict:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import pytest
-
-from build_tools import horaires_syntaxe
 from conftest import VALID_LIEU
 
+from build_tools import horaires_syntaxe
+
 DAYS = "Mo (lundi), Tu (mardi), We (mercredi), Th (jeudi), Fr (vendredi), Sa (samedi), Su (dimanche)"
-SYNTAX = (f"Syntaxe OpenStreetMap : jours en code anglais, {DAYS} ; heures en HH:MM ; plages d'un même jour séparées "
-          "par « , », règles par « ; ».")
+SYNTAX = (
+    f"Syntaxe OpenStreetMap : jours en code anglais, {DAYS} ; heures en HH:MM ; plages d'un même jour séparées "
+    "par « , », règles par « ; »."
+)
 
 
 def with_hours(hours: str) -> str:
@@ -19,39 +21,51 @@ def with_hours(hours: str) -> str:
 # -- opening hours ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("written, cause, expression", [
-    ("du lundi au vendredi de 9h à 17h", "jours et heures sont écrits en toutes lettres", "Mo-Fr 09:00-17:00"),
-    ("du lundi au vendredi 9h-17h", "jours et heures sont écrits en toutes lettres", "Mo-Fr 09:00-17:00"),
-    ("Ma,Je 9h-12h30", "« Ma » n'est pas un code de jour (Tu en anglais)", "Tu,Th 09:00-12:30"),
-    ("Ma,Je 09:00-12:30", "« Ma » n'est pas un code de jour (Tu en anglais)", "Tu,Th 09:00-12:30"),
-    ("lundi 9h-12h", "« lundi » n'est pas un code de jour (Mo en anglais)", "Mo 09:00-12:00"),
-    ("Mo-Fr 9h-17h", "les heures s'écrivent HH:MM (9h30 s'écrit 09:30)", "Mo-Fr 09:00-17:00"),
-    ("lundi au vendredi 9h-12h et 14h-17h, samedi 9h-12h, fermé les jours fériés",
-     "« lundi » n'est pas un code de jour (Mo en anglais)", "Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00; PH off"),
-])
+@pytest.mark.parametrize(
+    "written, cause, expression",
+    [
+        ("du lundi au vendredi de 9h à 17h", "jours et heures sont écrits en toutes lettres", "Mo-Fr 09:00-17:00"),
+        ("du lundi au vendredi 9h-17h", "jours et heures sont écrits en toutes lettres", "Mo-Fr 09:00-17:00"),
+        ("Ma,Je 9h-12h30", "« Ma » n'est pas un code de jour (Tu en anglais)", "Tu,Th 09:00-12:30"),
+        ("Ma,Je 09:00-12:30", "« Ma » n'est pas un code de jour (Tu en anglais)", "Tu,Th 09:00-12:30"),
+        ("lundi 9h-12h", "« lundi » n'est pas un code de jour (Mo en anglais)", "Mo 09:00-12:00"),
+        ("Mo-Fr 9h-17h", "les heures s'écrivent HH:MM (9h30 s'écrit 09:30)", "Mo-Fr 09:00-17:00"),
+        (
+            "lundi au vendredi 9h-12h et 14h-17h, samedi 9h-12h, fermé les jours fériés",
+            "« lundi » n'est pas un code de jour (Mo en anglais)",
+            "Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00; PH off",
+        ),
+    ],
+)
 def test_french_hours_get_the_expression_to_write(dataset, written, cause, expression):
     dataset.write("lieux/x.yaml", with_hours(written))
     (error,) = dataset.errors()
     column = 1 if not written.startswith("Mo-Fr") else 7
-    assert error == (f"lieux/x.yaml:11:{11 + column}: erreur : horaires : horaires illisibles au caractère {column} : "
-                     f"{cause}. {SYNTAX} Écrivez : « {expression} »")
+    assert error == (
+        f"lieux/x.yaml:11:{11 + column}: erreur : horaires : horaires illisibles au caractère {column} : "
+        f"{cause}. {SYNTAX} Écrivez : « {expression} »"
+    )
 
 
 def test_unreadable_hours_without_a_translation_get_an_example(dataset):
     dataset.write("lieux/x.yaml", with_hours("Mo-Fr 09:00-12:00 PH off"))
     (error,) = dataset.errors()
-    assert error == ("lieux/x.yaml:11:30: erreur : horaires : horaires illisibles au caractère 19 : « PH » inattendu à cet "
-                     f"endroit (un « ; » manque-t-il avant ?). {SYNTAX} Par exemple : « Mo-Fr 09:00-12:30,13:30-17:00; "
-                     "PH off » (PH off : fermé les jours fériés)")
+    assert error == (
+        "lieux/x.yaml:11:30: erreur : horaires : horaires illisibles au caractère 19 : « PH » inattendu à cet "
+        f"endroit (un « ; » manque-t-il avant ?). {SYNTAX} Par exemple : « Mo-Fr 09:00-12:30,13:30-17:00; "
+        "PH off » (PH off : fermé les jours fériés)"
+    )
     assert "any_rule_separator" not in error and "EOI" not in error
 
 
 def test_a_range_ending_before_it_starts_is_refused_unless_written_past_midnight(dataset):
     dataset.write("lieux/x.yaml", with_hours("Tu,Th 14:00-12:30"))
     (error,) = dataset.errors()
-    assert error == ("lieux/x.yaml:11:18: erreur : horaires : la plage « 14:00-12:30 » finit avant de commencer (12:30 "
-                     "n'est pas après 14:00) : corrigez les heures ; pour une ouverture qui continue après minuit, écrivez "
-                     "l'heure de fin au-delà de 24:00 (22:00-02:00 s'écrit 22:00-26:00)")
+    assert error == (
+        "lieux/x.yaml:11:18: erreur : horaires : la plage « 14:00-12:30 » finit avant de commencer (12:30 "
+        "n'est pas après 14:00) : corrigez les heures ; pour une ouverture qui continue après minuit, écrivez "
+        "l'heure de fin au-delà de 24:00 (22:00-02:00 s'écrit 22:00-26:00)"
+    )
     dataset.write("lieux/x.yaml", with_hours("Mo-Sa 22:00-02:00"))
     assert "la plage « 22:00-02:00 » finit avant de commencer" in dataset.errors()[0]
     dataset.write("lieux/x.yaml", with_hours("Mo-Sa 22:00-26:00; Su 18:00-24:00"))
@@ -74,53 +88,74 @@ def test_a_list_written_on_one_line_gets_the_list_to_write(dataset):
     dataset.write("lieux/x.yaml", VALID_LIEU.replace("services: [api, cep]", "services: cep, api"))
     assert dataset.errors() == ["lieux/x.yaml:9:11: erreur : services : une liste est attendue : écrivez [cep, api]"]
     dataset.write("lieux/x.yaml", VALID_LIEU.replace("services: [api, cep]", "services:\n  - api\n  - cep, vae"))
-    assert dataset.errors() == ["lieux/x.yaml:10:3: erreur : services : un seul code par élément de liste : "
-                                "écrivez [api, cep, vae]"]
+    assert dataset.errors() == [
+        "lieux/x.yaml:10:3: erreur : services : un seul code par élément de liste : écrivez [api, cep, vae]"
+    ]
 
 
 def test_names_are_suggested_as_their_codes(dataset):
-    dataset.write("lieux/x.yaml", VALID_LIEU.replace("services: [api, cep]", "services: [Conseil en évolution professionnelle]"))
-    assert dataset.errors() == ["lieux/x.yaml:9:12: erreur : services[1] : service inconnu « Conseil en évolution "
-                                "professionnelle ». « Conseil en évolution professionnelle » est le nom du service « cep » : "
-                                "écrivez son code, cep."]
+    dataset.write(
+        "lieux/x.yaml", VALID_LIEU.replace("services: [api, cep]", "services: [Conseil en évolution professionnelle]")
+    )
+    assert dataset.errors() == [
+        "lieux/x.yaml:9:12: erreur : services[1] : service inconnu « Conseil en évolution "
+        "professionnelle ». « Conseil en évolution professionnelle » est le nom du service « cep » : "
+        "écrivez son code, cep."
+    ]
     dataset.write("lieux/x.yaml", VALID_LIEU.replace("services: [api, cep]", "services: [CEP]"))
     assert "« CEP » est le nom du service « cep » : écrivez son code, cep." in dataset.errors()[0]
     dataset.write("lieux/x.yaml", VALID_LIEU.replace("reseau: mission-locale", "reseau: Mission Locale"))
-    assert "« Mission Locale » est le nom du réseau « mission-locale » : écrivez son code, mission-locale." in dataset.errors()[0]
+    assert (
+        "« Mission Locale » est le nom du réseau « mission-locale » : écrivez son code, mission-locale."
+        in dataset.errors()[0]
+    )
 
 
 def test_an_unknown_code_with_nothing_close_lists_the_codes(dataset):
     dataset.write("lieux/x.yaml", VALID_LIEU.replace("publics: [jeunes]", "publics: [tout le monde]"))
     (error,) = dataset.errors()
-    assert error == ("lieux/x.yaml:10:11: erreur : publics[1] : public inconnu « tout le monde ». Codes possibles : actifs, "
-                     "beneficiaires-des-minimas-sociaux, cadres, demandeurs-emploi, etudiants, femmes, jeunes, "
-                     "personnes-en-situation-de-handicap, personnes-exilees, porteurs-de-projet, residents-qpv-frr, "
-                     "scolaires, seniors, tous-publics.")
+    assert error == (
+        "lieux/x.yaml:10:11: erreur : publics[1] : public inconnu « tout le monde ». Codes possibles : actifs, "
+        "beneficiaires-des-minimas-sociaux, cadres, demandeurs-emploi, etudiants, femmes, jeunes, "
+        "personnes-en-situation-de-handicap, personnes-exilees, porteurs-de-projet, residents-qpv-frr, "
+        "scolaires, seniors, tous-publics."
+    )
 
 
 # -- where the message lands ---------------------------------------------------------------------------
 
 
 def test_a_missing_field_points_at_the_records_first_line(dataset):
-    dataset.write("lieux/x.yaml", "# yaml-language-server: $schema=../../schemas/lieu.schema.json\n"
-                  + VALID_LIEU.replace("verifie_le: 2026-10-01\n", ""))
+    dataset.write(
+        "lieux/x.yaml",
+        "# yaml-language-server: $schema=../../schemas/lieu.schema.json\n"
+        + VALID_LIEU.replace("verifie_le: 2026-10-01\n", ""),
+    )
     assert dataset.errors() == ["lieux/x.yaml:2:1: erreur : verifie_le : champ obligatoire manquant"]
 
 
 def test_a_non_breaking_space_in_the_indentation_is_named(dataset):
     dataset.write("lieux/x.yaml", VALID_LIEU.replace("  code_postal:", "\u00a0 code_postal:"))
-    assert dataset.errors() == ["lieux/x.yaml:5:1: erreur : espace insécable dans l'indentation (elle vient souvent d'un "
-                                "copier-coller) : remplacez-la par une espace ordinaire"]
+    assert dataset.errors() == [
+        "lieux/x.yaml:5:1: erreur : espace insécable dans l'indentation (elle vient souvent d'un "
+        "copier-coller) : remplacez-la par une espace ordinaire"
+    ]
 
 
 def test_an_entry_of_data_in_the_wrong_place_names_its_folder(dataset):
     dataset.write("mission-locale-lusignan.yaml", VALID_LIEU)
     (dataset.root / "lieu").mkdir()
     errors = dataset.errors()
-    assert ("lieu: erreur : dossier que l'annuaire ne lit pas. Vouliez-vous dire « lieux » ? Les fiches vont dans "
-            "data/lieux/, data/bassins/, data/metiers/ ou data/evenements/ (un fichier par fiche)") in errors
-    assert ("mission-locale-lusignan.yaml: erreur : fichier que l'annuaire ne lit pas. Les fiches vont dans data/lieux/, "
-            "data/bassins/, data/metiers/ ou data/evenements/ (un fichier par fiche)") in errors
+    assert (
+        "lieu: erreur : dossier que l'annuaire ne lit pas. Vouliez-vous dire « lieux » ? Les fiches vont dans "
+        "data/lieux/, data/bassins/, data/metiers/ ou data/evenements/ (un fichier par fiche)"
+    ) in errors
+    assert (
+        "mission-locale-lusignan.yaml: erreur : fichier que l'annuaire ne lit pas. Les fiches vont dans data/lieux/, "
+        "data/bassins/, data/metiers/ ou data/evenements/ (un fichier par fiche)"
+    ) in errors
     dataset.write("lieux.yaml", VALID_LIEU)  # a lieu written beside its folder
-    assert ("lieux.yaml: erreur : fichier que l'annuaire ne lit pas : les fiches de ce type vont dans data/lieux/, un "
-            "fichier par fiche") in dataset.errors()
+    assert (
+        "lieux.yaml: erreur : fichier que l'annuaire ne lit pas : les fiches de ce type vont dans data/lieux/, un "
+        "fichier par fiche"
+    ) in dataset.errors()

@@ -8,7 +8,6 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-
 from site_helpers import StaticServer, settle
 
 PHONE = {"width": 375, "height": 812}
@@ -183,7 +182,9 @@ def test_a_lieu_page_says_open_or_closed_and_highlights_today(browser, server):
     assert state.bounding_box()["y"] < PHONE["height"]  # at a glance, on the first screen
     today = page.locator(".spro-horaires tr.spro-aujourdhui")
     assert today.get_attribute("aria-current") == "date" and today.locator("th").inner_text().startswith("Mardi")
-    page.clock.set_fixed_time(dt.datetime(2028, 4, 17, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=2))))  # Easter Monday 2028
+    page.clock.set_fixed_time(
+        dt.datetime(2028, 4, 17, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=2)))
+    )  # Easter Monday 2028
     page.reload(wait_until="load")
     state.filter(has_text="Fermé · ouvre demain").wait_for()
     assert "(aujourd'hui : fermé)" in page.locator(".spro-horaires tr.spro-aujourdhui td").inner_text()
@@ -217,11 +218,23 @@ def test_no_cookie_and_no_tracker(browser, server):
     """The « Données personnelles » page says it: keep it true."""
     context = browser.new_context(viewport=DESKTOP, locale="fr-FR")
     outside = []
-    context.route("**/*", lambda route: (outside.append(route.request.url), route.abort())
-                  if not route.request.url.startswith(server.url) else route.continue_())
+    context.route(
+        "**/*",
+        lambda route: (
+            (outside.append(route.request.url), route.abort())
+            if not route.request.url.startswith(server.url)
+            else route.continue_()
+        ),
+    )
     page = context.new_page()
-    for path in ("", "trouver/?q=cep&insee=79191", "lieux/cio-poitiers/", "carte/", "recherche/?q=vae",
-                 "informations/donnees-personnelles/"):
+    for path in (
+        "",
+        "trouver/?q=cep&insee=79191",
+        "lieux/cio-poitiers/",
+        "carte/",
+        "recherche/?q=vae",
+        "informations/donnees-personnelles/",
+    ):
         page.goto(server.url + path, wait_until="load")
         settle(page)
     assert context.cookies() == []
@@ -230,11 +243,31 @@ def test_no_cookie_and_no_tracker(browser, server):
     context.close()
 
 
-PAGES = ["", "trouver/", "trouver/?service=cep&insee=79191", "lieux/mission-locale-angouleme/", "lieux/cci-angouleme/",
-         "bassins/niort/", "bassins/niort/carte.html", "carte/", "carte/carte.html", "agenda/", "actualites/",
-         "recherche/?q=vae", "label/", "label/lieux-labellises/", "donnees/", "services/vae/", "reseaux/cio/",
-         "metiers/", "contribuer/", "plan-du-site/", "informations/accessibilite/", "informations/mentions-legales/",
-         "informations/donnees-personnelles/"]
+PAGES = [
+    "",
+    "trouver/",
+    "trouver/?service=cep&insee=79191",
+    "lieux/mission-locale-angouleme/",
+    "lieux/cci-angouleme/",
+    "bassins/niort/",
+    "bassins/niort/carte.html",
+    "carte/",
+    "carte/carte.html",
+    "agenda/",
+    "actualites/",
+    "recherche/?q=vae",
+    "label/",
+    "label/lieux-labellises/",
+    "donnees/",
+    "services/vae/",
+    "reseaux/cio/",
+    "metiers/",
+    "contribuer/",
+    "plan-du-site/",
+    "informations/accessibilite/",
+    "informations/mentions-legales/",
+    "informations/donnees-personnelles/",
+]
 
 
 @pytest.mark.parametrize("width", [375, 1280])
@@ -245,8 +278,11 @@ def test_no_serious_accessibility_violation_on_any_kind_of_page(browser, server,
     for path in PAGES:
         page.goto(server.url + path, wait_until="load")
         settle(page)
-        violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in Axe().run(page).response["violations"]
-                      if v["impact"] in ("serious", "critical")]
+        violations = [
+            (v["id"], [n["target"] for n in v["nodes"]][:3])
+            for v in Axe().run(page).response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
         if violations:
             found[path] = violations
     assert found == {}

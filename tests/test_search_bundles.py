@@ -7,9 +7,9 @@ import json
 import re
 
 import pytest
+from site_helpers import StaticServer, build, project_copy
 
 from build_tools.search_bundles import main_glob, plan
-from site_helpers import StaticServer, build, project_copy
 
 
 def expand(glob: str) -> list[str]:
@@ -18,10 +18,13 @@ def expand(glob: str) -> list[str]:
     return [match.group(1) + part + match.group(3) for part in match.group(2).split(",")]
 
 
-@pytest.mark.parametrize("ids", [
-    [f"lieu-{n:06d}" for n in range(30_000)],
-    ["cio", "cio-a", "cio-b", "cio-ba", "cio-bb", "mission-locale-x"] * 1 + [f"cio-b{n}" for n in range(40)],
-])
+@pytest.mark.parametrize(
+    "ids",
+    [
+        [f"lieu-{n:06d}" for n in range(30_000)],
+        ["cio", "cio-a", "cio-b", "cio-ba", "cio-bb", "mission-locale-x"] * 1 + [f"cio-b{n}" for n in range(40)],
+    ],
+)
 def test_every_lieu_page_is_in_exactly_one_bounded_bundle(ids):
     bundles = plan(ids, per_bundle=25 if len(ids) < 100 else 4000)
     assert bundles[0].directory == "pagefind" and bundles[0].glob is None
@@ -45,8 +48,20 @@ def test_a_small_site_keeps_one_bundle_and_pagefinds_default_glob():
 
 def test_the_main_bundle_leaves_lieux_assets_and_other_bundles_out():
     bundles = plan([f"x-{n}" for n in range(10)], per_bundle=4)
-    glob = main_glob(bundles, ["404.html", "assets", "bassins", "index.html", "lieux", "pagefind", "pagefind-lieux-1",
-                               "sitemap.xml", "trouver"])
+    glob = main_glob(
+        bundles,
+        [
+            "404.html",
+            "assets",
+            "bassins",
+            "index.html",
+            "lieux",
+            "pagefind",
+            "pagefind-lieux-1",
+            "sitemap.xml",
+            "trouver",
+        ],
+    )
     assert glob == "{404.html,bassins/**/*.html,index.html,trouver/**/*.html}"
 
 
@@ -54,8 +69,12 @@ def test_the_main_bundle_leaves_lieux_assets_and_other_bundles_out():
 def split_site(tmp_path_factory):
     project = project_copy(tmp_path_factory.mktemp("bundles"))
     config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        "      data_dir: data", "      data_dir: data\n      search_bundle_pages: 40"), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "      data_dir: data", "      data_dir: data\n      search_bundle_pages: 40"
+        ),
+        encoding="utf-8",
+    )
     return build(project)
 
 

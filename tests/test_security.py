@@ -15,22 +15,34 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from build_tools.active_content import active_content
-from build_tools.geocoder import Geocoder, Politeness
-from build_tools.geocache import GeocodeCache
-from build_tools.positions import geocode_missing
 from conftest import ROOT, VALID_LIEU
 from fake_ban import FakeBan, Reply, collection, feature
 from site_helpers import build, parse, project_copy
+
+from build_tools.active_content import active_content
+from build_tools.geocache import GeocodeCache
+from build_tools.geocoder import Geocoder, Politeness
+from build_tools.positions import geocode_missing
 
 SQUARE = [[0.30, 46.55], [0.40, 46.55], [0.40, 46.62], [0.30, 46.62], [0.30, 46.55]]
 
 
 def spro(*args: str, cwd: Path, env: dict | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
-    environment = {"PYTHONPATH": str(ROOT), "PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), **(env or {})}
-    return subprocess.run([sys.executable, "-m", "build_tools.cli", *args], cwd=cwd, capture_output=True, text=True,
-                          env=environment, input=stdin, timeout=600)
+    environment = {
+        "PYTHONPATH": str(ROOT),
+        "PATH": os.environ["PATH"],
+        "HOME": os.environ.get("HOME", "/tmp"),
+        **(env or {}),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "build_tools.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=environment,
+        input=stdin,
+        timeout=600,
+    )
 
 
 def errors_of(dataset) -> list[str]:
@@ -41,30 +53,49 @@ def errors_of(dataset) -> list[str]:
 
 
 def test_an_outline_with_an_extra_member_is_refused(dataset):
-    dataset.write("bassins/poitiers.geojson", json.dumps(
-        {"type": "Polygon", "coordinates": [SQUARE], "x": "{{ cycler.__init__.__globals__.os.system('id') }}"}))
+    dataset.write(
+        "bassins/poitiers.geojson",
+        json.dumps(
+            {"type": "Polygon", "coordinates": [SQUARE], "x": "{{ cycler.__init__.__globals__.os.system('id') }}"}
+        ),
+    )
     (error,) = errors_of(dataset)
     assert error.startswith("bassins/poitiers.geojson: erreur : x : membre non permis")
 
 
-@pytest.mark.parametrize("content, message", [
-    ('{"type": "Feature", "geometry": null}', "type : « Feature » : « Polygon » ou « MultiPolygon » attendu"),
-    ('{"type": "Polygon", "coordinates": [[[0.3, 46.5], [0.4, 46.5], [0.4, 46.6], [0.3, 46.5]], 7]}',
-     "coordinates[1] : une liste est attendue"),
-    ('{"type": "Polygon", "coordinates": [[[0.3, 46.5], [0.4, 46.5], [0.4, 46.6], [0.31, 46.5]]]}',
-     "coordinates[0] : anneau non fermé"),
-    ('{"type": "Polygon", "coordinates": [[[0.3, 46.5], [NaN, 46.5], [0.4, 46.6], [0.3, 46.5]]]}',
-     "JSON refusé : valeur « NaN » interdite"),
-    ('{"type": "Polygon", "coordinates": [[[0.3, 46.5], [1e999, 46.5], [0.4, 46.6], [0.3, 46.5]]]}',
-     "coordinates[0][1] : coordonnée non finie"),
-    ('{"type": "Polygon", "coordinates": [[[0.3, 46.5], ["0.4", 46.5], [0.4, 46.6], [0.3, 46.5]]]}',
-     "coordinates[0][1] : position attendue"),
-    ('{"type": "Polygon", "coordinates": [[[0, 0], [0.4, 46.5], [0.4, 46.6], [0, 0]]]}',
-     "coordinates[0][0] : position [0, 0] hors de l'emprise de la Région"),
-    ('{"type": "Polygon", "type": "Polygon", "coordinates": []}', "JSON refusé : clé « type » en double"),
-    ('{"type": "Polygon", "coordinates": [[[0.3, 46.5]', "JSON invalide : "),
-    ('[' * 5000 + ']' * 5000, "JSON refusé : imbrication trop profonde"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ('{"type": "Feature", "geometry": null}', "type : « Feature » : « Polygon » ou « MultiPolygon » attendu"),
+        (
+            '{"type": "Polygon", "coordinates": [[[0.3, 46.5], [0.4, 46.5], [0.4, 46.6], [0.3, 46.5]], 7]}',
+            "coordinates[1] : une liste est attendue",
+        ),
+        (
+            '{"type": "Polygon", "coordinates": [[[0.3, 46.5], [0.4, 46.5], [0.4, 46.6], [0.31, 46.5]]]}',
+            "coordinates[0] : anneau non fermé",
+        ),
+        (
+            '{"type": "Polygon", "coordinates": [[[0.3, 46.5], [NaN, 46.5], [0.4, 46.6], [0.3, 46.5]]]}',
+            "JSON refusé : valeur « NaN » interdite",
+        ),
+        (
+            '{"type": "Polygon", "coordinates": [[[0.3, 46.5], [1e999, 46.5], [0.4, 46.6], [0.3, 46.5]]]}',
+            "coordinates[0][1] : coordonnée non finie",
+        ),
+        (
+            '{"type": "Polygon", "coordinates": [[[0.3, 46.5], ["0.4", 46.5], [0.4, 46.6], [0.3, 46.5]]]}',
+            "coordinates[0][1] : position attendue",
+        ),
+        (
+            '{"type": "Polygon", "coordinates": [[[0, 0], [0.4, 46.5], [0.4, 46.6], [0, 0]]]}',
+            "coordinates[0][0] : position [0, 0] hors de l'emprise de la Région",
+        ),
+        ('{"type": "Polygon", "type": "Polygon", "coordinates": []}', "JSON refusé : clé « type » en double"),
+        ('{"type": "Polygon", "coordinates": [[[0.3, 46.5]', "JSON invalide : "),
+        ("[" * 5000 + "]" * 5000, "JSON refusé : imbrication trop profonde"),
+    ],
+)
 def test_outline_contract(dataset, content, message):
     dataset.write("bassins/poitiers.geojson", content)
     (error,) = errors_of(dataset)
@@ -73,18 +104,22 @@ def test_outline_contract(dataset, content, message):
 
 def test_an_outline_without_its_basin_is_reported(dataset):
     dataset.write("bassins/nulle-part.geojson", json.dumps({"type": "Polygon", "coordinates": [SQUARE]}))
-    assert errors_of(dataset) == ["bassins/nulle-part.geojson: erreur : contour sans bassin : data/bassins/nulle-part.yaml "
-                                  "n'existe pas"]
+    assert errors_of(dataset) == [
+        "bassins/nulle-part.geojson: erreur : contour sans bassin : data/bassins/nulle-part.yaml n'existe pas"
+    ]
 
 
 def test_an_outline_copied_from_another_basin_is_refused(dataset):
     """An outline that validates as GeoJSON but is not its basin's: every map would show Poitiers' shape as Niort's."""
     dataset.write("bassins/niort.geojson", (dataset.root / "bassins/poitiers.geojson").read_text(encoding="utf-8"))
     (error,) = errors_of(dataset)
-    assert re.fullmatch(r"bassins/niort\.geojson: erreur : ce contour ne contient pas le centre de \d+ de ses communes "
-                        r"\(Aiffres, Amuré, Arçais…\) et contient le centre de \d+ communes d'autres bassins \(Aslonnes, "
-                        r"Beaumont Saint-Cyr, Béruges…\) : il ne correspond pas au bassin ; régénérez les contours avec "
-                        r"« spro communes »", error), error
+    assert re.fullmatch(
+        r"bassins/niort\.geojson: erreur : ce contour ne contient pas le centre de \d+ de ses communes "
+        r"\(Aiffres, Amuré, Arçais…\) et contient le centre de \d+ communes d'autres bassins \(Aslonnes, "
+        r"Beaumont Saint-Cyr, Béruges…\) : il ne correspond pas au bassin ; régénérez les contours avec "
+        r"« spro communes »",
+        error,
+    ), error
 
 
 def test_a_valid_outline_reaches_the_map_as_data_only(tmp_path):
@@ -92,26 +127,33 @@ def test_a_valid_outline_reaches_the_map_as_data_only(tmp_path):
     outline = json.loads((project / "data/bassins/poitiers.geojson").read_text(encoding="utf-8"))
     site = build(project)
     document = (site / "bassins/poitiers/carte.html").read_text(encoding="utf-8")
-    data = json.loads((site / "bassins/poitiers/donnees.js").read_text(encoding="utf-8")
-                      .removeprefix("window.SPRO_CARTE = ").rstrip(";\n"))
+    data = json.loads(
+        (site / "bassins/poitiers/donnees.js")
+        .read_text(encoding="utf-8")
+        .removeprefix("window.SPRO_CARTE = ")
+        .rstrip(";\n")
+    )
     assert data["bassins"][0]["geometrie"] == outline
     first = outline["coordinates"][0][0] if outline["type"] == "Polygon" else outline["coordinates"][0][0][0]
     assert str(first[1]) not in document and "Bassin de Poitiers" in document  # the title, escaped by our template
     assert active_content(document) == []
 
 
-@pytest.mark.parametrize("tiles, message", [
-    ("https://tuiles.exemple.fr/{{ 7*7 }}/{z}/{x}/{y}.png", "caractère interdit"),
-    ('https://tuiles.exemple.fr\\"><plaintext>/{z}/{x}/{y}.png', "caractère interdit"),
-    ("https://tuiles.exemple.fr/{z}/{x}/{y}.png?k={cle}", "caractère interdit"),
-    ("https://tuiles.exemple.fr:99999/{z}/{x}/{y}.png", "port invalide"),
-    ("https://tuiles.exemple.fr:abc/{z}/{x}/{y}.png", "port invalide"),
-    ("https://" + "a" * 300 + ".fr/{z}/{x}/{y}.png", "nom de domaine incorrect"),
-    ("https://tuiles.exemple.fr/{z}/{x}.png", "{y} manquant"),
-    ("http://tuiles.exemple.fr/{z}/{x}/{y}.png", "utilisez https://"),
-    ("https://user@tuiles.exemple.fr/{z}/{x}/{y}.png", "pas d'identifiant"),
-    ("https://tuiles.exemple.fr/\u202e{z}/{x}/{y}.png", "caractère invisible interdit (U+202E"),
-])
+@pytest.mark.parametrize(
+    "tiles, message",
+    [
+        ("https://tuiles.exemple.fr/{{ 7*7 }}/{z}/{x}/{y}.png", "caractère interdit"),
+        ('https://tuiles.exemple.fr\\"><plaintext>/{z}/{x}/{y}.png', "caractère interdit"),
+        ("https://tuiles.exemple.fr/{z}/{x}/{y}.png?k={cle}", "caractère interdit"),
+        ("https://tuiles.exemple.fr:99999/{z}/{x}/{y}.png", "port invalide"),
+        ("https://tuiles.exemple.fr:abc/{z}/{x}/{y}.png", "port invalide"),
+        ("https://" + "a" * 300 + ".fr/{z}/{x}/{y}.png", "nom de domaine incorrect"),
+        ("https://tuiles.exemple.fr/{z}/{x}.png", "{y} manquant"),
+        ("http://tuiles.exemple.fr/{z}/{x}/{y}.png", "utilisez https://"),
+        ("https://user@tuiles.exemple.fr/{z}/{x}/{y}.png", "pas d'identifiant"),
+        ("https://tuiles.exemple.fr/\u202e{z}/{x}/{y}.png", "caractère invisible interdit (U+202E"),
+    ],
+)
 def test_tile_addresses_are_parsed_as_urls(dataset, tiles, message):
     site = dataset.root / "site.yaml"
     site.write_text(site.read_text(encoding="utf-8") + f"carte:\n  tuiles: {json.dumps(tiles)}\n", encoding="utf-8")
@@ -119,17 +161,23 @@ def test_tile_addresses_are_parsed_as_urls(dataset, tiles, message):
     assert error.startswith("site.yaml:") and "carte.tuiles" in error and message in error, error
 
 
-@pytest.mark.parametrize("attribution, message", [
-    ("<style>body{visibility:hidden}</style>", "le HTML n'est pas accepté"),
-    ('<a href="https://ailleurs.example">clic</a>', "le HTML n'est pas accepté"),
-    ("[a](https://a.fr) et [b](https://b.fr)", "un seul lien possible"),
-    ("[clic](javascript:alert)", "adresse web attendue, commençant par https://"),
-    ("[clic](javascript:alert(1))", "lien mal écrit"),
-])
+@pytest.mark.parametrize(
+    "attribution, message",
+    [
+        ("<style>body{visibility:hidden}</style>", "le HTML n'est pas accepté"),
+        ('<a href="https://ailleurs.example">clic</a>', "le HTML n'est pas accepté"),
+        ("[a](https://a.fr) et [b](https://b.fr)", "un seul lien possible"),
+        ("[clic](javascript:alert)", "adresse web attendue, commençant par https://"),
+        ("[clic](javascript:alert(1))", "lien mal écrit"),
+    ],
+)
 def test_the_attribution_is_text_with_at_most_a_link(dataset, attribution, message):
     site = dataset.root / "site.yaml"
-    site.write_text(site.read_text(encoding="utf-8") + "carte:\n  tuiles: https://tuiles.exemple.fr/{z}/{x}/{y}.png\n"
-                    f"  attribution: {json.dumps(attribution)}\n", encoding="utf-8")
+    site.write_text(
+        site.read_text(encoding="utf-8") + "carte:\n  tuiles: https://tuiles.exemple.fr/{z}/{x}/{y}.png\n"
+        f"  attribution: {json.dumps(attribution)}\n",
+        encoding="utf-8",
+    )
     (error,) = errors_of(dataset)
     assert "carte.attribution" in error and message in error, error
 
@@ -137,8 +185,11 @@ def test_the_attribution_is_text_with_at_most_a_link(dataset, attribution, messa
 def test_tiles_and_attribution_reach_the_pages_escaped(tmp_path):
     project = project_copy(tmp_path / "p", with_lieux=False)
     site_yaml = project / "data/site.yaml"
-    site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + "carte:\n  tuiles: https://{s}.tuiles.exemple.fr:8443/{z}/{x}/{y}.png\n"
-                         '  attribution: "© [Contributeurs & « amis »](https://www.exemple.fr/droits) <3"\n', encoding="utf-8")
+    site_yaml.write_text(
+        site_yaml.read_text(encoding="utf-8") + "carte:\n  tuiles: https://{s}.tuiles.exemple.fr:8443/{z}/{x}/{y}.png\n"
+        '  attribution: "© [Contributeurs & « amis »](https://www.exemple.fr/droits) <3"\n',
+        encoding="utf-8",
+    )
     assert "le HTML n'est pas accepté" in spro("validate", cwd=project).stdout  # « <3 » is refused...
     site_yaml.write_text(site_yaml.read_text(encoding="utf-8").replace(" <3", ""), encoding="utf-8")
     site = build(project)  # ...and without it the attribution is a text and one link
@@ -153,33 +204,54 @@ def test_tiles_and_attribution_reach_the_pages_escaped(tmp_path):
 def test_a_service_name_holding_template_syntax_stays_text(tmp_path):
     project = project_copy(tmp_path / "p")
     services = project / "data/services.yaml"
-    services.write_text(services.read_text(encoding="utf-8").replace("nom_court: CEP", 'nom_court: "{{lipsum.__globals__.os.environ}}"'),
-                        encoding="utf-8")
+    services.write_text(
+        services.read_text(encoding="utf-8").replace(
+            "nom_court: CEP", 'nom_court: "{{lipsum.__globals__.os.environ}}"'
+        ),
+        encoding="utf-8",
+    )
     os.environ["SPRO_SECRET_DE_TEST"] = "secret-qui-ne-doit-pas-fuiter"
     try:
         site = build(project)
     finally:
         del os.environ["SPRO_SECRET_DE_TEST"]
-    everything = "".join(p.read_text(encoding="utf-8", errors="replace") for p in site.rglob("*") if p.is_file()
-                         and p.suffix in (".html", ".js", ".json", ".csv", ".ics", ".xml"))
+    everything = "".join(
+        p.read_text(encoding="utf-8", errors="replace")
+        for p in site.rglob("*")
+        if p.is_file() and p.suffix in (".html", ".js", ".json", ".csv", ".ics", ".xml")
+    )
     assert "secret-qui-ne-doit-pas-fuiter" not in everything
-    assert "{{lipsum.__globals__.os.environ}}" in (site / "carte/donnees.js").read_text(encoding="utf-8").replace("\\u", "")
+    assert "{{lipsum.__globals__.os.environ}}" in (site / "carte/donnees.js").read_text(encoding="utf-8").replace(
+        "\\u", ""
+    )
 
 
-@pytest.mark.parametrize("line, field, message", [
-    ({"lat": "46.5"}, "lat", "un nombre est attendu"),
-    ({"lat": 0.0, "lon": 0.0}, "lat", "dans l'emprise de la Région"),
-    ({"score": 7}, "score", "entre 0 et 1"),
-    ({"type": "{{7*7}}"}, "type", "type de résultat inconnu"),
-    ({"label": "\x1b[2J"}, "label", "caractère invisible interdit (U+001B"),
-    ({"citycode": "../x"}, "citycode", "code INSEE attendu"),
-    ({"requete": "autre chose"}, "cle", "clé incohérente"),
-    ({"extra": 1}, "extra", "membre inconnu"),
-])
+@pytest.mark.parametrize(
+    "line, field, message",
+    [
+        ({"lat": "46.5"}, "lat", "un nombre est attendu"),
+        ({"lat": 0.0, "lon": 0.0}, "lat", "dans l'emprise de la Région"),
+        ({"score": 7}, "score", "entre 0 et 1"),
+        ({"type": "{{7*7}}"}, "type", "type de résultat inconnu"),
+        ({"label": "\x1b[2J"}, "label", "caractère invisible interdit (U+001B"),
+        ({"citycode": "../x"}, "citycode", "code INSEE attendu"),
+        ({"requete": "autre chose"}, "cle", "clé incohérente"),
+        ({"extra": 1}, "extra", "membre inconnu"),
+    ],
+)
 def test_the_geocoding_cache_has_a_contract(dataset, line, field, message):
-    good = {"cle": "1 rue pasteur, 86000 poitiers|86194", "requete": "1 rue Pasteur, 86000 Poitiers", "lat": 46.58,
-            "lon": 0.35, "score": 0.8, "label": "1 rue Pasteur 86000 Poitiers", "type": "housenumber", "citycode": "86194",
-            "date": "2026-11-20", "source": "test"}
+    good = {
+        "cle": "1 rue pasteur, 86000 poitiers|86194",
+        "requete": "1 rue Pasteur, 86000 Poitiers",
+        "lat": 46.58,
+        "lon": 0.35,
+        "score": 0.8,
+        "label": "1 rue Pasteur 86000 Poitiers",
+        "type": "housenumber",
+        "citycode": "86194",
+        "date": "2026-11-20",
+        "source": "test",
+    }
     dataset.write("geocodage.jsonl", json.dumps(good) + "\n" + json.dumps({**good, **line}) + "\n")
     errors = errors_of(dataset)
     assert any(e.startswith(f"geocodage.jsonl:2:1: erreur : {field} : ") and message in e for e in errors), errors
@@ -187,15 +259,25 @@ def test_the_geocoding_cache_has_a_contract(dataset, line, field, message):
 
 def test_a_cached_position_far_from_the_commune_is_refused(dataset):
     """A pull request that edits only the cache would move a lieu on every map: validation places it in its commune."""
-    moved = {"cle": "12 rue de la marne, 86000 poitiers|86194", "requete": "12 rue de la Marne, 86000 Poitiers",
-             "lat": 46.16, "lon": -1.15, "score": 0.9, "label": "12 rue de la Marne 86000 Poitiers", "type": "housenumber",
-             "citycode": "86194", "date": "2026-11-20", "source": "test"}
+    moved = {
+        "cle": "12 rue de la marne, 86000 poitiers|86194",
+        "requete": "12 rue de la Marne, 86000 Poitiers",
+        "lat": 46.16,
+        "lon": -1.15,
+        "score": 0.9,
+        "label": "12 rue de la Marne 86000 Poitiers",
+        "type": "housenumber",
+        "citycode": "86194",
+        "date": "2026-11-20",
+        "source": "test",
+    }
     dataset.write("geocodage.jsonl", json.dumps(moved) + "\n")
     dataset.write("lieux/antenne-test.yaml", VALID_LIEU)
     assert errors_of(dataset) == [
         "lieux/antenne-test.yaml:4:3: erreur : adresse : position en cache de cette adresse (46.16, -1.15, "
         "geocodage.jsonl) à 125 km du centre de Poitiers : retirez sa ligne du cache et relancez « spro geocode », "
-        "ou corrigez l'adresse"]
+        "ou corrigez l'adresse"
+    ]
 
 
 def test_a_non_finite_cache_line_is_refused(dataset):
@@ -216,30 +298,54 @@ def test_markdown_extensions_match_mkdocs_yml():
     assert list(MARKDOWN_EXTENSIONS) == configured
 
 
-@pytest.mark.parametrize("page, message", [
-    ("---\ntitle: \"<script>alert('titre')</script>\"\ndate: 2026-11-02\n---\n\n# Actualité\n",
-     "2:8: erreur : title : « <script>alert('titre')</script> » : du texte est attendu, sans < ni >"),
-    ("---\ndate: 2026-11-02\n---\n\n# Actualité\n\nTexte <script>alert('corps')</script>\n",
-     "7:1: erreur : élément HTML <script> non accepté"),
-    ("# Titre\n\n<img src=\"x.png\" onerror=\"alert(1)\">\n", "3:1: erreur : attribut « onerror » refusé"),
-    ("# Titre\n\n[clic](javascript:alert(1))\n", "3:1: erreur : lien « javascript:alert(1) » refusé"),
-    ("# Titre\n\n[clic](https://exemple.fr){: onclick=\"alert(1)\" }\n", "3:1: erreur : attribut « onclick » refusé"),
-    ("# Titre\n\n<iframe src=\"https://exemple.fr\"></iframe>\n", "3:1: erreur : élément HTML <iframe> non accepté"),
-    ("# Titre\n\n<style>body{visibility:hidden}</style>\n", "3:1: erreur : élément HTML <style> non accepté"),
-    ("# Titre\n\n<p id=\"__config\">x</p>\n", "3:1: erreur : identifiant « __config » réservé au site"),
-    ("# Titre\n\nAlerte\n{: .md-banner }\n", "4:1: erreur : classe « md-banner » réservée au site"),
-    ("---\ntemplate: ../../etc/passwd\n---\n# Titre\n", "2:1: erreur : template : champ inconnu"),
-    # Material prints the title through « striptags », which decodes &lt; back into a tag
-    ("# Test &lt;/title&gt;&lt;script src=\"../../x.txt\"&gt;&lt;/script&gt;\n",
-     "1:1: erreur : titre de la page : du texte est attendu, sans < ni > (même écrits &lt; ou &gt;)"),
-    ("---\ndate: 2026-11-02\ncategories: [\"&lt;/title&gt;&lt;script src=x.txt&gt;\"]\n---\n# Titre\n",
-     "3:14: erreur : categories[1] : « &lt;/title&gt;&lt;script src=x.txt&gt; » : du texte est attendu, sans < ni > (le HTML n'est pas accepté ici, même écrit &lt; ou &gt;)"),
-    # what Python's HTMLParser took for comments or text, and a browser does not
-    ("# Titre\n\nParagraphe <!--> <script src=\"../../x.txt\"></script> --> fin.\n", "3:1: erreur : élément HTML <script> non accepté"),
-    ("# Titre\n\n<![CDATA[ ><script src=\"../../x.txt\"></script> ]]>\n", "3:1: erreur : élément HTML <script> non accepté"),
-    ("# Titre\n\n<!--> <meta http-equiv=\"refresh\" content=\"0;url=https://x.org\"> -->\n", "3:1: erreur : élément HTML <meta> non accepté"),
-    ("# Titre\n\n<p>\n<a title=\"", "3:1: erreur : balise, attribut ou commentaire HTML non fermé à la fin de la page : fermez-le (> ou -->)"),
-])
+@pytest.mark.parametrize(
+    "page, message",
+    [
+        (
+            "---\ntitle: \"<script>alert('titre')</script>\"\ndate: 2026-11-02\n---\n\n# Actualité\n",
+            "2:8: erreur : title : « <script>alert('titre')</script> » : du texte est attendu, sans < ni >",
+        ),
+        (
+            "---\ndate: 2026-11-02\n---\n\n# Actualité\n\nTexte <script>alert('corps')</script>\n",
+            "7:1: erreur : élément HTML <script> non accepté",
+        ),
+        ('# Titre\n\n<img src="x.png" onerror="alert(1)">\n', "3:1: erreur : attribut « onerror » refusé"),
+        ("# Titre\n\n[clic](javascript:alert(1))\n", "3:1: erreur : lien « javascript:alert(1) » refusé"),
+        ('# Titre\n\n[clic](https://exemple.fr){: onclick="alert(1)" }\n', "3:1: erreur : attribut « onclick » refusé"),
+        ('# Titre\n\n<iframe src="https://exemple.fr"></iframe>\n', "3:1: erreur : élément HTML <iframe> non accepté"),
+        ("# Titre\n\n<style>body{visibility:hidden}</style>\n", "3:1: erreur : élément HTML <style> non accepté"),
+        ('# Titre\n\n<p id="__config">x</p>\n', "3:1: erreur : identifiant « __config » réservé au site"),
+        ("# Titre\n\nAlerte\n{: .md-banner }\n", "4:1: erreur : classe « md-banner » réservée au site"),
+        ("---\ntemplate: ../../etc/passwd\n---\n# Titre\n", "2:1: erreur : template : champ inconnu"),
+        # Material prints the title through « striptags », which decodes &lt; back into a tag
+        (
+            '# Test &lt;/title&gt;&lt;script src="../../x.txt"&gt;&lt;/script&gt;\n',
+            "1:1: erreur : titre de la page : du texte est attendu, sans < ni > (même écrits &lt; ou &gt;)",
+        ),
+        (
+            '---\ndate: 2026-11-02\ncategories: ["&lt;/title&gt;&lt;script src=x.txt&gt;"]\n---\n# Titre\n',
+            "3:14: erreur : categories[1] : « &lt;/title&gt;&lt;script src=x.txt&gt; » : du texte est attendu, sans < ni > "
+            "(le HTML n'est pas accepté ici, même écrit &lt; ou &gt;)",
+        ),
+        # what Python's HTMLParser took for comments or text, and a browser does not
+        (
+            '# Titre\n\nParagraphe <!--> <script src="../../x.txt"></script> --> fin.\n',
+            "3:1: erreur : élément HTML <script> non accepté",
+        ),
+        (
+            '# Titre\n\n<![CDATA[ ><script src="../../x.txt"></script> ]]>\n',
+            "3:1: erreur : élément HTML <script> non accepté",
+        ),
+        (
+            '# Titre\n\n<!--> <meta http-equiv="refresh" content="0;url=https://x.org"> -->\n',
+            "3:1: erreur : élément HTML <meta> non accepté",
+        ),
+        (
+            '# Titre\n\n<p>\n<a title="',
+            "3:1: erreur : balise, attribut ou commentaire HTML non fermé à la fin de la page : fermez-le (> ou -->)",
+        ),
+    ],
+)
 def test_hostile_pages_are_refused_by_validation(dataset, page, message):
     docs = dataset.root.parent / "docs"
     (docs / "actualites/posts").mkdir(parents=True)
@@ -252,8 +358,9 @@ def test_hostile_pages_are_refused_by_validation(dataset, page, message):
 def test_code_shown_in_a_page_is_not_refused(dataset):
     docs = dataset.root.parent / "docs"
     docs.mkdir()
-    (docs / "guide.md").write_text("# Guide\n\n```html\n<script>alert(1)</script>\n```\n\nÉcrivez `<b>` pour du gras.\n",
-                                   encoding="utf-8")
+    (docs / "guide.md").write_text(
+        "# Guide\n\n```html\n<script>alert(1)</script>\n```\n\nÉcrivez `<b>` pour du gras.\n", encoding="utf-8"
+    )
     result = spro("validate", cwd=dataset.root.parent)
     assert result.returncode == 0, result.stdout
 
@@ -263,7 +370,8 @@ def test_a_hostile_post_stops_the_build_and_keeps_the_previous_site(tmp_path):
     site = build(project)
     before = (site / "index.html").read_bytes()
     (project / "docs/actualites/posts/2026-11-20-piege.md").write_text(
-        "---\ndate: 2026-11-20\n---\n\n# Piège\n\n<script>alert(1)</script>\n", encoding="utf-8")
+        "---\ndate: 2026-11-20\n---\n\n# Piège\n\n<script>alert(1)</script>\n", encoding="utf-8"
+    )
     result = spro("build", cwd=project)
     assert result.returncode == 1
     assert "docs/actualites/posts/2026-11-20-piege.md:7:1: erreur : élément HTML <script> non accepté" in result.stderr
@@ -273,8 +381,10 @@ def test_a_hostile_post_stops_the_build_and_keeps_the_previous_site(tmp_path):
 def test_front_matter_text_is_escaped_where_material_prints_it_raw(tmp_path):
     project = project_copy(tmp_path / "p", with_lieux=False)
     (project / "docs/actualites/posts/2026-11-20-guillemets.md").write_text(
-        '---\ntitle: \'Emploi & « formation » : "x" onfocus=alert(1) autofocus\'\n'
-        'description: \'Résumé " onmouseover=alert(2) x="\'\ndate: 2026-11-20\n---\n\nTexte.\n', encoding="utf-8")
+        "---\ntitle: 'Emploi & « formation » : \"x\" onfocus=alert(1) autofocus'\n"
+        "description: 'Résumé \" onmouseover=alert(2) x=\"'\ndate: 2026-11-20\n---\n\nTexte.\n",
+        encoding="utf-8",
+    )
     site = build(project)
     post = next(site.glob("actualites/2026/11/20/*/index.html"))
     head = post.read_text(encoding="utf-8").split("</head>")[0]
@@ -291,14 +401,19 @@ def test_active_content_that_got_past_validation_stops_the_build(tmp_path):
     site = build(project)
     before = (site / "index.html").read_bytes()
     hook = project / "hook.py"  # stands for a way past validation not found yet
-    hook.write_text("def on_post_page(output, page, config):\n"
-                    "    return output.replace('</body>', '<!--> <script src=\"x.txt\"></script> --></body>')\n")
+    hook.write_text(
+        "def on_post_page(output, page, config):\n"
+        "    return output.replace('</body>', '<!--> <script src=\"x.txt\"></script> --></body>')\n"
+    )
     with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
         config.write(f"hooks:\n  - {hook}\n")
     result = spro("build", cwd=project)
     assert result.returncode == 1
-    assert re.search(r"\S+\.html contient un contenu actif inattendu \(script « x\.txt » \(seuls les fichiers \.js du site "
-                     r"sont permis\)\) : construction arrêtée", result.stderr), result.stderr
+    assert re.search(
+        r"\S+\.html contient un contenu actif inattendu \(script « x\.txt » \(seuls les fichiers \.js du site "
+        r"sont permis\)\) : construction arrêtée",
+        result.stderr,
+    ), result.stderr
     assert (site / "index.html").read_bytes() == before
 
 
@@ -313,30 +428,56 @@ def test_no_page_holds_an_inline_script_and_the_policy_allows_none(demo_site):
         assert directives["default-src"] == "'self'" and directives["object-src"] == "'none'"
 
 
-@pytest.mark.parametrize("page, expected", [
-    ('<script>a()</script>', "script en ligne ('a()')"),
-    ('<script type="module">b()</script>', "script en ligne ('b()')"),
-    ('<script src="../../x.txt"></script>', "script « ../../x.txt » (seuls les fichiers .js du site sont permis)"),
-    ('<script src="https://ailleurs.example/x.js"></script>', "script « https://ailleurs.example/x.js » (seuls les fichiers .js du site sont permis)"),
-    ('<script src="//ailleurs.example/x.js"></script>', "script « //ailleurs.example/x.js » (seuls les fichiers .js du site sont permis)"),
-    ('<!--> <script src="../x.txt"></script> -->', "script « ../x.txt » (seuls les fichiers .js du site sont permis)"),
-    ('<![CDATA[ ><script src="../x.txt"></script> ]]>', "script « ../x.txt » (seuls les fichiers .js du site sont permis)"),
-    ('<meta http-equiv="refresh" content="0;url=https://x.org">', "élément <meta> ('<meta http-equiv=\"refresh\" content=\"0;url=https://x.org\">')"),
-    ('<style>body{visibility:hidden}</style>', "élément <style> ('<style>body{visibility:hidden}</style>')"),
-    ('<img src="x.png" onerror="alert(1)">', "attribut « onerror » sur <img>"),
-    ('<a href=" javascript:alert(1)">x</a>', "adresse «  javascript:alert(1) » sur <a>"),
-    ('<iframe src="https://ailleurs.example/"></iframe>', "<iframe> vers « https://ailleurs.example/ » (seul le site lui-même est permis)"),
-    ('<link rel="stylesheet" href="https://cdn.example/x.css">', "<link> chargé d'ailleurs : « https://cdn.example/x.css »"),
-])
+@pytest.mark.parametrize(
+    "page, expected",
+    [
+        ("<script>a()</script>", "script en ligne ('a()')"),
+        ('<script type="module">b()</script>', "script en ligne ('b()')"),
+        ('<script src="../../x.txt"></script>', "script « ../../x.txt » (seuls les fichiers .js du site sont permis)"),
+        (
+            '<script src="https://ailleurs.example/x.js"></script>',
+            "script « https://ailleurs.example/x.js » (seuls les fichiers .js du site sont permis)",
+        ),
+        (
+            '<script src="//ailleurs.example/x.js"></script>',
+            "script « //ailleurs.example/x.js » (seuls les fichiers .js du site sont permis)",
+        ),
+        (
+            '<!--> <script src="../x.txt"></script> -->',
+            "script « ../x.txt » (seuls les fichiers .js du site sont permis)",
+        ),
+        (
+            '<![CDATA[ ><script src="../x.txt"></script> ]]>',
+            "script « ../x.txt » (seuls les fichiers .js du site sont permis)",
+        ),
+        (
+            '<meta http-equiv="refresh" content="0;url=https://x.org">',
+            'élément <meta> (\'<meta http-equiv="refresh" content="0;url=https://x.org">\')',
+        ),
+        ("<style>body{visibility:hidden}</style>", "élément <style> ('<style>body{visibility:hidden}</style>')"),
+        ('<img src="x.png" onerror="alert(1)">', "attribut « onerror » sur <img>"),
+        ('<a href=" javascript:alert(1)">x</a>', "adresse «  javascript:alert(1) » sur <a>"),
+        (
+            '<iframe src="https://ailleurs.example/"></iframe>',
+            "<iframe> vers « https://ailleurs.example/ » (seul le site lui-même est permis)",
+        ),
+        (
+            '<link rel="stylesheet" href="https://cdn.example/x.css">',
+            "<link> chargé d'ailleurs : « https://cdn.example/x.css »",
+        ),
+    ],
+)
 def test_active_content_is_found_as_a_browser_parses_the_page(page, expected):
     assert active_content(f"<!doctype html><html><head></head><body><p>Texte</p>{page}</body></html>") == [expected]
 
 
 def test_the_projects_own_scripts_data_and_images_are_not_active_content():
-    page = ('<script src="../assets/spro/finder.js"></script><script type="application/ld+json">{"a": 1}</script>'
-            '<script id="__config" type="application/json">{}</script><img src="data:image/png;base64,AAAA" alt="">'
-            '<iframe src="carte.html" title="Carte"></iframe><form action="../recherche/"></form>'
-            '<link rel="canonical" href="https://exemple.fr/annuaire/">')
+    page = (
+        '<script src="../assets/spro/finder.js"></script><script type="application/ld+json">{"a": 1}</script>'
+        '<script id="__config" type="application/json">{}</script><img src="data:image/png;base64,AAAA" alt="">'
+        '<iframe src="carte.html" title="Carte"></iframe><form action="../recherche/"></form>'
+        '<link rel="canonical" href="https://exemple.fr/annuaire/">'
+    )
     assert active_content(f"<html><head></head><body>{page}</body></html>") == []
 
 
@@ -359,7 +500,8 @@ def test_docs_file_names_are_checked_and_never_printed_raw(tmp_path):
         "docs/con.txt: erreur : nom réservé par Windows (con, prn, aux, nul, com1…, lpt1…) : choisissez-en un autre",
         "docs/x\\n::error title=Faux::Injection\\n::stop-commands::abc\\ny.md: erreur : nom de fichier refusé : lettres sans "
         "accent, chiffres, « - », « _ » et « . » seulement (il devient une adresse du site), par exemple "
-        "« x-error-title-faux-injection-stop-commands-abc-y.md »"]
+        "« x-error-title-faux-injection-stop-commands-abc-y.md »",
+    ]
 
 
 # -- files outside the project -------------------------------------------------------------------------
@@ -385,13 +527,24 @@ def test_a_previous_site_may_be_replaced(tmp_path):
     assert spro("build", "--site-dir", "sortie", cwd=project).returncode == 0
 
 
-@pytest.mark.parametrize("identifier", ["../../evil-outside", "/tmp/evil-absolute", "../../.github/workflows/evil",
-                                        "../bassins/x", "Mission-Locale-Melle-République"])
+@pytest.mark.parametrize(
+    "identifier",
+    [
+        "../../evil-outside",
+        "/tmp/evil-absolute",
+        "../../.github/workflows/evil",
+        "../bassins/x",
+        "Mission-Locale-Melle-République",
+    ],
+)
 def test_import_never_writes_outside_data_lieux(dataset, identifier):
     project = dataset.root.parent
     sheet = project / "import.csv"
-    sheet.write_text("id;nom;reseau;voie;code postal;commune;services;publics\n"
-                     f"{identifier};Antenne;mission-locale;3 rue Neuve;86000;Poitiers;api;jeunes\n", encoding="utf-8")
+    sheet.write_text(
+        "id;nom;reseau;voie;code postal;commune;services;publics\n"
+        f"{identifier};Antenne;mission-locale;3 rue Neuve;86000;Poitiers;api;jeunes\n",
+        encoding="utf-8",
+    )
     before = sorted(str(p) for p in project.parent.rglob("*"))
     result = spro("import", "csv", "import.csv", cwd=project)
     assert result.returncode == 1
@@ -402,9 +555,28 @@ def test_import_never_writes_outside_data_lieux(dataset, identifier):
 
 def test_new_lieu_refuses_an_identifier_that_is_a_path(dataset):
     project = dataset.root.parent
-    result = spro("new", "lieu", "--id", "../../evil", "--nom", "Antenne", "--reseau", "mission-locale", "--voie",
-                  "3 rue Neuve", "--code-postal", "86000", "--commune", "Poitiers", "--services", "api", "--publics", "jeunes",
-                  "--sans-questions", cwd=project)
+    result = spro(
+        "new",
+        "lieu",
+        "--id",
+        "../../evil",
+        "--nom",
+        "Antenne",
+        "--reseau",
+        "mission-locale",
+        "--voie",
+        "3 rue Neuve",
+        "--code-postal",
+        "86000",
+        "--commune",
+        "Poitiers",
+        "--services",
+        "api",
+        "--publics",
+        "jeunes",
+        "--sans-questions",
+        cwd=project,
+    )
     assert result.returncode == 1
     assert "identifiant « ../../evil » invalide" in result.stderr
     assert not (project.parent / "evil.yaml").exists()
@@ -425,7 +597,12 @@ def test_symbolic_links_are_refused_and_never_followed(dataset, tmp_path):
     result = spro("validate", cwd=dataset.root.parent)
     out = result.stdout
     assert result.returncode == 1
-    for shown in ("data/bassins/poitiers.geojson", "data/lieux/passwd.yaml", "data/lieux/ailleurs.yaml", "docs/notes.txt"):
+    for shown in (
+        "data/bassins/poitiers.geojson",
+        "data/lieux/passwd.yaml",
+        "data/lieux/ailleurs.yaml",
+        "docs/notes.txt",
+    ):
         assert f"{shown}: erreur : lien symbolique refusé" in out, out
     assert "root:" not in out and "Polygon" not in out
 
@@ -437,8 +614,10 @@ def test_a_fifo_named_like_a_lieu_does_not_hang_validation(dataset):
 
 def test_the_geocoder_address_is_not_a_data_setting(dataset):
     site = dataset.root / "site.yaml"
-    site.write_text(site.read_text(encoding="utf-8").replace("geocodage:\n", "geocodage:\n  url: https://espion.exemple\n"),
-                    encoding="utf-8")
+    site.write_text(
+        site.read_text(encoding="utf-8").replace("geocodage:\n", "geocodage:\n  url: https://espion.exemple\n"),
+        encoding="utf-8",
+    )
     (error,) = errors_of(dataset)
     assert "geocodage.url : champ retiré du format : l'adresse du géocodeur ne se règle plus dans les données" in error
 
@@ -458,7 +637,9 @@ def test_a_result_outside_the_region_is_refused(dataset, lat, lon):
     assert not any(e.requete == query for e in GeocodeCache.load(dataset.root / "geocodage.jsonl")[0].entries.values())
 
 
-@pytest.mark.parametrize("url", ["ftp://x", "http://[::1", "https://exemple.fr:99999/geo", "https://user:pw@exemple.fr"])
+@pytest.mark.parametrize(
+    "url", ["ftp://x", "http://[::1", "https://exemple.fr:99999/geo", "https://user:pw@exemple.fr"]
+)
 def test_a_bad_geocoder_address_is_reported_in_french(dataset, url):
     dataset.write("lieux/antenne.yaml", VALID_LIEU)
     result = spro("geocode", "--geocodeur", url, cwd=dataset.root.parent)

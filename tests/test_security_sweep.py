@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import DEMO
+from site_helpers import StaticServer, build, parse, project_copy
 
 from build_tools import records
 from build_tools.active_content import active_content
@@ -31,8 +33,6 @@ from build_tools.contract import Kind, ListOf, MapOf, Struct
 from build_tools.docs_contract import FRONT_MATTER, check_docs
 from build_tools.geocache import Entry, cache_key
 from build_tools.loader import DataLoader
-from conftest import DEMO
-from site_helpers import StaticServer, build, parse, project_copy
 
 CANARY_FILE = "sweep-canary"
 PAYLOADS = [
@@ -44,7 +44,7 @@ PAYLOADS = [
     "'><svg onload=alert('s4')>",
     "</script><script>alert('s5')</script>",
     "javascript:alert('s6')",
-    "=HYPERLINK(\"https://x.fr\")",
+    '=HYPERLINK("https://x.fr")',
     "a\u202eb\u200bc\x1b[2J",
     "x\x00y",
     f"{{{{cycler.__init__.__globals__.os.system('touch {CANARY_FILE}')}}}}",
@@ -123,12 +123,18 @@ def merge(base: dict, extra: dict) -> dict:
 
 
 def base_lieu() -> dict:
-    return merge(load_yaml(DEMO / "lieux/mission-locale-poitiers.yaml"), {
-        "id": "x", "coordonnees": {"lat": 46.58, "lon": 0.34}, "fermetures": [{"du": TODAY.isoformat(), "au": TODAY.isoformat(),
-                                                                               "motif": "Travaux"}],
-        "adresse": {"complement": "2e étage"}, "accessibilite": {"acceslibre": "https://acceslibre.beta.gouv.fr/x"},
-        "label": {"depuis": dt.date(2024, 1, 1)}, "verifie_le": TODAY - dt.timedelta(days=10),
-    })
+    return merge(
+        load_yaml(DEMO / "lieux/mission-locale-poitiers.yaml"),
+        {
+            "id": "x",
+            "coordonnees": {"lat": 46.58, "lon": 0.34},
+            "fermetures": [{"du": TODAY.isoformat(), "au": TODAY.isoformat(), "motif": "Travaux"}],
+            "adresse": {"complement": "2e étage"},
+            "accessibilite": {"acceslibre": "https://acceslibre.beta.gouv.fr/x"},
+            "label": {"depuis": dt.date(2024, 1, 1)},
+            "verifie_le": TODAY - dt.timedelta(days=10),
+        },
+    )
 
 
 def base_evenement() -> dict:
@@ -149,28 +155,54 @@ def base_bassin() -> dict:
 def base_entry(table: str) -> dict:
     entries = load_yaml(DEMO / f"{table}.yaml")
     first = copy.deepcopy(next(iter(entries.values())))
-    extra = {"publics": {"description": "Précisions.", "public_data_inclusion": "jeunes"},
-             "reseaux": {"reseau_porteur_data_inclusion": "mission-locale", "type_service_public": "mission_locale",
-                         "anciens_noms": ["Ancien nom"]},
-             "services": {}, "synonymes": {"services": ["cep"], "publics": ["jeunes"], "reseaux": ["mission-locale"]}}[table]
+    extra = {
+        "publics": {"description": "Précisions.", "public_data_inclusion": "jeunes"},
+        "reseaux": {
+            "reseau_porteur_data_inclusion": "mission-locale",
+            "type_service_public": "mission_locale",
+            "anciens_noms": ["Ancien nom"],
+        },
+        "services": {},
+        "synonymes": {"services": ["cep"], "publics": ["jeunes"], "reseaux": ["mission-locale"]},
+    }[table]
     return merge(first, extra)
 
 
 def base_site() -> dict:
-    return merge(load_yaml(DEMO / "site.yaml"), {"geocodage": {"score_minimal": 0.6}, "carte": {
-        "tuiles": "https://tuiles.exemple.fr/{z}/{x}/{y}.png", "attribution": "© [Exemple](https://www.exemple.fr)"}})
+    return merge(
+        load_yaml(DEMO / "site.yaml"),
+        {
+            "geocodage": {"score_minimal": 0.6},
+            "carte": {
+                "tuiles": "https://tuiles.exemple.fr/{z}/{x}/{y}.png",
+                "attribution": "© [Exemple](https://www.exemple.fr)",
+            },
+        },
+    )
 
 
 def base_front_matter() -> dict:
-    return {"title": "Titre", "description": "Résumé.", "date": TODAY - dt.timedelta(days=1), "categories": ["Label"],
-            "draft": False, "slug": "balayage", "hide": ["toc"], "search": {"exclude": False}}
+    return {
+        "title": "Titre",
+        "description": "Résumé.",
+        "date": TODAY - dt.timedelta(days=1),
+        "categories": ["Label"],
+        "draft": False,
+        "slug": "balayage",
+        "hide": ["toc"],
+        "search": {"exclude": False},
+    }
 
 
 FILE_KINDS = {  # kind -> (contract, base document)
-    "lieu": (records.LIEU, base_lieu), "evenement": (records.EVENEMENT, base_evenement),
-    "metier": (records.METIER, base_metier), "bassin": (records.BASSIN, base_bassin), "site": (records.SITE, base_site),
+    "lieu": (records.LIEU, base_lieu),
+    "evenement": (records.EVENEMENT, base_evenement),
+    "metier": (records.METIER, base_metier),
+    "bassin": (records.BASSIN, base_bassin),
+    "site": (records.SITE, base_site),
     "service": (records.SERVICES.value, lambda: base_entry("services")),
-    "reseau": (records.RESEAUX.value, lambda: base_entry("reseaux")), "public": (records.PUBLICS.value, lambda: base_entry("publics")),
+    "reseau": (records.RESEAUX.value, lambda: base_entry("reseaux")),
+    "public": (records.PUBLICS.value, lambda: base_entry("publics")),
     "synonyme": (records.SYNONYMES.value, lambda: base_entry("synonymes")),
     "front-matter": (FRONT_MATTER, base_front_matter),
 }
@@ -179,8 +211,10 @@ FILE_KINDS = {  # kind -> (contract, base document)
 @pytest.mark.parametrize("kind", FILE_KINDS)
 def test_the_base_documents_cover_every_field(kind):
     contract, base = FILE_KINDS[kind]
-    assert all(isinstance(records_kind, MapOf) for records_kind in (records.SERVICES, records.RESEAUX, records.PUBLICS,
-                                                                    records.SYNONYMES))
+    assert all(
+        isinstance(records_kind, MapOf)
+        for records_kind in (records.SERVICES, records.RESEAUX, records.PUBLICS, records.SYNONYMES)
+    )
     missing = [path for path, _ in leaves(contract) if not has(base(), path)]
     assert missing == [], f"the sweep's base {kind} lacks {missing}: add them to its base document"
 
@@ -204,8 +238,13 @@ def variants(kind: str):
 
 def related(error_field: str, path: str) -> bool:
     """The error is about the mutated field (itself, the struct holding it, or a part of it)."""
-    return error_field == path or path.startswith(error_field + ".") or path.startswith(error_field + "[") \
-        or error_field.startswith(path) or error_field == ""
+    return (
+        error_field == path
+        or path.startswith(error_field + ".")
+        or path.startswith(error_field + "[")
+        or error_field.startswith(path)
+        or error_field == ""
+    )
 
 
 def assert_about_the_field(errors, path: str, where: str) -> None:
@@ -225,8 +264,11 @@ def classification(tmp_path_factory) -> dict[tuple[str, str], set[int]]:
         return target / "data"
 
     # Folders: one file per variant, one validation per folder.
-    for kind, folder, stem in (("lieu", "lieux", "sweep-lieu"), ("evenement", "evenements", "sweep-evenement"),
-                               ("metier", "metiers", "")):
+    for kind, folder, stem in (
+        ("lieu", "lieux", "sweep-lieu"),
+        ("evenement", "evenements", "sweep-evenement"),
+        ("metier", "metiers", ""),
+    ):
         data = project(kind, with_lieux=kind == "evenement")
         files = {}
         for number, (path, index, document) in enumerate(variants(kind)):
@@ -254,7 +296,12 @@ def classification(tmp_path_factory) -> dict[tuple[str, str], set[int]]:
                 accepted.setdefault((kind, path), set()).add(index)
 
     # Reference tables: one entry per variant in one file.
-    for kind, table in (("service", "services"), ("reseau", "reseaux"), ("public", "publics"), ("synonyme", "synonymes")):
+    for kind, table in (
+        ("service", "services"),
+        ("reseau", "reseaux"),
+        ("public", "publics"),
+        ("synonyme", "synonymes"),
+    ):
         data = project(kind)
         entries = load_yaml(data / f"{table}.yaml")
         keys = {}
@@ -271,8 +318,10 @@ def classification(tmp_path_factory) -> dict[tuple[str, str], set[int]]:
             assert error.file == f"data/{table}.yaml", error.as_text()
             errors_by_key.setdefault(error.field.split(".")[0], []).append(error)
         for key, (path, index) in keys.items():
-            errors = [e.__class__(e.file, e.line, e.column, e.field.removeprefix(key + ".").removeprefix(key), e.message)
-                      for e in errors_by_key.get(key, [])]
+            errors = [
+                e.__class__(e.file, e.line, e.column, e.field.removeprefix(key + ".").removeprefix(key), e.message)
+                for e in errors_by_key.get(key, [])
+            ]
             assert_about_the_field(errors, path, key)
             if not errors:
                 accepted.setdefault((kind, path), set()).add(index)
@@ -296,11 +345,13 @@ def classification(tmp_path_factory) -> dict[tuple[str, str], set[int]]:
     # Basin outlines: a geometry and nothing else, so every payload is refused wherever it is put.
     data = project("contour")
     square = [[0.30, 46.55], [0.40, 46.55], [0.40, 46.62], [0.30, 46.62], [0.30, 46.55]]
-    for index, payload in enumerate(PAYLOADS):
-        for where, geometry in (("type", {"type": payload, "coordinates": [square]}),
-                                ("coordinates", {"type": "Polygon", "coordinates": payload}),
-                                ("coordinates[0][1]", {"type": "Polygon", "coordinates": [[square[0], [payload, 46.5], *square[2:]]]}),
-                                ("membre", {"type": "Polygon", "coordinates": [square], "properties": {"nom": payload}})):
+    for payload in PAYLOADS:
+        for where, geometry in (
+            ("type", {"type": payload, "coordinates": [square]}),
+            ("coordinates", {"type": "Polygon", "coordinates": payload}),
+            ("coordinates[0][1]", {"type": "Polygon", "coordinates": [[square[0], [payload, 46.5], *square[2:]]]}),
+            ("membre", {"type": "Polygon", "coordinates": [square], "properties": {"nom": payload}}),
+        ):
             (data / "bassins/poitiers.geojson").write_text(json.dumps(geometry, ensure_ascii=False), encoding="utf-8")
             loader = DataLoader(data, display_root=data.parent)
             loader.load()
@@ -309,8 +360,17 @@ def classification(tmp_path_factory) -> dict[tuple[str, str], set[int]]:
     (data / "bassins/poitiers.geojson").unlink()
 
     # The geocoding cache: one line per variant, one validation.
-    good = {"requete": "1 rue Pasteur, 86000 Poitiers", "lat": 46.58, "lon": 0.35, "score": 0.8, "label": "1 rue Pasteur",
-            "type": "housenumber", "citycode": "86194", "date": "2026-11-20", "source": "test"}
+    good = {
+        "requete": "1 rue Pasteur, 86000 Poitiers",
+        "lat": 46.58,
+        "lon": 0.35,
+        "score": 0.8,
+        "label": "1 rue Pasteur",
+        "type": "housenumber",
+        "citycode": "86194",
+        "date": "2026-11-20",
+        "source": "test",
+    }
     lines, expected = [], {}
     for name in [f.name for f in Entry.__dataclass_fields__.values()]:
         for index, payload in enumerate(PAYLOADS):
@@ -367,10 +427,12 @@ def test_every_field_refuses_or_keeps_every_payload(classification):
     assert PAYLOADS.index("<script>alert('s1')</script>") in classification[("lieu", "nom")]
     assert ("lieu", "reseau") not in classification and ("lieu", "contact.site") not in classification
     assert ("site", "carte.tuiles") not in classification  # a URL template: no payload is one
-    assert classification[("site", "carte.attribution")] == {i for i, p in enumerate(PAYLOADS)
-                                                             if not re.search(r"[<>\x00\x1b]", p)}
-    assert ("page", "corps") in classification and PAYLOADS.index("<script>alert('s1')</script>") not in \
-        classification[("page", "corps")]
+    assert classification[("site", "carte.attribution")] == {
+        i for i, p in enumerate(PAYLOADS) if not re.search(r"[<>\x00\x1b]", p)
+    }
+    assert ("page", "corps") in classification and PAYLOADS.index("<script>alert('s1')</script>") not in classification[
+        ("page", "corps")
+    ]
     assert ("cache", "lat") not in classification and ("cache", "type") not in classification
     assert ("cache", "label") in classification
 
@@ -398,7 +460,9 @@ def swept_site(classification, tmp_path_factory):
     for index in range(len(PAYLOADS)):
         lieu = combined("lieu", index, classification)
         lieu["id"] = f"balayage-{index}"
-        lieu["adresse"]["voie"] = lieu["adresse"]["voie"] if lieu["adresse"]["voie"] in PAYLOADS else f"{index} rue du Balayage"
+        lieu["adresse"]["voie"] = (
+            lieu["adresse"]["voie"] if lieu["adresse"]["voie"] in PAYLOADS else f"{index} rue du Balayage"
+        )
         (data / f"lieux/balayage-{index}.yaml").write_text(dump(lieu), encoding="utf-8")
         evenement = combined("evenement", index, classification)
         evenement["id"], evenement["lieu"] = f"balayage-{index}", f"balayage-{index}"
@@ -406,7 +470,12 @@ def swept_site(classification, tmp_path_factory):
         metier = combined("metier", index, classification)
         metier["code"] = f"N9{index:03d}"
         (data / f"metiers/N9{index:03d}.yaml").write_text(dump(metier), encoding="utf-8")
-        for kind, table in (("service", "services"), ("reseau", "reseaux"), ("public", "publics"), ("synonyme", "synonymes")):
+        for kind, table in (
+            ("service", "services"),
+            ("reseau", "reseaux"),
+            ("public", "publics"),
+            ("synonyme", "synonymes"),
+        ):
             tables[table][f"balayage-{index}"] = entry = combined(kind, index, classification)
             if kind == "reseau" and entry["anciens_noms"] != [PAYLOADS[index]]:
                 entry["anciens_noms"] = [f"Ancien nom {index}"]
@@ -414,8 +483,11 @@ def swept_site(classification, tmp_path_factory):
         front["slug"] = f"balayage-{index}"
         body = PAYLOADS[index] if index in classification.get(("page", "corps"), ()) else "Texte."
         (project / f"docs/actualites/posts/balayage-{index}.md").write_text(
-            f"---\n{dump(front)}---\n\n# Actualité {index}\n\n{body}\n", encoding="utf-8")
-        (project / f"docs/label/balayage-{index}.md").write_text(f"# Page {index}\n\nAvant {body} après.\n", encoding="utf-8")
+            f"---\n{dump(front)}---\n\n# Actualité {index}\n\n{body}\n", encoding="utf-8"
+        )
+        (project / f"docs/label/balayage-{index}.md").write_text(
+            f"# Page {index}\n\nAvant {body} après.\n", encoding="utf-8"
+        )
     for table, entries in tables.items():
         (data / f"{table}.yaml").write_text(dump(entries), encoding="utf-8")
     for number, code in enumerate(sorted(p.stem for p in (data / "bassins").glob("*.yaml"))):
@@ -454,15 +526,28 @@ def swept_cache_lines() -> list[str]:
         if any(c in payload for c in "\x00\x1b\u202e"):
             continue
         query = f"{index} {payload}, 86000 Poitiers"
-        entry = Entry(cle=cache_key(query, "86194"), requete=query, lat=46.58, lon=0.34, score=0.9, label=payload,
-                      type="housenumber", citycode="86194", date="2026-11-20", source=payload)
+        entry = Entry(
+            cle=cache_key(query, "86194"),
+            requete=query,
+            lat=46.58,
+            lon=0.34,
+            score=0.9,
+            label=payload,
+            type="housenumber",
+            citycode="86194",
+            date="2026-11-20",
+            source=payload,
+        )
         lines.append(json.dumps(entry.__dict__, ensure_ascii=False))
     return lines
 
 
 def snapshot(folder: Path) -> dict[str, int]:
-    return {str(p.relative_to(folder)): p.stat().st_size for p in folder.rglob("*")
-            if "site" not in p.relative_to(folder).parts and not p.name.startswith(".site")}
+    return {
+        str(p.relative_to(folder)): p.stat().st_size
+        for p in folder.rglob("*")
+        if "site" not in p.relative_to(folder).parts and not p.name.startswith(".site")
+    }
 
 
 def text_files(site: Path):
@@ -501,8 +586,14 @@ def test_no_page_holds_a_script_or_handler_from_the_data(swept_site):
         for tag, attrs in parse(path).tags:
             assert not [name for name in attrs if name.startswith("on")], (path, tag, attrs)
             for name in ("href", "src", "action", "formaction", "xlink:href"):
-                assert not re.sub(r"\s", "", attrs.get(name) or "").lower().startswith(("javascript:", "data:text")), (path, attrs)
-            assert tag not in ("iframe", "object", "embed") or (attrs.get("src") or "").endswith("carte.html"), (path, tag)
+                assert not re.sub(r"\s", "", attrs.get(name) or "").lower().startswith(("javascript:", "data:text")), (
+                    path,
+                    attrs,
+                )
+            assert tag not in ("iframe", "object", "embed") or (attrs.get("src") or "").endswith("carte.html"), (
+                path,
+                tag,
+            )
     assert len(policies) == 1 and "'unsafe-inline'" not in policies.pop().split("style-src")[0]
 
 
@@ -520,6 +611,7 @@ def test_the_exports_parse_and_keep_the_payloads_as_text(swept_site):
                 assert not re.match(r"[=+\-@\t\r]", value), (column, value)
     json.loads((site / "donnees/lieux.geojson").read_text(encoding="utf-8"))
     from icalendar import Calendar
+
     Calendar.from_ical((site / "agenda/agenda.ics").read_bytes())
 
 
@@ -527,14 +619,31 @@ def test_no_dialog_and_no_policy_violation_in_chromium(swept_site, browser):
     site, _, _ = swept_site
     context = browser.new_context(locale="fr-FR")
     context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("http://127.0.0.1") else r.abort())
-    context.add_init_script("window.__violations = []; document.addEventListener('securitypolicyviolation', "
-                            "e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));")
+    context.add_init_script(
+        "window.__violations = []; document.addEventListener('securitypolicyviolation', "
+        "e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
     dialogs, violations = [], {}
-    paths = [f"lieux/balayage-{i}/" for i in range(len(PAYLOADS))] + [f"metiers/N9{i:03d}/" for i in range(len(PAYLOADS))]
-    paths += [f"services/balayage-{i}/" for i in range(len(PAYLOADS))] + [f"label/balayage-{i}/" for i in range(len(PAYLOADS))]
-    paths += ["", "agenda/", "actualites/", "carte/", "carte/carte.html", "bassins/poitiers/", "bassins/poitiers/carte.html",
-              "reseaux/", "publics/" if (site / "publics").exists() else "services/", "trouver/?q=alert",
-              "label/lieux-labellises/", "donnees/"]
+    paths = [f"lieux/balayage-{i}/" for i in range(len(PAYLOADS))] + [
+        f"metiers/N9{i:03d}/" for i in range(len(PAYLOADS))
+    ]
+    paths += [f"services/balayage-{i}/" for i in range(len(PAYLOADS))] + [
+        f"label/balayage-{i}/" for i in range(len(PAYLOADS))
+    ]
+    paths += [
+        "",
+        "agenda/",
+        "actualites/",
+        "carte/",
+        "carte/carte.html",
+        "bassins/poitiers/",
+        "bassins/poitiers/carte.html",
+        "reseaux/",
+        "publics/" if (site / "publics").exists() else "services/",
+        "trouver/?q=alert",
+        "label/lieux-labellises/",
+        "donnees/",
+    ]
     paths += sorted(str(p.parent.relative_to(site)) + "/" for p in site.glob("actualites/20*/**/index.html"))
     with StaticServer(site) as server:
         page = context.new_page()

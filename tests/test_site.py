@@ -10,9 +10,8 @@ import re
 import subprocess
 import sys
 
-from data_inclusion.schema.v1 import Service, Structure
-
 from conftest import ROOT
+from data_inclusion.schema.v1 import Service, Structure
 from site_helpers import build, parse, project_copy, resolve
 
 
@@ -21,15 +20,31 @@ def html_files(site):
 
 
 def test_every_kind_of_page_is_there(demo_site, demo_data):
-    for path in ["index.html", "trouver/index.html", "carte/index.html", "carte/carte.html", "label/index.html",
-                 "label/charte/index.html", "label/lieux-labellises/index.html", "donnees/index.html",
-                 "bassins/index.html", "services/index.html", "reseaux/index.html", "metiers/index.html", "404.html"]:
+    for path in [
+        "index.html",
+        "trouver/index.html",
+        "carte/index.html",
+        "carte/carte.html",
+        "label/index.html",
+        "label/charte/index.html",
+        "label/lieux-labellises/index.html",
+        "donnees/index.html",
+        "bassins/index.html",
+        "services/index.html",
+        "reseaux/index.html",
+        "metiers/index.html",
+        "404.html",
+    ]:
         assert (demo_site / path).is_file(), path
     for code in demo_data.bassins:
         assert (demo_site / "bassins" / code / "index.html").is_file()
         assert (demo_site / "bassins" / code / "carte.html").is_file()
-    for folder, table in (("services", demo_data.services), ("reseaux", demo_data.reseaux), ("metiers", demo_data.metiers),
-                          ("lieux", demo_data.lieux)):
+    for folder, table in (
+        ("services", demo_data.services),
+        ("reseaux", demo_data.reseaux),
+        ("metiers", demo_data.metiers),
+        ("lieux", demo_data.lieux),
+    ):
         for code in table:
             assert (demo_site / folder / code / "index.html").is_file(), (folder, code)
 
@@ -50,10 +65,12 @@ def test_lieu_page(demo_site, demo_data):
     lieu = demo_data.lieux["mission-locale-angouleme"]
     text = (demo_site / "lieux" / lieu.id / "index.html").read_text(encoding="utf-8")
     assert "<title>Mission locale de l&#x27;Angoumois - Orientation Poitou-Charentes</title>" in text
-    assert ('<h1 data-pagefind-weight="10" data-pagefind-meta="sujet:Mission locale · Premier accueil (API) (Accueil '
-            'personnalisé et individualisé) · CEP (Conseil en évolution professionnelle) · Création d&#39;entreprise '
-            '(Conseil à la création et à la reprise d&#39;entreprise) · Jeunes de 16 à 25 ans">Mission locale de '
-            "l&#39;Angoumois</h1>") in text
+    assert (
+        '<h1 data-pagefind-weight="10" data-pagefind-meta="sujet:Mission locale · Premier accueil (API) (Accueil '
+        "personnalisé et individualisé) · CEP (Conseil en évolution professionnelle) · Création d&#39;entreprise "
+        '(Conseil à la création et à la reprise d&#39;entreprise) · Jeunes de 16 à 25 ans">Mission locale de '
+        "l&#39;Angoumois</h1>"
+    ) in text
     assert 'href="../../reseaux/mission-locale/"' in text and 'href="../../bassins/angouleme/"' in text
     assert "20 rue de la République<br>16000 Angoulême" in text
     assert 'href="tel:+33536491001"' in text and "mailto:accueil.angouleme@mission-locale.exemple.fr" in text
@@ -62,7 +79,9 @@ def test_lieu_page(demo_site, demo_data):
     assert "Labellisé « Orientation Poitou-Charentes » depuis le 1er octobre 2023" in text
     assert re.search(r'<th scope="row">Lundi</th><td>[^<]+</td>', text)
     assert "Vérifié le 14 septembre 2026." in text
-    assert 'href="https://github.com/spro-orientation/annuaire/edit/main/data/lieux/mission-locale-angouleme.yaml"' in text
+    assert (
+        'href="https://github.com/spro-orientation/annuaire/edit/main/data/lieux/mission-locale-angouleme.yaml"' in text
+    )
     assert "https://github.com/spro-orientation/annuaire/issues/new?template=signaler-erreur.yml&amp;title=" in text
     assert "fiche=data%2Flieux%2Fmission-locale-angouleme.yaml" in text
     for code in lieu.services:
@@ -71,13 +90,18 @@ def test_lieu_page(demo_site, demo_data):
 
 
 def test_opening_hours_closures_and_holidays(demo_site, demo_data):
-    lieu = next(l for l in demo_data.lieux.values() if any(f.motif == "Congés de fin d'année" for f in l.fermetures)
-                and l.horaires and "PH off" in l.horaires)
+    lieu = next(
+        l
+        for l in demo_data.lieux.values()
+        if any(f.motif == "Congés de fin d'année" for f in l.fermetures) and l.horaires and "PH off" in l.horaires
+    )
     text = (demo_site / "lieux" / lieu.id / "index.html").read_text(encoding="utf-8")
     assert "Fermé les jours fériés." in text
     assert "Du 24 décembre 2026 au " in text and "Congés de fin d&#39;année" in text
     without_hours = next(l for l in demo_data.lieux.values() if not l.horaires)
-    assert "Horaires non renseignés" in (demo_site / "lieux" / without_hours.id / "index.html").read_text(encoding="utf-8")
+    assert "Horaires non renseignés" in (demo_site / "lieux" / without_hours.id / "index.html").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_approximate_position_is_shown_only_when_flagged(demo_site):
@@ -89,8 +113,11 @@ def test_approximate_position_is_shown_only_when_flagged(demo_site):
 
 def test_json_ld_describes_each_place(demo_site, demo_data):
     for lieu in demo_data.lieux.values():
-        scripts = [text for attrs, text in parse(demo_site / "lieux" / lieu.id / "index.html").scripts
-                   if attrs.get("type") == "application/ld+json"]
+        scripts = [
+            text
+            for attrs, text in parse(demo_site / "lieux" / lieu.id / "index.html").scripts
+            if attrs.get("type") == "application/ld+json"
+        ]
         assert len(scripts) == 1
         data = json.loads(scripts[0])
         assert data["name"] == lieu.nom
@@ -110,7 +137,11 @@ def test_basin_service_network_and_job_pages_link_their_lieux(demo_site, demo_da
     reseau = (demo_site / "reseaux" / "cio" / "index.html").read_text(encoding="utf-8")
     assert reseau.count('class="spro-lieu-item"') == sum(1 for l in demo_data.lieux.values() if l.reseau == "cio")
     metier = (demo_site / "metiers" / "H2206" / "index.html").read_text(encoding="utf-8")
-    assert "Tonnelier" in metier and 'href="../../bassins/cognac/"' in metier and "Où se renseigner près de chez vous" in metier
+    assert (
+        "Tonnelier" in metier
+        and 'href="../../bassins/cognac/"' in metier
+        and "Où se renseigner près de chez vous" in metier
+    )
 
 
 def test_label_list_has_exactly_the_labelled_lieux(demo_site, demo_data):
@@ -123,7 +154,7 @@ def test_label_list_has_exactly_the_labelled_lieux(demo_site, demo_data):
 def test_navigation_lists_sections_not_lieux(demo_site):
     for page in ("index.html", "bassins/index.html", "lieux/mission-locale-angouleme/index.html"):
         text = (demo_site / page).read_text(encoding="utf-8")
-        nav = text[text.index('md-nav--primary'):text.index('md-content')]
+        nav = text[text.index("md-nav--primary") : text.index("md-content")]
         assert "lieux/" not in nav.replace("lieux-labellises/", "")
         assert nav.count("<a ") < 30
     sizes = [p.stat().st_size for p in (demo_site / "lieux").rglob("index.html")]
@@ -148,7 +179,12 @@ def test_nothing_external_is_loaded(demo_site):
     for page in html_files(demo_site):
         for tag, attrs in parse(page).tags:
             loaded = attrs.get("src") if tag in ("script", "img", "iframe", "audio", "video", "source") else None
-            if tag == "link" and "stylesheet" in (attrs.get("rel") or "") or tag == "link" and attrs.get("rel") in ("preload", "icon"):
+            if (
+                tag == "link"
+                and "stylesheet" in (attrs.get("rel") or "")
+                or tag == "link"
+                and attrs.get("rel") in ("preload", "icon")
+            ):
                 loaded = attrs.get("href")
             assert not loaded or not re.match(r"^(https?:)?//", loaded), f"{page.relative_to(demo_site)}: {loaded}"
         text = page.read_text(encoding="utf-8")
@@ -199,8 +235,11 @@ def test_two_builds_are_byte_identical(demo_site, tmp_path):
     second = build(project_copy(tmp_path / "again"))
 
     def digest(site):
-        return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-                for p in sorted(site.rglob("*")) if p.is_file()}
+        return {
+            p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(site.rglob("*"))
+            if p.is_file()
+        }
 
     first, again = digest(demo_site), digest(second)
     assert first.keys() == again.keys()
@@ -212,8 +251,13 @@ def test_a_failed_build_keeps_the_previous_site(tmp_path):
     site = build(project)
     before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
     (project / "data" / "lieux" / "mission-locale-angouleme.yaml").write_text("nom: [\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "build_tools.cli", "build"], cwd=project, capture_output=True, text=True,
-                            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    result = subprocess.run(
+        [sys.executable, "-m", "build_tools.cli", "build"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
     assert result.returncode == 1
     assert "data/lieux/mission-locale-angouleme.yaml:2:1: erreur : syntaxe YAML invalide" in result.stderr
     assert "La construction a échoué : le site précédent est conservé." in result.stderr
@@ -225,13 +269,20 @@ def test_a_failed_build_keeps_the_previous_site(tmp_path):
 def test_strict_mode_catches_a_broken_link_in_handwritten_pages(tmp_path):
     project = project_copy(tmp_path / "p")
     (project / "docs" / "label" / "index.md").write_text("# Label\n\n[charte](absente.md)\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "build_tools.cli", "build"], cwd=project, capture_output=True, text=True,
-                            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    result = subprocess.run(
+        [sys.executable, "-m", "build_tools.cli", "build"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
     assert result.returncode == 1
     assert not (project / "site").exists()
 
 
-OSM_SYNTAX = re.compile(r"\b(Mo|Tu|We|Th|Fr|Sa|Su|PH|SH)\b[ ,\-]|\b\d\d:\d\d-\d\d:\d\d\b|\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b")
+OSM_SYNTAX = re.compile(
+    r"\b(Mo|Tu|We|Th|Fr|Sa|Su|PH|SH)\b[ ,\-]|\b\d\d:\d\d-\d\d:\d\d\b|\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b"
+)
 
 
 def test_no_page_shows_opening_hours_syntax_to_the_public(demo_site):
@@ -248,7 +299,7 @@ def test_no_page_shows_opening_hours_syntax_to_the_public(demo_site):
         text = tree.body.text(separator=" ") if tree.body else ""
         found = OSM_SYNTAX.search(text)
         if found:
-            shown[str(path.relative_to(demo_site))] = text[max(0, found.start() - 40):found.end() + 40]
+            shown[str(path.relative_to(demo_site))] = text[max(0, found.start() - 40) : found.end() + 40]
     assert shown == {}
     summer = (demo_site / "lieux/cci-angouleme/index.html").read_text(encoding="utf-8")
     assert "<caption>Horaires d'une semaine ordinaire, de septembre à juin</caption>" in summer

@@ -35,8 +35,10 @@ def test_service_filter_hides_the_lieux_without_that_service(demo_site, page_in)
 
         def total():
             clusters = page_in.locator(".marker-cluster")
-            return sum(int(clusters.nth(i).inner_text()) for i in range(clusters.count())) + \
-                page_in.locator(".leaflet-marker-icon:not(.marker-cluster)").count()
+            return (
+                sum(int(clusters.nth(i).inner_text()) for i in range(clusters.count()))
+                + page_in.locator(".leaflet-marker-icon:not(.marker-cluster)").count()
+            )
 
         before = total()
         for label in ("Premier accueil (API)", "CEP", "Création d'entreprise"):
@@ -58,7 +60,8 @@ def test_popup_links_to_the_lieu_page(demo_site, page_in):
             return marker.options.title;
         }""")
         page_in.locator(".leaflet-marker-icon:not(.marker-cluster)", has_text="").and_(
-            page_in.locator(f"[title=\"{title}\"]")).click()
+            page_in.locator(f'[title="{title}"]')
+        ).click()
         link = page_in.locator(".leaflet-popup-content a")
         href, target = link.get_attribute("href"), link.get_attribute("target")
     assert re.fullmatch(r"\.\./\.\./lieux/[a-z0-9-]+/", href)

@@ -22,8 +22,13 @@ publics: [jeunes, demandeurs-emploi]
 
 
 def spro(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "build_tools.cli", *args], cwd=cwd, capture_output=True, text=True,
-                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    return subprocess.run(
+        [sys.executable, "-m", "build_tools.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
 
 
 def edit(path, old: str, new: str) -> None:
@@ -34,14 +39,19 @@ def edit(path, old: str, new: str) -> None:
 
 def test_one_lieus_hours_and_one_new_event_are_exactly_what_is_printed(tmp_path):
     project = git_project(tmp_path / "depot")
-    edit(project / "data/lieux/cio-poitiers.yaml", 'horaires: "Mo,We,Fr 09:00-12:00,14:00-17:00; PH off"',
-         'horaires: "Mo-Fr 09:00-12:30; Sa 09:00-12:00; PH off"')
+    edit(
+        project / "data/lieux/cio-poitiers.yaml",
+        'horaires: "Mo,We,Fr 09:00-12:00,14:00-17:00; PH off"',
+        'horaires: "Mo-Fr 09:00-12:30; Sa 09:00-12:00; PH off"',
+    )
     (project / "data/evenements/2027-04-forum-metiers-poitiers.yaml").write_text(EVENT, encoding="utf-8")
     commit_all(project)
     before = git(project, "status", "--porcelain")
     result = spro("diff", "main", "HEAD", "--date", "2026-11-20", cwd=project)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == """\
+    assert (
+        result.stdout
+        == """\
 ## Ce qui change sur le site
 
 De `main` à `HEAD`.
@@ -70,6 +80,7 @@ De `main` à `HEAD`.
 - `services/api/` Accueil personnalisé et individualisé
 - `trouver/` Trouver un lieu
 """
+    )
     assert git(project, "status", "--porcelain") == before  # nothing checked out, nothing written in the repository
 
 
@@ -77,16 +88,21 @@ def test_a_deleted_lieu_an_event_names_and_a_news_post(tmp_path):
     project = git_project(tmp_path / "depot")
     (project / "data/lieux/france-travail-niort.yaml").unlink()
     (project / "docs/actualites/posts/2026-11-25-job-dating.md").write_text(
-        "---\ndate: 2026-11-25\n---\n\n# Job dating : *inscrivez-vous*\n\nTexte.\n", encoding="utf-8")
+        "---\ndate: 2026-11-25\n---\n\n# Job dating : *inscrivez-vous*\n\nTexte.\n", encoding="utf-8"
+    )
     commit_all(project)
     result = spro("diff", "main", "HEAD", "--date", "2026-11-20", cwd=project)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "### Lieux supprimés (1)\n\n- **France Travail Niort** (`lieux/france-travail-niort/`)\n" in out
-    assert ("### Événements invalides (1)\n\n- **2027-02-job-dating-aide-a-domicile-niort** : fiche invalide, non publiée "
-            "tant que ses erreurs ne sont pas corrigées (voir la validation)\n") in out
-    assert ("### Pages rédigées ajoutées (1)\n\n- **Job dating : \\*inscrivez-vous\\*** "
-            "(`actualites/2026/11/25/job-dating-inscrivez-vous/`)\n  - Fichier : docs/actualites/posts/2026-11-25-job-dating.md\n") in out
+    assert (
+        "### Événements invalides (1)\n\n- **2027-02-job-dating-aide-a-domicile-niort** : fiche invalide, non publiée "
+        "tant que ses erreurs ne sont pas corrigées (voir la validation)\n"
+    ) in out
+    assert (
+        "### Pages rédigées ajoutées (1)\n\n- **Job dating : \\*inscrivez-vous\\*** "
+        "(`actualites/2026/11/25/job-dating-inscrivez-vous/`)\n  - Fichier : docs/actualites/posts/2026-11-25-job-dating.md\n"
+    ) in out
 
 
 def test_a_change_of_layout_only_changes_nothing_on_the_site(tmp_path):
@@ -94,24 +110,28 @@ def test_a_change_of_layout_only_changes_nothing_on_the_site(tmp_path):
     edit(project / "data/lieux/cio-poitiers.yaml", "services: [api]", "services:\n    - api")
     commit_all(project)
     result = spro("diff", "main", cwd=project)
-    assert result.stdout.endswith("Aucun changement visible sur le site (mise en forme, commentaires ou fichiers "
-                                  "techniques seulement).\n")
+    assert result.stdout.endswith(
+        "Aucun changement visible sur le site (mise en forme, commentaires ou fichiers techniques seulement).\n"
+    )
 
 
 def test_an_unknown_revision_is_told_in_french(tmp_path):
     project = git_project(tmp_path / "depot")
     result = spro("diff", "origin/principale", cwd=project)
     assert result.returncode == 2
-    assert result.stderr == ("spro diff : révision « origin/principale » inconnue de git (nom de branche, étiquette ou "
-                             "commit attendu)\n")
+    assert result.stderr == (
+        "spro diff : révision « origin/principale » inconnue de git (nom de branche, étiquette ou commit attendu)\n"
+    )
 
 
 def test_validate_since_an_unknown_revision_is_told_in_french(tmp_path):
     project = git_project(tmp_path / "depot")
     result = spro("validate", "--depuis", "origin/principale", cwd=project)
     assert result.returncode == 2
-    assert result.stdout == ("erreur : --depuis : révision « origin/principale » inconnue de git, ou sans ancêtre commun "
-                             "avec HEAD (dans un workflow : actions/checkout avec fetch-depth: 0)\n")
+    assert result.stdout == (
+        "erreur : --depuis : révision « origin/principale » inconnue de git, ou sans ancêtre commun "
+        "avec HEAD (dans un workflow : actions/checkout avec fetch-depth: 0)\n"
+    )
 
 
 def test_validate_since_a_revision_reports_the_changed_files_and_errors_they_cause(tmp_path):
@@ -123,7 +143,9 @@ def test_validate_since_a_revision_reports_the_changed_files_and_errors_they_cau
     result = spro("validate", "--depuis", "origin/main", cwd=project)  # uncommitted changes count too
     assert result.returncode == 1
     assert [line.split(": ")[0] for line in result.stdout.splitlines()] == [
-        "data/evenements/2027-02-job-dating-aide-a-domicile-niort.yaml:6:7", "data/lieux/cio-poitiers.yaml:31:13"]
+        "data/evenements/2027-02-job-dating-aide-a-domicile-niort.yaml:6:7",
+        "data/lieux/cio-poitiers.yaml:31:13",
+    ]
     assert result.stderr == "1 erreur dans 1 fichier, 1 avertissement.\n"
 
 
@@ -135,5 +157,7 @@ def test_a_lieu_moved_by_the_geocoding_cache_is_a_change_of_position(tmp_path):
     commit_all(project)
     result = spro("diff", "main", "HEAD", "--date", "2026-11-20", cwd=project)
     assert result.returncode == 0, result.stderr
-    assert "- **Point accueil installation – chambre d'agriculture de la Vienne** (`lieux/chambre-agriculture-poitiers/`)\n" \
-           "  - Position sur les cartes : 46.5853, 0.3509 → 46.5800, 0.3600\n" in result.stdout, result.stdout
+    assert (
+        "- **Point accueil installation – chambre d'agriculture de la Vienne** (`lieux/chambre-agriculture-poitiers/`)\n"
+        "  - Position sur les cartes : 46.5853, 0.3509 → 46.5800, 0.3600\n" in result.stdout
+    ), result.stdout

@@ -7,7 +7,6 @@ import io
 import json
 
 import pytest
-
 from site_helpers import StaticServer, build, parse, project_copy, settle
 
 HOSTILE = """\
@@ -51,9 +50,14 @@ def hostile_site(tmp_path_factory):
 
 
 def pages_showing_the_record(site):
-    return [site / "lieux/piege/index.html", site / "bassins/poitiers/index.html", site / "carte/index.html",
-            site / "services/api/index.html", site / "reseaux/mission-locale/index.html",
-            site / "label/lieux-labellises/index.html"]
+    return [
+        site / "lieux/piege/index.html",
+        site / "bassins/poitiers/index.html",
+        site / "carte/index.html",
+        site / "services/api/index.html",
+        site / "reseaux/mission-locale/index.html",
+        site / "label/lieux-labellises/index.html",
+    ]
 
 
 def test_no_script_or_handler_from_the_data_in_any_html_file(hostile_site):
@@ -84,7 +88,9 @@ def test_the_title_and_header_are_escaped(hostile_site):
 
 
 def test_json_ld_keeps_the_exact_strings(hostile_site):
-    scripts = [t for a, t in parse(hostile_site / "lieux/piege/index.html").scripts if a.get("type") == "application/ld+json"]
+    scripts = [
+        t for a, t in parse(hostile_site / "lieux/piege/index.html").scripts if a.get("type") == "application/ld+json"
+    ]
     data = json.loads(scripts[0])
     assert data["name"] == NAME
     assert data["description"].startswith("</script><svg onload=alert(8)>")
@@ -104,10 +110,12 @@ def test_map_documents_carry_no_text_from_the_data(hostile_site):
 def test_csv_cells_cannot_become_formulas(hostile_site):
     rows = list(csv.DictReader(io.StringIO((hostile_site / "donnees/lieux.csv").read_text(encoding="utf-8"))))
     row = next(r for r in rows if r["id"] == "piege")
-    assert row["adresse"] == "'=HYPERLINK(\"https://exemple.fr\",\"x\")"
+    assert row["adresse"] == '\'=HYPERLINK("https://exemple.fr","x")'
     assert row["nom"] == NAME
     features = json.loads((hostile_site / "donnees/lieux.geojson").read_text(encoding="utf-8"))["features"]
-    assert next(f for f in features if f["properties"]["id"] == "piege")["properties"]["adresse"].startswith("=HYPERLINK")
+    assert next(f for f in features if f["properties"]["id"] == "piege")["properties"]["adresse"].startswith(
+        "=HYPERLINK"
+    )
 
 
 def test_no_dialog_fires_in_the_browser(hostile_site, page_in):
@@ -118,12 +126,15 @@ def test_no_dialog_fires_in_the_browser(hostile_site, page_in):
         # The basin map zooms close enough for the hostile lieu's marker: open its popup.
         page_in.goto(server.url + "bassins/poitiers/carte.html", wait_until="load")
         page_in.locator(".marker-cluster, .leaflet-marker-icon").first.wait_for()
-        page_in.evaluate("""name => {
+        page_in.evaluate(
+            """name => {
             const {carte, groupe} = window.sproCarte;
             const marker = groupe.getLayers().find(m => m.options.title === name);
             groupe.removeLayer(marker);
             marker.addTo(carte);
-        }""", NAME)
+        }""",
+            NAME,
+        )
         page_in.locator(".leaflet-marker-icon[title='<script>alert(1)</script>']").click()
         popup = page_in.locator(".leaflet-popup-content a").inner_text()
         page_in.goto(server.url + "lieux/piege/", wait_until="load")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import jsonschema
+from conftest import DEMO, ROOT, TODAY
 
 from build_tools.json_schemas import reference_codes, render_schemas
 from build_tools.loader import TOP_LEVEL_FILES, load_dataset
-from conftest import DEMO, ROOT, TODAY
 
 ENTRY = """\
 reconversion:
@@ -24,10 +24,27 @@ def test_the_demo_file_is_a_good_starting_set():
     assert "synonymes.yaml" in TOP_LEVEL_FILES
     assert len(data.synonymes) >= 40
     words = {mot.lower() for s in data.synonymes.values() for mot in s.mots}
-    assert {"reconversion", "bilan de compétences", "handicap", "jeunes", "chômage", "cadre", "femmes", "décrocheur",
-            "apprentissage", "validation des acquis", "création d'entreprise"} <= words
-    assert {r for s in data.synonymes.values() for r in s.reseaux} >= {"cap-emploi", "mission-locale", "apec", "cidff",
-                                                                          "france-travail", "transitions-pro"}
+    assert {
+        "reconversion",
+        "bilan de compétences",
+        "handicap",
+        "jeunes",
+        "chômage",
+        "cadre",
+        "femmes",
+        "décrocheur",
+        "apprentissage",
+        "validation des acquis",
+        "création d'entreprise",
+    } <= words
+    assert {r for s in data.synonymes.values() for r in s.reseaux} >= {
+        "cap-emploi",
+        "mission-locale",
+        "apec",
+        "cidff",
+        "france-travail",
+        "transitions-pro",
+    }
     assert data.reseaux["france-travail"].anciens_noms[0] == "Pôle emploi"
     assert data.reseaux["transitions-pro"].anciens_noms == ("Fongecif",)
 
@@ -47,8 +64,11 @@ def test_the_file_is_optional(dataset):
 
 
 def test_unknown_codes_are_refused_with_a_suggestion(dataset):
-    dataset.write("synonymes.yaml", ENTRY.replace("services: [cep]", "services: [cpe]")
-                  + "handicap:\n  mots: [handicap]\n  publics: [demandeur-emploi]\n  reseaux: [cap-emplois]\n")
+    dataset.write(
+        "synonymes.yaml",
+        ENTRY.replace("services: [cep]", "services: [cpe]")
+        + "handicap:\n  mots: [handicap]\n  publics: [demandeur-emploi]\n  reseaux: [cap-emplois]\n",
+    )
     assert dataset.errors() == [
         "synonymes.yaml:3:14: erreur : reconversion.services[1] : service inconnu « cpe ». Vouliez-vous dire « cep » ?",
         "synonymes.yaml:7:13: erreur : handicap.publics[1] : public inconnu « demandeur-emploi ». "
@@ -58,8 +78,11 @@ def test_unknown_codes_are_refused_with_a_suggestion(dataset):
 
 
 def test_words_that_lead_nowhere_or_search_nothing(dataset):
-    dataset.write("synonymes.yaml", "seuls:\n  mots: [seul, de la]\n  publics: [jeunes]\nvide:\n  mots: [rien]\n"
-                                    "vides:\n  mots: [rien]\n  services: []\n  motss: [x]\n")
+    dataset.write(
+        "synonymes.yaml",
+        "seuls:\n  mots: [seul, de la]\n  publics: [jeunes]\nvide:\n  mots: [rien]\n"
+        "vides:\n  mots: [rien]\n  services: []\n  motss: [x]\n",
+    )
     assert dataset.errors() == [
         "synonymes.yaml:2:16: erreur : seuls.mots[2] : « de la » ne contient aucun mot que la recherche retient (lettres ou "
         "chiffres, hors mots comme « de », « la », « pour »)",
@@ -92,8 +115,11 @@ def test_the_json_schema_lists_the_codes_and_rejects_what_the_contract_rejects()
     assert "cep" in entry["properties"]["services"]["items"]["enum"]
     assert "transitions-pro" in entry["properties"]["reseaux"]["items"]["enum"]
     jsonschema.validate({"reconversion": {"mots": ["reconversion"], "services": ["cep"]}}, schema)
-    for bad in ({"reconversion": {"mots": ["x"], "services": ["cpe"]}}, {"reconversion": {"services": ["cep"]}},
-                {"Reconversion!": {"mots": ["x"], "services": ["cep"]}}):
+    for bad in (
+        {"reconversion": {"mots": ["x"], "services": ["cpe"]}},
+        {"reconversion": {"services": ["cep"]}},
+        {"Reconversion!": {"mots": ["x"], "services": ["cep"]}},
+    ):
         try:
             jsonschema.validate(bad, schema)
         except jsonschema.ValidationError:

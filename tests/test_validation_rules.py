@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from conftest import VALID_LIEU
 
 from build_tools import yaml_source
-from conftest import VALID_LIEU
 
 
 def lieu(**changes: str) -> str:
@@ -50,7 +50,10 @@ def test_tab_in_indentation(dataset):
 
 
 def test_non_utf8_file(dataset):
-    dataset.write("lieux/x.yaml", VALID_LIEU.replace("Poitiers", "Poitiers Ã©").encode("utf-8").replace(b"\xc3\x83\xc2\xa9", b"\xe9"))
+    dataset.write(
+        "lieux/x.yaml",
+        VALID_LIEU.replace("Poitiers", "Poitiers Ã©").encode("utf-8").replace(b"\xc3\x83\xc2\xa9", b"\xe9"),
+    )
     (error,) = dataset.errors()
     assert "lieux/x.yaml:6:" in error
     assert "n'est pas encodé en UTF-8 (octet 0xE9" in error
@@ -70,7 +73,10 @@ def test_nul_byte(dataset):
 def test_duplicate_key_is_an_error_not_silently_the_last(dataset):
     dataset.write("lieux/x.yaml", VALID_LIEU + "nom: Un autre nom\n")
     (error,) = dataset.errors()
-    assert error == "lieux/x.yaml:15:1: erreur : nom : clé en double (déjà présente ligne 1) : gardez une seule fois ce champ"
+    assert (
+        error
+        == "lieux/x.yaml:15:1: erreur : nom : clé en double (déjà présente ligne 1) : gardez une seule fois ce champ"
+    )
 
 
 def test_alias_bomb_is_refused_quickly(dataset):
@@ -121,8 +127,10 @@ def test_unknown_key_suggests_the_right_one(dataset):
 
 
 def test_wrong_types(dataset):
-    dataset.write("lieux/x.yaml", VALID_LIEU + "sur_rendez_vous: oui\nnom_court: x\n".replace("nom_court: x\n", "")
-                  + "accessibilite: [pmr]\n")
+    dataset.write(
+        "lieux/x.yaml",
+        VALID_LIEU + "sur_rendez_vous: oui\nnom_court: x\n".replace("nom_court: x\n", "") + "accessibilite: [pmr]\n",
+    )
     errors = dataset.errors()
     assert any("sur_rendez_vous : true ou false est attendu, pas « oui » (écrivez true pour oui" in e for e in errors)
     assert any("accessibilite : un dictionnaire (clé: valeur) attendu, pas une liste" in e for e in errors)
@@ -135,7 +143,9 @@ def test_a_list_written_as_a_single_word_gets_a_hint(dataset):
 
 
 def test_missing_required_fields(dataset):
-    dataset.write("lieux/x.yaml", VALID_LIEU.replace("verifie_le: 2026-10-01\n", "").replace("  commune: Poitiers\n", ""))
+    dataset.write(
+        "lieux/x.yaml", VALID_LIEU.replace("verifie_le: 2026-10-01\n", "").replace("  commune: Poitiers\n", "")
+    )
     errors = dataset.errors()
     assert "lieux/x.yaml:4:3: erreur : adresse.commune : champ obligatoire manquant" in errors
     # at the record's first line: an annotation needs a line to land on
@@ -166,16 +176,20 @@ def test_tous_publics_is_alone(dataset):
 def test_id_must_match_file_name(dataset):
     dataset.write("lieux/antenne.yaml", "id: autre-antenne\n" + VALID_LIEU)
     (error,) = dataset.errors()
-    assert error == ("lieux/antenne.yaml:1:5: erreur : id : « autre-antenne » ne correspond pas au nom du fichier "
-                     "« antenne » : renommez le fichier ou corrigez le champ")
+    assert error == (
+        "lieux/antenne.yaml:1:5: erreur : id : « autre-antenne » ne correspond pas au nom du fichier "
+        "« antenne » : renommez le fichier ou corrigez le champ"
+    )
 
 
 def test_file_names_are_lowercase_identifiers_with_yaml_extension(dataset):
     dataset.write("lieux/Mission Locale.yaml", VALID_LIEU)
     dataset.write("lieux/antenne.yml", VALID_LIEU)
     errors = dataset.errors()
-    assert "lieux/Mission Locale.yaml: erreur : nom de fichier invalide (lettres minuscules sans accent, chiffres et " \
-           "tirets, par exemple mission-locale-poitiers.yaml) : renommez-le « mission-locale.yaml »" in errors
+    assert (
+        "lieux/Mission Locale.yaml: erreur : nom de fichier invalide (lettres minuscules sans accent, chiffres et "
+        "tirets, par exemple mission-locale-poitiers.yaml) : renommez-le « mission-locale.yaml »" in errors
+    )
     assert "lieux/antenne.yml: erreur : extension « .yaml » attendue pour un fichier de données" in errors
 
 
@@ -247,8 +261,9 @@ def test_opening_hours_that_do_not_parse_show_where(dataset):
 def test_closure_ending_before_it_starts(dataset):
     dataset.write("lieux/x.yaml", VALID_LIEU + "fermetures:\n  - du: 2026-12-10\n    au: 2026-12-01\n")
     (error,) = dataset.errors()
-    assert error == ("lieux/x.yaml:17:9: erreur : fermetures[1].au : la fin de fermeture (2026-12-01) "
-                     "précède son début (2026-12-10)")
+    assert error == (
+        "lieux/x.yaml:17:9: erreur : fermetures[1].au : la fin de fermeture (2026-12-01) précède son début (2026-12-10)"
+    )
 
 
 def test_french_date_format_gets_the_iso_form(dataset):
@@ -260,8 +275,10 @@ def test_french_date_format_gets_the_iso_form(dataset):
 def test_commune_outside_its_basin(dataset):
     dataset.write("lieux/x.yaml", lieu(bassin="bassin: niort"))
     (error,) = dataset.errors()
-    assert error.startswith("lieux/x.yaml:7:15: erreur : adresse.code_insee : la commune 86194 (Poitiers) "
-                            "n'appartient pas au bassin « niort »")
+    assert error.startswith(
+        "lieux/x.yaml:7:15: erreur : adresse.code_insee : la commune 86194 (Poitiers) "
+        "n'appartient pas au bassin « niort »"
+    )
 
 
 def test_postal_code_of_another_commune(dataset):
@@ -289,16 +306,22 @@ def test_stale_record_is_a_warning_not_an_error(dataset):
     data, report = dataset.load()
     assert report.errors == []
     (warning,) = report.warnings
-    assert warning.as_text() == ("lieux/x.yaml:14:13: avertissement : verifie_le : fiche non vérifiée depuis plus de "
-                                 "12 mois (le 2025-10-01) : vérifiez les informations et mettez la date à jour")
+    assert warning.as_text() == (
+        "lieux/x.yaml:14:13: avertissement : verifie_le : fiche non vérifiée depuis plus de "
+        "12 mois (le 2025-10-01) : vérifiez les informations et mettez la date à jour"
+    )
     assert "x" in data.lieux
     assert dataset.load(today=dt.date(2026, 9, 30))[1].warnings == []
 
 
 def test_every_problem_is_reported_at_once(dataset):
     dataset.write("lieux/a.yaml", lieu(bassin="bassin: poitier", horaires="horaires: nimporte"))
-    dataset.write("lieux/b.yaml", VALID_LIEU.replace("  telephone:", "  telepone:").replace("[api, cep]", "[vea]")
-                  .replace("12 rue de la Marne", "3 place du Marché"))
+    dataset.write(
+        "lieux/b.yaml",
+        VALID_LIEU.replace("  telephone:", "  telepone:")
+        .replace("[api, cep]", "[vea]")
+        .replace("12 rue de la Marne", "3 place du Marché"),
+    )
     errors = dataset.errors()
     assert len(errors) == 4
     assert {e.split(":")[0] for e in errors} == {"lieux/a.yaml", "lieux/b.yaml"}
@@ -311,11 +334,18 @@ def test_a_commune_in_two_basins(dataset):
     errors = dataset.errors()
     # Basin files are read in name order: niort claims Poitiers first, so poitiers.yaml is told, at the code's line.
     line = _line_of(dataset, "poitiers", "86194")
-    assert any(e.startswith(f"bassins/poitiers.yaml:{line}:5: erreur : communes[") and
-               "commune 86194 (Poitiers) déjà rattachée au bassin « niort » (bassins/niort.yaml) : une commune "
-               "n'appartient qu'à un bassin, retirez-la de l'un des deux" in e for e in errors), errors
-    assert any(e.startswith("bassins/niort.yaml:") and "departements : départements différents de ceux de ses communes : "
-               "ajoutez 86" in e for e in errors)
+    assert any(
+        e.startswith(f"bassins/poitiers.yaml:{line}:5: erreur : communes[")
+        and "commune 86194 (Poitiers) déjà rattachée au bassin « niort » (bassins/niort.yaml) : une commune "
+        "n'appartient qu'à un bassin, retirez-la de l'un des deux"
+        in e
+        for e in errors
+    ), errors
+    assert any(
+        e.startswith("bassins/niort.yaml:")
+        and "departements : départements différents de ceux de ses communes : ajoutez 86" in e
+        for e in errors
+    )
 
 
 def _line_of(dataset, bassin: str, code: str) -> int:
@@ -331,11 +361,17 @@ def test_a_broken_reference_file_does_not_cascade(dataset):
 
 
 def test_job_sheet_rules(dataset):
-    dataset.write("metiers/K2111.yaml", "code: K2112\nintitule: Formateur\nsecteur: Formation\ndescription: x\nacces: y\n"
-                  "bassins: [poitiers, nantes]\nliens:\n  - titre: Fiche\n    url: ftp://exemple.fr\n")
+    dataset.write(
+        "metiers/K2111.yaml",
+        "code: K2112\nintitule: Formateur\nsecteur: Formation\ndescription: x\nacces: y\n"
+        "bassins: [poitiers, nantes]\nliens:\n  - titre: Fiche\n    url: ftp://exemple.fr\n",
+    )
     dataset.write("metiers/formateur.yaml", "intitule: x\nsecteur: y\ndescription: z\nacces: w\n")
     errors = dataset.errors()
-    assert "metiers/K2111.yaml:1:7: erreur : code : « K2112 » ne correspond pas au nom du fichier « K2111 » : renommez le fichier ou corrigez le champ" in errors
+    assert (
+        "metiers/K2111.yaml:1:7: erreur : code : « K2112 » ne correspond pas au nom du fichier « K2111 » : "
+        "renommez le fichier ou corrigez le champ" in errors
+    )
     assert any("bassins[2] : bassin inconnu « nantes »" in e for e in errors)
     assert any("liens[1].url" in e and "https://" in e for e in errors)
     assert "metiers/formateur.yaml: erreur : nom de fichier invalide (code ROME, par exemple K2111.yaml)" in errors
@@ -353,7 +389,10 @@ def test_a_public_outside_data_inclusion_needs_its_equivalent(dataset):
     path.write_text(path.read_text(encoding="utf-8") + "apprentis:\n  nom: Apprentis\n", encoding="utf-8")
     (error,) = dataset.errors()
     assert error.startswith("publics.yaml:")
-    assert "apprentis : ce public n'est pas un code data·inclusion : indiquez son équivalent dans « public_data_inclusion »" in error
+    assert (
+        "apprentis : ce public n'est pas un code data·inclusion : indiquez son équivalent dans « public_data_inclusion »"
+        in error
+    )
 
 
 FILLERS = "\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0"  # display as nothing, though Unicode calls them letters or marks
@@ -364,23 +403,30 @@ def test_every_invisible_character_of_unicode_is_refused():
 
     from build_tools.formats import invisible_character_problem
 
-    invisible = [chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) in ("Cc", "Cf", "Zl", "Zp")
-                 and chr(c) not in "\t\n"] + list(FILLERS)
+    invisible = [
+        chr(c)
+        for c in range(0x110000)
+        if unicodedata.category(chr(c)) in ("Cc", "Cf", "Zl", "Zp") and chr(c) not in "\t\n"
+    ] + list(FILLERS)
     missed = [f"U+{ord(c):04X}" for c in invisible if invisible_character_problem(f"Apec{c}Niort") is None]
     assert missed == []
-    assert invisible_character_problem("Apec\u061cNiort") == ("caractère invisible interdit (U+061C, caractère invisible) : "
-                                                             "retirez-le (il vient souvent d'un copier-coller)")
+    assert invisible_character_problem("Apec\u061cNiort") == (
+        "caractère invisible interdit (U+061C, caractère invisible) : retirez-le (il vient souvent d'un copier-coller)"
+    )
     for visible in ("Châtellerault", "L'Île-d'Yeux", "Cœur – « accueil »", "a\u00a0b", "a\u202fb", "👩\ufe0f"):
         assert invisible_character_problem(visible) is None
 
 
-@pytest.mark.parametrize("written, shown, link", [
-    ("+262 262 12 34 56", "0262 12 34 56", "tel:+262262123456"),      # La Réunion
-    ("0590 12 34 56", "0590 12 34 56", "tel:+590590123456"),          # Guadeloupe, written nationally
-    ("0692 12 34 56", "0692 12 34 56", "tel:+262692123456"),          # a mobile of La Réunion
-    ("+33 (0)5.36.49.00.01", "05 36 49 00 01", "tel:+33536490001"),
-    ("3949", "3949", "tel:3949"),                                      # France Travail's short number
-])
+@pytest.mark.parametrize(
+    "written, shown, link",
+    [
+        ("+262 262 12 34 56", "0262 12 34 56", "tel:+262262123456"),  # La Réunion
+        ("0590 12 34 56", "0590 12 34 56", "tel:+590590123456"),  # Guadeloupe, written nationally
+        ("0692 12 34 56", "0692 12 34 56", "tel:+262692123456"),  # a mobile of La Réunion
+        ("+33 (0)5.36.49.00.01", "05 36 49 00 01", "tel:+33536490001"),
+        ("3949", "3949", "tel:3949"),  # France Travail's short number
+    ],
+)
 def test_phone_numbers_of_france_and_its_overseas_departments(dataset, written, shown, link):
     from build_tools.formats import phone_uri
 
@@ -393,8 +439,9 @@ def test_phone_numbers_of_france_and_its_overseas_departments(dataset, written, 
 def test_la_postes_sirets_and_its_head_office_are_valid():
     from build_tools.formats import check_siret
 
-    assert check_siret("35600000000048") is None   # La Poste's head office: the documented exception
-    assert check_siret("35600000049837") is None   # another establishment of La Poste (digit sum)
-    assert check_siret("35600000049838") == ("numéro SIRET invalide (clé de contrôle fausse) : vérifiez-le sur "
-                                             "annuaire-entreprises.data.gouv.fr")
+    assert check_siret("35600000000048") is None  # La Poste's head office: the documented exception
+    assert check_siret("35600000049837") is None  # another establishment of La Poste (digit sum)
+    assert check_siret("35600000049838") == (
+        "numéro SIRET invalide (clé de contrôle fausse) : vérifiez-le sur annuaire-entreprises.data.gouv.fr"
+    )
     assert check_siret("+1 415") == "un SIRET compte exactement 14 chiffres"

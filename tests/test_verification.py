@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import ROOT
 from site_helpers import commit_all, git_project, settle
 
@@ -30,7 +29,16 @@ def verifier_steps() -> list[dict]:
 def test_the_verifier_job_is_what_this_test_runs():
     steps = verifier_steps()
     assert [s.get("uses", "run").split("@")[0] for s in steps] == [
-        "actions/checkout", "actions/setup-python", "run", "run", "run", "run", "run", "run", "actions/upload-artifact"]
+        "actions/checkout",
+        "actions/setup-python",
+        "run",
+        "run",
+        "run",
+        "run",
+        "run",
+        "run",
+        "actions/upload-artifact",
+    ]
     assert steps[0]["with"]["fetch-depth"] == 0  # origin/main is known, as here
     assert "--require-hashes -r requirements/runtime.txt" in steps[2]["run"]
     assert all(step["if"] == "${{ !cancelled() && steps.installation.outcome == 'success' }}" for step in steps[3:-1])
@@ -42,8 +50,13 @@ def test_the_verifier_job_is_what_this_test_runs():
 def job_env(tmp_path) -> dict:
     summary = tmp_path / "resume.md"
     summary.touch()
-    return {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONPATH": str(ROOT),
-            "GITHUB_STEP_SUMMARY": str(summary), "SOURCE_DATE_EPOCH": "1795219200"}
+    return {
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "PYTHONPATH": str(ROOT),
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "SOURCE_DATE_EPOCH": "1795219200",
+    }
 
 
 def run_verifier(project: Path, env: dict, only: str = "") -> dict[str, subprocess.CompletedProcess]:
@@ -52,10 +65,17 @@ def run_verifier(project: Path, env: dict, only: str = "") -> dict[str, subproce
     for step in verifier_steps()[3:-1]:
         if not step["name"].startswith(only):
             continue
-        step_env = {name: value.replace("${{ github.base_ref }}", "main") for name, value in step.get("env", {}).items()}
+        step_env = {
+            name: value.replace("${{ github.base_ref }}", "main") for name, value in step.get("env", {}).items()
+        }
         assert "${{" not in step["run"]
-        results[step["name"]] = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
-                                               cwd=project, env={**env, **step_env}, capture_output=True, text=True)
+        results[step["name"]] = subprocess.run(
+            ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+            cwd=project,
+            env={**env, **step_env},
+            capture_output=True,
+            text=True,
+        )
     return results
 
 
@@ -68,8 +88,10 @@ def browser_edit(path: Path) -> None:
     4-space indentation, a trailing space, no newline at the end."""
     text = path.read_text(encoding="utf-8")
     text = text.replace('horaires: "Mo,We,Fr 09:00-12:00,14:00-17:00; PH off"', 'horaires: "Mo-Fr 09:00-12:30; PH off"')
-    text = text.replace("  telephone: 05 36 49 10 80\n  courriel: accueil.poitiers@cio.exemple.fr\n",
-                        "  courriel: accueil.poitiers@cio.exemple.fr\n  telephone: 05 36 49 10 80\n")
+    text = text.replace(
+        "  telephone: 05 36 49 10 80\n  courriel: accueil.poitiers@cio.exemple.fr\n",
+        "  courriel: accueil.poitiers@cio.exemple.fr\n  telephone: 05 36 49 10 80\n",
+    )
     text = text.replace("services: [api]", "services:\n  - api")
     text = re.sub(r"^  (voie|code_postal|commune|code_insee):", r"    \1:", text, flags=re.M)
     text = text.replace("sur_rendez_vous: false\n", "sur_rendez_vous: false \n")
@@ -86,15 +108,21 @@ def browser_edit_run(tmp_path_factory):
     commit_all(project, "Update cio-poitiers.yaml")
     summary = tmp_path / "resume.md"
     summary.touch()
-    env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONPATH": str(ROOT),
-           "GITHUB_STEP_SUMMARY": str(summary), "SOURCE_DATE_EPOCH": "1795219200"}
+    env = {
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "PYTHONPATH": str(ROOT),
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "SOURCE_DATE_EPOCH": "1795219200",
+    }
     return project, run_verifier(project, env), summary.read_text(encoding="utf-8")
 
 
 def test_a_browser_edit_with_a_layout_of_its_own_gets_a_green_check(browser_edit_run):
     project, results, _ = browser_edit_run
-    assert {name: result.returncode for name, result in results.items()} == {name: 0 for name in results}, \
-        {name: result.stdout + result.stderr for name, result in results.items() if result.returncode}
+    assert {name: result.returncode for name, result in results.items()} == dict.fromkeys(results, 0), {
+        name: result.stdout + result.stderr for name, result in results.items() if result.returncode
+    }
     assert "::error" not in "".join(result.stdout for result in results.values())
     after_merge = " ; corrigé automatiquement après la fusion, ou par spro format"
     assert by_start(results, "Mise en forme").stdout.splitlines() == [
@@ -106,16 +134,19 @@ def test_a_browser_edit_with_a_layout_of_its_own_gets_a_green_check(browser_edit
         f"::notice file=data/lieux/cio-poitiers.yaml,line=19,col=1::mise en forme : ordre des champs : « telephone » se "
         f"range avant « courriel » (et 1 autre ligne){after_merge}",
         f"::notice file=data/lieux/cio-poitiers.yaml,line=32,col=1::mise en forme : pas de retour à la ligne après la "
-        f"dernière ligne{after_merge}"]
+        f"dernière ligne{after_merge}",
+    ]
     assert (project / "site/index.html").is_file()  # the upload step's condition holds: the preview is uploaded
 
 
 def test_the_summary_says_in_french_what_changes_on_the_site(browser_edit_run):
     _, _, summary = browser_edit_run
-    assert summary.startswith("## Ce qui change sur le site\n\nDe `origin/main` à `HEAD`.\n\n### Lieux modifiés (1)\n\n"
-                              "- **CIO de Poitiers** (`lieux/cio-poitiers/`)\n  - Horaires : lundi, mercredi et vendredi : "
-                              "9 h – 12 h, 14 h – 17 h ; fermé les jours fériés → du lundi au vendredi : 9 h – 12 h 30 ; "
-                              "fermé les jours fériés\n\n### Pages du site concernées (6)\n")
+    assert summary.startswith(
+        "## Ce qui change sur le site\n\nDe `origin/main` à `HEAD`.\n\n### Lieux modifiés (1)\n\n"
+        "- **CIO de Poitiers** (`lieux/cio-poitiers/`)\n  - Horaires : lundi, mercredi et vendredi : "
+        "9 h – 12 h, 14 h – 17 h ; fermé les jours fériés → du lundi au vendredi : 9 h – 12 h 30 ; "
+        "fermé les jours fériés\n\n### Pages du site concernées (6)\n"
+    )
 
 
 def test_the_preview_opens_from_disk(browser_edit_run, browser):
@@ -134,8 +165,10 @@ def test_the_preview_opens_from_disk(browser_edit_run, browser):
     # Every link of the page to a folder of the site names its index.html: no folder listing from disk.
     links = page_in.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
     internal = [link for link in links if not re.match(r"^(?:[a-z]+:|#)", link)]
-    assert internal and all(link.split("#")[0].split("?")[0].endswith((".html", ".ics", ".xml", ".csv", ".json", ".geojson"))
-                            for link in internal), internal
+    assert internal and all(
+        link.split("#")[0].split("?")[0].endswith((".html", ".ics", ".xml", ".csv", ".json", ".geojson"))
+        for link in internal
+    ), internal
     page_in.click("a[href='../../reseaux/cio/index.html']")
     page_in.wait_for_url("**/reseaux/cio/index.html")
     assert page_in.locator("h1").first.inner_text() == "Centre d'information et d'orientation (CIO)"
@@ -159,12 +192,15 @@ def test_a_broken_change_gets_all_its_feedback_in_one_run(tmp_path, job_env):
         f"::error file=data/evenements/2027-02-job-dating-aide-a-domicile-niort.yaml,line={line},col=7::lieu : lieu "
         "inconnu « france-travail-niort ». Vouliez-vous dire « france-travail-civray » ?",
         "::error file=data/lieux/mission-locale-é.yaml::nom de fichier invalide (lettres minuscules sans accent, "
-        "chiffres et tirets, par exemple mission-locale-poitiers.yaml) : renommez-le « mission-locale-e.yaml »"]
+        "chiffres et tirets, par exemple mission-locale-poitiers.yaml) : renommez-le « mission-locale-e.yaml »",
+    ]
     assert layout.returncode == 0 and layout.stdout.startswith(
-        "::notice file=data/lieux/cio-poitiers.yaml,line=11,col=1::mise en forme : listes : « services » s'écrit [api]")
+        "::notice file=data/lieux/cio-poitiers.yaml,line=11,col=1::mise en forme : listes : « services » s'écrit [api]"
+    )
     assert schemas.returncode == 0
     assert build.returncode == 1 and build.stdout == (
-        "::error::site non construit : 2 erreurs dans les données ou les pages (spro validate les signale sur leurs lignes)\n")
+        "::error::site non construit : 2 erreurs dans les données ou les pages (spro validate les signale sur leurs lignes)\n"
+    )
     assert not (project / "site").exists()  # so the preview upload is skipped
     assert summary_step.returncode == 0
     summary = Path(job_env["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8")
@@ -182,8 +218,11 @@ def test_a_new_service_without_regenerated_schemas_fails_with_the_command_to_run
     commit_all(project)
     schemas = by_start(run_verifier(project, job_env, only="Schémas"), "Schémas")
     assert schemas.returncode == 1
-    stale = "n'est plus à jour (un service, un réseau, un public ou un bassin a changé, ou le contrat) : lancez « spro " \
-            "schemas » et ajoutez le résultat à la pull request"
-    assert schemas.stdout.splitlines() == [f"::error file={name}::{stale}" for name in
-                                           ("CONTRIBUTING.md", "schemas/lieu.schema.json",
-                                                                                 "schemas/synonymes.schema.json")]
+    stale = (
+        "n'est plus à jour (un service, un réseau, un public ou un bassin a changé, ou le contrat) : lancez « spro "
+        "schemas » et ajoutez le résultat à la pull request"
+    )
+    assert schemas.stdout.splitlines() == [
+        f"::error file={name}::{stale}"
+        for name in ("CONTRIBUTING.md", "schemas/lieu.schema.json", "schemas/synonymes.schema.json")
+    ]

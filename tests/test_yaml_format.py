@@ -9,9 +9,9 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 import yaml
+from conftest import DEMO, ROOT, VALID_LIEU
 
 from build_tools.yaml_format import data_file_kind, data_files, format_text
-from conftest import DEMO, ROOT, VALID_LIEU
 
 LIEU = data_file_kind(PurePosixPath("lieux/x.yaml"))
 
@@ -54,15 +54,16 @@ def test_fields_follow_the_contract_and_every_comment_stays_with_its_field():
     assert comments(out) == comments(MESSY)
     keys = [line.split(":")[0] for line in out.splitlines() if re.match(r"^[a-z_]+:", line)]
     assert keys == ["nom", "reseau", "adresse", "bassin", "services", "publics", "contact", "description", "verifie_le"]
-    assert out.startswith("# yaml-language-server: $schema=../../schemas/lieu.schema.json\n"
-                          "# Fiche tenue par la Mission locale")
+    assert out.startswith(
+        "# yaml-language-server: $schema=../../schemas/lieu.schema.json\n# Fiche tenue par la Mission locale"
+    )
     # a comment line travels with the field below it
     assert "# Le nom officiel, voir l'arrêté\nnom: 'Mission locale – antenne de test'\n" in out
     assert "# à la fin : bassin\nbassin: poitiers\n" in out
-    assert "  # INSEE, pas le code postal !\n  code_insee: \"86194\"\n" in out
+    assert '  # INSEE, pas le code postal !\n  code_insee: "86194"\n' in out
     assert "verifie_le: 2026-10-01   # vérifiée au téléphone\n" in out
     # style: nested mappings in block style, short code lists in flow style, block scalars kept
-    assert "adresse:\n  voie: 12 rue de la Marne\n  code_postal: \"86000\"\n  commune: Poitiers\n" in out
+    assert 'adresse:\n  voie: 12 rue de la Marne\n  code_postal: "86000"\n  commune: Poitiers\n' in out
     assert "contact:\n  telephone: 05 36 49 00 01\n  courriel: accueil@exemple.fr\n" in out
     assert "services: [api, cep]\n" in out
     assert "description: |\n  Première ligne.\n  Deuxième ligne.\n" in out
@@ -87,15 +88,25 @@ def test_a_list_with_comments_or_too_long_stays_one_item_a_line():
 
 
 def test_unsafe_or_ambiguous_files_are_left_alone_with_a_french_reason():
-    for text, expected in [("nom: &a x\nstructure: *a\n", "ancres"), ("nom: a\nnom: b\n", "clé en double"),
-                           ("nom: !!python/object:os.system x\n", "étiquette")]:
+    for text, expected in [
+        ("nom: &a x\nstructure: *a\n", "ancres"),
+        ("nom: a\nnom: b\n", "clé en double"),
+        ("nom: !!python/object:os.system x\n", "étiquette"),
+    ]:
         out, problems = format_text(text, LIEU, "data/lieux/x.yaml")
-        assert out is None and expected in problems[0].as_text() and problems[0].as_text().startswith("data/lieux/x.yaml:")
+        assert (
+            out is None and expected in problems[0].as_text() and problems[0].as_text().startswith("data/lieux/x.yaml:")
+        )
 
 
 def spro(*args, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "build_tools.cli", *args], cwd=cwd, capture_output=True, text=True,
-                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    return subprocess.run(
+        [sys.executable, "-m", "build_tools.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
 
 
 def test_cli_check_then_rewrite(dataset):
@@ -130,20 +141,34 @@ def notes_for(dataset, text: str, *options: str) -> subprocess.CompletedProcess:
     return spro("format", "--check", *options, "data/lieux/antenne.yaml", cwd=dataset.root.parent)
 
 
-@pytest.mark.parametrize("edit, note", [
-    (lambda t: t + "fermetures:\n  - du: 2026-12-24\n    au: 2027-01-02\n",
-     "16:1: note : mise en forme : ordre des champs : « fermetures » se range avant « verifie_le »"),
-    (lambda t: t.replace("  telephone: 05 36 49 00 01\n", "  courriel: accueil@exemple.fr\n  telephone: 05 36 49 00 01\n"),
-     "15:1: note : mise en forme : ordre des champs : « telephone » se range avant « courriel »"),
-    (lambda t: t.replace("services: [api, cep]", "services:\n  - api\n  - cep"),
-     "10:1: note : mise en forme : listes : « services » s'écrit [api, cep]"),
-    (lambda t: t.replace("\n  ", "\n    "),
-     "5:1: note : mise en forme : indentation : 4 espaces au lieu de 2 (et 4 autres lignes)"),
-    (lambda t: t.replace("bassin: poitiers", "bassin: poitiers  "),
-     "9:1: note : mise en forme : espaces en fin de ligne"),
-    (lambda t: t.rstrip("\n"),
-     "15:1: note : mise en forme : pas de retour à la ligne après la dernière ligne"),
-])
+@pytest.mark.parametrize(
+    "edit, note",
+    [
+        (
+            lambda t: t + "fermetures:\n  - du: 2026-12-24\n    au: 2027-01-02\n",
+            "16:1: note : mise en forme : ordre des champs : « fermetures » se range avant « verifie_le »",
+        ),
+        (
+            lambda t: t.replace(
+                "  telephone: 05 36 49 00 01\n", "  courriel: accueil@exemple.fr\n  telephone: 05 36 49 00 01\n"
+            ),
+            "15:1: note : mise en forme : ordre des champs : « telephone » se range avant « courriel »",
+        ),
+        (
+            lambda t: t.replace("services: [api, cep]", "services:\n  - api\n  - cep"),
+            "10:1: note : mise en forme : listes : « services » s'écrit [api, cep]",
+        ),
+        (
+            lambda t: t.replace("\n  ", "\n    "),
+            "5:1: note : mise en forme : indentation : 4 espaces au lieu de 2 (et 4 autres lignes)",
+        ),
+        (
+            lambda t: t.replace("bassin: poitiers", "bassin: poitiers  "),
+            "9:1: note : mise en forme : espaces en fin de ligne",
+        ),
+        (lambda t: t.rstrip("\n"), "15:1: note : mise en forme : pas de retour à la ligne après la dernière ligne"),
+    ],
+)
 def test_each_layout_difference_is_a_note_on_its_line_never_a_validation_error(dataset, edit, note):
     text = edit(CANONICAL)
     dataset.write("lieux/antenne.yaml", text)
@@ -155,23 +180,28 @@ def test_each_layout_difference_is_a_note_on_its_line_never_a_validation_error(d
     github = notes_for(dataset, text, "--format", "github")  # the pull request's check: a notice, never a failure
     line, _, message = note.partition(":1: note : ")
     assert github.returncode == 0
-    assert github.stdout.splitlines() == [f"::notice file=data/lieux/antenne.yaml,line={line},col=1::{message}{AFTER_MERGE}"]
+    assert github.stdout.splitlines() == [
+        f"::notice file=data/lieux/antenne.yaml,line={line},col=1::{message}{AFTER_MERGE}"
+    ]
     assert (dataset.root / "lieux/antenne.yaml").read_text(encoding="utf-8") == text  # nothing written
 
 
 def test_unreadable_files_are_said_so_not_counted_as_formatted(dataset):
-    for text, message in [(CANONICAL.replace("  voie:", "\tvoie:"), "tabulation dans l'indentation : utilisez des espaces"),
-                          (CANONICAL + "nom: Autre\n", "mise en forme impossible : clé en double ou YAML ambigu ; "
-                                                        "lancez spro validate")]:
+    for text, message in [
+        (CANONICAL.replace("  voie:", "\tvoie:"), "tabulation dans l'indentation : utilisez des espaces"),
+        (CANONICAL + "nom: Autre\n", "mise en forme impossible : clé en double ou YAML ambigu ; lancez spro validate"),
+    ]:
         result = notes_for(dataset, text)
         assert result.returncode == 1
         assert message in result.stderr
-        assert result.stderr.splitlines()[-1] == ("1 fichier vérifié : 1 fichier illisible : corrigez d'abord les erreurs "
-                                                  "ci-dessus (spro validate).")
+        assert result.stderr.splitlines()[-1] == (
+            "1 fichier vérifié : 1 fichier illisible : corrigez d'abord les erreurs ci-dessus (spro validate)."
+        )
         github = notes_for(dataset, text, "--format", "github")
         assert github.returncode == 0 and github.stdout == (
             "::notice file=data/lieux/antenne.yaml::mise en forme non vérifiée : le fichier est illisible (voir les "
-            "erreurs de validation)\n")
+            "erreurs de validation)\n"
+        )
 
 
 def test_formatting_never_changes_the_data(dataset, monkeypatch):

@@ -13,7 +13,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT
 from locks import locked
 
@@ -43,8 +42,9 @@ print(json.dumps({"version": yaml.__version__, "libyaml": yaml.__with_libyaml__,
 
 def probe(*path: str) -> dict:
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": os.pathsep.join([*path, str(ROOT)])}
-    result = subprocess.run([sys.executable, "-c", PROBE, str(CORPUS_CASE)], capture_output=True, text=True, env=env,
-                            timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, str(CORPUS_CASE)], capture_output=True, text=True, env=env, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 

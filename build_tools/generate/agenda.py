@@ -25,8 +25,15 @@ def place(ctx: SiteContext, event: Evenement) -> str:
 def agenda_page(ctx: SiteContext) -> GeneratedPage:
     events = ctx.evenements_a_venir()
     by_month = [(month, list(items)) for month, items in groupby(events, key=lambda e: (e.date.year, e.date.month))]
-    return page("agenda/index.md", "Agenda", "agenda.html", in_nav=True, ctx=ctx, par_mois=by_month,
-                description=f"Salons, forums, job datings et réunions d'information sur l'orientation en {ctx.site.region}.")
+    return page(
+        "agenda/index.md",
+        "Agenda",
+        "agenda.html",
+        in_nav=True,
+        ctx=ctx,
+        par_mois=by_month,
+        description=f"Salons, forums, job datings et réunions d'information sur l'orientation en {ctx.site.region}.",
+    )
 
 
 def feeds(ctx: SiteContext) -> list[GeneratedFile]:
@@ -43,6 +50,10 @@ def feeds(ctx: SiteContext) -> list[GeneratedFile]:
     events = list(ctx.dataset.evenements.values())
     files = [GeneratedFile("agenda/agenda.ics", feed(events, f"Agenda de l'orientation – {ctx.site.region}"))]
     for bassin in ctx.bassins.values():
-        files.append(GeneratedFile(f"bassins/{bassin.code}/agenda.ics",
-                                   feed([e for e in events if e.bassin == bassin.code], f"Agenda de l'orientation – {bassin.nom}")))
+        files.append(
+            GeneratedFile(
+                f"bassins/{bassin.code}/agenda.ics",
+                feed([e for e in events if e.bassin == bassin.code], f"Agenda de l'orientation – {bassin.nom}"),
+            )
+        )
     return files

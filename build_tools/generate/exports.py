@@ -68,17 +68,32 @@ def _row(dataset: Dataset, geography: Geography, lieu: Lieu) -> dict[str, str | 
     position = geography.positions.get(lieu.id)
     a = lieu.adresse
     row = {
-        "id": lieu.id, "nom": lieu.nom, "reseau": lieu.reseau, "reseau_nom": dataset.reseaux[lieu.reseau].nom,
-        "structure": lieu.structure or "", "siret": lieu.siret or "", "adresse": a.voie,
-        "complement_adresse": a.complement or "", "code_postal": a.code_postal, "commune": a.commune,
-        "code_insee": a.code_insee, "bassin": lieu.bassin,
-        "latitude": float(position.lat) if position else None, "longitude": float(position.lon) if position else None,
+        "id": lieu.id,
+        "nom": lieu.nom,
+        "reseau": lieu.reseau,
+        "reseau_nom": dataset.reseaux[lieu.reseau].nom,
+        "structure": lieu.structure or "",
+        "siret": lieu.siret or "",
+        "adresse": a.voie,
+        "complement_adresse": a.complement or "",
+        "code_postal": a.code_postal,
+        "commune": a.commune,
+        "code_insee": a.code_insee,
+        "bassin": lieu.bassin,
+        "latitude": float(position.lat) if position else None,
+        "longitude": float(position.lon) if position else None,
         "position_approximative": _yes_no(position.approximatif) if position else "",
-        "services": "|".join(lieu.services), "publics": "|".join(lieu.publics), "modalites": "|".join(lieu.modalites),
-        "sur_rendez_vous": _yes_no(lieu.sur_rendez_vous), "horaires": lieu.horaires or "",
-        "telephone": lieu.contact.telephone or "", "courriel": lieu.contact.courriel or "", "site_web": lieu.contact.site or "",
+        "services": "|".join(lieu.services),
+        "publics": "|".join(lieu.publics),
+        "modalites": "|".join(lieu.modalites),
+        "sur_rendez_vous": _yes_no(lieu.sur_rendez_vous),
+        "horaires": lieu.horaires or "",
+        "telephone": lieu.contact.telephone or "",
+        "courriel": lieu.contact.courriel or "",
+        "site_web": lieu.contact.site or "",
         "accessible_pmr": _yes_no(lieu.accessibilite.pmr),
-        "label_depuis": lieu.label_depuis.isoformat() if lieu.label_depuis else "", "verifie_le": lieu.verifie_le.isoformat(),
+        "label_depuis": lieu.label_depuis.isoformat() if lieu.label_depuis else "",
+        "verifie_le": lieu.verifie_le.isoformat(),
     }
     return row
 
@@ -96,12 +111,16 @@ def lieux_geojson(dataset: Dataset, geography: Geography) -> str:
     features = []
     for lieu in dataset.lieux.values():
         position = geography.positions.get(lieu.id)
-        properties = {key: value for key, value in _row(dataset, geography, lieu).items() if key not in ("latitude", "longitude")}
-        features.append({
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [position.lon, position.lat]} if position else None,
-            "properties": properties,
-        })
+        properties = {
+            key: value for key, value in _row(dataset, geography, lieu).items() if key not in ("latitude", "longitude")
+        }
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [position.lon, position.lat]} if position else None,
+                "properties": properties,
+            }
+        )
     return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, indent=1) + "\n"
 
 
@@ -117,9 +136,13 @@ def _e164(telephone: str | None) -> str | None:
 def _location(lieu: Lieu, geography: Geography) -> dict:
     position = geography.positions.get(lieu.id)
     return {
-        "commune": lieu.adresse.commune, "code_postal": lieu.adresse.code_postal, "code_insee": lieu.adresse.code_insee,
-        "adresse": lieu.adresse.voie, "complement_adresse": lieu.adresse.complement,
-        "longitude": position.lon if position else None, "latitude": position.lat if position else None,
+        "commune": lieu.adresse.commune,
+        "code_postal": lieu.adresse.code_postal,
+        "code_insee": lieu.adresse.code_insee,
+        "adresse": lieu.adresse.voie,
+        "complement_adresse": lieu.adresse.complement,
+        "longitude": position.lon if position else None,
+        "latitude": position.lat if position else None,
     }
 
 
@@ -130,31 +153,62 @@ def data_inclusion(dataset: Dataset, geography: Geography, page_url=lambda lieu:
     for lieu in dataset.lieux.values():
         structure_id = f"{source}--{lieu.id}"
         reseau = dataset.reseaux[lieu.reseau]
-        structures.append({
-            "source": source, "id": structure_id, "nom": lieu.nom, "date_maj": lieu.verifie_le.isoformat(),
-            "description": lieu.description, "lien_source": page_url(lieu), "siret": lieu.siret,
-            **_location(lieu, geography),
-            "telephone": _e164(lieu.contact.telephone), "courriel": lieu.contact.courriel, "site_web": lieu.contact.site,
-            "horaires_accueil": lieu.horaires, "accessibilite_lieu": lieu.accessibilite.acceslibre,
-            "reseaux_porteurs": [reseau.reseau_porteur_data_inclusion] if reseau.reseau_porteur_data_inclusion else None,
-        })
+        structures.append(
+            {
+                "source": source,
+                "id": structure_id,
+                "nom": lieu.nom,
+                "date_maj": lieu.verifie_le.isoformat(),
+                "description": lieu.description,
+                "lien_source": page_url(lieu),
+                "siret": lieu.siret,
+                **_location(lieu, geography),
+                "telephone": _e164(lieu.contact.telephone),
+                "courriel": lieu.contact.courriel,
+                "site_web": lieu.contact.site,
+                "horaires_accueil": lieu.horaires,
+                "accessibilite_lieu": lieu.accessibilite.acceslibre,
+                "reseaux_porteurs": [reseau.reseau_porteur_data_inclusion]
+                if reseau.reseau_porteur_data_inclusion
+                else None,
+            }
+        )
         publics = sorted({dataset.publics[p].public_data_inclusion or p for p in lieu.publics})
-        modes_accueil = sorted({"en-presentiel" if m == "sur-place" else "a-distance" for m in lieu.modalites}) or ["en-presentiel"]
-        mobilisation = [m for m, present in (
-            ("se-presenter", "sur-place" in lieu.modalites and not lieu.sur_rendez_vous),
-            ("telephoner", bool(lieu.contact.telephone)),
-            ("envoyer-un-courriel", bool(lieu.contact.courriel)),
-        ) if present]
+        modes_accueil = sorted({"en-presentiel" if m == "sur-place" else "a-distance" for m in lieu.modalites}) or [
+            "en-presentiel"
+        ]
+        mobilisation = [
+            m
+            for m, present in (
+                ("se-presenter", "sur-place" in lieu.modalites and not lieu.sur_rendez_vous),
+                ("telephoner", bool(lieu.contact.telephone)),
+                ("envoyer-un-courriel", bool(lieu.contact.courriel)),
+            )
+            if present
+        ]
         for code in lieu.services:
             service = dataset.services[code]
-            services.append({
-                "source": source, "structure_id": structure_id, "id": f"{structure_id}--{code}", "nom": service.nom,
-                "description": service.description.strip(), "lien_source": page_url(lieu), "date_maj": lieu.verifie_le.isoformat(),
-                "type": service.type_data_inclusion, "thematiques": list(service.thematiques_data_inclusion), "frais": "gratuit",
-                "publics": ["tous-publics"] if "tous-publics" in publics else publics, **_location(lieu, geography),
-                "telephone": _e164(lieu.contact.telephone), "courriel": lieu.contact.courriel,
-                "modes_accueil": modes_accueil, "modes_mobilisation": mobilisation or None, "mobilisable_par": ["usagers"],
-                "horaires_accueil": lieu.horaires,
-            })
+            services.append(
+                {
+                    "source": source,
+                    "structure_id": structure_id,
+                    "id": f"{structure_id}--{code}",
+                    "nom": service.nom,
+                    "description": service.description.strip(),
+                    "lien_source": page_url(lieu),
+                    "date_maj": lieu.verifie_le.isoformat(),
+                    "type": service.type_data_inclusion,
+                    "thematiques": list(service.thematiques_data_inclusion),
+                    "frais": "gratuit",
+                    "publics": ["tous-publics"] if "tous-publics" in publics else publics,
+                    **_location(lieu, geography),
+                    "telephone": _e164(lieu.contact.telephone),
+                    "courriel": lieu.contact.courriel,
+                    "modes_accueil": modes_accueil,
+                    "modes_mobilisation": mobilisation or None,
+                    "mobilisable_par": ["usagers"],
+                    "horaires_accueil": lieu.horaires,
+                }
+            )
     dump = lambda records: json.dumps(records, ensure_ascii=False, indent=1) + "\n"  # noqa: E731
     return dump(structures), dump(services)

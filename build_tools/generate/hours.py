@@ -70,7 +70,9 @@ def periode_fr(first: dt.date, last: dt.date | None = None, hours: tuple[str, st
         text = day(first)
     else:
         same_year = first.year == last.year
-        text = f"du {day(first, month=not (same_year and first.month == last.month), year=not same_year)} au {day(last)}"
+        text = (
+            f"du {day(first, month=not (same_year and first.month == last.month), year=not same_year)} au {day(last)}"
+        )
     if hours:
         text += f", de {heure_fr(hours[0])} à {heure_fr(hours[1])}"
     return text
@@ -95,8 +97,10 @@ def months_fr(months: tuple[int, ...]) -> str:
             runs.append([month])
     if len(runs) > 1 and runs[0][0] == 1 and runs[-1][-1] == 12:  # December into January
         runs[0] = runs.pop() + runs[0]
-    parts = [f"de {MOIS[run[0] - 1]} à {MOIS[run[-1] - 1]}" if len(run) >= 3 else
-             " et ".join(MOIS[m - 1] for m in run) for run in runs]
+    parts = [
+        f"de {MOIS[run[0] - 1]} à {MOIS[run[-1] - 1]}" if len(run) >= 3 else " et ".join(MOIS[m - 1] for m in run)
+        for run in runs
+    ]
     text = ", ".join(parts[:-1]) + " et " + parts[-1] if len(parts) > 1 else parts[0]
     return text if text.startswith("de ") else f"en {text}"
 
@@ -107,8 +111,13 @@ def weekly_table(expression: str, reference: dt.date) -> Week:
     plan = schedule(expression, reference)
     feries = None if plan.feries is None else tuple((_hhmm(o), _hhmm(c)) for o, c in plan.feries)
     usual_months = plan.saisons[0][0]
-    return Week(_days(plan.usual_week()), months_fr(usual_months) if len(usual_months) < 12 else None,
-                tuple(Period(months_fr(months), _days(week)) for months, week in plan.saisons[1:]), feries, plan.exact)
+    return Week(
+        _days(plan.usual_week()),
+        months_fr(usual_months) if len(usual_months) < 12 else None,
+        tuple(Period(months_fr(months), _days(week)) for months, week in plan.saisons[1:]),
+        feries,
+        plan.exact,
+    )
 
 
 def _days_fr(indexes: list[int]) -> str:
@@ -139,8 +148,11 @@ def hours_in_words(expression: str, reference: dt.date) -> str:
     parts = [days_in_words(week.jours)]
     parts += [f"{period.mois} : {days_in_words(period.jours)}" for period in week.periodes]
     if week.feries is not None:
-        parts.append("fermé les jours fériés" if not week.feries else
-                     "les jours fériés : " + ", ".join(f"{heure_fr(a)} – {heure_fr(b)}" for a, b in week.feries))
+        parts.append(
+            "fermé les jours fériés"
+            if not week.feries
+            else "les jours fériés : " + ", ".join(f"{heure_fr(a)} – {heure_fr(b)}" for a, b in week.feries)
+        )
     if not week.exact:
         parts.append("horaires différents certains jours : renseignez-vous avant de vous déplacer")
     return " ; ".join(parts)

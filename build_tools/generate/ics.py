@@ -10,7 +10,7 @@ two builds of the same data give the same file.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from ..model import Dataset, Evenement
 from ..records import TYPES_EVENEMENT
@@ -35,7 +35,6 @@ END:STANDARD
 END:VTIMEZONE""".splitlines()
 
 
-
 def escape_text(value: str) -> str:
     """TEXT value escaping (RFC 5545, 3.3.11)."""
     value = value.replace("\r\n", "\n").replace("\r", "\n")
@@ -56,30 +55,51 @@ def fold(line: str) -> str:
     return "\r\n".join(pieces) + "\r\n"
 
 
-def calendar(dataset: Dataset, events: Iterable[Evenement], name: str, stamp: dt.date, uid_domain: str,
-             event_url: Callable[[Evenement], str | None], place: Callable[[Evenement], str]) -> str:
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//SPRO//Annuaire de l'orientation//FR", "CALSCALE:GREGORIAN",
-             "METHOD:PUBLISH", f"X-WR-CALNAME:{escape_text(name)}", "X-WR-TIMEZONE:Europe/Paris", *_PARIS]
+def calendar(
+    dataset: Dataset,
+    events: Iterable[Evenement],
+    name: str,
+    stamp: dt.date,
+    uid_domain: str,
+    event_url: Callable[[Evenement], str | None],
+    place: Callable[[Evenement], str],
+) -> str:
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//SPRO//Annuaire de l'orientation//FR",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{escape_text(name)}",
+        "X-WR-TIMEZONE:Europe/Paris",
+        *_PARIS,
+    ]
     for event in events:
         lines += _vevent(dataset, event, stamp, uid_domain, event_url(event), place(event))
     lines.append("END:VCALENDAR")
     return "".join(fold(line) for line in lines)
 
 
-def _vevent(dataset: Dataset, event: Evenement, stamp: dt.date, uid_domain: str, url: str | None, place: str) -> list[str]:
+def _vevent(
+    dataset: Dataset, event: Evenement, stamp: dt.date, uid_domain: str, url: str | None, place: str
+) -> list[str]:
     lines = ["BEGIN:VEVENT", f"UID:{event.id}@{uid_domain}", f"DTSTAMP:{stamp:%Y%m%d}T000000Z"]
     days = (event.dernier_jour - event.date).days + 1
     if event.heures:
         opens, closes = (time.replace(":", "") + "00" for time in event.heures)
-        lines += [f"DTSTART;TZID=Europe/Paris:{event.date:%Y%m%d}T{opens}",
-                  f"DTEND;TZID=Europe/Paris:{event.date:%Y%m%d}T{closes}"]
+        lines += [
+            f"DTSTART;TZID=Europe/Paris:{event.date:%Y%m%d}T{opens}",
+            f"DTEND;TZID=Europe/Paris:{event.date:%Y%m%d}T{closes}",
+        ]
         if days > 1:
             lines.append(f"RRULE:FREQ=DAILY;COUNT={days}")
     else:
         end = event.dernier_jour + dt.timedelta(days=1)  # DTEND of a DATE event is exclusive
         lines += [f"DTSTART;VALUE=DATE:{event.date:%Y%m%d}", f"DTEND;VALUE=DATE:{end:%Y%m%d}"]
     lines.append(f"SUMMARY:{escape_text(event.titre)}")
-    description = [TYPES_EVENEMENT[event.type] + (f" organisé par {event.organisateur}" if event.organisateur else "") + "."]
+    description = [
+        TYPES_EVENEMENT[event.type] + (f" organisé par {event.organisateur}" if event.organisateur else "") + "."
+    ]
     description.append("Public : " + ", ".join(dataset.publics[code].nom for code in event.publics) + ".")
     if event.description:
         description.append(event.description)

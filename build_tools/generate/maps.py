@@ -28,14 +28,31 @@ def _lieux(lieux: list[Lieu], positions, reseaux, page: str) -> list[list]:
         position = positions.get(lieu.id)
         if position is None:
             continue
-        rows.append([round(position.lat, 6), round(position.lon, 6), lieu.nom, relative(page, f"lieux/{lieu.id}/"),
-                     f"{reseaux[lieu.reseau].nom} · {lieu.adresse.commune}", list(lieu.services), position.approximatif])
+        rows.append(
+            [
+                round(position.lat, 6),
+                round(position.lon, 6),
+                lieu.nom,
+                relative(page, f"lieux/{lieu.id}/"),
+                f"{reseaux[lieu.reseau].nom} · {lieu.adresse.commune}",
+                list(lieu.services),
+                position.approximatif,
+            ]
+        )
     return rows
 
 
 def _bassins(bassins: list[Bassin], page: str, colours: dict[str, str]) -> list[dict]:
-    return [{"nom": b.nom, "url": relative(page, f"bassins/{b.code}/"), "couleur": colours[b.code],
-             "geometrie": b.outline.as_geojson()} for b in bassins if b.outline is not None]
+    return [
+        {
+            "nom": b.nom,
+            "url": relative(page, f"bassins/{b.code}/"),
+            "couleur": colours[b.code],
+            "geometrie": b.outline.as_geojson(),
+        }
+        for b in bassins
+        if b.outline is not None
+    ]
 
 
 def _bounds(points: list[tuple[float, float]]) -> list[list[float]] | None:
@@ -55,7 +72,9 @@ def _document(ctx, page: str, title: str, label: str, data: dict) -> tuple[str, 
     data["tuiles"] = {"url": options.tiles_url, "attribution": options.tiles_attribution_html}
     script = "window.SPRO_CARTE = " + json.dumps(data, ensure_ascii=True, separators=(",", ":")) + ";\n"
     document = ENVIRONMENT.get_template("carte_document.html").render(
-        title=f"{title} – {ctx.site.titre}", label=label, assets=relative(page, "assets/spro/"),
+        title=f"{title} – {ctx.site.titre}",
+        label=label,
+        assets=relative(page, "assets/spro/"),
     )
     return document, script
 
@@ -71,12 +90,18 @@ def region_map(ctx) -> tuple[str, str]:
     lieux = _lieux(list(dataset.lieux.values()), ctx.geography.positions, dataset.reseaux, page)
     communes = [(c.lat, c.lon) for c in ctx.geography.communes.values()]
     data = {
-        "bassins": _bassins(bassins, page, colours(dataset.bassins)), "lieux": lieux,
+        "bassins": _bassins(bassins, page, colours(dataset.bassins)),
+        "lieux": lieux,
         "services": [[s.code, s.nom_court] for s in dataset.services.values()],
         "vue": _bounds(_outline_points(bassins) or communes or [(r[0], r[1]) for r in lieux]),
     }
-    return _document(ctx, page, "Carte des bassins d'emploi et des lieux d'accueil",
-                     "Carte des bassins d'emploi et des lieux d'accueil (la page donne les mêmes informations en liste)", data)
+    return _document(
+        ctx,
+        page,
+        "Carte des bassins d'emploi et des lieux d'accueil",
+        "Carte des bassins d'emploi et des lieux d'accueil (la page donne les mêmes informations en liste)",
+        data,
+    )
 
 
 def basin_map(ctx, bassin: Bassin) -> tuple[str, str]:
@@ -85,8 +110,15 @@ def basin_map(ctx, bassin: Bassin) -> tuple[str, str]:
     lieux = _lieux(ctx.by_bassin[bassin.code], ctx.geography.positions, ctx.dataset.reseaux, page)
     communes = [(c.lat, c.lon) for c in (ctx.geography.communes.get(x.code_insee) for x in bassin.communes) if c]
     data = {
-        "bassins": _bassins([bassin], page, colours(ctx.dataset.bassins)), "lieux": lieux, "services": [],
+        "bassins": _bassins([bassin], page, colours(ctx.dataset.bassins)),
+        "lieux": lieux,
+        "services": [],
         "vue": _bounds(_outline_points([bassin]) or communes + [(r[0], r[1]) for r in lieux]),
     }
-    return _document(ctx, page, f"Carte – {bassin.nom}",
-                     f"Carte du {bassin.nom} et de ses lieux d'accueil (la page donne les mêmes informations en liste)", data)
+    return _document(
+        ctx,
+        page,
+        f"Carte – {bassin.nom}",
+        f"Carte du {bassin.nom} et de ses lieux d'accueil (la page donne les mêmes informations en liste)",
+        data,
+    )

@@ -16,7 +16,13 @@ from .output import GeneratedPage
 from .render import page
 from .tiles import Tiles
 
-MODALITES = {"sur-place": "sur place", "telephone": "par téléphone", "visio": "en visioconférence", "courriel": "par courriel"}
+MODALITES = {
+    "sur-place": "sur place",
+    "telephone": "par téléphone",
+    "visio": "en visioconférence",
+    "courriel": "par courriel",
+}
+
 
 @dataclass(frozen=True)
 class SiteOptions:
@@ -96,8 +102,14 @@ def by_bassin(lieux: list[Lieu]) -> dict[str, list[Lieu]]:
 
 
 def home(ctx: SiteContext) -> GeneratedPage:
-    return page("index.md", "Accueil", "accueil.html", in_nav=True, ctx=ctx,  # <title>: « Accueil - <site> »
-                description=f"Lieux d'accueil du Service public régional de l'orientation en {ctx.site.region}.")
+    return page(
+        "index.md",
+        "Accueil",
+        "accueil.html",
+        in_nav=True,
+        ctx=ctx,  # <title>: « Accueil - <site> »
+        description=f"Lieux d'accueil du Service public régional de l'orientation en {ctx.site.region}.",
+    )
 
 
 def lieu_page(ctx: SiteContext, lieu: Lieu) -> GeneratedPage:
@@ -107,22 +119,47 @@ def lieu_page(ctx: SiteContext, lieu: Lieu) -> GeneratedPage:
     en_cours = next((f for f in fermetures if f.du <= today), None)
     position = ctx.geography.positions.get(lieu.id)
     semaine = weekly_table(lieu.horaires, today) if lieu.horaires else None
-    horaires_data = {  # for assets/lieu.js: « ouvert maintenant » and today in the table, for any date
-        "reference": today.isoformat(), "horaires": schedule(lieu.horaires, today).as_json(today),
-        "fermetures": [[(f.du - today).days, (f.au - today).days] for f in fermetures],
-    } if lieu.horaires else None
-    report = urlencode({"template": "signaler-erreur.yml", "title": f"Erreur sur la fiche « {lieu.nom} »", "fiche": lieu.source})
-    page_address = f"{ctx.options.site_url.rstrip('/')}/lieux/{lieu.id}/" if ctx.options.site_url else f"lieux/{lieu.id}/"
-    report_mail = f"mailto:{site.courriel_signalement}?" + urlencode({
-        "subject": f"Erreur sur la fiche « {lieu.nom} » ({lieu.id})",
-        "body": f"Fiche : {page_address}\n\nCe qui est faux, et ce qu'il faudrait écrire :\n\n"}, quote_via=quote) \
-        if site.courriel_signalement else None
+    horaires_data = (
+        {  # for assets/lieu.js: « ouvert maintenant » and today in the table, for any date
+            "reference": today.isoformat(),
+            "horaires": schedule(lieu.horaires, today).as_json(today),
+            "fermetures": [[(f.du - today).days, (f.au - today).days] for f in fermetures],
+        }
+        if lieu.horaires
+        else None
+    )
+    report = urlencode(
+        {"template": "signaler-erreur.yml", "title": f"Erreur sur la fiche « {lieu.nom} »", "fiche": lieu.source}
+    )
+    page_address = (
+        f"{ctx.options.site_url.rstrip('/')}/lieux/{lieu.id}/" if ctx.options.site_url else f"lieux/{lieu.id}/"
+    )
+    report_mail = (
+        f"mailto:{site.courriel_signalement}?"
+        + urlencode(
+            {
+                "subject": f"Erreur sur la fiche « {lieu.nom} » ({lieu.id})",
+                "body": f"Fiche : {page_address}\n\nCe qui est faux, et ce qu'il faudrait écrire :\n\n",
+            },
+            quote_via=quote,
+        )
+        if site.courriel_signalement
+        else None
+    )
     return page(
-        f"lieux/{lieu.id}.md", lieu.nom, "lieu.html",
+        f"lieux/{lieu.id}.md",
+        lieu.nom,
+        "lieu.html",
         description=f"{ctx.reseaux[lieu.reseau].nom} à {lieu.adresse.commune} : adresse, horaires, services et contact.",
-        ctx=ctx, lieu=lieu, position=position, semaine=semaine, horaires_data=horaires_data, fermetures=fermetures,
+        ctx=ctx,
+        lieu=lieu,
+        position=position,
+        semaine=semaine,
+        horaires_data=horaires_data,
+        fermetures=fermetures,
         fermeture_en_cours=en_cours,
-        edit_url=f"{site.depot}/edit/{site.branche}/{lieu.source}", report_url=f"{site.depot}/issues/new?{report}",
+        edit_url=f"{site.depot}/edit/{site.branche}/{lieu.source}",
+        report_url=f"{site.depot}/issues/new?{report}",
         report_mail=report_mail,
         json_ld=json_ld(ctx, lieu, position, semaine),
     )
@@ -164,11 +201,15 @@ def json_ld(ctx: SiteContext, lieu: Lieu, position, semaine) -> dict:
     if semaine:
         data["openingHoursSpecification"] = [
             {"@type": "OpeningHoursSpecification", "dayOfWeek": _SCHEMA_DAYS[index], "opens": opens, "closes": closes}
-            for index, day in enumerate(semaine.jours) for opens, closes in day.plages
+            for index, day in enumerate(semaine.jours)
+            for opens, closes in day.plages
         ]
     if lieu.accessibilite.pmr is not None:
-        data["amenityFeature"] = {"@type": "LocationFeatureSpecification", "name": "Accès en fauteuil roulant",
-                                  "value": lieu.accessibilite.pmr}
+        data["amenityFeature"] = {
+            "@type": "LocationFeatureSpecification",
+            "name": "Accès en fauteuil roulant",
+            "value": lieu.accessibilite.pmr,
+        }
     return data
 
 
@@ -181,20 +222,37 @@ def bassin_pages(ctx: SiteContext) -> list[GeneratedPage]:
     for bassin in ctx.bassins.values():
         lieux = ctx.by_bassin[bassin.code]
         par_service = {code: [l for l in lieux if code in l.services] for code in ctx.services}
-        files.append(page(
-            f"bassins/{bassin.code}.md", bassin.nom, "bassin.html", ctx=ctx, bassin=bassin, lieux=lieux,
-            par_service=par_service, metiers=sorted(metiers_by_bassin[bassin.code], key=lambda m: m.intitule),
-            evenements=ctx.evenements_a_venir(bassin.code),
-            description=f"Lieux d'accueil pour l'orientation du {bassin.nom}.",
-        ))
+        files.append(
+            page(
+                f"bassins/{bassin.code}.md",
+                bassin.nom,
+                "bassin.html",
+                ctx=ctx,
+                bassin=bassin,
+                lieux=lieux,
+                par_service=par_service,
+                metiers=sorted(metiers_by_bassin[bassin.code], key=lambda m: m.intitule),
+                evenements=ctx.evenements_a_venir(bassin.code),
+                description=f"Lieux d'accueil pour l'orientation du {bassin.nom}.",
+            )
+        )
     return files
 
 
 def service_pages(ctx: SiteContext) -> list[GeneratedPage]:
     files = [page("services/index.md", "Les services", "services.html", in_nav=True, ctx=ctx)]
     for service in ctx.services.values():
-        files.append(page(f"services/{service.code}.md", service.nom, "service.html", ctx=ctx, service=service,
-                          par_bassin=by_bassin(ctx.by_service[service.code]), description=service.resume))
+        files.append(
+            page(
+                f"services/{service.code}.md",
+                service.nom,
+                "service.html",
+                ctx=ctx,
+                service=service,
+                par_bassin=by_bassin(ctx.by_service[service.code]),
+                description=service.resume,
+            )
+        )
     return files
 
 
@@ -202,8 +260,17 @@ def reseau_pages(ctx: SiteContext) -> list[GeneratedPage]:
     files = [page("reseaux/index.md", "Les réseaux", "reseaux.html", in_nav=True, ctx=ctx)]
     for reseau in ctx.reseaux.values():
         lieux = ctx.by_reseau[reseau.code]
-        files.append(page(f"reseaux/{reseau.code}.md", reseau.nom, "reseau.html", ctx=ctx, reseau=reseau, lieux=lieux,
-                          par_bassin=by_bassin(lieux)))
+        files.append(
+            page(
+                f"reseaux/{reseau.code}.md",
+                reseau.nom,
+                "reseau.html",
+                ctx=ctx,
+                reseau=reseau,
+                lieux=lieux,
+                par_bassin=by_bassin(lieux),
+            )
+        )
     return files
 
 
@@ -212,8 +279,16 @@ def metier_pages(ctx: SiteContext) -> list[GeneratedPage]:
     secteurs: dict[str, list] = defaultdict(list)
     for metier in sorted(metiers, key=lambda m: m.intitule):
         secteurs[metier.secteur].append(metier)
-    files = [page("metiers/index.md", "Les fiches métiers", "metiers.html", in_nav=True, ctx=ctx,
-                  par_secteur=sorted(secteurs.items()))]
+    files = [
+        page(
+            "metiers/index.md",
+            "Les fiches métiers",
+            "metiers.html",
+            in_nav=True,
+            ctx=ctx,
+            par_secteur=sorted(secteurs.items()),
+        )
+    ]
     for metier in metiers:
         bassins = [ctx.bassins[code] for code in metier.bassins]
         reseaux = [ctx.reseaux[code] for code in metier.reseaux]
@@ -222,20 +297,41 @@ def metier_pages(ctx: SiteContext) -> list[GeneratedPage]:
             lieux = [l for l in ctx.by_bassin[bassin.code] if l.reseau in metier.reseaux]
             if lieux:
                 proches.append((bassin, lieux))
-        files.append(page(f"metiers/{metier.code}.md", metier.intitule, "metier.html", ctx=ctx, metier=metier,
-                          bassins=bassins, reseaux=reseaux, proches=proches,
-                          description=f"Fiche métier {metier.intitule} : accès, formations, où se renseigner."))
+        files.append(
+            page(
+                f"metiers/{metier.code}.md",
+                metier.intitule,
+                "metier.html",
+                ctx=ctx,
+                metier=metier,
+                bassins=bassins,
+                reseaux=reseaux,
+                proches=proches,
+                description=f"Fiche métier {metier.intitule} : accès, formations, où se renseigner.",
+            )
+        )
     return files
 
 
 def label_page(ctx: SiteContext) -> GeneratedPage:
-    return page("label/lieux-labellises.md", "Les lieux labellisés", "label_lieux.html", ctx=ctx,
-                par_bassin=by_bassin(ctx.labellises))
+    return page(
+        "label/lieux-labellises.md",
+        "Les lieux labellisés",
+        "label_lieux.html",
+        ctx=ctx,
+        par_bassin=by_bassin(ctx.labellises),
+    )
 
 
 def map_page(ctx: SiteContext) -> GeneratedPage:
-    return page("carte/index.md", "Carte des lieux d'accueil", "carte.html", in_nav=True, ctx=ctx,
-                sans_contour=any(b.outline is None for b in ctx.bassins.values()))
+    return page(
+        "carte/index.md",
+        "Carte des lieux d'accueil",
+        "carte.html",
+        in_nav=True,
+        ctx=ctx,
+        sans_contour=any(b.outline is None for b in ctx.bassins.values()),
+    )
 
 
 def data_page(ctx: SiteContext) -> GeneratedPage:
@@ -244,8 +340,13 @@ def data_page(ctx: SiteContext) -> GeneratedPage:
 
 def site_map(ctx: SiteContext) -> GeneratedPage:
     """« Plan du site »: every section, and every service, basin, network and job sheet (lieux are reached from them)."""
-    return page("plan-du-site.md", "Plan du site", "plan_du_site.html", ctx=ctx,
-                description="Toutes les rubriques de l'annuaire, et chaque service, bassin, réseau et fiche métier.")
+    return page(
+        "plan-du-site.md",
+        "Plan du site",
+        "plan_du_site.html",
+        ctx=ctx,
+        description="Toutes les rubriques de l'annuaire, et chaque service, bassin, réseau et fiche métier.",
+    )
 
 
 def all_pages(ctx: SiteContext) -> list[GeneratedPage]:

@@ -48,8 +48,15 @@ def render(template: str, url: str, **context) -> str:
     return "\n".join(line for line in text.splitlines() if line.strip())
 
 
-def page(path: str, title: str, template: str, in_nav: bool = False, description: str | None = None,
-         hide: tuple[str, ...] = (), **context) -> GeneratedPage:
+def page(
+    path: str,
+    title: str,
+    template: str,
+    in_nav: bool = False,
+    description: str | None = None,
+    hide: tuple[str, ...] = (),
+    **context,
+) -> GeneratedPage:
     """``hide``: parts of the theme's page left out (« navigation », « toc »: the finder takes the whole width)."""
     meta: dict = {"title": html.escape(title)}
     if description:
@@ -59,6 +66,6 @@ def page(path: str, title: str, template: str, in_nav: bool = False, description
     front_matter = yaml.safe_dump(meta, allow_unicode=True, sort_keys=True, width=10_000)
 
     def body() -> str:
-        return f"<div class=\"spro\" markdown=\"0\">\n{render(template, page_url(path), **context)}\n</div>\n"
+        return f'<div class="spro" markdown="0">\n{render(template, page_url(path), **context)}\n</div>\n'
 
     return GeneratedPage(path, f"---\n{front_matter}---\n", body, in_nav)

@@ -22,7 +22,9 @@ def attribution_html(text: str) -> str:
     ``[texte](https://…)`` with a checked https address.
     """
     return "".join(
-        html.escape(part) if href is None else f'<a href="{html.escape(href, quote=True)}" rel="noopener">{html.escape(part)}</a>'
+        html.escape(part)
+        if href is None
+        else f'<a href="{html.escape(href, quote=True)}" rel="noopener">{html.escape(part)}</a>'
         for part, href in attribution_parts(text)
     )
 
@@ -42,7 +44,7 @@ class Tiles:
         return url_origin(self.url.replace("{s}", "a"))
 
     @classmethod
-    def of(cls, site: Site) -> "Tiles":
+    def of(cls, site: Site) -> Tiles:
         if site.tuiles:
             return cls(site.tuiles, site.attribution_tuiles or "")
         return cls()

@@ -8,8 +8,8 @@ handed to the caller, so that nothing outside this package knows MkDocs.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
@@ -19,8 +19,13 @@ from ..pipeline import BuildFailed
 from ..site_output import atomic_site
 
 
-def build_site(config_file: Path, site_dir: Path, strict: bool = True, openable_from_disk: bool = False,
-               on_warning: Callable[[str], bool] | None = None) -> None:
+def build_site(
+    config_file: Path,
+    site_dir: Path,
+    strict: bool = True,
+    openable_from_disk: bool = False,
+    on_warning: Callable[[str], bool] | None = None,
+) -> None:
     """Build the site into ``site_dir`` (kept as it was on any failure). ``on_warning(message)``: each warning of
     MkDocs (a broken link under --strict...), shown by the caller; return False to keep it out of the log."""
 

@@ -22,7 +22,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .. import pipeline, search_bundles
 from ..diagnostics import Diagnostic
-from ..docs_contract import NEWS_DIR, FEED_NAME, html_problems, line_of
+from ..docs_contract import FEED_NAME, NEWS_DIR, html_problems, line_of
 from ..generate.feed import FeedEntry, plain_text
 from ..text import slug
 
@@ -59,8 +59,14 @@ class SproPlugin(BasePlugin[SproConfig]):
     def on_config(self, config):
         project = Path(config.config_file_path).resolve().parent
         try:
-            self.prepared = pipeline.prepare(project, project / self.config.data_dir, Path(config.docs_dir),
-                                             config.site_url, self.config.news_dir, self.config.search_bundle_pages)
+            self.prepared = pipeline.prepare(
+                project,
+                project / self.config.data_dir,
+                Path(config.docs_dir),
+                config.site_url,
+                self.config.news_dir,
+                self.config.search_bundle_pages,
+            )
         except (pipeline.InvalidSources, pipeline.BuildFailed) as failure:
             raise self._stop(failure) from failure
         for note in self.prepared.notes:  # never fail a --strict build
@@ -73,7 +79,9 @@ class SproPlugin(BasePlugin[SproConfig]):
 
     def on_files(self, files: Files, config) -> Files:
         for generated in self.prepared.generated:
-            inclusion = InclusionLevel.INCLUDED if generated.in_nav or not generated.is_page else InclusionLevel.NOT_IN_NAV
+            inclusion = (
+                InclusionLevel.INCLUDED if generated.in_nav or not generated.is_page else InclusionLevel.NOT_IN_NAV
+            )
             if files.get_file_from_path(generated.path) is not None:
                 raise PluginError(f"{generated.path} est généré par l'annuaire : retirez ce fichier de docs/")
             content = generated.front_matter if generated.is_page else generated.content
@@ -104,8 +112,11 @@ class SproPlugin(BasePlugin[SproConfig]):
         if created is not None and page.file.src_uri.startswith(f"{self.config.news_dir}/"):
             excerpt = html_text.split("<!-- more -->", 1)[0]
             excerpt = re.sub(r"<h1\b.*?</h1>", "", excerpt, count=1, flags=re.S)
-            self.news.append(FeedEntry(html.unescape(page.title), urljoin(config.site_url or "", page.url), created,
-                                       plain_text(excerpt)))
+            self.news.append(
+                FeedEntry(
+                    html.unescape(page.title), urljoin(config.site_url or "", page.url), created, plain_text(excerpt)
+                )
+            )
         # the « ¶ » of heading anchors is not part of a title in the site search's results
         return html_text.replace('class="headerlink"', 'class="headerlink" data-pagefind-ignore')
 
@@ -118,8 +129,11 @@ class SproPlugin(BasePlugin[SproConfig]):
         if problems:
             shown = f"{Path(config.docs_dir).name}/{page.file.src_uri}"
             lines = page.file.content_string.split("\n")
-            raise self._stop(pipeline.InvalidSources([Diagnostic(shown, line_of(needle, lines, 1), 0, "", message)
-                                                      for needle, message in problems]))
+            raise self._stop(
+                pipeline.InvalidSources(
+                    [Diagnostic(shown, line_of(needle, lines, 1), 0, "", message) for needle, message in problems]
+                )
+            )
 
     def on_post_page(self, output, page, config):
         generated = self.pages.get(page.file.src_uri)
@@ -128,6 +142,8 @@ class SproPlugin(BasePlugin[SproConfig]):
     @event_priority(-100)  # last: the policy covers whatever other plugins wrote
     def on_post_build(self, config) -> None:
         try:
-            pipeline.finish(Path(config.site_dir), self.prepared, (config.extra["spro_feed"], config.site_name, self.news))
+            pipeline.finish(
+                Path(config.site_dir), self.prepared, (config.extra["spro_feed"], config.site_name, self.news)
+            )
         except pipeline.BuildFailed as failure:
             raise self._stop(failure) from failure
