@@ -522,7 +522,7 @@ def search_place(dataset, args, places=None):
     from .places import CODE, Places
 
     places = places or Places(dataset.communes, dataset.communes_deleguees)
-    territory = f"de l'annuaire ({dataset.site.region})"
+    territory = f"en {dataset.site.region}"
 
     def choose(option: str, value: str, communes) -> str:
         listed = " ; ".join(
@@ -563,7 +563,7 @@ def search_place(dataset, args, places=None):
             found, closest = answer.communes, answer.closest
         if not found:
             hint = f" Vouliez-vous dire {' ou '.join(f'« {c.nom} »' for c in closest)} ?" if closest else ""
-            return f"--commune : « {text} » n'est ni une commune {territory} ni un de ses codes.{hint}"
+            return f"--commune : « {text} » : aucune commune de ce nom ni de ce code {territory}.{hint}"
         return found[0] if len(found) == 1 else choose("--commune", text, found)
     return None
 

@@ -154,9 +154,21 @@ def page_in(browser):
 
 BROWSER_FIXTURES = {"browser", "page_in"}
 SLOW_FIXTURES = {"demo_site", "injected_site", "swept_site", "zensical_site", "classification"}
-SLOW_MODULES = {"test_verification", "test_publier", "test_site_diff", "test_apres_fusion", "test_finder_agreement",
-                "test_repository", "test_contributor_tools", "test_communes_command", "test_hardening", "test_security",
-                "test_fuzz", "test_yaml_versions", "test_actualites"}
+SLOW_MODULES = {
+    "test_verification",
+    "test_publier",
+    "test_site_diff",
+    "test_apres_fusion",
+    "test_finder_agreement",
+    "test_repository",
+    "test_contributor_tools",
+    "test_communes_command",
+    "test_hardening",
+    "test_security",
+    "test_fuzz",
+    "test_yaml_versions",
+    "test_actualites",
+}
 """Modules that build sites, run git, Node, actionlint or many subprocesses."""
 
 

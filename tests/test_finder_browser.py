@@ -177,9 +177,11 @@ def test_open_now_at_a_fixed_time_and_on_a_public_holiday(browser, server):
     assert 40 < opened < 178
     assert all("Ouvert jusqu'à " in text for text in page.locator("#spro-resultats > li").all_text_contents())
     page = open_finder(context.new_page(), server, "?ouvert=maintenant", at=CHRISTMAS_10H)
-    assert status(page) == "Aucun lieu trouvé. Essayez moins de filtres ou un autre mot."
+    assert (
+        status(page) == "Aucun lieu trouvé ouvert en ce moment : retirez « Ouvert maintenant » pour voir les 178 lieux."
+    )
     page = open_finder(context.new_page(), server, "?q=mission+locale+angoumois", at=CHRISTMAS_10H)
-    assert "Fermé · ouvre lundi à 8 h 30" in page.locator("#spro-resultats > li").first.text_content()
+    assert "Fermé · ouvre lundi à 8\u00a0h\u00a030" in page.locator("#spro-resultats > li").first.text_content()
     context.close()
 
 
@@ -189,11 +191,13 @@ def test_open_now_is_right_on_easter_monday_two_years_after_the_build(browser, s
     context = browser.new_context(locale="fr-FR")
     easter_monday = dt.datetime(2028, 4, 17, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=2)))
     page = open_finder(context.new_page(), server, "?ouvert=maintenant", at=easter_monday)
-    assert status(page) == "Aucun lieu trouvé. Essayez moins de filtres ou un autre mot."
+    assert (
+        status(page) == "Aucun lieu trouvé ouvert en ce moment : retirez « Ouvert maintenant » pour voir les 178 lieux."
+    )
     page = open_finder(context.new_page(), server, "?ouvert=maintenant", at=easter_monday + dt.timedelta(days=1))
     assert count(page) > 40
     page = open_finder(context.new_page(), server, "?q=mission+locale+angoumois", at=easter_monday)
-    assert "Fermé · ouvre demain à 8 h 30" in page.locator("#spro-resultats > li").first.text_content()
+    assert "Fermé · ouvre demain à 8\u00a0h\u00a030" in page.locator("#spro-resultats > li").first.text_content()
     context.close()
 
 

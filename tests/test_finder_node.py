@@ -194,16 +194,15 @@ def test_spro_search_refuses_what_is_ambiguous_or_unknown(demo):
     assert place(commune="Bors (16360)").nom == "Bors (Canton de Charente-Sud)"
     assert "« Bors » désigne plusieurs communes : Bors (Canton de Tude-et-Lavalette)" in place(commune="Bors")
     assert (
-        place(commune="Lezai")
-        == "--commune : « Lezai » n'est ni une commune de l'annuaire (Poitou-Charentes) ni un de ses codes. "
+        place(commune="Lezai") == "--commune : « Lezai » : aucune commune de ce nom ni de ce code en Poitou-Charentes. "
         "Vouliez-vous dire « Lezay » ?"
     )
     assert (
-        place(insee="17000") == "--insee : aucune commune de l'annuaire (Poitou-Charentes) n'a le code INSEE 17000. "
+        place(insee="17000") == "--insee : aucune commune en Poitou-Charentes n'a le code INSEE 17000. "
         "17000 est un code postal : --code-postal 17000."
     )
     assert place(code_postal="79148") == (
-        "--code-postal : aucune commune de l'annuaire (Poitou-Charentes) n'a le code postal 79148. "
+        "--code-postal : aucune commune en Poitou-Charentes n'a le code postal 79148. "
         "79148 est un code INSEE : --insee 79148."
     )
 

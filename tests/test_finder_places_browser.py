@@ -118,9 +118,9 @@ def test_the_combobox_follows_the_aria_pattern_by_keyboard(page_in, server):
 def test_a_place_not_recognised_is_said_with_the_closest_names(page_in, server, typed, chosen):
     page = open_finder(page_in, server)
     page.fill("#spro-commune", typed)
-    said = wait_status(page, "n'est pas une commune de l'annuaire")
+    said = wait_status(page, "aucune commune de ce nom")
     assert said.startswith(
-        f"« {typed} » n'est pas une commune de l'annuaire (Poitou-Charentes). Vouliez-vous dire « {chosen} »"
+        f"« {typed} » : aucune commune de ce nom en Poitou-Charentes. Vouliez-vous dire « {chosen} »"
     )
     assert said.endswith("178 lieux trouvés.")  # nothing sorted by distance from a place not known
     page.locator(OPTIONS, has_text=chosen).first.click()
@@ -155,7 +155,7 @@ def test_a_shared_postal_code_lets_the_person_choose(page_in, server):
         ("?commune=17000", "de La Rochelle."),
         ("?commune=17138", "Le code 17138 (code INSEE ou code postal) désigne 3 communes"),  # ambiguous: asked
         ("?commune=86100", "Le code 86100 (code INSEE ou code postal) désigne 4 communes"),
-        ("?insee=99999", "Le code INSEE 99999 n'est celui d'aucune commune de l'annuaire (Poitou-Charentes)."),
+        ("?insee=99999", "Le code INSEE 99999 n'est celui d'aucune commune en Poitou-Charentes."),
     ],
 )
 def test_links_say_which_code_they_hold(page_in, server, query, expected):

@@ -98,7 +98,10 @@ def test_filters_open_in_a_panel_and_show_as_removable_chips(phone, server):
     assert page.evaluate("document.activeElement.id") == "spro-filtres-bouton"
     assert button.inner_text() == "Filtres (2)"
     chips = page.locator("#spro-puces button")
-    assert chips.all_inner_texts() == ["Conseil VAE ×", "Ouvert maintenant ×"] or len(chips.all_inner_texts()) == 2
+    assert chips.all_inner_texts() == ["Conseil en validation des acquis de l'expérience ×", "Ouvert maintenant ×"]
+    assert chips.first.get_attribute("aria-label") == (
+        "Retirer le critère : Conseil en validation des acquis de l'expérience"
+    )
     before = int(status(page).split()[0])
     chips.first.click()  # removes the service filter
     assert not page.is_checked("input[name=service][value=vae]") and int(status(page).split()[0]) >= before
@@ -287,3 +290,29 @@ def test_no_serious_accessibility_violation_on_any_kind_of_page(browser, server,
             found[path] = violations
     assert found == {}
     context.close()
+
+
+def test_the_menu_opens_and_closes_from_the_keyboard(phone, server):
+    page = phone
+    page.goto(server.url + "lieux/apec-niort/", wait_until="load")
+    menu = page.locator(".spro-menu")
+    page.keyboard.press("Tab")  # the skip link first
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('spro-menu')")
+    assert menu.get_attribute("aria-expanded") == "false"
+    page.keyboard.press("Enter")
+    assert page.is_checked("#__drawer") and menu.get_attribute("aria-expanded") == "true"
+    page.locator(".md-nav--primary a", has_text="Trouver un lieu").first.wait_for()
+    page.keyboard.press("Escape")
+    assert not page.is_checked("#__drawer") and menu.get_attribute("aria-expanded") == "false"
+    assert page.evaluate("document.activeElement.classList.contains('spro-menu')")
+    page.keyboard.press("Space")
+    assert page.is_checked("#__drawer")
+
+
+def test_the_map_controls_speak_french(phone, server):
+    page = open_finder(phone, server, "?q=niort")
+    page.locator(".spro-vue[data-vue=carte]").click()
+    page.locator("#spro-carte .leaflet-marker-icon").first.wait_for()
+    assert page.get_attribute("#spro-carte .leaflet-control-zoom-in", "title") == "Zoom avant"
+    assert page.get_attribute("#spro-carte .leaflet-control-zoom-out", "title") == "Zoom arrière"

@@ -303,4 +303,4 @@ def test_no_page_shows_opening_hours_syntax_to_the_public(demo_site):
     assert shown == {}
     summer = (demo_site / "lieux/cci-angouleme/index.html").read_text(encoding="utf-8")
     assert "<caption>Horaires d'une semaine ordinaire, de septembre à juin</caption>" in summer
-    assert "<p><strong>En juillet et août</strong> : du lundi au vendredi : 9 h – 12 h.</p>" in summer
+    assert "<p><strong>En juillet et août</strong> : du lundi au vendredi : 9\u00a0h – 12\u00a0h.</p>" in summer

@@ -428,13 +428,16 @@
   /* An option of a list of several communes for what was typed: why this one is there (a former name: « Brie
      (aujourd'hui Plaine-et-Vallées, 79100) »), and which département it is in (homonyms). */
   Gazetteer.prototype.describe = function (commune, text) {
-    var key = placeKey(text), former = null;
-    if (keysOf(commune.nom).indexOf(key) < 0) {
+    var key = placeKey(text), former = null, typed = (/\b\d{5}\b/.exec(text) || [])[0];
+    var postal = typed && commune.cp.indexOf(typed) >= 0 ? typed : null;  /* « 79500 »: Fontivillié (79500), not 79110 */
+    if (/^\d{5}$/.test(text.trim())) { key = ""; }
+    if (key && keysOf(commune.nom).indexOf(key) < 0) {
       former = (commune.anciens || []).filter(function (name) { return keysOf(name).indexOf(key) >= 0; })[0] || null;
     }
     var code = /^97/.test(commune.insee) ? commune.insee.slice(0, 3) : commune.insee.slice(0, 2);
     var where = this.departements[code] ? ", " + this.departements[code] : "";
-    return former ? former + " (aujourd'hui " + commune.nom + ", " + commune.cp[0] + where + ")" : this.label(commune) + where;
+    return former ? former + " (aujourd'hui " + commune.nom + ", " + (postal || commune.cp[0]) + where + ")"
+      : this.label(commune, postal) + where;
   };
 
   Gazetteer.prototype.sorted = function (communes) {

@@ -69,14 +69,14 @@
     this.loading = null;
     this.announced = null;      /* what the live region last said: count and first results */
     this.base = root.getAttribute("data-base");
-    this.territory = "de l'annuaire (" + finder.index.territoire + ")";
+    this.territory = "en " + finder.index.territoire;
     this.build();
   }
 
   Page.prototype.build = function () {
     var self = this, index = this.finder.index;
-    [["service", "services", 1], ["public", "publics", 1], ["bassin", "bassins", 1], ["reseau", "reseaux", 1],
-      ["modalite", "modalites", 1]].forEach(function (spec) {
+    [["service", "services", 2], ["public", "publics", 1], ["bassin", "bassins", 1], ["reseau", "reseaux", 1],
+      ["modalite", "modalites", 1]].forEach(function (spec) {  /* (services by their full names: « CEP » is jargon) */
       var box = self.root.querySelector("[data-groupe='" + spec[0] + "']");
       index[spec[1]].forEach(function (entry) {
         var label = document.createElement("label");
@@ -148,7 +148,7 @@
       if (event.key === "Escape" && !LARGE.matches) { event.preventDefault(); self.closeFilters(true); }
     });
     this.root.querySelectorAll(".spro-vue").forEach(function (button) {
-      button.addEventListener("click", function () { self.view(button.getAttribute("data-vue")); });
+      button.addEventListener("click", function () { self.view(button.getAttribute("data-vue"), true); });
     });
     this.root.querySelector("#spro-autour").addEventListener("click", function () { self.locate(); });
     this.more.addEventListener("click", function () { self.shown += PAGE; self.render(); self.list.children[self.shown - PAGE].focus(); });
@@ -156,7 +156,11 @@
       var item = event.target.closest("li[data-lieu-id]");
       if (item && event.target.tagName !== "A" && !event.target.closest(".spro-voir")) { self.highlight(item.getAttribute("data-lieu-id"), "liste"); }
     });
-    window.addEventListener("popstate", function () { self.restore(); self.update(); });
+    window.addEventListener("popstate", function (event) {
+      self.restore();
+      self.update();
+      self.view((event.state && event.state.vue) || "liste");
+    });
     /* Coming back from a lieu: the list as long as it was, where it was. */
     if ("scrollRestoration" in window.history) { window.history.scrollRestoration = "manual"; }
     this.list.addEventListener("click", function (event) {  /* leaving for a lieu: where the list is, now */
@@ -173,7 +177,7 @@
     if (WIDE.matches) { this.openFilters(); }  /* a wide screen shows them in a column of their own */
     WIDE.addEventListener("change", function () { if (WIDE.matches) { self.openFilters(); } });
     this.update();
-    this.returnToPlace();
+    if (this.waiting) { this.returning = true; } else { this.returnToPlace(); this.announce(); }  /* (a place: once known) */
   };
 
   Page.prototype.selection = function () {
@@ -243,13 +247,29 @@
     if (focusButton) { this.filtersButton.focus(); }
   };
 
-  /* « Liste » or « Carte » on a phone (on a large screen both are shown side by side). */
-  Page.prototype.view = function (which) {
+  /* « Liste » or « Carte » on a phone (on a large screen both are shown side by side). Chosen by the person
+     (``user``), the map is an entry of the history: Back (or « Liste ») returns to the list where it was. */
+  Page.prototype.view = function (which, user) {
+    var state = window.history.state || {};
+    if (user && !LARGE.matches) {
+      if (which === "carte" && state.vue !== "carte") {
+        this.remember();
+        window.history.pushState({ spro: true, vue: "carte" }, "");
+      } else if (which === "liste" && state.vue === "carte") {
+        window.history.back();  /* (popstate shows the list) */
+        return;
+      }
+    }
+    var before = this.root.getAttribute("data-vue");
     this.root.setAttribute("data-vue", which);
     this.root.querySelectorAll(".spro-vue").forEach(function (button) {
       button.setAttribute("aria-pressed", String(button.getAttribute("data-vue") === which));
     });
     if (which === "carte" || LARGE.matches) { this.map.ensure(); }
+    if (which === "liste" && before === "carte") {  /* back to the list: where it was, or on the lieu shown on the map */
+      var active = this.list.querySelector(".spro-actif");
+      if (active) { active.scrollIntoView({ block: "center" }); } else { this.returnToPlace(); }
+    }
   };
 
   /* ---------------------------------------------------------------- « Près de » */
@@ -305,7 +325,7 @@
       answer = gazetteer.lookup(text);  /* nothing begins like it: the close names */
       this.placeMessage = /^\d{5}$/.test(text)
         ? "Aucune commune " + this.territory + " n'a le code postal " + text + " : vérifiez-le, ou tapez le nom de la commune."
-        : "« " + text + " » n'est pas une commune " + this.territory + "." + (answer.closest.length
+        : "« " + text + " » : aucune commune de ce nom " + this.territory + "." + (answer.closest.length
           ? " Vouliez-vous dire " + quoted(answer.closest.map(function (c) { return c.nom; })) + " ?"
           : " Vérifiez l'orthographe ou tapez le code postal.");
       this.showOptions(answer.closest.map(function (c) { return { commune: c, label: gazetteer.label(c) }; }));
@@ -331,6 +351,7 @@
     } else if (code) {
       this.placeField.value = code;
       this.placeTyped();
+      if (this.place) { this.choosePlace(this.place); }  /* « Angouleme » shown as « Angoulême (16000) » */
     } else if ((code = params.get("recherche"))) {
       var split = gazetteer.splitPlace(code);
       this.text.value = split.text;
@@ -386,6 +407,12 @@
     });
     this.listbox.replaceChildren(fragment);
     this.placeField.removeAttribute("aria-activedescendant");
+    if (options.length && options.length !== this.optionsSaid && document.activeElement === this.placeField) {
+      setText(this.announcer, plural(options.length, "commune proposée", "communes proposées") +
+        " : flèche bas pour choisir, Entrée pour valider.");
+      this.announced = null;  /* (the results are said again at the next change) */
+    }
+    this.optionsSaid = options.length;
     if (options.length && (open || document.activeElement === self.placeField)) { this.openOptions(); } else { this.closeOptions(); }
   };
 
@@ -535,7 +562,7 @@
     if (this.originLabel) { chip("Près " + this.originLabel, "lieu"); }
     GROUPS.forEach(function (group) {
       index[names[group]].forEach(function (entry) {
-        if (selection[group].has(entry[0])) { chip(entry[1], group, entry[0]); count += 1; }
+        if (selection[group].has(entry[0])) { chip(group === "service" ? entry[2] : entry[1], group, entry[0]); count += 1; }
       });
     });
     if (selection.ouvert) { chip("Ouvert maintenant", "ouvert", "maintenant"); count += 1; }
@@ -580,6 +607,7 @@
         var badge = document.createElement("span");
         badge.className = "spro-badge";
         badge.textContent = finder.index.services[s][1];
+        badge.title = finder.index.services[s][2];
         services.appendChild(badge);
       });
       item.appendChild(services);
@@ -598,7 +626,7 @@
     this.renderStatus();
     var n = results.length;
     this.more.hidden = n <= this.shown;
-    this.more.textContent = "Afficher " + Math.min(PAGE, n - this.shown) + " lieux de plus";
+    this.more.textContent = "Afficher " + plural(Math.min(PAGE, n - this.shown), "lieu", "lieux") + " de plus";
   };
 
   Page.prototype.renderStatus = function () {
@@ -606,14 +634,27 @@
     if (this.placeMessage) { parts.push(this.placeMessage); }
     var suggestions = this.unknown.filter(function (u) { return u[1].length; });
     var words = this.finder.words(selection.text);
+    var filtered = GROUPS.some(function (g) { return selection[g].size; }) || selection.pmr || selection.ouvert;
+    /* Nothing found: is it the filters (the words alone find lieux), or the words themselves? */
+    var unfiltered = n === 0 && filtered ? this.finder.search({ text: selection.text, origin: selection.origin, pmr: false,
+      ouvert: false, service: new Set(), public: new Set(), bassin: new Set(), reseau: new Set(), modalite: new Set(),
+      now: selection.now }).results.length : 0;
     /* Every word is known, but no lieu has them all (« handicap jeune »): offer each word alone. */
-    var alone = n === 0 && !this.unknown.length && words.length > 1 ? words : [];
+    var alone = n === 0 && !unfiltered && !this.unknown.length && words.length > 1 ? words : [];
     if (n === 0) {
       var meant = suggestions.map(function (u) { return " « " + u[0] + " » : vouliez-vous dire " + quoted(u[1]) + " ?"; });
-      var filtered = ["service", "public", "bassin", "reseau", "modalite"].some(function (g) { return selection[g].size; })
-        || selection.pmr || selection.ouvert;
-      parts.push(alone.length ? "Aucun lieu ne correspond à tous ces mots à la fois : cherchez-les un par un."
-        : "Aucun lieu trouvé." + meant.join("") + (filtered ? " Essayez moins de filtres ou un autre mot." : " Essayez un autre mot."));
+      if (unfiltered && selection.ouvert) {
+        parts.push("Aucun lieu trouvé ouvert en ce moment : retirez « Ouvert maintenant » pour voir les " +
+          plural(unfiltered, "lieu", "lieux") + (words.length ? " qui correspondent à votre recherche." : "."));
+      } else if (unfiltered) {
+        parts.push("Aucun lieu ne répond à tous ces filtres (" + plural(unfiltered, "lieu", "lieux") + " sans eux) : " +
+          "retirez-en un ci-dessous.");
+      } else if (alone.length) {
+        parts.push("Aucun lieu ne correspond à tous ces mots à la fois : cherchez-les un par un.");
+      } else {
+        parts.push("Aucun lieu trouvé." + meant.join("") + (filtered && words.length ? " Essayez moins de filtres ou un autre mot."
+          : filtered ? " Essayez moins de filtres." : " Essayez un autre mot."));
+      }
     } else {
       var order = [];
       if (this.ranked && n > 1) { order.push("les plus pertinents d'abord"); }
@@ -670,7 +711,7 @@
 
   /* « Voir sur la carte »: the map in view (on a phone, the « Carte » view), the lieu's marker open and focused. */
   Page.prototype.showOnMap = function (id) {
-    if (!LARGE.matches) { this.view("carte"); }
+    if (!LARGE.matches) { this.view("carte", true); }
     var self = this, element = this.map.element;
     this.map.ensure().then(function () {
       self.highlight(id, "liste");
@@ -709,8 +750,9 @@
       var rect = items[i].getBoundingClientRect();
       if (rect.bottom > 0) { anchor = items[i].getAttribute("data-lieu-id"); offset = rect.top; break; }
     }
+    var vue = (window.history.state || {}).vue;
     window.history.replaceState({ spro: true, ancre: anchor, decalage: offset, defilement: window.scrollY,
-      affiches: this.shown }, "");
+      affiches: this.shown, vue: vue }, "");
   };
 
   Page.prototype.returnToPlace = function () {
@@ -751,6 +793,7 @@
         self.update();
         self.commit(false);  /* (an older commune= or a recherche= link becomes insee=) */
         self.announce();
+        if (self.returning) { self.returning = false; self.returnToPlace(); }
       });
     } else {
       this.placeField.value = "";

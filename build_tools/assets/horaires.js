@@ -6,6 +6,10 @@
   "use strict";
 
   var JOURS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"];
+  var MOIS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre",
+    "décembre"];
+  var NBSP = "\u00a0";
+  var HORIZON = 62;  /* days looked ahead for the next opening (a long closure) */
   var DAY = 86400000;
 
   /* Gregorian Easter Sunday, as a UTC day number (days since 1970-01-01): horaires_tables.easter. */
@@ -65,9 +69,21 @@
     return [];
   }
 
+  /* « 8 h 30 », never split across two lines (horaires: heure_fr). */
   function heure(minutes) {
     var h = Math.floor(minutes / 60) % 24, m = minutes % 60;
-    return h + " h" + (m ? " " + (m < 10 ? "0" : "") + m : "");
+    return h + NBSP + "h" + (m ? NBSP + (m < 10 ? "0" : "") + m : "");
+  }
+
+  /* When the next opening is, as people say it: « à 13 h 30 », « demain à 9 h », « jeudi à 9 h », « lundi prochain
+     à 9 h » (a week from today), « le lundi 4 janvier à 9 h » (further: a long closure). */
+  function when(d, k, minutes) {
+    var at = "à " + heure(minutes);
+    if (k === 0) { return at; }
+    if (k === 1) { return "demain " + at; }
+    if (k < 7) { return JOURS[d.weekday] + " " + at; }
+    if (k === 7) { return JOURS[d.weekday] + " prochain " + at; }
+    return "le " + JOURS[d.weekday] + " " + (d.date === 1 ? "1er" : d.date) + " " + MOIS[d.month - 1] + " " + at;
   }
 
   /* What a person wants to know now: open or closed, and the next change within a week (closed: optional
@@ -78,13 +94,10 @@
     function ranges(d) { return closed && closed(d) ? [] : rangesOn(schedule, reference, d); }
     var current = ranges(today).filter(function (r) { return r[0] <= minute && minute < r[1]; })[0];
     if (current) { return { open: true, text: "Ouvert jusqu'à " + heure(current[1]) }; }
-    for (var k = 0; k < 8; k++) {
+    for (var k = 0; k < HORIZON; k++) {
       var d = k ? next(today, k) : today;
       var later = ranges(d).filter(function (r) { return k || r[0] > minute; })[0];
-      if (later) {
-        var when = k === 0 ? "" : k === 1 ? "demain " : JOURS[d.weekday] + " ";
-        return { open: false, text: "Fermé · ouvre " + when + "à " + heure(later[0]) };
-      }
+      if (later) { return { open: false, text: "Fermé · ouvre " + when(d, k, later[0]) }; }
     }
     return { open: false, text: "Fermé" };
   }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -53,6 +54,14 @@ def heure_fr(hhmm: str) -> str:
     """``08:30`` -> ``8 h 30``, ``17:00`` -> ``17 h``."""
     hours, minutes = hhmm.split(":")
     return f"{int(hours)} h" + ("" if minutes == "00" else f" {minutes}")
+
+
+_TIME = re.compile(r"(\d) h(?: (\d\d))?\b")
+
+
+def unbreakable(text: str) -> str:
+    """Times held together on a page: « 13 h 30 » never splits across two lines (no-break spaces)."""
+    return _TIME.sub(lambda m: m.group(1) + "\u00a0h" + (f"\u00a0{m.group(2)}" if m.group(2) else ""), text)
 
 
 JOURS_MINUSCULES = tuple(jour.lower() for jour in JOURS)

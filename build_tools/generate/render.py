@@ -16,7 +16,7 @@ import yaml
 from ..formats import phone_uri
 from ..records import TYPES_EVENEMENT
 from ..text import MOIS, date_fr
-from .hours import days_in_words, heure_fr, periode_fr
+from .hours import days_in_words, heure_fr, periode_fr, unbreakable
 from .output import GeneratedPage, page_url, relative
 
 ENVIRONMENT = jinja2.Environment(
@@ -31,7 +31,8 @@ ENVIRONMENT.filters["tel"] = phone_uri
 ENVIRONMENT.filters["mois_fr"] = lambda day: f"{MOIS[day.month - 1]} {day.year}"
 ENVIRONMENT.globals["periode_fr"] = periode_fr
 ENVIRONMENT.globals["jours_en_mots"] = days_in_words
-ENVIRONMENT.filters["heure"] = heure_fr
+ENVIRONMENT.filters["heure"] = lambda hhmm: unbreakable(heure_fr(hhmm))
+ENVIRONMENT.filters["insecable"] = unbreakable
 ENVIRONMENT.globals["types_evenement"] = TYPES_EVENEMENT
 
 
