@@ -10,10 +10,7 @@ from pathlib import Path
 from .contract import suggestion
 from .diagnostics import Diagnostic, Report, Severity, display_path, printable
 from .loader import DataLoader
-
-
-def _plural(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word if count <= 1 else (plural or word + 's')}"
+from .text import pluriel
 
 
 def _print_report(report: Report, fmt: str, out=sys.stdout) -> None:
@@ -86,23 +83,23 @@ def command_validate(args) -> int:
     if errors:
         files = len({d.file for d in report.errors})
         print(
-            f"{_plural(errors, 'erreur')} dans {_plural(files, 'fichier')}"
-            + (f", {_plural(warnings, 'avertissement')}" if warnings else "")
+            f"{pluriel(errors, 'erreur')} dans {pluriel(files, 'fichier')}"
+            + (f", {pluriel(warnings, 'avertissement')}" if warnings else "")
             + ".",
             file=sys.stderr,
         )
         return 1
     if selected is not None:
-        summary = f"{_plural(len(selected), 'fichier')} vérifié{'s' if len(selected) > 1 else ''} : aucune erreur"
+        summary = f"{pluriel(len(selected), 'fichier')} vérifié{'s' if len(selected) > 1 else ''} : aucune erreur"
     elif dataset is not None:
         summary = (
-            f"Données valides : {_plural(len(dataset.lieux), 'lieu', 'lieux')}, {_plural(len(dataset.bassins), 'bassin')}, "
+            f"Données valides : {pluriel(len(dataset.lieux), 'lieu', 'lieux')}, {pluriel(len(dataset.bassins), 'bassin')}, "
             f"{len(dataset.metiers)} fiches métiers"
         )
     else:
         summary = "Données valides"
     if warnings:
-        summary += f" ({_plural(warnings, 'avertissement')})"
+        summary += f" ({pluriel(warnings, 'avertissement')})"
     print(summary + ".", file=sys.stderr)
     return 0
 
@@ -135,7 +132,7 @@ def command_schemas(args) -> int:
         )
         _print_report(report, args.format)
         print(
-            f"Schémas JSON et liste des champs : {'à jour' if not stale else _plural(len(stale), 'fichier') + ' à régénérer'}.",
+            f"Schémas JSON et liste des champs : {'à jour' if not stale else pluriel(len(stale), 'fichier') + ' à régénérer'}.",
             file=sys.stderr,
         )
         return 1 if stale else 0
@@ -175,8 +172,8 @@ def command_geocode(args) -> int:
     import time
 
     from .geocache import CACHE_FILE_NAME, GeocodeCache
-    from .geocoder import Geocoder, Politeness, endpoint, endpoint_problem
-    from .positions import geocode_missing, locate, requests_for
+    from .geocoder import Geocoder, Politeness, endpoint, endpoint_problem, geocode_missing
+    from .positions import locate, requests_for
 
     data_root = Path(args.data)
     url = endpoint(args.geocodeur)
@@ -192,7 +189,7 @@ def command_geocode(args) -> int:
     needed = requests_for(dataset)
     missing = [r for r in needed if cache.get(r.key) is None]
     print(
-        f"Géocodage : {_plural(len(needed), 'adresse')} nécessaire{'s' if len(needed) > 1 else ''}, "
+        f"Géocodage : {pluriel(len(needed), 'adresse')} nécessaire{'s' if len(needed) > 1 else ''}, "
         f"{len(needed) - len(missing)} en cache, {len(missing)} à géocoder."
     )
     failures = []
@@ -207,7 +204,7 @@ def command_geocode(args) -> int:
         failures = run.failures
         print(
             f"Géocodées : {len(run.geocoded)} ; échecs : {len(failures)} ; "
-            f"{_plural(geocoder.requests_sent, 'requête')} vers {geocoder.source} en {elapsed:.1f} s."
+            f"{pluriel(geocoder.requests_sent, 'requête')} vers {geocoder.source} en {elapsed:.1f} s."
         )
         for failure in failures:
             print(f"  échec : {failure.request.used_by} : « {failure.request.query} » : {failure.reason}")
@@ -215,7 +212,7 @@ def command_geocode(args) -> int:
     approximate = geography.approximate
     if approximate:
         print(
-            f"Positions approximatives ({len(approximate)}) : score inférieur à {dataset.site.score_minimal}, "
+            f"Positions approximatives ({len(approximate)}) : score inférieur à {dataset.site.geocodage.score_minimal}, "
             "résultat limité à la rue ou à la commune, ou adresse non géocodée :"
         )
         for identifier in approximate:
@@ -304,7 +301,7 @@ def command_communes(args) -> int:
         )
     if loader.unassigned:
         print(
-            f"{_plural(len(loader.unassigned), 'commune')} dans aucun bassin : lancez « spro bassins repartir », "
+            f"{pluriel(len(loader.unassigned), 'commune')} dans aucun bassin : lancez « spro bassins repartir », "
             "puis à nouveau « spro communes ».",
             file=sys.stderr,
         )
@@ -347,12 +344,12 @@ def command_bassins_repartir(args) -> int:
             write_atomically(path, text)
         changed += 1
     files = (
-        _plural(changed, "fichier de bassin à modifier", "fichiers de bassin à modifier")
+        pluriel(changed, "fichier de bassin à modifier", "fichiers de bassin à modifier")
         if args.essai
-        else _plural(changed, "fichier de bassin modifié", "fichiers de bassin modifiés")
+        else pluriel(changed, "fichier de bassin modifié", "fichiers de bassin modifiés")
     )
     print(
-        f"{_plural(len(placements), 'commune rattachée', 'communes rattachées')} ; {files}"
+        f"{pluriel(len(placements), 'commune rattachée', 'communes rattachées')} ; {files}"
         + (" (essai : rien n'a été écrit)" if args.essai else "")
         + (" ; relancez « spro communes » pour les contours." if changed and not args.essai else "."),
         file=sys.stderr,
@@ -405,7 +402,7 @@ def command_build(args) -> int:
                     0,
                     0,
                     "",
-                    f"site non construit : {_plural(len(invalid.diagnostics), 'erreur')} dans les "
+                    f"site non construit : {pluriel(len(invalid.diagnostics), 'erreur')} dans les "
                     "données ou les pages (spro validate les signale sur leurs lignes)",
                 ).as_github()
             )
@@ -512,7 +509,7 @@ def results_status(count: int, ranked: bool, origin: str) -> str:
     order = ["les plus pertinents d'abord"] if ranked and count > 1 else []
     if origin and count > 1:
         order.append(("puis " if order else "") + f"du plus proche au plus éloigné {origin}")
-    return _plural(count, "lieu trouvé", "lieux trouvés") + "".join(f", {part}" for part in order) + "."
+    return pluriel(count, "lieu trouvé", "lieux trouvés") + "".join(f", {part}" for part in order) + "."
 
 
 def search_place(dataset, args, places=None):
@@ -586,7 +583,7 @@ def command_freshness(args) -> int:
     found = tickets(dataset, today, teams)
     write_tickets(found, Path(args.tickets))
     print(
-        f"{_plural(len(found), 'ticket')} écrit{'s' if len(found) > 1 else ''} dans {args.tickets}/.", file=sys.stderr
+        f"{pluriel(len(found), 'ticket')} écrit{'s' if len(found) > 1 else ''} dans {args.tickets}/.", file=sys.stderr
     )
     return 0
 
@@ -631,8 +628,8 @@ def command_format(args) -> int:
         ]
         _print_report(Report(notes), "github")
         print(
-            f"{_plural(len(paths), 'fichier')} de données vérifié{'s' if len(paths) > 1 else ''} : "
-            f"{_plural(len(result.changed), 'fichier')} à remettre en forme après la fusion.",
+            f"{pluriel(len(paths), 'fichier')} de données vérifié{'s' if len(paths) > 1 else ''} : "
+            f"{pluriel(len(result.changed), 'fichier')} à remettre en forme après la fusion.",
             file=sys.stderr,
         )
         return 0
@@ -643,19 +640,19 @@ def command_format(args) -> int:
         _print_report(Report(result.notes), "text")
         verdicts = []
         if result.changed:
-            verdicts.append(f"{_plural(len(result.changed), 'fichier')} à remettre en forme : lancez spro format")
+            verdicts.append(f"{pluriel(len(result.changed), 'fichier')} à remettre en forme : lancez spro format")
         if unreadable:
             verdicts.append(
-                f"{_plural(unreadable, 'fichier illisible', 'fichiers illisibles')} : corrigez d'abord les "
+                f"{pluriel(unreadable, 'fichier illisible', 'fichiers illisibles')} : corrigez d'abord les "
                 "erreurs ci-dessus (spro validate)"
             )
         verdict = " ; ".join(verdicts) or "aucun fichier à remettre en forme"
-        print(f"{_plural(len(paths), 'fichier')} vérifié{'s' if len(paths) > 1 else ''} : {verdict}.", file=sys.stderr)
+        print(f"{pluriel(len(paths), 'fichier')} vérifié{'s' if len(paths) > 1 else ''} : {verdict}.", file=sys.stderr)
         return 1 if result.changed or problems.errors else 0
     print(
-        f"{_plural(len(result.changed), 'fichier')} mis en forme sur {len(paths)}"
+        f"{pluriel(len(result.changed), 'fichier')} mis en forme sur {len(paths)}"
         + (
-            f" ; {_plural(unreadable, 'fichier illisible', 'fichiers illisibles')} laissé{'s' if unreadable > 1 else ''} "
+            f" ; {pluriel(unreadable, 'fichier illisible', 'fichiers illisibles')} laissé{'s' if unreadable > 1 else ''} "
             "tel quel : corrigez d'abord ses erreurs (spro validate)"
             if unreadable
             else ""
@@ -718,7 +715,7 @@ def command_diff(args) -> int:
     print(markdown(changes, args.base, args.head), end="")
     if pending:
         print(
-            f"Note : spro diff compare des révisions enregistrées (commits) ; {_plural(len(pending), 'fichier')} de "
+            f"Note : spro diff compare des révisions enregistrées (commits) ; {pluriel(len(pending), 'fichier')} de "
             f"{' et '.join(folders)} modifié{'s' if len(pending) > 1 else ''} depuis le dernier commit "
             "n'entre{} pas dans cette comparaison (git commit, puis relancez).".format(
                 "nt" if len(pending) > 1 else ""
@@ -801,19 +798,19 @@ def command_import_csv(args) -> int:
         print(f"{'à créer' if args.essai else 'créée'} : {display_path(path, repo_root)}")
     for path in report.updated:
         print(f"{'à mettre à jour' if args.essai else 'mise à jour'} : {display_path(path, repo_root)}")
-    created = _plural(
+    created = pluriel(
         len(report.written),
         "fiche " + ("à créer" if args.essai else "créée"),
         "fiches " + ("à créer" if args.essai else "créées"),
     )
-    updated = _plural(
+    updated = pluriel(
         len(report.updated),
         "fiche " + ("à mettre à jour" if args.essai else "mise à jour"),
         "fiches " + ("à mettre à jour" if args.essai else "mises à jour"),
     )
     print(
-        f"{source} ({encoding}) : {_plural(report.rows, 'ligne')} ; {created} ; {updated} ; "
-        f"{_plural(report.rejected_rows, 'ligne refusée', 'lignes refusées')}"
+        f"{source} ({encoding}) : {pluriel(report.rows, 'ligne')} ; {created} ; {updated} ; "
+        f"{pluriel(report.rejected_rows, 'ligne refusée', 'lignes refusées')}"
         + (" (essai : rien n'a été écrit)" if args.essai else "")
         + ".",
         file=sys.stderr,

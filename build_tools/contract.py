@@ -253,10 +253,11 @@ class Code(Kind):
 
 @dataclass(frozen=True)
 class Choice(Kind):
-    """One of a fixed list of words."""
+    """One of a fixed list of words; ``labels``, when given, are what the public reads for each of them."""
 
     choices: tuple[str, ...]
     label: str = "valeur"
+    labels: dict[str, str] | None = field(default=None, compare=False)
 
     def read(self, node, reader, path):
         value = Text(max_length=80).read(node, reader, path)
@@ -364,12 +365,70 @@ class Date(Kind):
 
 
 @dataclass(frozen=True)
+class Column:
+    """A field as one plain value: an option of ``spro new lieu``, a column of a spreadsheet that ``spro import
+    csv`` reads, a column of the open-data exports. Declared on the field itself, so that adding a field is one
+    statement (see DEVELOPERS.md, « Ajouter un champ »)."""
+
+    key: str
+    """The option and spreadsheet column name (``code_postal``)."""
+    label: str
+    """What to type, in French (prompts of ``spro new lieu``, its ``--help``, the import's messages)."""
+    aliases: tuple[str, ...] = ()
+    """Other headers a spreadsheet may use (« CP », « ville », « complément d'adresse »; case, accents, spaces and
+    punctuation do not matter)."""
+    export: str | None = None
+    """Its name in ``lieux.csv`` and the GeoJSON; None: not exported as such."""
+    export_label: str = ""
+    """What the exported column holds, for the open-data page (defaults to ``label``)."""
+    required: bool | None = None
+    """Whether a new lieu needs it; None: as the field (a default or another column may stand in for it)."""
+
+
+@dataclass(frozen=True)
 class Field:
     name: str
     kind: Kind
     description: str
     required: bool = False
     example: Any = None
+    default: Any = None
+    """The value of an optional field left out (None: no value; lists: empty)."""
+    column: Column | None = None
+
+
+@dataclass(frozen=True)
+class PlacedColumn:
+    """A declared :class:`Column` with where it sits in its record."""
+
+    field: str
+    """Dotted path of the field (``adresse.code_postal``)."""
+    kind: Kind
+    declared: Column
+    required: bool
+    """Whether a new record needs it (the declaration's ``required``, or the field's and its parents')."""
+
+    @property
+    def key(self) -> str:
+        return self.declared.key
+
+    @property
+    def label(self) -> str:
+        return self.declared.label
+
+
+def columns_of(struct: Struct, prefix: str = "", required: bool = True) -> list[PlacedColumn]:
+    """The columns declared on ``struct``'s fields and its groups' fields, in the order of the contract."""
+    found = []
+    for spec in struct.fields:
+        path = prefix + spec.name
+        needed = required and spec.required
+        if spec.column is not None:
+            declared = spec.column.required
+            found.append(PlacedColumn(path, spec.kind, spec.column, needed if declared is None else declared))
+        if isinstance(spec.kind, Struct):
+            found.extend(columns_of(spec.kind, path + ".", needed))
+    return found
 
 
 @dataclass(frozen=True)
@@ -437,6 +496,8 @@ class Struct(Kind):
             schema["description"] = spec.description
             if spec.example is not None:
                 schema["examples"] = [spec.example]
+            if spec.default is not None:
+                schema["default"] = spec.default
             properties[spec.name] = schema
         schema = {"type": "object", "additionalProperties": False, "properties": properties}
         required = [f.name for f in self.fields if f.required]

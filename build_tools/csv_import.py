@@ -18,48 +18,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .atomic import write_atomically
+from .candidates import CandidateLieux
 from .contract import suggestion
 from .diagnostics import Diagnostic
 from .lieu_files import BY_KEY, COLUMNS, PLACE_KEYS, lieu_path, lieu_values, missing_keys, prepare_lieu
-from .loader import CandidateLieux, slug
 from .model import Dataset
-
-ALIASES = {
-    "id": ["identifiant"],
-    "nom": ["nom du lieu"],
-    "reseau": [],
-    "structure": ["organisme", "gestionnaire"],
-    "siret": [],
-    "voie": ["adresse", "rue"],
-    "complement": ["complement d adresse", "complement adresse"],
-    "code_postal": ["cp"],
-    "commune": ["ville"],
-    "code_insee": ["insee"],
-    "bassin": ["bassin d emploi"],
-    "latitude": ["lat"],
-    "longitude": ["lon", "lng"],
-    "services": [],
-    "publics": ["public"],
-    "modalites": ["modalites d accueil"],
-    "sur_rendez_vous": ["rendez vous", "rdv", "sur rdv"],
-    "horaires": ["horaires d ouverture"],
-    "telephone": ["tel"],
-    "courriel": ["email", "e mail", "mel", "mail"],
-    "site": ["site web", "site internet"],
-    "pmr": ["accessible pmr", "accessible en fauteuil roulant", "fauteuil roulant"],
-    "accessibilite": ["details accessibilite", "accessibilite details"],
-    "acceslibre": ["lien acceslibre"],
-    "label_depuis": ["label", "labellise depuis"],
-    "description": ["presentation"],
-    "verifie_le": ["verifie", "date de verification"],
-}
+from .text import slug
 
 
 def _header_key(header: str) -> str:
     return " ".join(slug(header).split("-"))
 
 
-HEADERS = {_header_key(name): key for key, names in ALIASES.items() for name in [key, *names]}
+HEADERS = {_header_key(name): c.key for c in COLUMNS for name in (c.key, *c.declared.aliases)}
+"""A header, without case, accents, spaces or underscores -> its column (the aliases are declared in records.py)."""
 
 
 @dataclass

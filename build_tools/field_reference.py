@@ -12,7 +12,9 @@ from pathlib import Path
 
 import yaml
 
+from . import records
 from .atomic import write_atomically
+from .contract import columns_of
 from .json_schemas import render_schemas
 
 BEGIN = "<!-- champs : début (généré par « spro schemas », ne pas modifier à la main) -->"
@@ -25,6 +27,7 @@ SECTIONS = (
     ("bassin.schema.json", "Un bassin d'emploi", "data/bassins/<code>.yaml"),
 )
 _MAX_CODES = 25
+SPREADSHEET_TITLE = "Les colonnes d'un tableur de lieux (`spro import csv`, `spro new lieu`)"
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,27 @@ class Row:
     description: str
     valeur: str
     exemple: str
+
+
+@dataclass(frozen=True)
+class SpreadsheetColumn:
+    """A column ``spro import csv`` reads (and an option of ``spro new lieu``), as records.py declares it."""
+
+    colonne: str
+    autres_noms: str
+    obligatoire: str
+    contenu: str
+
+
+def spreadsheet_columns() -> tuple[SpreadsheetColumn, ...]:
+    def needed(column) -> str:
+        if column.required:
+            return "oui"
+        return "l'une des deux" if column.key in records.PLACE_KEYS else ""
+
+    return tuple(
+        SpreadsheetColumn(c.key, ", ".join(c.declared.aliases), needed(c), c.label) for c in columns_of(records.LIEU)
+    )
 
 
 @dataclass(frozen=True)
@@ -54,11 +78,12 @@ def _rows(schema: dict, prefix: str):
     for name, spec in schema.get("properties", {}).items():
         path = prefix + name
         example = spec.get("examples", [None])[0]
+        default = f" ; {_yaml_inline(spec['default'])} si le champ est absent" if "default" in spec else ""
         yield Row(
             path,
             name in required,
             spec.get("description", ""),
-            describe(spec),
+            describe(spec) + default,
             "" if example is None else _yaml_inline(example),
         )
         items = spec.get("items", {})
@@ -76,7 +101,7 @@ def describe(spec: dict) -> str:
         shown = ", ".join(values[:_MAX_CODES]) + (f"… ({len(values)} codes)" if len(values) > _MAX_CODES else "")
         return f"un code parmi : {shown}"
     if kind == "array":
-        return f"liste de {_plural(describe(spec.get('items', {})))}"
+        return f"liste de {_several(describe(spec.get('items', {})))}"
     if kind == "object":
         return "groupe de champs (ci-dessous)"
     if kind == "boolean":
@@ -89,7 +114,7 @@ def describe(spec: dict) -> str:
     return f"texte (au plus {spec['maxLength']} caractères)" if "maxLength" in spec else "texte"
 
 
-def _plural(description: str) -> str:
+def _several(description: str) -> str:
     for one, several in (
         ("un code parmi", "codes parmi"),
         ("groupe de champs", "groupes de champs"),
@@ -128,7 +153,16 @@ def markdown(all_sections: list[Section]) -> str:
             ]
             lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
         lines.append("")
-    lines.append(END)
+    lines += [
+        f"### {SPREADSHEET_TITLE}",
+        "",
+        "| Colonne | Autres noms acceptés | Obligatoire | Contenu |",
+        "| --- | --- | --- | --- |",
+    ]
+    for column in spreadsheet_columns():
+        cells = [f"`{column.colonne}`", column.autres_noms, column.obligatoire, column.contenu]
+        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    lines += ["", END]
     return "\n".join(lines)
 
 

@@ -49,77 +49,44 @@ from .horaires_tables import ranges_on, schedule
 from .model import Dataset, Lieu
 from .places import osa_distance
 from .positions import Geography
+from .records import MODALITES
+from .search_rules import (
+    EXACT,
+    FIELD_WEIGHTS,
+    MAX_WORDS,
+    NEAR,
+    PREFIX,
+    SUGGESTIONS,
+    TYPO_MIN_LENGTH,
+    match_weight,
+    query_words,
+)
 from .text import SEARCH_STOP_WORDS as STOP_WORDS
-from .text import search_fold as fold
+from .text import search_fold
 from .text import search_words as words
 
 PARIS = ZoneInfo("Europe/Paris")
-MODALITES = (
-    ("sur-place", "Sur place"),
-    ("telephone", "Par téléphone"),
-    ("visio", "En visioconférence"),
-    ("courriel", "Par courriel"),
+
+ROW = (
+    "id",
+    "nom",
+    "commune",
+    "reseau",
+    "services",
+    "publics",
+    "bassin",
+    "modalites",
+    "pmr",
+    "lat",
+    "lon",
+    "horaires",
+    "fermetures",
+    "rdv",
+    "noms",
+    "mots_commune",
 )
-
-EXACT, NEAR, PREFIX = 3, 2, 1
-"""Match weights: the word is the token; is one edit away from it; begins it."""
-TYPO_MIN_LENGTH = 5
-MAX_WORDS = 12
-"""Words of a query beyond these are ignored: a pasted page cannot make a keystroke (or spro search) slow."""
-FIELD_WEIGHTS = {
-    "nom": 8,  # the lieu's name and its structure's
-    "reseau": 8,  # its network's name and former names
-    "service": 5,  # its services' names (« Conseil en évolution professionnelle », « CEP »)
-    "commune": 5,  # its commune's name and its postal code
-    "synonyme_reseau": 4,  # words of data/synonymes.yaml whose entry names its network
-    "public": 3,  # its publics' names (« Jeunes de 16 à 25 ans »)
-    "synonyme_service": 2,  # ... whose entry names one of its services
-    "synonyme_public": 2,  # ... whose entry names one of its publics
-    "bassin": 2,  # its basin's name
-    "description": 1,  # its services' summaries and descriptions
-}
-"""Integer weights of the fields: a name or network match is worth more than a public or synonym match."""
-SUGGESTIONS = 3
-
-
-# -- words ---------------------------------------------------------------------------------------
-
-
-def within_one_edit(a: str, b: str) -> bool:
-    """One wrong, missing or extra letter, or two neighbouring letters swapped (or none)."""
-    if a == b:
-        return True
-    if abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) > len(b):
-        a, b = b, a
-    i = 0
-    while i < len(a) and a[i] == b[i]:
-        i += 1
-    if len(a) == len(b):  # a wrong letter at i, or the letters at i and i + 1 swapped
-        swapped = i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i]
-        return a[i + 1 :] == b[i + 1 :] or (swapped and a[i + 2 :] == b[i + 2 :])
-    return a[i:] == b[i + 1 :]  # b has one more letter, at i
-
-
-def typos_allowed(word: str) -> bool:
-    """A wrong letter is forgiven in words of :data:`TYPO_MIN_LENGTH` letters or more, never in numbers
-    (79120 is not 79100: a postal code matches exactly or as it is being typed)."""
-    return len(word) >= TYPO_MIN_LENGTH and not any(c.isdigit() for c in word)
-
-
-def query_words(text: str) -> list[str]:
-    """The words a query searches: folded, stop words left out, at most :data:`MAX_WORDS`."""
-    return words(text)[:MAX_WORDS]
-
-
-def match_weight(word: str, token: str) -> int:
-    """:data:`EXACT`, :data:`NEAR`, :data:`PREFIX` or 0 (no match)."""
-    if word == token:
-        return EXACT
-    if typos_allowed(word) and within_one_edit(word, token):
-        return NEAR
-    return PREFIX if token.startswith(word) else 0
+"""The cells of a lieu's row in the index, in order: sent with it (``colonnes``), read by name in finder-core.js.
+Codes are positions in the index's tables; ``noms`` and ``mots_commune`` are positions in its vocabulary."""
 
 
 def word_matches(word: str, token: str) -> bool:
@@ -294,7 +261,7 @@ def order(
 ) -> list[Result]:
     """Relevance, then distance (metres), then folded name, then id. Positions are those of the browser's
     index (5 decimals), so that both engines measure the same distances. ``names``: folded names, if known."""
-    names = names or {identifier: fold(dataset.lieux[identifier].nom) for identifier in scored}
+    names = names or {identifier: search_fold(dataset.lieux[identifier].nom) for identifier in scored}
     ranked = []
     for identifier, score in scored.items():
         position = geography.positions.get(identifier)
@@ -328,7 +295,7 @@ class Finder:
             for l in dataset.lieux.values()
         )
         self._vocabulary: list[str] | None = None
-        self._names = {identifier: fold(lieu.nom) for identifier, lieu in dataset.lieux.items()}
+        self._names = {identifier: search_fold(lieu.nom) for identifier, lieu in dataset.lieux.items()}
 
     def find(self, query: Query, moment: dt.datetime, origin: tuple[float, float] | None = None) -> list[Result]:
         searched = query_words(query.text)
@@ -377,35 +344,36 @@ def finder_index(dataset: Dataset, geography: Geography, reference: dt.date) -> 
 
     services, publics = list(dataset.services), list(dataset.publics)
     bassins, reseaux = list(dataset.bassins), list(dataset.reseaux)
-    modalites = [code for code, _ in MODALITES]
+    modalites = list(MODALITES)
     hours: dict[str, int] = {}
     hour_tables = []
     rows = []
-    for lieu in sorted(dataset.lieux.values(), key=lambda l: (fold(l.nom), l.id)):  # the order of equal relevance
+    for lieu in sorted(
+        dataset.lieux.values(), key=lambda l: (search_fold(l.nom), l.id)
+    ):  # the order of equal relevance
         if lieu.horaires and lieu.horaires not in hours:
             hours[lieu.horaires] = len(hour_tables)
             hour_tables.append(schedule(lieu.horaires, reference).as_json(reference))
         position = geography.positions.get(lieu.id)
-        rows.append(
-            [
-                lieu.id,
-                lieu.nom,
-                lieu.adresse.commune,
-                reseaux.index(lieu.reseau),
-                [services.index(s) for s in lieu.services],
-                [publics.index(p) for p in lieu.publics],
-                bassins.index(lieu.bassin),
-                [modalites.index(m) for m in lieu.modalites],
-                {True: 1, False: 0}.get(lieu.accessibilite.pmr),
-                _round(position.lat) if position else None,
-                _round(position.lon) if position else None,
-                hours.get(lieu.horaires, -1) if lieu.horaires else -1,
-                closures(lieu, reference),
-                int(lieu.sur_rendez_vous),
-                ids(tables.names(lieu)),
-                ids(tables.commune(lieu)),
-            ]
-        )
+        cells = {
+            "id": lieu.id,
+            "nom": lieu.nom,
+            "commune": lieu.adresse.commune,
+            "reseau": reseaux.index(lieu.reseau),
+            "services": [services.index(s) for s in lieu.services],
+            "publics": [publics.index(p) for p in lieu.publics],
+            "bassin": bassins.index(lieu.bassin),
+            "modalites": [modalites.index(m) for m in lieu.modalites],
+            "pmr": {True: 1, False: 0}.get(lieu.accessibilite.pmr),
+            "lat": _round(position.lat) if position else None,
+            "lon": _round(position.lon) if position else None,
+            "horaires": hours.get(lieu.horaires, -1) if lieu.horaires else -1,
+            "fermetures": closures(lieu, reference),
+            "rdv": int(lieu.sur_rendez_vous),
+            "noms": ids(tables.names(lieu)),
+            "mots_commune": ids(tables.commune(lieu)),
+        }
+        rows.append([cells[name] for name in ROW])
     return {
         "reference": reference.isoformat(),
         "territoire": dataset.site.region,
@@ -434,9 +402,10 @@ def finder_index(dataset: Dataset, geography: Geography, reference: dt.date) -> 
             ]
             for code, s in dataset.synonymes.items()
         ],
-        "modalites": [list(m) for m in MODALITES],
+        "modalites": [list(m) for m in MODALITES.items()],
         "stop": sorted(STOP_WORDS),
         "vocabulaire": list(vocabulary),
         "horaires": hour_tables,
+        "colonnes": list(ROW),
         "lieux": rows,
     }

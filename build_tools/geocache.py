@@ -46,6 +46,19 @@ def cache_key(query: str, code_insee: str) -> str:
 
 
 @dataclass(frozen=True)
+class Request:
+    """An address to geocode: the query sent, the commune it must fall in, and who needs it."""
+
+    query: str
+    code_insee: str
+    used_by: str
+
+    @property
+    def key(self) -> str:
+        return cache_key(self.query, self.code_insee)
+
+
+@dataclass(frozen=True)
 class Entry:
     """One geocoded address, as the geocoder answered it."""
 

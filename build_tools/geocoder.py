@@ -14,7 +14,8 @@ import datetime as dt
 import math
 import os
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from geopy.adapters import URLLibAdapter
@@ -27,25 +28,13 @@ from geopy.exc import (
 )
 from geopy.geocoders import BANFrance
 
-from .geocache import Entry, cache_key
-from .model import Emprise
+from .geocache import Entry, GeocodeCache, Request
+from .model import Dataset, Emprise
+from .positions import requests_for
 
 DEFAULT_URL = "https://data.geopf.fr/geocodage"
 URL_ENVIRONMENT_VARIABLE = "SPRO_GEOCODER_URL"
 USER_AGENT = "spro-orientation/0.1 (annuaire du Service public régional de l'orientation)"
-
-
-@dataclass(frozen=True)
-class Request:
-    """An address to geocode: the query sent, the commune it must fall in, and who needs it."""
-
-    query: str
-    code_insee: str
-    used_by: str
-
-    @property
-    def key(self) -> str:
-        return cache_key(self.query, self.code_insee)
 
 
 @dataclass(frozen=True)
@@ -223,3 +212,47 @@ def _is_point(feature) -> bool:
 def _short(exc: Exception) -> str:
     text = " ".join(str(exc).split())
     return text[:120] + ("…" if len(text) > 120 else "")
+
+
+@dataclass
+class GeocodeRun:
+    geocoded: list[Request] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    dropped: int = 0
+
+
+def geocode_missing(
+    dataset: Dataset,
+    cache: GeocodeCache,
+    geocoder: Geocoder,
+    save_every: int = 25,
+    progress: Callable[[int, int], None] | None = None,
+) -> GeocodeRun:
+    """Geocode the addresses missing from the cache, saving the cache atomically as it goes.
+
+    On any interruption (Ctrl-C included) what was already found is saved before the
+    exception propagates; entries already in the cache are never removed by a failed run.
+    """
+    run = GeocodeRun()
+    needed = requests_for(dataset)
+    missing = [r for r in needed if cache.get(r.key) is None]
+    try:
+        for index, request in enumerate(missing, start=1):
+            if geocoder.out_of_time():
+                run.failures.extend(Failure(r, "temps maximal de géocodage dépassé") for r in missing[index - 1 :])
+                break
+            result = geocoder.lookup(request)
+            if isinstance(result, Failure):
+                run.failures.append(result)
+            else:
+                cache.put(result)
+                run.geocoded.append(request)
+                if len(run.geocoded) % save_every == 0:
+                    cache.save()
+            if progress:
+                progress(index, len(missing))
+        if not run.failures:
+            run.dropped = cache.keep_only({r.key for r in needed})
+    finally:
+        cache.save()
+    return run

@@ -20,12 +20,14 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from . import records
-from .contract import Struct, Text, french_date, suggestion
+from .candidates import CandidateLieux
+from .contract import Bool, Choice, Code, Date, ListOf, Number, PlacedColumn, Text, columns_of, french_date, suggestion
 from .formats import IDENTIFIER
 from .gazetteer import Gazetteer
-from .loader import CandidateLieux, fold, slug
 from .model import Dataset, Lieu
+from .records import PLACE_KEYS
 from .safe_files import UnsafePath, inside
+from .text import fold, slug
 from .yaml_format import data_file_kind, format_text
 
 LIEU_KIND = data_file_kind(PurePosixPath("lieux/x.yaml"))
@@ -107,50 +109,9 @@ def lieu_document(values: dict[str, object], existing: str | None = None, canoni
 # -- plain values (typed answers, spreadsheet cells) to fields --------------------------------------
 
 
-@dataclass(frozen=True)
-class Column:
-    """One plain value of a lieu: its key (CLI option, CSV column), its field, how to read it."""
-
-    key: str
-    field: str
-    label: str
-    read: str = "text"  # text, codes, bool, date, number
-    table: str | None = None
-    required: bool = False
-
-
-COLUMNS = (
-    Column("id", "", "identifiant (facultatif : choisi d'après le réseau et la commune)"),
-    Column("nom", "nom", "nom du lieu, tel que le public le connaît", required=True),
-    Column("reseau", "reseau", "réseau", "codes", "reseaux", required=True),
-    Column("structure", "structure", "organisme gestionnaire"),
-    Column("siret", "siret", "SIRET (14 chiffres)"),
-    Column("voie", "adresse.voie", "numéro et voie", required=True),
-    Column("complement", "adresse.complement", "complément d'adresse"),
-    Column("code_postal", "adresse.code_postal", "code postal"),
-    Column("commune", "adresse.commune", "commune"),
-    Column("code_insee", "adresse.code_insee", "code INSEE (facultatif : trouvé d'après la commune et le code postal)"),
-    Column("bassin", "bassin", "bassin d'emploi (facultatif : celui de la commune)", "codes", "bassins"),
-    Column("latitude", "coordonnees.lat", "latitude", "number"),
-    Column("longitude", "coordonnees.lon", "longitude", "number"),
-    Column("services", "services", "services, séparés par des virgules", "codes", "services", required=True),
-    Column("publics", "publics", "publics, séparés par des virgules", "codes", "publics", required=True),
-    Column("modalites", "modalites", "modalités : sur-place, telephone, visio, courriel", "codes", "modalites"),
-    Column("sur_rendez_vous", "sur_rendez_vous", "uniquement sur rendez-vous (oui/non)", "bool"),
-    Column("horaires", "horaires", "horaires au format OpenStreetMap, ex. Mo-Fr 09:00-12:30,13:30-17:00; PH off"),
-    Column("telephone", "contact.telephone", "téléphone"),
-    Column("courriel", "contact.courriel", "adresse électronique"),
-    Column("site", "contact.site", "site web (https://)"),
-    Column("pmr", "accessibilite.pmr", "accessible en fauteuil roulant (oui/non)", "bool"),
-    Column("accessibilite", "accessibilite.details", "précisions sur l'accessibilité"),
-    Column("acceslibre", "accessibilite.acceslibre", "lien acceslibre"),
-    Column("label_depuis", "label.depuis", "date d'attribution du label", "date"),
-    Column("description", "description", "présentation pour le public"),
-    Column("verifie_le", "verifie_le", "date de vérification (par défaut : aujourd'hui)", "date"),
-)
+COLUMNS = tuple(columns_of(records.LIEU))
+"""The plain values of a lieu (options of ``spro new lieu``, spreadsheet columns), as records.py declares them."""
 BY_KEY = {column.key: column for column in COLUMNS}
-PLACE_KEYS = ("code_postal", "commune")
-"""At least one of them: the other (and the INSEE code) comes from the gazetteer when it tells."""
 
 
 def missing_keys(plain: dict[str, str]) -> list[str]:
@@ -164,45 +125,54 @@ _YES = {"oui", "o", "vrai", "true", "1", "x"}
 _NO = {"non", "n", "faux", "false", "0"}
 
 
-def column_of(field_path: str) -> Column | None:
+def column_of(field_path: str) -> PlacedColumn | None:
     """The plain value a validation message is about (``contact.telephone`` -> telephone)."""
     root = re.sub(r"\[\d+\]$", "", field_path)
     exact = next((c for c in COLUMNS if c.field and c.field == root), None)
     return exact or next((c for c in COLUMNS if c.field and c.field.split(".")[0] == root.split(".")[0]), None)
 
 
-def _names(dataset: Dataset, table: str) -> dict[str, str]:
+def _leaf(column: PlacedColumn):
+    return column.kind.item if isinstance(column.kind, ListOf) else column.kind
+
+
+def _names(dataset: Dataset, column: PlacedColumn) -> dict[str, str]:
     """Folded code, name (and short name) -> code: a spreadsheet may say « Mission locale » or « CEP »
-    (computed once per dataset and table: an import reads it for every cell)."""
+    (computed once per dataset and column: an import reads it for every cell)."""
     if id(dataset) not in _NAMES and len(_NAMES) >= 4:
         _NAMES.clear()  # (a few datasets at a time: the tests load many)
     cache = _NAMES.setdefault(id(dataset), (dataset, {}))[1]
-    if table not in cache:
-        cache[table] = _table_names(dataset, table)
-    return cache[table]
+    if column.field not in cache:
+        cache[column.field] = _code_names(dataset, _leaf(column))
+    return cache[column.field]
 
 
 _NAMES: dict[int, tuple[Dataset, dict[str, dict[str, str]]]] = {}
-"""id(dataset) -> (the dataset, kept alive so that its id is not reused; names by table)."""
+"""id(dataset) -> (the dataset, kept alive so that its id is not reused; names by field)."""
+_PREPOSITION = re.compile(r"^(?:par|en|sur) ")
 
 
-def _table_names(dataset: Dataset, table: str) -> dict[str, str]:
-    if table == "modalites":
-        return {code: code for code in records.MODALITES} | {"visioconference": "visio"}
-    entries = getattr(dataset, table)
+def _code_names(dataset: Dataset, kind: Code | Choice) -> dict[str, str]:
+    if isinstance(kind, Choice):  # its codes, its labels, and the labels without their preposition (« téléphone »)
+        names = {code: code for code in kind.choices}
+        for code, label in (kind.labels or {}).items():
+            names.setdefault(fold(label), code)
+            names.setdefault(_PREPOSITION.sub("", fold(label)), code)
+        return names
     names = {}
-    for code, entry in entries.items():
+    for code, entry in getattr(dataset, kind.table).items():
         for name in (code, getattr(entry, "nom", None), getattr(entry, "nom_court", None)):
             if name:
                 names.setdefault(fold(name), code)
     return names
 
 
-def read_value(dataset: Dataset, column: Column, text: str):
-    """(value, None) or (None, French reason) for one plain value."""
+def read_value(dataset: Dataset, column: PlacedColumn, text: str):
+    """(value, None) or (None, French reason) for one plain value, read as the contract's kind of its field."""
     text = text.strip()
-    if column.read == "codes":
-        names = _names(dataset, column.table)
+    kind = _leaf(column)
+    if isinstance(kind, (Code, Choice)):
+        names = _names(dataset, column)
         parts = [part.strip() for part in re.split(r"[,;|\n]", text) if part.strip()]
         codes, unknown = [], []
         for part in parts:
@@ -214,38 +184,32 @@ def read_value(dataset: Dataset, column: Column, text: str):
                 None,
                 f"« {unknown[0]} » inconnu (possibles : {', '.join(known)}).{suggestion(slug(unknown[0]), known)}",
             )
-        if column.key in ("reseau", "bassin"):
+        if not isinstance(column.kind, ListOf):
             return (codes[0], None) if len(codes) == 1 else (None, "une seule valeur attendue")
         return codes, None
-    if column.read == "bool":
+    if isinstance(kind, Bool):
         if fold(text) in _YES:
             return True, None
         if fold(text) in _NO:
             return False, None
         return None, f"« {text} » : oui ou non attendu"
-    if column.read == "date":
+    if isinstance(kind, Date):
         try:
             return dt.date.fromisoformat(french_date(text) or text), None
         except ValueError:
             return None, f"« {text} » : date attendue (AAAA-MM-JJ ou JJ/MM/AAAA)"
-    if column.read == "number":
+    if isinstance(kind, Number):
         try:
             return float(text.replace(",", ".").replace(" ", "")), None
         except ValueError:
             return None, f"« {text} » : nombre attendu (ex. 46,58)"
-    text = " ".join(text.split()) if column.key != "description" else text
-    if column.key == "code_postal" and re.fullmatch(r"\d{5}", re.sub(r"[\s.]", "", text)):
+    if not (isinstance(kind, Text) and kind.multiline):
+        text = " ".join(text.split())
+    if kind is records.postal_code and re.fullmatch(r"\d{5}", re.sub(r"[\s.]", "", text)):
         text = re.sub(r"[\s.]", "", text)  # « 79 400 » as people write it
-    kind = _kind_at(records.LIEU, column.field)
     if isinstance(kind, Text) and kind.normalize and not (kind.check and kind.check(text)):
         text = kind.normalize(text)  # what the contract reads: « 0549123456 » is written « 05 49 12 34 56 »
     return text, None
-
-
-def _kind_at(struct: Struct, path: str):
-    head, _, rest = path.partition(".")
-    kind = next((f.kind for f in struct.fields if f.name == head), None)
-    return _kind_at(kind, rest) if rest and isinstance(kind, Struct) else kind
 
 
 def lieu_values(

@@ -19,28 +19,18 @@ from .diagnostics import Diagnostic, Report, Severity, display_path
 from .gazetteer import (
     COMMUNES_FILE,
     DELEGUEES_FILE,
-    TYPES_DELEGUEE,
     Gazetteer,
     GazetteerFiles,
     departement_of,
-    listed,
     nearest,
     read_gazetteer,
 )
-from .geo import distance_km
-from .geocache import CACHE_FILE_NAME, GeocodeCache, address_text, cache_key
+from .geocache import CACHE_FILE_NAME, GeocodeCache
 from .model import (
-    Accessibilite,
-    Adresse,
     Bassin,
     Commune,
-    Contact,
     Dataset,
-    Emplacement,
-    Emprise,
     Evenement,
-    Fermeture,
-    Lien,
     Lieu,
     Metier,
     Public,
@@ -50,15 +40,13 @@ from .model import (
     Synonyme,
 )
 from .outlines import MAX_OUTLINE_BYTES, read_outline
+from .place_rules import check_duplicate_address, check_lieu_geography, event_commune, unknown_code
+from .record_model import from_values
 from .safe_files import UnsafePath, entry_problem, is_real_dir, read_regular
-from .text import fold, slug  # noqa: F401 (slug: part of this module's interface, used by the generators)
-from .text import search_fold as fold_words
+from .text import fold, search_fold, slug
 from .yaml_source import MAX_FILE_BYTES, read_yaml
 
 SUGGESTED_UNASSIGNED = 50
-MAX_KM_FROM_COMMUNE = 20
-"""How far from its commune's centre a lieu may be (the demo's farthest is 3.7 km; the largest communes of
-the territory are about 15 km across)."""
 """Beyond this many communes in no basin, messages stop naming the nearest basin (it costs a distance scan each)."""
 
 REFERENCE_FILES = {
@@ -91,7 +79,7 @@ _FILE_NAMES = {
 
 
 @dataclass
-class _Read:
+class Read:
     """A file read against its contract: the values that passed and where each field was."""
 
     path: str
@@ -115,7 +103,7 @@ class DataLoader:
     def _display(self, path: Path) -> str:
         return display_path(path, self.display_root)
 
-    def _read(self, path: Path, kind: Kind, references=None) -> _Read | None:
+    def _read(self, path: Path, kind: Kind, references=None) -> Read | None:
         """Read one file against ``kind``. Its diagnostics stay on the reader until :meth:`_flush`."""
         data = self._bytes(path, MAX_FILE_BYTES)
         return None if data is None else self._read_bytes(data, self._display(path), kind, references)
@@ -128,25 +116,18 @@ class DataLoader:
             self.report.add(Diagnostic(self._display(path), 0, 0, "", str(exc)))
             return None
 
-    def _read_bytes(self, data: bytes, shown: str, kind: Kind, references=None) -> _Read | None:
-        source, problems = read_yaml(data, shown)
+    def _read_bytes(self, data: bytes, shown: str, kind: Kind, references=None) -> Read | None:
+        read, problems = read_record(data, shown, kind, self.today, references)
         self.report.extend(problems)
-        if source.root is None:
-            return None
-        reader = Reader(shown, self.today, references)
-        values = kind.read(source.root, reader, "")
-        if values is INVALID:
-            self.report.extend(reader.diagnostics)
-            return None
-        return _Read(shown, values, reader)
+        return read
 
-    def _flush(self, read: _Read) -> bool:
+    def _flush(self, read: Read) -> bool:
         """Move the file's diagnostics to the report; True when the record is usable.
 
         A missing required field is itself an error, so an error-free record is complete.
         """
         self.report.extend(read.reader.diagnostics)
-        return not _has_errors(read.reader.diagnostics)
+        return not has_errors(read.reader.diagnostics)
 
     def _folder_files(self, folder: str, report: bool = True) -> list[Path]:
         """The data files of ``data/<folder>``; with ``report``, every other entry is an error."""
@@ -273,9 +254,9 @@ class DataLoader:
             return None
         return Dataset(
             site=site,
-            services={k: Service(code=k, **_tuples(v)) for k, v in services.items()},
-            reseaux={k: Reseau(code=k, **_tuples(v)) for k, v in sorted(reseaux.items())},
-            publics={k: Public(code=k, **v) for k, v in publics.items()},
+            services={k: from_values(Service, v, code=k) for k, v in services.items()},
+            reseaux={k: from_values(Reseau, v, code=k) for k, v in sorted(reseaux.items())},
+            publics={k: from_values(Public, v, code=k) for k, v in publics.items()},
             bassins=dict(sorted(bassins.items())),
             lieux=dict(sorted(lieux.items())),
             metiers=dict(sorted(metiers.items())),
@@ -305,21 +286,11 @@ class DataLoader:
         if not self._flush(read):
             return None
         if name == "site.yaml":
-            values = dict(read.values)
-            geocodage = values.pop("geocodage", {})
-            carte = values.pop("carte", {})
-            emprise = Emprise(**values.pop("emprise"))
-            return Site(
-                **_tuples(values),
-                emprise=emprise,
-                score_minimal=geocodage.get("score_minimal", 0.6),
-                tuiles=carte.get("tuiles"),
-                attribution_tuiles=carte.get("attribution"),
-            )
+            return from_values(Site, read.values)
         return read.values
 
     @staticmethod
-    def _check_publics_map_to_data_inclusion(read: _Read) -> None:
+    def _check_publics_map_to_data_inclusion(read: Read) -> None:
         """Each public is a data·inclusion code or names one, so that the open-data export is valid."""
         for code, public in read.values.items():
             if code not in records.PUBLICS_DATA_INCLUSION and "public_data_inclusion" not in public:
@@ -330,12 +301,12 @@ class DataLoader:
                 )
 
     @staticmethod
-    def _check_network_names_are_distinct(read: _Read) -> None:
+    def _check_network_names_are_distinct(read: Read) -> None:
         """A former name designates one network: not another network's name, nor another's former name."""
-        owner = {fold_words(reseau.get("nom", "")): code for code, reseau in read.values.items()}
+        owner = {search_fold(reseau.get("nom", "")): code for code, reseau in read.values.items()}
         for code, reseau in read.values.items():
             for index, former in enumerate(reseau.get("anciens_noms", ()), start=1):
-                key = fold_words(former)
+                key = search_fold(former)
                 if owner.setdefault(key, code) != code:
                     read.reader.report_field(
                         f"{code}.anciens_noms[{index}]",
@@ -350,7 +321,7 @@ class DataLoader:
         read = self._read(path, OPTIONAL_FILES["synonymes.yaml"], references)
         if read is None or not self._flush(read):
             return {}
-        return {code: Synonyme(code=code, **_tuples(values)) for code, values in read.values.items()}
+        return {code: from_values(Synonyme, values, code=code) for code, values in read.values.items()}
 
     def _outline(self, path: Path, site: Site | None):
         """The validated outline beside a basin file, or None (absent, or refused and reported)."""
@@ -370,7 +341,7 @@ class DataLoader:
         """
         lookup = Gazetteer(files.communes, files.deleguees) if files else None
         owner: dict[str, tuple[str, str]] = {}  # INSEE code -> (basin, file)
-        lists: dict[str, tuple[list[str], _Read]] = {}
+        lists: dict[str, tuple[list[str], Read]] = {}
         complete = self._is_folder(
             "bassins"
         )  # every basin file's list was read: only then is a commune in no basin reported
@@ -401,13 +372,12 @@ class DataLoader:
             )
             contour = self.root / "bassins" / f"{code}{OUTLINE_SUFFIX}"
             outline = self._outline(contour, site)
-            bassins[code] = Bassin(
+            bassins[code] = from_values(
+                Bassin,
+                read.values,
                 code=code,
-                nom=read.values["nom"],
-                departements=tuple(read.values["departements"]),
                 communes=tuple(members),
                 source=read.path,
-                description=read.values.get("description"),
                 contour=self._display(contour) if outline else None,
                 outline=outline,
             )
@@ -445,7 +415,7 @@ class DataLoader:
             )
 
     def _check_basin_communes(
-        self, read: _Read, code: str, lookup: Gazetteer, owner: dict[str, tuple[str, str]]
+        self, read: Read, code: str, lookup: Gazetteer, owner: dict[str, tuple[str, str]]
     ) -> bool:
         """Report unknown codes, communes already in another basin and wrong departments; False on an unknown code."""
         reader = read.reader
@@ -503,8 +473,10 @@ class DataLoader:
             read = self._read(path, records.LIEU, references)
             if read is None:
                 continue
-            self._check_lieu_geography(read, gazetteer, site)
-            self._check_duplicate_address(read, by_address)
+            check_lieu_geography(
+                read.reader, read.values, gazetteer, site, self.geocache, self._display(self.geocache.path)
+            )
+            check_duplicate_address(read.reader, read.values, by_address)
             if not self._flush(read):
                 continue
             lieux[path.stem] = _lieu(path.stem, read)
@@ -526,7 +498,7 @@ class DataLoader:
                 )
             if not {"bassin", "lieu", "emplacement"} & reader.positions.keys():
                 reader.report_field("bassin", "champ obligatoire quand ni « lieu » ni « emplacement » n'est indiqué")
-            commune = self._event_commune(reader, values.get("emplacement"), gazetteer)
+            commune = event_commune(reader, values.get("emplacement"), gazetteer)
             if commune is not None and commune.bassin:
                 if values.get("bassin") and values["bassin"] != commune.bassin:
                     reader.report_field(
@@ -550,290 +522,48 @@ class DataLoader:
             evenements[path.stem] = _evenement(path.stem, read, lieu)
         return evenements
 
-    def _event_commune(self, reader: Reader, emplacement: dict | None, gazetteer: Gazetteer | None) -> Commune | None:
-        """The commune of an event's ``emplacement``: checked when its INSEE code is written, else found from
-        the commune's name and postal code (and written into the values)."""
-        if not emplacement or gazetteer is None:
-            return None
-        if "code_insee" in emplacement:
-            return self._check_address(reader, "emplacement", emplacement, gazetteer)
-        if not {"commune", "code_postal"} <= emplacement.keys():
-            return None
-        found = gazetteer.resolve(emplacement["commune"], emplacement["code_postal"])
-        if found.commune is None:
-            reader.report_field(f"emplacement.{found.key}", found.reason)
-            return None
-        emplacement.update(code_insee=found.commune.code_insee, commune=found.commune.nom)
-        return found.commune
-
-    def _check_address(self, reader: Reader, path: str, adresse: dict, gazetteer: Gazetteer) -> Commune | None:
-        """Check an address's INSEE code, commune name and postal code against the gazetteer; the commune
-        when its code exists. A name matching the official one (spelling forgiven) is replaced by it."""
-        code, written, postal_code = adresse.get("code_insee"), adresse.get("commune"), adresse.get("code_postal")
-        if code is None:
-            return None
-        commune = gazetteer.communes.get(code)
-        if commune is None:
-            reader.report_field(f"{path}.code_insee", unknown_code(code, gazetteer, written))
-            return None
-        if written is not None:
-            if gazetteer.name_matches(commune, written):
-                adresse["commune"] = commune.nom
-            else:
-                reader.report_field(f"{path}.commune", wrong_name(commune, written, gazetteer))
-        if postal_code is not None and postal_code not in commune.codes_postaux:
-            message = (
-                f"le code postal {postal_code} n'est pas celui de {commune.nom} ({', '.join(commune.codes_postaux)})"
-            )
-            others = gazetteer.with_postal_code(postal_code)
-            meant = [c for c in others if written and gazetteer.name_matches(c, written)]
-            if postal_code == code:
-                message += f" : {code} est son code INSEE, pas son code postal"
-            elif meant or others:
-                shown = meant or others[:5]
-                more = "" if meant or len(others) <= 5 else f" et {len(others) - 5} autres communes"
-                message += f" ; {postal_code} est le code postal de {listed(shown)}{more}"
-            reader.report_field(f"{path}.code_postal", message)
-        return commune
-
-    def _check_lieu_geography(self, read: _Read, gazetteer: Gazetteer | None, site: Site | None) -> None:
-        values, reader = read.values, read.reader
-        adresse = values.get("adresse") or {}
-        commune = self._check_address(reader, "adresse", adresse, gazetteer) if gazetteer else None
-        bassin = values.get("bassin")
-        if commune is not None and commune.bassin and bassin and bassin != commune.bassin:
-            reader.report_field(
-                "adresse.code_insee",
-                f"la commune {commune.code_insee} ({commune.nom}) n'appartient pas au bassin « {bassin} » : elle est dans "
-                f"le bassin « {commune.bassin} » ; corrigez le bassin (bassin: {commune.bassin}) ou l'adresse",
-            )
-        coordonnees = values.get("coordonnees")
-        if site and coordonnees and {"lat", "lon"} <= coordonnees.keys():
-            if not site.emprise.contient(coordonnees["lat"], coordonnees["lon"]):
-                reader.report_field(
-                    "coordonnees",
-                    f"position ({coordonnees['lat']}, {coordonnees['lon']}) hors de la Région {site.region} : "
-                    "latitude et longitude inversées ?",
-                )
-                return
-        if commune is not None:
-            self._check_position_near_commune(reader, adresse, coordonnees, commune)
-
-    def _check_position_near_commune(
-        self, reader: Reader, adresse: dict, coordonnees: dict | None, commune: Commune
-    ) -> None:
-        """A lieu is placed in its commune: a manual position, or the cached geocoding of its address, more than
-        MAX_KM_FROM_COMMUNE from the commune's centre moves it elsewhere on every map (and nothing else shows it)."""
-        if coordonnees and {"lat", "lon"} <= coordonnees.keys():
-            field, lat, lon = "coordonnees", coordonnees["lat"], coordonnees["lon"]
-            what, fix = f"coordonnées ({lat}, {lon})", "corrigez-les, ou corrigez l'adresse"
-        elif {"voie", "code_postal"} <= adresse.keys():
-            query = address_text(adresse["voie"], adresse["code_postal"], commune.nom)
-            entry = self.geocache.get(cache_key(query, commune.code_insee))
-            if entry is None:
-                return
-            field, lat, lon = "adresse", entry.lat, entry.lon
-            what = f"position en cache de cette adresse ({lat}, {lon}, {self._display(self.geocache.path)})"
-            fix = "retirez sa ligne du cache et relancez « spro geocode », ou corrigez l'adresse"
-        else:
-            return
-        distance = distance_km(lat, lon, commune.lat, commune.lon)
-        if distance > MAX_KM_FROM_COMMUNE:
-            reader.report_field(field, f"{what} à {distance:.0f} km du centre de {commune.nom} : {fix}")
-
-    def _check_duplicate_address(self, read: _Read, by_address: dict[tuple, str]) -> None:
-        adresse = read.values.get("adresse") or {}
-        if not {"voie", "code_insee"} <= adresse.keys() or "reseau" not in read.values:
-            return
-        key = address_key(read.values["reseau"], adresse["voie"], adresse["code_insee"])
-        first = by_address.get(key)
-        if first:
-            read.reader.report_field(
-                "adresse.voie", f"même adresse et même réseau que {first} : ce lieu semble en double"
-            )
-        else:
-            by_address[key] = read.path
-
     def _metiers(self, references) -> dict[str, Metier]:
         metiers = {}
         for path in self._folder_files("metiers"):
             read = self._read(path, records.METIER, references)
             if read is None or not self._flush(read):
                 continue
-            values = dict(read.values)
-            values.pop("code", None)
-            values["liens"] = tuple(Lien(**link) for link in values.get("liens", ()))
-            metiers[path.stem] = Metier(code=path.stem, source=read.path, **_tuples(values))
+            metiers[path.stem] = from_values(Metier, read.values, code=path.stem, source=read.path)
         return metiers
 
 
-class CandidateLieux:
-    """Checks lieux not yet written (``spro new``, ``spro import``) against a loaded dataset.
-
-    Same contract and cross-file rules as ``spro validate``; accepted candidates join the
-    duplicate-address rule, so two rows of one import cannot describe the same place.
-    """
-
-    def __init__(self, dataset: Dataset, today: dt.date | None = None):
-        self.dataset = dataset
-        self.gazetteer = Gazetteer(dataset.communes, dataset.communes_deleguees)
-        self.loader = DataLoader(Path("."), today)
-        self.references = {
-            "services": dataset.services,
-            "reseaux": dataset.reseaux,
-            "publics": dataset.publics,
-            "bassins": dataset.bassins,
-            "lieux": dataset.lieux,
-        }
-        self.by_address = {
-            address_key(l.reseau, l.adresse.voie, l.adresse.code_insee): l.source for l in dataset.lieux.values()
-        }
-        self.keys_of: dict[str, list[tuple[str, str, str]]] = {}
-        for key, source in self.by_address.items():
-            self.keys_of.setdefault(source, []).append(key)
-        self.by_source = {l.source: l for l in dataset.lieux.values()}
-
-    def lieu_at(self, reseau: str | None, voie: str | None, code_insee: str | None) -> Lieu | None:
-        """The lieu of this network at this address, if there is one (the duplicate-address rule's index)."""
-        if not (reseau and voie and code_insee):
-            return None
-        return self.by_source.get(self.by_address.get(address_key(reseau, voie, code_insee)))
-
-    def check(
-        self, identifier: str, text: str | bytes, shown: str, replaces: str | None = None
-    ) -> tuple[Lieu | None, list[Diagnostic]]:
-        """The lieu and no diagnostics, or None and what is wrong (``text``: the file's text, or its bytes as read).
-        ``replaces``: the file it updates, if any."""
-        self.loader.report = Report()
-        data = text if isinstance(text, bytes) else text.encode("utf-8")
-        read = self.loader._read_bytes(data, shown, records.LIEU, self.references)
-        if read is None:
-            return None, self.loader.report.diagnostics
-        self.loader._check_lieu_geography(read, self.gazetteer, self.dataset.site)
-        # The duplicate-address rule, without the address of the file it replaces (no copy of the index: an import
-        # of 100,000 rows checks each against all the others in constant time).
-        freed = [key for key in self.keys_of.get(replaces, ()) if self.by_address.get(key) == replaces]
-        for key in freed:
-            del self.by_address[key]
-        self.loader._check_duplicate_address(read, self.by_address)  # (adds the candidate's address when new)
-        adresse = read.values.get("adresse") or {}
-        added = (
-            address_key(read.values["reseau"], adresse["voie"], adresse["code_insee"])
-            if {"voie", "code_insee"} <= adresse.keys() and "reseau" in read.values
-            else None
-        )
-        mine = added is not None and self.by_address.get(added) == read.path
-        ok = self.loader._flush(read)
-        diagnostics = self.loader.report.diagnostics
-        if not ok:
-            if mine:
-                del self.by_address[added]
-            for key in freed:
-                self.by_address[key] = replaces
-            return None, diagnostics
-        if mine:
-            self.keys_of.setdefault(read.path, []).append(added)
-        return _lieu(identifier, read), diagnostics
+def read_record(
+    data: bytes, shown: str, kind: Kind, today: dt.date, references=None
+) -> tuple[Read | None, list[Diagnostic]]:
+    """A file's bytes read against its contract (``shown``: its path in messages): what passed, with its reader,
+    whose diagnostics wait for the cross-file rules to add theirs; or None. And the problems found so far."""
+    source, problems = read_yaml(data, shown)
+    if source.root is None:
+        return None, problems
+    reader = Reader(shown, today, references)
+    values = kind.read(source.root, reader, "")
+    if values is INVALID:
+        return None, problems + reader.diagnostics
+    return Read(shown, values, reader), problems
 
 
-def address_key(reseau: str, voie: str, code_insee: str) -> tuple[str, str, str]:
-    """Two lieux of one network with this key are the same place."""
-    return reseau, fold(voie), code_insee
-
-
-def unknown_code(code: str, gazetteer: Gazetteer, written: str | None = None) -> str:
-    """Why an INSEE code is refused, and the code meant when it can be told."""
-    message = f"code INSEE {code} inconnu : aucune commune de la Région n'a ce code (data/communes.csv)"
-    former = gazetteer.deleguees.get(code)
-    named = gazetteer.designated_by(written) if written else []
-    postal = gazetteer.with_postal_code(code)
-    if former is not None:
-        current = gazetteer.communes[former.commune]
-        return (
-            f"{message} ; {code} était le code INSEE de « {former.nom} », aujourd'hui commune "
-            f"{TYPES_DELEGUEE[former.type]} de « {current.nom} » : écrivez le code INSEE {current.code_insee} ({current.nom})"
-        )
-    if named:
-        return f"{message} ; " + " ; ".join(f"le code INSEE de {c.nom} est {c.code_insee}" for c in named)
-    if postal:
-        return f"{message} ; {code} est un code postal ({listed(postal)}), pas un code INSEE"
-    close = gazetteer.closest_code(code)
-    return message + (f". Vouliez-vous dire « {close.code_insee} » ({close.nom}) ?" if close else "")
-
-
-def wrong_name(commune: Commune, written: str, gazetteer: Gazetteer) -> str:
-    """Why ``written`` is not the name of ``commune``: its official spelling, and what was perhaps meant."""
-    message = (
-        f"« {written} » n'est pas le nom de la commune {commune.code_insee} : son nom officiel est « {commune.nom} »"
-    )
-    former = [d for d in gazetteer.formerly_named(written) if d.commune == commune.code_insee]
-    if former:
-        return (
-            f"{message} ; « {former[0].nom} » est une commune {TYPES_DELEGUEE[former[0].type]} de « {commune.nom} » : "
-            f"écrivez commune: {commune.nom} (l'ancienne commune peut figurer dans « complement »)"
-        )
-    others = [c for c in gazetteer.designated_by(written) if c.code_insee != commune.code_insee]
-    if others:
-        return f"{message} ; si l'adresse est à {written} : " + " ; ".join(
-            f"code INSEE {c.code_insee}, code postal {', '.join(c.codes_postaux)} ({c.nom})" for c in others
-        )
-    return message
-
-
-def _has_errors(diagnostics: list[Diagnostic]) -> bool:
+def has_errors(diagnostics: list[Diagnostic]) -> bool:
     return any(d.severity is Severity.ERROR for d in diagnostics)
 
 
-def _tuples(values: dict) -> dict:
-    return {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
+def _lieu(identifier: str, read: Read) -> Lieu:
+    return from_values(Lieu, read.values, id=identifier, source=read.path)
 
 
-def _lieu(identifier: str, read: _Read) -> Lieu:
+def _evenement(identifier: str, read: Read, lieu: Lieu | None) -> Evenement:
     v = read.values
-    coordonnees = v.get("coordonnees")
-    return Lieu(
+    return from_values(
+        Evenement,
+        v,
         id=identifier,
-        nom=v["nom"],
-        reseau=v["reseau"],
-        structure=v.get("structure"),
-        siret=v.get("siret"),
-        adresse=Adresse(**v["adresse"]),
-        bassin=v["bassin"],
-        coordonnees=(coordonnees["lat"], coordonnees["lon"]) if coordonnees else None,
-        services=tuple(v["services"]),
-        publics=tuple(v["publics"]),
-        modalites=tuple(v.get("modalites", ())),
-        sur_rendez_vous=v.get("sur_rendez_vous", False),
-        horaires=v.get("horaires"),
-        fermetures=tuple(Fermeture(**f) for f in v.get("fermetures", ())),
-        contact=Contact(**v.get("contact", {})),
-        accessibilite=Accessibilite(**v.get("accessibilite", {})),
-        label_depuis=(v.get("label") or {}).get("depuis"),
-        description=v.get("description"),
-        verifie_le=v["verifie_le"],
         source=read.path,
-    )
-
-
-def _evenement(identifier: str, read: _Read, lieu: Lieu | None) -> Evenement:
-    v = read.values
-    emplacement = v.get("emplacement")
-    return Evenement(
-        id=identifier,
-        titre=v["titre"],
-        type=v["type"],
-        date=v["date"],
-        date_fin=v.get("date_fin"),
-        heures=tuple(v["heures"].split("-")) if "heures" in v else None,
-        lieu=v.get("lieu"),
-        emplacement=Emplacement(**emplacement) if emplacement else None,
-        en_ligne=v.get("en_ligne", False),
         bassin=v.get("bassin") or lieu.bassin,
-        publics=tuple(v["publics"]),
-        organisateur=v.get("organisateur"),
-        lien=v.get("lien"),
-        description=v.get("description"),
-        source=read.path,
+        heures=tuple(v["heures"].split("-")) if "heures" in v else None,
     )
 
 

@@ -1,19 +1,21 @@
-"""The validated model: what the generators receive once the data has passed the contract."""
+"""The validated model: what the generators receive once the data has passed the contract.
+
+The classes of the data files take their fields from the contract (records.py, through
+:func:`~build_tools.record_model.record`): what each holds is stated there once. What a class annotates
+itself is added by the build (the file it came from, a code that is its file's name) or kept in another shape.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 
+from . import records
+from .record_model import record
 
-@dataclass(frozen=True)
+
+@record(records.ADRESSE)
 class Adresse:
-    voie: str
-    code_postal: str
-    commune: str
-    code_insee: str
-    complement: str | None = None
-
     def lignes(self) -> list[str]:
         lines = [self.voie]
         if self.complement:
@@ -25,53 +27,44 @@ class Adresse:
         return ", ".join(self.lignes())
 
 
-@dataclass(frozen=True)
+@record(records.COORDONNEES)
+class Coordonnees:
+    """A position typed by hand, which replaces the geocoding of the address."""
+
+
+@record(records.FERMETURE)
 class Fermeture:
-    du: dt.date
-    au: dt.date
-    motif: str | None = None
+    pass
 
 
-@dataclass(frozen=True)
+@record(records.CONTACT)
 class Contact:
-    telephone: str | None = None
-    courriel: str | None = None
-    site: str | None = None
+    pass
 
 
-@dataclass(frozen=True)
+@record(records.ACCESSIBILITE)
 class Accessibilite:
-    pmr: bool | None = None
-    details: str | None = None
-    acceslibre: str | None = None
+    pass
 
 
-@dataclass(frozen=True)
+@record(records.LABEL)
+class Label:
+    pass
+
+
+@record(records.LIEU)
 class Lieu:
     id: str
-    nom: str
-    reseau: str
-    adresse: Adresse
-    bassin: str
-    services: tuple[str, ...]
-    publics: tuple[str, ...]
-    verifie_le: dt.date
+    """The file's name (the contract's ``id``, when written, must be equal to it)."""
     source: str
-    structure: str | None = None
-    siret: str | None = None
-    coordonnees: tuple[float, float] | None = None
-    modalites: tuple[str, ...] = ()
-    sur_rendez_vous: bool = False
-    horaires: str | None = None
-    fermetures: tuple[Fermeture, ...] = ()
-    contact: Contact = field(default_factory=Contact)
-    accessibilite: Accessibilite = field(default_factory=Accessibilite)
-    label_depuis: dt.date | None = None
-    description: str | None = None
 
     @property
     def labellise(self) -> bool:
-        return self.label_depuis is not None
+        return self.label is not None
+
+    @property
+    def label_depuis(self) -> dt.date | None:
+        return self.label.depuis if self.label else None
 
 
 @dataclass(frozen=True)
@@ -113,115 +106,67 @@ class Outline:
         return {"type": "MultiPolygon", "coordinates": coordinates}
 
 
-@dataclass(frozen=True)
+@record(records.BASSIN)
 class Bassin:
     code: str
-    nom: str
-    departements: tuple[str, ...]
     communes: tuple[Commune, ...]
-    """Sorted by name, for the pages."""
+    """Sorted by name, for the pages (the file lists their INSEE codes)."""
     source: str
-    description: str | None = None
     contour: str | None = None
     """Path of the GeoJSON outline file beside the basin file (written by ``spro communes``), if valid."""
     outline: Outline | None = None
     """That file's geometry, as validated (the build never uses the file's text)."""
 
 
-@dataclass(frozen=True)
+@record(records.SERVICE)
 class Service:
     code: str
-    nom: str
-    nom_court: str
-    resume: str
-    description: str
-    pour_qui: str
-    thematiques_data_inclusion: tuple[str, ...]
-    type_data_inclusion: str
 
 
-@dataclass(frozen=True)
+@record(records.RESEAU)
 class Reseau:
     code: str
-    nom: str
-    description: str
-    site: str
-    operateur_cep: bool
-    reseau_porteur_data_inclusion: str | None = None
-    type_service_public: str | None = None
-    anciens_noms: tuple[str, ...] = ()
-    """Former names people still use (Pôle emploi for France Travail): the finder knows them."""
 
 
-@dataclass(frozen=True)
+@record(records.PUBLIC)
 class Public:
     code: str
-    nom: str
-    description: str | None = None
-    public_data_inclusion: str | None = None
 
 
-@dataclass(frozen=True)
+@record(records.SYNONYME)
 class Synonyme:
     """Words people type (``mots``) and the services, publics and networks they designate (data/synonymes.yaml)."""
 
     code: str
-    mots: tuple[str, ...]
-    services: tuple[str, ...] = ()
-    publics: tuple[str, ...] = ()
-    reseaux: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record(records.LIEN)
 class Lien:
-    titre: str
-    url: str
+    pass
 
 
-@dataclass(frozen=True)
+@record(records.METIER)
 class Metier:
     code: str
-    intitule: str
-    secteur: str
-    description: str
-    acces: str
+    """The ROME code: the file's name."""
     source: str
-    bassins: tuple[str, ...] = ()
-    reseaux: tuple[str, ...] = ()
-    liens: tuple[Lien, ...] = ()
 
 
-@dataclass(frozen=True)
+@record(records.EMPLACEMENT)
 class Emplacement:
-    nom: str
-    code_postal: str
-    commune: str
-    code_insee: str
-    voie: str | None = None
-
     def une_ligne(self) -> str:
         return ", ".join(filter(None, (self.nom, self.voie, f"{self.code_postal} {self.commune}")))
 
 
-@dataclass(frozen=True)
+@record(records.EVENEMENT)
 class Evenement:
     """A salon, forum or job fair; ``bassin`` is always set (taken from ``lieu`` when not written)."""
 
     id: str
-    titre: str
-    type: str
-    date: dt.date
-    bassin: str
-    publics: tuple[str, ...]
     source: str
-    date_fin: dt.date | None = None
+    bassin: str
     heures: tuple[str, str] | None = None
-    lieu: str | None = None
-    emplacement: Emplacement | None = None
-    en_ligne: bool = False
-    organisateur: str | None = None
-    lien: str | None = None
-    description: str | None = None
+    """(opens, closes), from the file's « 09:00-17:00 »."""
 
     @property
     def dernier_jour(self) -> dt.date:
@@ -231,32 +176,25 @@ class Evenement:
         return self.dernier_jour >= today
 
 
-@dataclass(frozen=True)
+@record(records.EMPRISE)
 class Emprise:
-    sud: float
-    nord: float
-    ouest: float
-    est: float
-
     def contient(self, lat: float, lon: float) -> bool:
         return self.sud <= lat <= self.nord and self.ouest <= lon <= self.est
 
 
-@dataclass(frozen=True)
+@record(records.GEOCODAGE)
+class Geocodage:
+    pass
+
+
+@record(records.CARTE)
+class Carte:
+    pass
+
+
+@record(records.SITE)
 class Site:
-    region: str
-    titre: str
-    label: str
-    depot: str
-    branche: str
-    demonstration: bool
-    emprise: Emprise
-    departements: tuple[str, ...]
-    score_minimal: float = 0.6
-    courriel_signalement: str | None = None
-    """Where the public reports an error without a GitHub account."""
-    tuiles: str | None = None
-    attribution_tuiles: str | None = None
+    pass
 
 
 @dataclass(frozen=True)

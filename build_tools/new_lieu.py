@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .candidates import CandidateLieux
 from .lieu_files import BY_KEY, PLACE_KEYS, missing_keys, prepare_lieu
-from .loader import CandidateLieux
 from .model import Dataset
 
 OPTIONAL_QUESTIONS = ("structure", "telephone", "courriel", "horaires")

@@ -3,17 +3,15 @@
 Positions come, in order of precedence, from the lieu's manual ``coordonnees`` (never
 overwritten), from the geocoding cache, and failing that from its commune's centre in the
 gazetteer (flagged approximate), so a site never loses a position it could know. Communes are
-never geocoded: their centres come from data/communes.csv. ``geocode_missing`` fills the cache
-for the lieu addresses that have no entry yet, saving as it goes.
+never geocoded: their centres come from data/communes.csv. The build never calls out:
+:func:`build_tools.geocoder.geocode_missing` (``spro geocode``) fills the cache beforehand.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .geocache import GeocodeCache, address_text
-from .geocoder import Failure, Geocoder, Request
+from .geocache import GeocodeCache, Request, address_text
 from .model import Commune, Dataset, Lieu
 
 
@@ -58,7 +56,7 @@ def requests_for(dataset: Dataset) -> list[Request]:
 
 def locate(dataset: Dataset, cache: GeocodeCache) -> Geography:
     """Positions from what is known now; never calls out."""
-    minimum = dataset.site.score_minimal
+    minimum = dataset.site.geocodage.score_minimal
     geography = Geography(communes=dict(dataset.communes))
     for request in requests_for(dataset):
         if cache.get(request.key) is None:
@@ -74,7 +72,7 @@ def locate(dataset: Dataset, cache: GeocodeCache) -> Geography:
 
 def _position(lieu: Lieu, cache: GeocodeCache, communes: dict[str, Commune], minimum: float) -> Position | None:
     if lieu.coordonnees is not None:
-        return Position(*lieu.coordonnees, approximatif=False, origine="manuelle")
+        return Position(lieu.coordonnees.lat, lieu.coordonnees.lon, approximatif=False, origine="manuelle")
     entry = cache.get(Request(address_query(lieu), lieu.adresse.code_insee, "").key)
     if entry is not None:
         return Position(entry.lat, entry.lon, approximatif=entry.approximate(minimum), origine="géocodage")
@@ -82,47 +80,3 @@ def _position(lieu: Lieu, cache: GeocodeCache, communes: dict[str, Commune], min
     if commune is not None:
         return Position(commune.lat, commune.lon, approximatif=True, origine="commune")
     return None
-
-
-@dataclass
-class GeocodeRun:
-    geocoded: list[Request] = field(default_factory=list)
-    failures: list[Failure] = field(default_factory=list)
-    dropped: int = 0
-
-
-def geocode_missing(
-    dataset: Dataset,
-    cache: GeocodeCache,
-    geocoder: Geocoder,
-    save_every: int = 25,
-    progress: Callable[[int, int], None] | None = None,
-) -> GeocodeRun:
-    """Geocode the addresses missing from the cache, saving the cache atomically as it goes.
-
-    On any interruption (Ctrl-C included) what was already found is saved before the
-    exception propagates; entries already in the cache are never removed by a failed run.
-    """
-    run = GeocodeRun()
-    needed = requests_for(dataset)
-    missing = [r for r in needed if cache.get(r.key) is None]
-    try:
-        for index, request in enumerate(missing, start=1):
-            if geocoder.out_of_time():
-                run.failures.extend(Failure(r, "temps maximal de géocodage dépassé") for r in missing[index - 1 :])
-                break
-            result = geocoder.lookup(request)
-            if isinstance(result, Failure):
-                run.failures.append(result)
-            else:
-                cache.put(result)
-                run.geocoded.append(request)
-                if len(run.geocoded) % save_every == 0:
-                    cache.save()
-            if progress:
-                progress(index, len(missing))
-        if not run.failures:
-            run.dropped = cache.keep_only({r.key for r in needed})
-    finally:
-        cache.save()
-    return run

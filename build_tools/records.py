@@ -15,6 +15,7 @@ from .contract import (
     Bool,
     Choice,
     Code,
+    Column,
     Date,
     Field,
     ListOf,
@@ -29,7 +30,20 @@ from .text import search_fold, search_words
 
 STALE_AFTER_DAYS = 365
 
-MODALITES = ("sur-place", "telephone", "visio", "courriel")
+MODALITES = {
+    "sur-place": "Sur place",
+    "telephone": "Par téléphone",
+    "visio": "En visioconférence",
+    "courriel": "Par courriel",
+}
+"""How a lieu receives people: code -> label shown to the public (the only statement of these labels)."""
+MODES_ACCUEIL_DATA_INCLUSION = {
+    "sur-place": "en-presentiel",
+    "telephone": "a-distance",
+    "visio": "a-distance",
+    "courriel": "a-distance",
+}
+"""Each modalité as a data·inclusion v1 ``modes_accueil`` code (tests/test_contract_codes.py pins them to the package)."""
 # data·inclusion schema v1 « publics » codes (data_inclusion.schema.v1.Public).
 PUBLICS_DATA_INCLUSION = (
     "tous-publics",
@@ -47,6 +61,9 @@ PUBLICS_DATA_INCLUSION = (
     "residents-qpv-frr",
     "seniors",
 )
+PLACE_KEYS = ("code_postal", "commune")
+"""Of a new lieu's columns, at least one of these: the other (and the INSEE code) comes from the gazetteer when it
+tells."""
 TYPES_EVENEMENT = {
     "salon": "Salon",
     "forum": "Forum",
@@ -166,14 +183,27 @@ ADRESSE = Struct(
             "Numéro et voie, tels qu'écrits sur le courrier.",
             required=True,
             example="12 rue de la Marne",
+            column=Column("voie", "numéro et voie", ("adresse", "rue"), export="adresse"),
         ),
-        Field("complement", short_text, "Complément : bâtiment, étage, lieu-dit.", example="2e étage"),
+        Field(
+            "complement",
+            short_text,
+            "Complément : bâtiment, étage, lieu-dit.",
+            example="2e étage",
+            column=Column(
+                "complement",
+                "complément d'adresse",
+                ("complément d'adresse", "complément adresse"),
+                export="complement_adresse",
+            ),
+        ),
         Field(
             "code_postal",
             postal_code,
             "Code postal (5 chiffres), l'un de ceux de la commune.",
             required=True,
             example="86000",
+            column=Column("code_postal", "code postal", ("CP",), export="code_postal", required=False),
         ),
         Field(
             "commune",
@@ -182,6 +212,7 @@ ADRESSE = Struct(
             "tirets, apostrophes et « St » sont tolérés ; le site affiche l'orthographe officielle).",
             required=True,
             example="Poitiers",
+            column=Column("commune", "commune", ("ville",), export="commune", required=False),
         ),
         Field(
             "code_insee",
@@ -189,6 +220,14 @@ ADRESSE = Struct(
             "Code INSEE de la commune (différent du code postal), présent dans data/communes.csv.",
             required=True,
             example="86194",
+            column=Column(
+                "code_insee",
+                "code INSEE (facultatif : trouvé d'après la commune et le code postal)",
+                ("insee",),
+                export="code_insee",
+                export_label="code INSEE de la commune",
+                required=False,
+            ),
         ),
     ),
 )
@@ -196,8 +235,24 @@ ADRESSE = Struct(
 COORDONNEES = Struct(
     title="Coordonnées",
     fields=(
-        Field("lat", Number(-90, 90), "Latitude en degrés décimaux (WGS 84).", required=True, example=46.5802),
-        Field("lon", Number(-180, 180), "Longitude en degrés décimaux (WGS 84).", required=True, example=0.3404),
+        Field(
+            "lat",
+            Number(-90, 90),
+            "Latitude en degrés décimaux (WGS 84).",
+            required=True,
+            example=46.5802,
+            column=Column("latitude", "latitude", ("lat",), export="latitude", export_label="latitude (WGS 84)"),
+        ),
+        Field(
+            "lon",
+            Number(-180, 180),
+            "Longitude en degrés décimaux (WGS 84).",
+            required=True,
+            example=0.3404,
+            column=Column(
+                "longitude", "longitude", ("lon", "lng"), export="longitude", export_label="longitude (WGS 84)"
+            ),
+        ),
     ),
 )
 
@@ -224,23 +279,57 @@ CONTACT = Struct(
             ),
             "Téléphone d'accueil.",
             example="05 49 12 34 56",
+            column=Column("telephone", "téléphone", ("tel",), export="telephone"),
         ),
         Field(
             "courriel",
             Text(max_length=254, check=formats.check_email, label="adresse électronique", json_format="email"),
             "Adresse électronique d'accueil.",
             example="accueil@exemple.fr",
+            column=Column("courriel", "adresse électronique", ("e-mail", "email", "mél", "mail"), export="courriel"),
         ),
-        Field("site", https_url, "Site web (https://).", example="https://www.exemple.fr"),
+        Field(
+            "site",
+            https_url,
+            "Site web (https://).",
+            example="https://www.exemple.fr",
+            column=Column(
+                "site", "site web (https://)", ("site web", "site internet"), export="site_web", export_label="site web"
+            ),
+        ),
     ),
 )
 
 ACCESSIBILITE = Struct(
     title="Accessibilité",
     fields=(
-        Field("pmr", Bool(), "Accessible aux personnes en fauteuil roulant.", example=True),
-        Field("details", long_text, "Précisions : rampe, ascenseur, boucle magnétique, accueil en langue des signes."),
-        Field("acceslibre", https_url, "Lien vers la fiche du lieu sur acceslibre.beta.gouv.fr."),
+        Field(
+            "pmr",
+            Bool(),
+            "Accessible aux personnes en fauteuil roulant.",
+            example=True,
+            column=Column(
+                "pmr",
+                "accessible en fauteuil roulant (oui/non)",
+                ("accessible PMR", "accessible en fauteuil roulant", "fauteuil roulant"),
+                export="accessible_pmr",
+                export_label="oui, non ou vide si non renseigné",
+            ),
+        ),
+        Field(
+            "details",
+            long_text,
+            "Précisions : rampe, ascenseur, boucle magnétique, accueil en langue des signes.",
+            column=Column(
+                "accessibilite", "précisions sur l'accessibilité", ("détails accessibilité", "accessibilité détails")
+            ),
+        ),
+        Field(
+            "acceslibre",
+            https_url,
+            "Lien vers la fiche du lieu sur acceslibre.beta.gouv.fr.",
+            column=Column("acceslibre", "lien acceslibre", ("lien acceslibre",)),
+        ),
     ),
 )
 
@@ -253,6 +342,13 @@ LABEL = Struct(
             "Date d'attribution du label régional.",
             required=True,
             example="2024-03-01",
+            column=Column(
+                "label_depuis",
+                "date d'attribution du label",
+                ("label", "labellisé depuis"),
+                export="label_depuis",
+                export_label="date d'attribution du label régional",
+            ),
         ),
     ),
 )
@@ -261,13 +357,31 @@ LIEU = Struct(
     title="Lieu d'accueil",
     rules=(_publics_alone, _id_matches_file, _recently_verified),
     fields=(
-        Field("id", identifier, "Identifiant ; facultatif, il doit alors être égal au nom du fichier."),
+        Field(
+            "id",
+            identifier,
+            "Identifiant ; facultatif, il doit alors être égal au nom du fichier.",
+            column=Column(
+                "id",
+                "identifiant (facultatif : choisi d'après le réseau et la commune)",
+                ("identifiant",),
+                export="id",
+                export_label="identifiant du lieu (nom du fichier de données)",
+            ),
+        ),
         Field(
             "nom",
             short_text,
             "Nom du lieu d'accueil tel que le public le connaît.",
             required=True,
             example="Mission locale du Poitou - antenne de Poitiers",
+            column=Column(
+                "nom",
+                "nom du lieu, tel que le public le connaît",
+                ("nom du lieu",),
+                export="nom",
+                export_label="nom du lieu",
+            ),
         ),
         Field(
             "reseau",
@@ -275,8 +389,14 @@ LIEU = Struct(
             "Réseau du lieu (clé de data/reseaux.yaml).",
             required=True,
             example="mission-locale",
+            column=Column("reseau", "réseau", export="reseau", export_label="code du réseau"),
         ),
-        Field("structure", short_text, "Organisme gestionnaire."),
+        Field(
+            "structure",
+            short_text,
+            "Organisme gestionnaire.",
+            column=Column("structure", "organisme gestionnaire", ("organisme", "gestionnaire"), export="structure"),
+        ),
         Field(
             "siret",
             Text(
@@ -287,6 +407,7 @@ LIEU = Struct(
             ),
             "SIRET de l'établissement (14 chiffres).",
             example="13000000000000",
+            column=Column("siret", "SIRET (14 chiffres)", export="siret", export_label="numéro SIRET"),
         ),
         Field("adresse", ADRESSE, "Adresse postale du lieu.", required=True),
         Field(
@@ -295,6 +416,14 @@ LIEU = Struct(
             "Bassin d'emploi (nom d'un fichier de data/bassins/).",
             required=True,
             example="poitiers",
+            column=Column(
+                "bassin",
+                "bassin d'emploi (facultatif : celui de la commune)",
+                ("bassin d'emploi",),
+                export="bassin",
+                export_label="code du bassin d'emploi",
+                required=False,
+            ),
         ),
         Field("coordonnees", COORDONNEES, "Position saisie à la main ; remplace le géocodage de l'adresse."),
         Field(
@@ -303,6 +432,12 @@ LIEU = Struct(
             "Services proposés (clés de data/services.yaml).",
             required=True,
             example=["api", "cep"],
+            column=Column(
+                "services",
+                "services, séparés par des virgules",
+                export="services",
+                export_label="codes des services, séparés par « | »",
+            ),
         ),
         Field(
             "publics",
@@ -310,14 +445,40 @@ LIEU = Struct(
             "Publics accueillis (clés de data/publics.yaml) ; « tous-publics » s'emploie seul.",
             required=True,
             example=["tous-publics"],
+            column=Column(
+                "publics",
+                "publics, séparés par des virgules",
+                ("public",),
+                export="publics",
+                export_label="codes des publics, séparés par « | »",
+            ),
         ),
         Field(
             "modalites",
-            ListOf(Choice(MODALITES, "modalité")),
+            ListOf(Choice(tuple(MODALITES), "modalité", labels=MODALITES)),
             "Modalités d'accueil.",
             example=["sur-place", "telephone"],
+            column=Column(
+                "modalites",
+                "modalités : " + ", ".join(MODALITES),
+                ("modalités d'accueil",),
+                export="modalites",
+                export_label="modalités d'accueil, séparées par « | »",
+            ),
         ),
-        Field("sur_rendez_vous", Bool(), "Accueil uniquement sur rendez-vous."),
+        Field(
+            "sur_rendez_vous",
+            Bool(),
+            "Accueil uniquement sur rendez-vous.",
+            default=False,
+            column=Column(
+                "sur_rendez_vous",
+                "uniquement sur rendez-vous (oui/non)",
+                ("rendez-vous", "RDV", "sur RDV"),
+                export="sur_rendez_vous",
+                export_label="oui ou non",
+            ),
+        ),
         Field(
             "horaires",
             OpeningHours(max_length=500),
@@ -325,18 +486,38 @@ LIEU = Struct(
             "Su, heures HH:MM, PH off pour fermé les jours fériés) ; une plage qui continue après minuit finit au-delà de "
             "24:00 (22:00-26:00).",
             example="Mo-Fr 09:00-12:30,13:30-17:00; PH off",
+            column=Column(
+                "horaires",
+                "horaires au format OpenStreetMap, ex. Mo-Fr 09:00-12:30,13:30-17:00; PH off",
+                ("horaires d'ouverture",),
+                export="horaires",
+                export_label="horaires au format OpenStreetMap",
+            ),
         ),
         Field("fermetures", ListOf(FERMETURE, unique=False), "Fermetures temporaires (congés, travaux)."),
         Field("contact", CONTACT, "Coordonnées de contact."),
         Field("accessibilite", ACCESSIBILITE, "Accessibilité du lieu."),
         Field("label", LABEL, "Label régional, s'il a été attribué."),
-        Field("description", long_text, "Présentation du lieu pour le public."),
+        Field(
+            "description",
+            long_text,
+            "Présentation du lieu pour le public.",
+            column=Column("description", "présentation pour le public", ("présentation",)),
+        ),
         Field(
             "verifie_le",
             Date(not_future=True),
             "Date à laquelle une personne a vérifié cette fiche.",
             required=True,
             example="2026-10-15",
+            column=Column(
+                "verifie_le",
+                "date de vérification (par défaut : aujourd'hui)",
+                ("vérifié", "date de vérification"),
+                export="verifie_le",
+                export_label="date de dernière vérification",
+                required=False,
+            ),
         ),
     ),
 )
@@ -444,7 +625,7 @@ EVENEMENT = Struct(
             example="mission-locale-niort",
         ),
         Field("emplacement", EMPLACEMENT, "Endroit où il se tient, s'il n'est pas un lieu de l'annuaire."),
-        Field("en_ligne", Bool(), "Événement à distance (en ligne)."),
+        Field("en_ligne", Bool(), "Événement à distance (en ligne).", default=False),
         Field(
             "bassin",
             Code("bassins", "bassin"),
@@ -630,7 +811,7 @@ GEOCODAGE = Struct(
             "score_minimal",
             Number(0, 1),
             "Score en dessous duquel une position est signalée comme approximative.",
-            example=0.6,
+            default=0.6,
         ),
     ),
 )

@@ -19,7 +19,7 @@ from whoosh.fields import ID, KEYWORD, Schema
 from whoosh.filedb.filestore import RamStorage
 from whoosh.query import And, Every, FuzzyTerm, Or, Prefix, Term
 
-from .finder import FIELD_WEIGHTS, typos_allowed
+from .search_rules import FIELD_WEIGHTS, typos_allowed
 
 TEXT_FIELDS = tuple(FIELD_WEIGHTS)
 _SCHEMA = Schema(

@@ -107,3 +107,8 @@ def distance_fr(km: float) -> str:
         return f"à {half_up(km * 1000)} m"
     figure = f"{half_up(km * 10) / 10:.1f}" if km < 10 else str(half_up(km))
     return f"à {figure.replace('.', ',')} km"
+
+
+def pluriel(count: int, singulier: str, pluriel: str | None = None) -> str:
+    """« 1 lieu », « 3 lieux » (``pluriel`` defaults to ``singulier`` + s; 0 and 1 are singular in French)."""
+    return f"{count} {singulier if count <= 1 else (pluriel or singulier + 's')}"

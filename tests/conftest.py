@@ -156,9 +156,9 @@ BROWSER_FIXTURES = {"browser", "page_in"}
 SLOW_FIXTURES = {"demo_site", "injected_site", "swept_site", "zensical_site", "classification"}
 SLOW_MODULES = {
     "test_verification",
-    "test_publier",
+    "test_communication_files",
     "test_site_diff",
-    "test_apres_fusion",
+    "test_after_merge",
     "test_finder_agreement",
     "test_repository",
     "test_contributor_tools",
@@ -167,7 +167,7 @@ SLOW_MODULES = {
     "test_security",
     "test_fuzz",
     "test_yaml_versions",
-    "test_actualites",
+    "test_news",
 }
 """Modules that build sites, run git, Node, actionlint or many subprocesses."""
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from build_tools.loader import fold
+from build_tools.text import fold
 
 
 def feature(lat: float, lon: float, label: str, citycode: str, score: float = 0.9, kind: str = "housenumber") -> dict:

@@ -16,13 +16,13 @@ from build_tools.finder import (
     NEAR,
     PARIS,
     PREFIX,
+    ROW,
     Query,
     finder_index,
-    fold,
     match_weight,
     open_at,
     passes_filters,
-    within_one_edit,
+    search_fold,
     word_matches,
     words,
 )
@@ -31,6 +31,7 @@ from build_tools.horaires_tables import public_holidays, schedule
 from build_tools.loader import load_dataset
 from build_tools.places import gazetteer_json
 from build_tools.positions import locate
+from build_tools.search_rules import within_one_edit
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +45,7 @@ def paris(text: str) -> dt.datetime:
 
 
 def test_fold_and_words():
-    assert fold("Châtellerault – Cœur d'Œuvre n° 12") == "chatellerault coeur d oeuvre n 12"
+    assert search_fold("Châtellerault – Cœur d'Œuvre n° 12") == "chatellerault coeur d oeuvre n 12"
     assert words("Mission locale de l'Angoumois") == ["mission", "locale", "angoumois"]
     assert words("Bilan de compétences pour les jeunes") == ["bilan", "competences", "jeunes"]
 
@@ -148,8 +149,10 @@ def test_index_is_compact_and_complete(demo):
     assert len(index["horaires"]) == len({l.horaires for l in data.lieux.values() if l.horaires})
     assert index["regles"]["champs"] == FIELD_WEIGHTS  # the browser applies the weights written in finder.py
     vocabulary = index["vocabulaire"]
-    row = next(r for r in index["lieux"] if r[0] == "point-information-coeur-de-saintonge")
-    assert "coeur" in [vocabulary[t] for t in row[14]] and ["saintes", "17100"] == [vocabulary[t] for t in row[15]]
+    assert index["colonnes"] == list(ROW)
+    lieu = next(dict(zip(ROW, r)) for r in index["lieux"] if r[0] == "point-information-coeur-de-saintonge")
+    assert "coeur" in [vocabulary[t] for t in lieu["noms"]]
+    assert ["saintes", "17100"] == [vocabulary[t] for t in lieu["mots_commune"]]
     reseau = {r[0]: [vocabulary[t] for t in r[2]] for r in index["reseaux"]}
     assert {"pole", "emploi", "france", "travail"} <= set(reseau["france-travail"])  # former names
     assert len(index["synonymes"]) == len(data.synonymes) >= 40

@@ -17,8 +17,9 @@ from fuzz_inputs import csv_files, lieu_documents
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from build_tools.candidates import CandidateLieux
 from build_tools.csv_import import import_csv
-from build_tools.loader import CandidateLieux, DataLoader
+from build_tools.loader import DataLoader
 
 TODAY = dt.date(2026, 11, 20)
 HEADER = "Nom;Réseau;Adresse;Code postal;Commune;Services;Publics;Horaires;Téléphone;Courriel;Description;Vérifié le"

@@ -12,8 +12,8 @@ from conftest import DEMO, ROOT, SPRO_AS_IN_A_TERMINAL, VALID_LIEU
 from fake_ban import FakeBan, FakeClock, Reply, collection, feature
 
 from build_tools.geocache import CACHE_FILE_NAME, GeocodeCache
-from build_tools.geocoder import Geocoder, Politeness, endpoint
-from build_tools.positions import address_query, geocode_missing, locate, requests_for
+from build_tools.geocoder import Geocoder, Politeness, endpoint, geocode_missing
+from build_tools.positions import address_query, locate, requests_for
 
 QUERY = "12 rue de la Marne, 86000 Poitiers"
 # The timeout only ever expires on a server that never answers (Reply.hang): a busy machine never reaches it.

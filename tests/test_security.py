@@ -21,8 +21,7 @@ from site_helpers import build, parse, project_copy
 
 from build_tools.active_content import active_content
 from build_tools.geocache import GeocodeCache
-from build_tools.geocoder import Geocoder, Politeness
-from build_tools.positions import geocode_missing
+from build_tools.geocoder import Geocoder, Politeness, geocode_missing
 
 SQUARE = [[0.30, 46.55], [0.40, 46.55], [0.40, 46.62], [0.30, 46.62], [0.30, 46.55]]
 

@@ -48,16 +48,18 @@
 
   var cluster = L.markerClusterGroup();
   var markers = data.lieux.map(function (row) {
-    var marker = L.marker([row[0], row[1]], { title: row[2], alt: row[2] });
-    marker.services = row[5];
+    var lieu = {};
+    data.colonnes.forEach(function (name, column) { lieu[name] = row[column]; });  /* maps.py ROW */
+    var marker = L.marker([lieu.lat, lieu.lon], { title: lieu.nom, alt: lieu.nom });
+    marker.services = lieu.services;
     var box = document.createElement("div");
     var name = document.createElement("strong");
-    name.appendChild(link(row[2], row[3]));
+    name.appendChild(link(lieu.nom, lieu.url));
     box.appendChild(name);
     var details = document.createElement("div");
-    details.textContent = row[4];
+    details.textContent = lieu.details;
     box.appendChild(details);
-    if (row[6]) {
+    if (lieu.approximatif) {
       var note = document.createElement("div");
       note.className = "spro-approximatif";
       note.textContent = "Position approximative";

@@ -91,11 +91,9 @@
     var ref = index.reference.split("-").map(Number);
     this.referenceDay = Date.UTC(ref[0], ref[1] - 1, ref[2]) / 86400000;
     this.lieux = index.lieux.map(function (row, position) {
-      return {
-        id: row[0], nom: row[1], commune: row[2], reseau: row[3], services: row[4], publics: row[5],
-        bassin: row[6], modalites: row[7], pmr: row[8], lat: row[9], lon: row[10], horaires: row[11], fermetures: row[12],
-        rdv: row[13], noms: row[14], lieu: row[15], rank: position
-      };
+      var lieu = { rank: position };
+      index.colonnes.forEach(function (name, column) { lieu[name] = row[column]; });  /* finder.py ROW */
+      return lieu;
     });  /* rows come sorted by (folded name, id): the order of equal relevance and distance */
     this.codes = {};
     ["services", "publics", "bassins", "reseaux", "modalites"].forEach(function (table) {
@@ -107,7 +105,7 @@
        public or basin. A keystroke then costs the vocabulary scan plus the lieux that match, not every lieu. */
     var size = index.vocabulaire.length;
     this.nameLieux = postings(this.lieux, size, function (lieu) { return lieu.noms; });
-    this.communeLieux = postings(this.lieux, size, function (lieu) { return lieu.lieu; });
+    this.communeLieux = postings(this.lieux, size, function (lieu) { return lieu.mots_commune; });
     this.reseauLieux = postings(this.lieux, index.reseaux.length, function (lieu) { return [lieu.reseau]; });
     this.serviceLieux = postings(this.lieux, index.services.length, function (lieu) { return lieu.services; });
     this.publicLieux = postings(this.lieux, index.publics.length, function (lieu) { return lieu.publics; });

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from ..field_reference import sections as field_sections
+from ..field_reference import spreadsheet_columns
 from ..finder import finder_index
 from ..model import Dataset
 from ..places import gazetteer_json
@@ -90,6 +91,7 @@ def generate_site(dataset: Dataset, geography: Geography, options: SiteOptions) 
             "champs.html",
             ctx=ctx,
             sections=field_sections(codes),
+            colonnes=spreadsheet_columns(),
             description="Ce que contient chaque champ des fiches de l'annuaire, pour les contributeurs.",
         )
     )

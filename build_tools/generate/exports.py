@@ -3,43 +3,36 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import re
 
+from .. import records
+from ..contract import columns_of
 from ..formats import phone_uri
-from ..loader import slug
 from ..model import Dataset, Lieu
 from ..positions import Geography
+from ..text import slug
 
-CSV_COLUMNS = (
-    ("id", "identifiant du lieu (nom du fichier de données)"),
-    ("nom", "nom du lieu"),
-    ("reseau", "code du réseau"),
-    ("reseau_nom", "nom du réseau"),
-    ("structure", "organisme gestionnaire"),
-    ("siret", "numéro SIRET"),
-    ("adresse", "numéro et voie"),
-    ("complement_adresse", "complément d'adresse"),
-    ("code_postal", "code postal"),
-    ("commune", "commune"),
-    ("code_insee", "code INSEE de la commune"),
-    ("bassin", "code du bassin d'emploi"),
-    ("latitude", "latitude (WGS 84)"),
-    ("longitude", "longitude (WGS 84)"),
-    ("position_approximative", "oui si la position n'est pas celle de l'adresse exacte"),
-    ("services", "codes des services, séparés par « | »"),
-    ("publics", "codes des publics, séparés par « | »"),
-    ("modalites", "modalités d'accueil, séparées par « | »"),
-    ("sur_rendez_vous", "oui ou non"),
-    ("horaires", "horaires au format OpenStreetMap"),
-    ("telephone", "téléphone"),
-    ("courriel", "adresse électronique"),
-    ("site_web", "site web"),
-    ("accessible_pmr", "oui, non ou vide si non renseigné"),
-    ("label_depuis", "date d'attribution du label régional"),
-    ("verifie_le", "date de dernière vérification"),
-)
+EXPORTED = tuple(column for column in columns_of(records.LIEU) if column.declared.export)
+"""The lieu fields published in lieux.csv and lieux.geojson (declared in records.py)."""
+_ADDED_AFTER = {
+    "reseau": ("reseau_nom", "nom du réseau"),
+    "longitude": ("position_approximative", "oui si la position n'est pas celle de l'adresse exacte"),
+}
+"""Columns the build adds to the fields, and the column each follows."""
+
+
+def _csv_columns():
+    for column in EXPORTED:
+        yield column.declared.export, column.declared.export_label or column.label
+        if column.declared.export in _ADDED_AFTER:
+            yield _ADDED_AFTER[column.declared.export]
+
+
+CSV_COLUMNS = tuple(_csv_columns())
+"""(name, what it holds) of each column of lieux.csv, in order."""
 
 # Spreadsheets run cells starting with these as formulas (OWASP "CSV injection").
 _FORMULA_START = re.compile(r"^[=+\-@\t\r]")
@@ -59,43 +52,38 @@ def _csv_cell(value: str | float | None) -> str:
     return spreadsheet_safe(value)
 
 
-def _yes_no(value: bool | None) -> str:
-    return "" if value is None else ("oui" if value else "non")
+def _cell(value) -> str | float:
+    """A field's value as an export cell: lists joined by « | », « oui »/« non », ISO dates, empty for none."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, tuple):
+        return "|".join(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _at(lieu: Lieu, path: str):
+    value = lieu
+    for name in path.split("."):
+        value = getattr(value, name) if value is not None else None
+    return value
 
 
 def _row(dataset: Dataset, geography: Geography, lieu: Lieu) -> dict[str, str | float | None]:
-    """One lieu as export cells: text, except the coordinates (numbers, None without a position)."""
+    """One lieu as export cells: text, except the coordinates (numbers, None without a position), which are where
+    the lieu is shown (typed by hand or geocoded)."""
     position = geography.positions.get(lieu.id)
-    a = lieu.adresse
-    row = {
-        "id": lieu.id,
-        "nom": lieu.nom,
-        "reseau": lieu.reseau,
+    cells = {column.declared.export: _cell(_at(lieu, column.field)) for column in EXPORTED}
+    cells |= {
         "reseau_nom": dataset.reseaux[lieu.reseau].nom,
-        "structure": lieu.structure or "",
-        "siret": lieu.siret or "",
-        "adresse": a.voie,
-        "complement_adresse": a.complement or "",
-        "code_postal": a.code_postal,
-        "commune": a.commune,
-        "code_insee": a.code_insee,
-        "bassin": lieu.bassin,
         "latitude": float(position.lat) if position else None,
         "longitude": float(position.lon) if position else None,
-        "position_approximative": _yes_no(position.approximatif) if position else "",
-        "services": "|".join(lieu.services),
-        "publics": "|".join(lieu.publics),
-        "modalites": "|".join(lieu.modalites),
-        "sur_rendez_vous": _yes_no(lieu.sur_rendez_vous),
-        "horaires": lieu.horaires or "",
-        "telephone": lieu.contact.telephone or "",
-        "courriel": lieu.contact.courriel or "",
-        "site_web": lieu.contact.site or "",
-        "accessible_pmr": _yes_no(lieu.accessibilite.pmr),
-        "label_depuis": lieu.label_depuis.isoformat() if lieu.label_depuis else "",
-        "verifie_le": lieu.verifie_le.isoformat(),
+        "position_approximative": _cell(position.approximatif) if position else "",
     }
-    return row
+    return {name: cells[name] for name, _ in CSV_COLUMNS}
 
 
 def lieux_csv(dataset: Dataset, geography: Geography) -> str:
@@ -174,9 +162,7 @@ def data_inclusion(dataset: Dataset, geography: Geography, page_url=lambda lieu:
             }
         )
         publics = sorted({dataset.publics[p].public_data_inclusion or p for p in lieu.publics})
-        modes_accueil = sorted({"en-presentiel" if m == "sur-place" else "a-distance" for m in lieu.modalites}) or [
-            "en-presentiel"
-        ]
+        modes_accueil = sorted({records.MODES_ACCUEIL_DATA_INCLUSION[m] for m in lieu.modalites}) or ["en-presentiel"]
         mobilisation = [
             m
             for m, present in (

@@ -41,7 +41,7 @@ def escape_text(value: str) -> str:
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
-def fold(line: str) -> str:
+def fold_line(line: str) -> str:
     """Content line folded at 75 octets (continuation lines start with a space), CRLF-terminated."""
     pieces, current, size = [], "", 0
     for character in line:
@@ -77,7 +77,7 @@ def calendar(
     for event in events:
         lines += _vevent(dataset, event, stamp, uid_domain, event_url(event), place(event))
     lines.append("END:VCALENDAR")
-    return "".join(fold(line) for line in lines)
+    return "".join(fold_line(line) for line in lines)
 
 
 def _vevent(

@@ -22,23 +22,26 @@ from .render import ENVIRONMENT
 PALETTE = ("#1f77b4", "#d95f02", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e7298a", "#4d4d4d", "#7a7a00", "#1b9e9e")
 
 
+ROW = ("lat", "lon", "nom", "url", "details", "services", "approximatif")
+"""The cells of a lieu's row in a map's data, in order: sent with it (``colonnes``), read by name in carte.js."""
+
+
 def _lieux(lieux: list[Lieu], positions, reseaux, page: str) -> list[list]:
     rows = []
     for lieu in lieux:
         position = positions.get(lieu.id)
         if position is None:
             continue
-        rows.append(
-            [
-                round(position.lat, 6),
-                round(position.lon, 6),
-                lieu.nom,
-                relative(page, f"lieux/{lieu.id}/"),
-                f"{reseaux[lieu.reseau].nom} · {lieu.adresse.commune}",
-                list(lieu.services),
-                position.approximatif,
-            ]
-        )
+        cells = {
+            "lat": round(position.lat, 6),
+            "lon": round(position.lon, 6),
+            "nom": lieu.nom,
+            "url": relative(page, f"lieux/{lieu.id}/"),
+            "details": f"{reseaux[lieu.reseau].nom} · {lieu.adresse.commune}",
+            "services": list(lieu.services),
+            "approximatif": position.approximatif,
+        }
+        rows.append([cells[name] for name in ROW])
     return rows
 
 
@@ -91,6 +94,7 @@ def region_map(ctx) -> tuple[str, str]:
     communes = [(c.lat, c.lon) for c in ctx.geography.communes.values()]
     data = {
         "bassins": _bassins(bassins, page, colours(dataset.bassins)),
+        "colonnes": list(ROW),
         "lieux": lieux,
         "services": [[s.code, s.nom_court] for s in dataset.services.values()],
         "vue": _bounds(_outline_points(bassins) or communes or [(r[0], r[1]) for r in lieux]),
@@ -111,6 +115,7 @@ def basin_map(ctx, bassin: Bassin) -> tuple[str, str]:
     communes = [(c.lat, c.lon) for c in (ctx.geography.communes.get(x.code_insee) for x in bassin.communes) if c]
     data = {
         "bassins": _bassins([bassin], page, colours(ctx.dataset.bassins)),
+        "colonnes": list(ROW),
         "lieux": lieux,
         "services": [],
         "vue": _bounds(_outline_points([bassin]) or communes + [(r[0], r[1]) for r in lieux]),

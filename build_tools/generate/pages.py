@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
+from .. import records
 from ..horaires_tables import schedule
 from ..model import Dataset, Lieu
 from ..positions import Geography
@@ -16,12 +17,8 @@ from .output import GeneratedPage
 from .render import page
 from .tiles import Tiles
 
-MODALITES = {
-    "sur-place": "sur place",
-    "telephone": "par téléphone",
-    "visio": "en visioconférence",
-    "courriel": "par courriel",
-}
+MODALITES = {code: label[0].lower() + label[1:] for code, label in records.MODALITES.items()}
+"""In a sentence: « Accueil : sur place, par téléphone. »"""
 
 
 @dataclass(frozen=True)

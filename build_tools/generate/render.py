@@ -15,7 +15,7 @@ import yaml
 
 from ..formats import phone_uri
 from ..records import TYPES_EVENEMENT
-from ..text import MOIS, date_fr
+from ..text import MOIS, date_fr, pluriel
 from .hours import days_in_words, heure_fr, periode_fr, unbreakable
 from .output import GeneratedPage, page_url, relative
 
@@ -34,10 +34,6 @@ ENVIRONMENT.globals["jours_en_mots"] = days_in_words
 ENVIRONMENT.filters["heure"] = lambda hhmm: unbreakable(heure_fr(hhmm))
 ENVIRONMENT.filters["insecable"] = unbreakable
 ENVIRONMENT.globals["types_evenement"] = TYPES_EVENEMENT
-
-
-def pluriel(count: int, singulier: str, pluriel: str | None = None) -> str:
-    return f"{count} {singulier if count <= 1 else (pluriel or singulier + 's')}"
 
 
 ENVIRONMENT.globals["pluriel"] = pluriel

@@ -45,6 +45,6 @@ class Tiles:
 
     @classmethod
     def of(cls, site: Site) -> Tiles:
-        if site.tuiles:
-            return cls(site.tuiles, site.attribution_tuiles or "")
+        if site.carte.tuiles:
+            return cls(site.carte.tuiles, site.carte.attribution or "")
         return cls()

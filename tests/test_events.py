@@ -59,7 +59,7 @@ def test_a_basin_feed_has_only_its_events(demo_site):
 
 def test_text_cannot_break_out_of_its_property():
     hostile = "Forum ; virgule, antislash \\ fin\nEND:VEVENT\r\nBEGIN:VEVENT\nSUMMARY:pirate"
-    folded = ics.fold(f"DESCRIPTION:{ics.escape_text(hostile)}")
+    folded = ics.fold_line(f"DESCRIPTION:{ics.escape_text(hostile)}")
     calendar = icalendar.Calendar.from_ical(
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:a\r\nDTSTAMP:20261120T000000Z\r\n"
         + folded
