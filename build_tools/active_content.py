@@ -12,7 +12,9 @@ build stops if a page contains active content the project does not emit itself:
   address (``data:`` images aside), ``srcdoc``;
 - ``<meta http-equiv>`` other than a security policy (a refresh redirects every visitor), ``<base>``, ``<style>``, and elements
   that embed other documents or plugins (``object``, ``embed``, ``frame``...); frames and forms
-  only towards the site itself.
+  only towards the site itself;
+- elements whose content this parser cannot see as a browser does: ``<noscript>``, ``<template>``, SVG
+  animations.
 """
 
 from __future__ import annotations
@@ -22,7 +24,26 @@ import re
 from selectolax.lexbor import LexborHTMLParser
 
 _DATA_TYPES = {"application/json", "application/ld+json"}
-_FORBIDDEN = ("base", "style", "object", "embed", "frame", "frameset", "applet", "portal", "meta[http-equiv]")
+_FORBIDDEN = (
+    "base",
+    "style",
+    "object",
+    "embed",
+    "frame",
+    "frameset",
+    "applet",
+    "portal",
+    "meta[http-equiv]",
+    "noscript",
+    "template",
+    "set",
+    "animate",
+    "animateMotion",
+    "animateTransform",
+)
+"""``noscript``: this parser reads its content as markup (scripting off) where a browser reads it as text, so
+what follows its end differs (a script can hide there); ``template``: its content (a declarative shadow root) is
+out of this tree; SVG animations can set an ``href`` or an event handler. The site emits none of them."""
 _SAME_SITE = ("iframe", "form")
 _LOADED_LINKS = {"stylesheet", "preload", "modulepreload", "prefetch", "import", "manifest", "icon"}
 _URL_ATTRIBUTES = ("href", "src", "action", "formaction", "data", "poster", "xlink:href", "background", "ping")

@@ -55,3 +55,27 @@ def build_diagnostic(message: str, docs_dir: Path, config_file: Path, display_ro
             f"le menu cite « {nav.group('page')} », qui n'existe pas dans docs/ ({message})",
         )
     return Diagnostic("", 0, 0, "", f"construction du site : {message}")
+
+
+_CONFIG_PATH = re.compile(r"Config value '(?P<name>[^']+)': The path '(?P<path>[^']+)' isn't an existing (?P<kind>\w+)")
+_CONFIG_VALUE = re.compile(r"Config value '(?P<name>[^']+)': (?P<detail>.*)", re.S)
+
+
+def config_message(message: str, config_file: str) -> str:
+    """A configuration error of the renderer, in French (its own words kept in brackets when not known)."""
+    message = " ".join(message.split())
+    found = _CONFIG_PATH.match(message)
+    if found:
+        what = "le dossier" if found.group("kind") == "directory" else "le fichier"
+        return f"{config_file} : réglage « {found.group('name')} » : {what} « {found.group('path')} » n'existe pas"
+    found = _CONFIG_VALUE.match(message)
+    if found:
+        name, detail = found.group("name"), found.group("detail")
+        if detail.startswith("Unrecognised configuration name"):
+            return f"{config_file} : réglage « {name} » inconnu"
+        if detail.startswith("Required configuration not provided"):
+            return f"{config_file} : réglage « {name} » manquant"
+        return f"{config_file} : réglage « {name} » invalide ({detail})"
+    if "error parsing the configuration file" in message or "not a valid" in message.lower():
+        return f"{config_file} : ce n'est pas un fichier de configuration YAML valide ({message})"
+    return f"{config_file} : {message}"

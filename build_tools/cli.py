@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 from .contract import suggestion
-from .diagnostics import Diagnostic, Report, Severity, display_path, printable
+from .diagnostics import Diagnostic, Report, Severity, display_path, printable, shown
 from .loader import DataLoader
+from .safe_files import os_error_fr
 from .text import pluriel
 
 
@@ -146,15 +147,33 @@ def command_schemas(args) -> int:
 
 
 def command_synthetic(args) -> int:
+    import shutil
+    import tempfile
+
     from .synthetic import generate
 
     target = Path(args.output)
-    if target.exists():
+    if target.exists() or target.is_symlink():
         print(f"Le dossier {target} existe déjà : choisissez un dossier nouveau.", file=sys.stderr)
         return 1
-    generate(Path(args.data), target, args.lieux, seed=args.graine)
+    if _load_valid_dataset(Path(args.data)) is None:  # (its problems are printed)
+        return 1
+    if args.lieux > MAX_SYNTHETIC_LIEUX:
+        print(f"--lieux : au plus {MAX_SYNTHETIC_LIEUX} lieux.", file=sys.stderr)
+        return 2
+    target.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:  # written aside, then renamed: an interrupted run leaves nothing behind
+        generate(Path(args.data), work / "data", args.lieux, seed=args.graine)
+        (work / "data").rename(target)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     print(f"Jeu de données synthétique de {args.lieux} lieux écrit dans {target}.", file=sys.stderr)
     return 0
+
+
+MAX_SYNTHETIC_LIEUX = 200_000
+"""Ten times the largest directory measured (benchmarks/scale.py): more would only fill the disk."""
 
 
 def _load_valid_dataset(data_root: Path):
@@ -485,12 +504,22 @@ def command_search(args) -> int:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
         return 0
     searched = query_words(query.text)
-    alone = not rows and len(searched) > 1 and not finder.unknown_words(query.text)
-    print(
-        "Aucun lieu ne correspond à tous ces mots à la fois : cherchez-les un par un."
-        if alone
-        else results_status(len(rows), bool(searched), de(place.nom) if place else "")
-    )
+    if query.text.strip() and not searched:
+        print(
+            f"« {printable(query.text.strip())[:60]} » : aucun mot à chercher (lettres ou chiffres, hors mots comme "
+            "« de », « la », « pour ») ; voici les lieux sans ce critère."
+        )
+    filtered = query != Query(query.text)
+    without_filters = finder.find(Query(query.text), moment, origin) if not rows and filtered else []
+    if without_filters:
+        print(
+            f"Aucun lieu ne correspond à toutes ces options ({pluriel(len(without_filters), 'lieu', 'lieux')} sans "
+            "elles) : retirez-en une (--service, --public, --bassin, --reseau, --modalite, --pmr, --ouvert-maintenant)."
+        )
+    elif not rows and len(searched) > 1 and not finder.unknown_words(query.text):
+        print("Aucun lieu ne correspond à tous ces mots à la fois : cherchez-les un par un.")
+    else:
+        print(results_status(len(rows), bool(searched), de(place.nom) if place else ""))
     if not rows:
         for word, meant in finder.suggestions(query.text).items():
             print(f"« {word} » : vouliez-vous dire {' ou '.join(f'« {m} »' for m in meant)} ?")
@@ -526,7 +555,7 @@ def search_place(dataset, args, places=None):
             f"{c.nom} (code INSEE {c.code_insee}, code postal {' '.join(c.codes_postaux)})" for c in communes
         )
         return (
-            f"{option} : « {value} » désigne plusieurs communes : {listed}. Indiquez laquelle avec --insee "
+            f"{option} : « {shown(value)} » désigne plusieurs communes : {listed}. Indiquez laquelle avec --insee "
             "(ou --commune « Nom (code postal) »)."
         )
 
@@ -537,18 +566,18 @@ def search_place(dataset, args, places=None):
             hint = f" Vouliez-vous dire {close.code_insee} ({close.nom}) ?" if close else ""
             postal = places.by_postal_code(args.insee)
             if postal:
-                hint = f" {args.insee} est un code postal : --code-postal {args.insee}."
-            return f"--insee : aucune commune {territory} n'a le code INSEE {args.insee}.{hint}"
+                hint = f" {shown(args.insee)} est un code postal : --code-postal {shown(args.insee)}."
+            return f"--insee : aucune commune {territory} n'a le code INSEE {shown(args.insee)}.{hint}"
         return commune
     if args.code_postal:
         found = places.by_postal_code(args.code_postal)
         if not found:
             hint = (
-                f" {args.code_postal} est un code INSEE : --insee {args.code_postal}."
+                f" {shown(args.code_postal)} est un code INSEE : --insee {shown(args.code_postal)}."
                 if places.by_insee(args.code_postal)
                 else ""
             )
-            return f"--code-postal : aucune commune {territory} n'a le code postal {args.code_postal}.{hint}"
+            return f"--code-postal : aucune commune {territory} n'a le code postal {shown(args.code_postal)}.{hint}"
         return found[0] if len(found) == 1 else choose("--code-postal", args.code_postal, found)
     if args.commune:
         text = args.commune.strip()
@@ -560,7 +589,7 @@ def search_place(dataset, args, places=None):
             found, closest = answer.communes, answer.closest
         if not found:
             hint = f" Vouliez-vous dire {' ou '.join(f'« {c.nom} »' for c in closest)} ?" if closest else ""
-            return f"--commune : « {text} » : aucune commune de ce nom ni de ce code {territory}.{hint}"
+            return f"--commune : « {shown(text)} » : aucune commune de ce nom ni de ce code {territory}.{hint}"
         return found[0] if len(found) == 1 else choose("--commune", text, found)
     return None
 
@@ -568,7 +597,7 @@ def search_place(dataset, args, places=None):
 def command_freshness(args) -> int:
     import datetime as dt
 
-    from .freshness import network_teams, report, tickets, write_tickets
+    from .freshness import network_teams, report, tickets, tickets_folder_problem, write_tickets
 
     data_root = Path(args.data)
     dataset = _load_valid_dataset(data_root)
@@ -581,7 +610,15 @@ def command_freshness(args) -> int:
     codeowners = data_root.resolve().parent / ".github" / "CODEOWNERS"
     teams = network_teams(codeowners.read_text(encoding="utf-8")) if codeowners.is_file() else {}
     found = tickets(dataset, today, teams)
-    write_tickets(found, Path(args.tickets))
+    problem = tickets_folder_problem(Path(args.tickets), data_root.resolve().parent)
+    if problem:
+        print(f"--tickets : {problem}.", file=sys.stderr)
+        return 2
+    try:
+        write_tickets(found, Path(args.tickets))
+    except OSError as failed:
+        print(f"--tickets : écriture impossible dans « {args.tickets} » ({failed.strerror}).", file=sys.stderr)
+        return 1
     print(
         f"{pluriel(len(found), 'ticket')} écrit{'s' if len(found) > 1 else ''} dans {args.tickets}/.", file=sys.stderr
     )
@@ -768,7 +805,7 @@ def command_new_lieu(args) -> int:
 def command_import_csv(args) -> int:
     import datetime as dt
 
-    from .csv_import import import_csv
+    from .csv_import import ImportReport, import_csv
 
     data_root = Path(args.data)
     source = Path(args.fichier)
@@ -782,16 +819,31 @@ def command_import_csv(args) -> int:
     def progress(rows: int) -> None:
         print(f"… {rows:,} lignes lues".replace(",", "\u202f"), file=sys.stderr, flush=True)
 
-    report, encoding = import_csv(
-        source.read_bytes(),
-        str(source),
-        dataset,
-        data_root,
-        dt.date.today(),
-        update=args.update,
-        dry_run=args.essai,
-        progress=progress,
-    )
+    report = ImportReport()
+    try:
+        report, encoding = import_csv(
+            source.read_bytes(),
+            str(source),
+            dataset,
+            data_root,
+            dt.date.today(),
+            update=args.update,
+            dry_run=args.essai,
+            progress=progress,
+            report=report,
+        )
+    except KeyboardInterrupt:
+        done = len(report.written) + len(report.updated)
+        if done and not args.essai:
+            print(
+                f"Interrompu après {pluriel(report.rows, 'ligne')} : "
+                f"{pluriel(done, 'fiche écrite (valide)', 'fiches écrites (valides)')}. "
+                "Pour reprendre, relancez la même commande avec --update : les lignes déjà importées "
+                "sont alors mises à jour, sans doublon.",
+                file=sys.stderr,
+            )
+            return 130
+        raise
     _print_report(Report(report.problems), "text", out=sys.stderr)
     repo_root = data_root.resolve().parent
     for path in report.written:
@@ -1222,6 +1274,12 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into head, less...
         sys.stderr.close()
         return 0
+    except OSError as failed:  # a file or folder the system refused: said in French, with its path
+        if failed.errno is None or os.environ.get("SPRO_DEBUG") == "1":
+            raise
+        where = f" ({printable(str(failed.filename))[:200]})" if failed.filename else ""
+        print(f"Opération impossible : {os_error_fr(failed)}{where}.", file=sys.stderr)
+        return 1
     except Exception as unexpected:  # the last guard: a partner never reads a Python traceback
         if os.environ.get("SPRO_DEBUG") == "1":
             raise

@@ -40,10 +40,12 @@ class ImportReport:
     updated: list[Path] = field(default_factory=list)
     rows: int = 0
     problems: list[Diagnostic] = field(default_factory=list)
+    header_line: int | None = None
+    """Where the column names are (line 2 after Excel's « sep=; »); None until read."""
 
     @property
     def rejected_rows(self) -> int:
-        return len({d.line for d in self.problems if d.line > 1})  # line 1 holds the headers
+        return len({d.line for d in self.problems if self.header_line is not None and d.line > self.header_line})
 
 
 class Unreadable(ValueError):
@@ -148,15 +150,18 @@ def import_csv(
     update: bool = False,
     dry_run: bool = False,
     progress=None,
+    report: ImportReport | None = None,
 ) -> tuple[ImportReport, str]:
     """Write (or with ``dry_run`` only check) one lieu file per valid row. Returns the report and the encoding.
-    ``progress(rows)`` is called every :data:`PROGRESS_EVERY` rows."""
-    report = ImportReport()
+    ``progress(rows)`` is called every :data:`PROGRESS_EVERY` rows. ``report``: filled as the rows go (the caller
+    still knows what was written when the import is interrupted)."""
+    report = report if report is not None else ImportReport()
     encoding = "encodage non reconnu"
     try:
         text, encoding = decode(data)
         rows = _rows(text)
         line, headers, delimiter = next(rows)
+        report.header_line = line
         keys = _columns(headers, shown, report, line)
         if report.problems:
             return report, encoding

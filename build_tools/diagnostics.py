@@ -63,6 +63,12 @@ def printable(text: str) -> str:
     return UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
+def shown(text: str, limit: int = 80) -> str:
+    """What someone typed, quoted back in a message: printable, and cut after ``limit`` characters."""
+    text = printable(text)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def _escape_data(text: str) -> str:
     # GitHub workflow-command escaping (see actions/toolkit, command.ts).
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")

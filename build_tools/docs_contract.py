@@ -45,6 +45,9 @@ NEWS_DIR = "actualites"
 """Material's blog folder (``blog_dir``); its posts are in ``<NEWS_DIR>/posts/``."""
 FEED_NAME = "feed.xml"
 """The news feed, written by the adapter beside the news (``actualites/feed.xml``)."""
+EXCERPT_SEPARATOR = "<!-- more -->"
+"""Where a news post's excerpt ends (Material's blog)."""
+_EXCERPT_LINE = re.compile(r"^[ \t]*<!-- more -->[ \t]*$", re.M)
 MAX_PAGE_BYTES = 256 * 1024
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_DOCS_BYTES = 200 * 1024 * 1024
@@ -103,7 +106,14 @@ class _PostDate(Kind):
         return "date de publication AAAA-MM-JJ (ou created et updated)"
 
 
-plain_text = Text(max_length=150, check=_plain)
+def _title(value: str) -> str | None:
+    """A title is also written « # {title} » in the news index's excerpts: nothing Markdown would read as markup."""
+    if re.search(r"[{}\[\]`]", value):
+        return "les caractères { } [ ] et ` ne sont pas acceptés dans un titre (ils seraient lus comme de la mise en forme)"
+    return _plain(value)
+
+
+plain_text = Text(max_length=150, check=_title)
 FRONT_MATTER = Struct(
     title="En-tête de page",
     fields=(
@@ -169,7 +179,7 @@ def _elements(rendered: str) -> tuple[list[tuple[str, list[tuple[str, str | None
     return found, closed, heading.text() if heading else ""
 
 
-def html_problems(rendered: str) -> list[tuple[str, str]]:
+def html_problems(rendered: str) -> list[tuple[str | tuple[str, ...], str]]:
     """(what to look for in the source, French message) for each element or attribute refused."""
     found, closed, heading = _elements(rendered)
     problems = []
@@ -191,14 +201,22 @@ def html_problems(rendered: str) -> list[tuple[str, str]]:
             continue
         for name, value in attrs:
             value = value or ""
-            if name.startswith("on"):
-                problems.append((name, f"attribut « {name} » refusé : aucun script n'est accepté dans une page"))
+            if "<" in value or ">" in value:
+                problems.append(
+                    (
+                        f"{name}=",
+                        f"attribut « {name} » : les caractères < et > n'y sont pas acceptés (un navigateur et le "
+                        "sommaire du site ne les liraient pas de la même façon) ; écrivez-les en toutes lettres",
+                    )
+                )
+            elif name.startswith("on"):
+                problems.append((f"{name}=", f"attribut « {name} » refusé : aucun script n'est accepté dans une page"))
             elif name not in ATTRIBUTES:
-                problems.append((name, f"attribut « {name} » non accepté sur <{tag}>"))
+                problems.append((f"{name}=", f"attribut « {name} » non accepté sur <{tag}>"))
             elif name in _URL_ATTRIBUTES:
                 message = _url_problem(value, image=tag == "img")
                 if message:
-                    problems.append((value[:60] or name, message))
+                    problems.append((address_needles(value[:60]) if value else name, message))
             elif name == "id" and _RESERVED_IDS.match(value):
                 problems.append((value, f"identifiant « {value[:40]} » réservé au site : choisissez-en un autre"))
             elif name == "class" and any(_MATERIAL_CLASSES.match(token) for token in value.split()):
@@ -211,6 +229,29 @@ def html_problems(rendered: str) -> list[tuple[str, str]]:
                     )
                 )
     return problems
+
+
+def toc_problems(tokens: list[dict]) -> list[tuple[str, str]]:
+    """Each section title as the table of contents shows it (Python-Markdown's ``toc``, printed unescaped by the
+    theme in the page's sommaire and the navigation): text only, no markup left in it."""
+    problems = []
+    for token in tokens:
+        if "<" in token.get("name", "") or ">" in token.get("name", ""):
+            problems.append(
+                (
+                    "#",
+                    "titre de section : du texte est attendu, sans HTML (il serait recopié tel quel dans le "
+                    "sommaire de la page)",
+                )
+            )
+        problems += toc_problems(token.get("children", []))
+    return problems
+
+
+def toc_title(name: str) -> str:
+    """A table-of-contents entry as plain, escaped text, whatever its heading held (the adapter's last guard)."""
+    tree = LexborHTMLParser(f"<body>{name}</body>")
+    return html.escape(tree.body.text() if tree.body else "", quote=False)
 
 
 def _url_problem(value: str, image: bool) -> str | None:
@@ -227,11 +268,20 @@ def _url_problem(value: str, image: bool) -> str | None:
     return f"lien « {value[:60]} » refusé : seuls https://, mailto:, tel: et les pages du site sont acceptés"
 
 
-def line_of(needle: str, lines: list[str], first_line: int) -> int:
-    lowered = needle.lower()
-    for offset, line in enumerate(lines):
-        if lowered in line.lower():
-            return first_line + offset
+def address_needles(address: str) -> tuple[str, ...]:
+    """Where an address is written in Markdown or HTML, most specific first (« x » alone is in many words)."""
+    return (f"]({address}", f'="{address}', f"='{address}", f"<{address}>", address)
+
+
+def line_of(needle: str | tuple[str, ...], lines: list[str], first_line: int) -> int:
+    """The first line holding the most specific of the needles (an attribute's « name= », else its name alone),
+    0 when none does."""
+    needles = (needle,) if isinstance(needle, str) else needle
+    wanted_first = [n.lower() for n in needles] + [n.lower().rstrip("=") for n in needles]
+    for wanted in dict.fromkeys(wanted_first):
+        for offset, line in enumerate(lines):
+            if wanted and wanted in line.lower():
+                return first_line + offset
     return 0
 
 
@@ -385,14 +435,27 @@ def check_page(
             )
         )
         return diagnostics
-    rendered = markdown.Markdown(extensions=list(extensions)).convert(body)
-    for needle, message in html_problems(rendered):
+    converter = markdown.Markdown(extensions=list(extensions))
+    rendered = converter.convert(body)
+    for needle, message in html_problems(rendered) + toc_problems(getattr(converter, "toc_tokens", [])):
         diagnostics.append(Diagnostic(shown, line_of(needle, lines, first_line), 0, "", message))
+    if post is not None and body.count(EXCERPT_SEPARATOR) != len(re.findall(_EXCERPT_LINE, body)):
+        diagnostics.append(
+            Diagnostic(
+                shown,
+                line_of(EXCERPT_SEPARATOR, lines, first_line),
+                0,
+                "",
+                f"« {EXCERPT_SEPARATOR} » marque la fin de l'extrait : écrivez-le seul sur sa ligne, hors de tout HTML",
+            )
+        )
     if source is not None and targets is not None:
         for tag, address in _links(rendered):
             message = link_problem(address, source, targets, image=tag == "img")
             if message:
-                diagnostics.append(Diagnostic(shown, line_of(address, lines, first_line), 0, "", message))
+                diagnostics.append(
+                    Diagnostic(shown, line_of(address_needles(address), lines, first_line), 0, "", message)
+                )
     return diagnostics
 
 

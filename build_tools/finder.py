@@ -53,6 +53,7 @@ from .records import MODALITES
 from .search_rules import (
     EXACT,
     FIELD_WEIGHTS,
+    MAX_WORD_LENGTH,
     MAX_WORDS,
     NEAR,
     PREFIX,
@@ -384,6 +385,7 @@ def finder_index(dataset: Dataset, geography: Geography, reference: dt.date) -> 
             "debut": PREFIX,
             "faute_min": TYPO_MIN_LENGTH,
             "mots_max": MAX_WORDS,
+            "longueur_max": MAX_WORD_LENGTH,
             "suggestions": SUGGESTIONS,
         },
         "services": [

@@ -139,9 +139,33 @@ INDEX = "tickets.txt"
 """Written even when empty (no stale record), so that the job writing issues can close them all."""
 
 
+def tickets_folder_problem(folder: Path, project: Path) -> str | None:
+    """Why ``folder`` cannot receive the tickets (French), or None: it must be new, empty, or hold earlier tickets
+    (their :data:`INDEX`), and be outside docs/ and data/ (published or validated)."""
+    resolved = folder.resolve()
+    for inside in ("docs", "data"):
+        if resolved.is_relative_to((project / inside).resolve()):
+            return f"« {folder} » est dans {inside}/ : choisissez un dossier hors de docs/ et de data/"
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        return f"« {folder} » n'est pas un dossier : indiquez un dossier nouveau, ou celui de tickets précédents"
+    if folder.is_dir() and any(folder.iterdir()) and not (folder / INDEX).is_file():
+        return (
+            f"le dossier « {folder} » n'est pas vide et ne contient pas de tickets précédents ({INDEX}) : "
+            "indiquez un dossier nouveau (rien n'y est écrasé)"
+        )
+    return None
+
+
 def write_tickets(found: list[Ticket], folder: Path) -> None:
-    """One file per issue (its title on the first line, then its body), and their names in :data:`INDEX`."""
+    """One file per issue (its title on the first line, then its body), and their names in :data:`INDEX`; the
+    earlier tickets listed there that are not written again are removed (the folder is checked beforehand by
+    :func:`tickets_folder_problem`)."""
     folder.mkdir(parents=True, exist_ok=True)
+    index = folder / INDEX
+    earlier = index.read_text(encoding="utf-8").split() if index.is_file() else []
+    for name in set(earlier) - {ticket.name for ticket in found}:
+        if re.fullmatch(r"[a-z0-9-]+\.md", name) and (folder / name).is_file():
+            (folder / name).unlink()
     for ticket in found:
         (folder / ticket.name).write_text(f"{ticket.title}\n{ticket.body}", encoding="utf-8")
-    (folder / INDEX).write_text("".join(f"{ticket.name}\n" for ticket in found), encoding="utf-8")
+    index.write_text("".join(f"{ticket.name}\n" for ticket in found), encoding="utf-8")

@@ -211,7 +211,12 @@ class JsonService:
                 if error.code != 429 and error.code < 500:
                     raise GeoReferenceError(f"le service répond HTTP {error.code} pour {url}") from None
                 reason = f"HTTP {error.code}"
-                wait = max(delay, _retry_after(error.headers.get("Retry-After")))
+                asked = _retry_after(error.headers.get("Retry-After"))
+                if asked > MAX_RETRY_AFTER:
+                    raise GeoReferenceError(
+                        f"{reason} : le service demande d'attendre {asked:.0f} s ; relancez plus tard : {url}"
+                    ) from None
+                wait = max(delay, asked)
             except (urllib.error.URLError, http.client.HTTPException, ConnectionError, TimeoutError) as error:
                 reason = f"service injoignable ou trop lent ({type(error).__name__})"
             if attempt < self.politeness.max_attempts:
@@ -227,7 +232,7 @@ class JsonService:
             raise GeoReferenceError(f"réponse de plus de {MAX_RESPONSE_BYTES // 2**20} Mio : {url}")
         try:
             return json.loads(data)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise GeoReferenceError(f"réponse illisible (JSON attendu) : {url}") from None
 
     def _wait_turn(self) -> None:
@@ -239,11 +244,17 @@ class JsonService:
         self.requests_sent += 1
 
 
+MAX_RETRY_AFTER = 60.0
+"""Longer than this, the command stops at once and says so (rather than waiting in silence)."""
+
+
 def _retry_after(value: str | None) -> float:
+    """Seconds asked for (a number; a date or anything else counts as none), at most a day."""
     try:
-        return min(float(value), 120.0) if value else 0.0
+        seconds = float(value) if value else 0.0
     except ValueError:
         return 0.0
+    return min(seconds, 86400.0) if seconds == seconds and seconds > 0 else 0.0
 
 
 def from_service(service: JsonService, departements: list[str]) -> Reference:

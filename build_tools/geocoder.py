@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from geopy.exc import (
 )
 from geopy.geocoders import BANFrance
 
+from .diagnostics import shown
 from .geocache import Entry, GeocodeCache, Request
 from .model import Dataset, Emprise
 from .positions import requests_for
@@ -67,9 +69,9 @@ def endpoint_problem(url: str) -> str | None:
         parts = urlsplit(url)
         parts.port  # noqa: B018 -- raises ValueError for a bad port
     except ValueError:
-        return f"adresse du géocodeur invalide : « {url} » (attendu : https://hôte/chemin, port de 1 à 65535)"
+        return f"adresse du géocodeur invalide : « {shown(url)} » (attendu : https://hôte/chemin, port de 1 à 65535)"
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.password:
-        return f"adresse du géocodeur invalide : « {url} » (attendu : https://hôte/chemin)"
+        return f"adresse du géocodeur invalide : « {shown(url)} » (attendu : https://hôte/chemin)"
     return None
 
 
@@ -95,7 +97,7 @@ class Geocoder:
             timeout=self.politeness.timeout,
             proxies={},
             user_agent=USER_AGENT,
-            adapter_factory=URLLibAdapter,
+            adapter_factory=_BoundedAdapter,
         )
         self._clock, self._sleep = clock, sleep
         self._started = clock()
@@ -138,28 +140,35 @@ class Geocoder:
             if self.out_of_time():
                 return Failure(request, "temps maximal de géocodage dépassé")
             self._wait_turn()
+            asked = 0.0  # what the service asked for (Retry-After), beyond our own backoff
             try:
-                locations = self._client.geocode(request.query, exactly_one=False, limit=5)
+                left = self.politeness.total_budget - (self._clock() - self._started)
+                timeout = max(0.1, min(self.politeness.timeout, left))  # --duree-max bounds a request too
+                locations = self._client.geocode(request.query, exactly_one=False, limit=5, timeout=timeout)
                 return [location.raw for location in locations or []]
-            except (GeocoderParseError, KeyError, TypeError, ValueError, AttributeError, IndexError):
-                # geopy raises the latter on JSON that parses but is not GeoCodeJSON.
+            except (GeocoderParseError, KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError):
+                # geopy raises the latter on JSON that parses but is not GeoCodeJSON (or nests without end).
                 return Failure(request, "réponse illisible du géocodeur (ce n'est pas du GeoCodeJSON)")
             except GeocoderRateLimited as exc:
                 reason = "trop de requêtes (HTTP 429)"
-                wait = max(delay, float(exc.retry_after or 0))
+                asked = float(exc.retry_after or 0)
             except GeocoderTimedOut:
                 reason = "délai dépassé ou service indisponible"
-                wait = delay
             except (GeocoderServiceError, GeocoderUnavailable) as exc:
-                reason = f"erreur du service ({_short(exc)})"
-                wait = delay
+                reason = f"erreur du service ({service_fault(exc)})"
+            wait = max(delay, asked)
             if attempt < self.politeness.max_attempts:
                 remaining = self.politeness.total_budget - (self._clock() - self._started)
                 if wait > remaining:  # a Retry-After of an hour (or a date in 2099) never outlasts --duree-max
+                    said = (
+                        f"le géocodeur demande d'attendre {wait:.0f} s"
+                        if asked >= wait
+                        else f"nouvel essai dans {wait:.0f} s"
+                    )
                     return Failure(
                         request,
-                        f"{reason} : le géocodeur demande d'attendre {wait:.0f} s, au-delà du temps "
-                        f"maximal (reste {max(remaining, 0):.0f} s) ; relancez plus tard",
+                        f"{reason} : {said}, au-delà du temps maximal (reste {max(remaining, 0):.0f} s) ; "
+                        "relancez plus tard",
                     )
                 self._sleep(wait)
                 delay *= 2
@@ -209,9 +218,57 @@ def _is_point(feature) -> bool:
         return False
 
 
-def _short(exc: Exception) -> str:
-    text = " ".join(str(exc).split())
-    return text[:120] + ("…" if len(text) > 120 else "")
+_ERRNO_FRENCH = {
+    -2: "nom d'hôte inconnu",
+    -3: "nom d'hôte introuvable pour l'instant (DNS)",
+    101: "réseau injoignable",
+    104: "connexion coupée par le service",
+    110: "délai de connexion dépassé",
+    111: "connexion refusée",
+    113: "hôte injoignable",
+}
+
+
+def service_fault(exc: Exception) -> str:
+    """What went wrong with the service, in French (geopy and urllib say it in English)."""
+    if isinstance(exc, _TooLarge):
+        return f"réponse de plus de {MAX_RESPONSE_BYTES // 2**20} Mio"
+    text = str(exc)
+    status = re.search(r"(?:HTTP Error|status code) (\d{3})", text)
+    if status:
+        return f"HTTP {status.group(1)}"
+    if "redirect" in text.lower():
+        return "redirection refusée"
+    number = re.search(r"\[Errno (-?\d+)\]", text)
+    if number and int(number.group(1)) in _ERRNO_FRENCH:
+        return _ERRNO_FRENCH[int(number.group(1))]
+    if "closed connection" in text.lower() or "remote end closed" in text.lower():
+        return "connexion fermée par le service sans réponse"
+    if "certificate" in text.lower() or "ssl" in text.lower():
+        return "certificat du service refusé"
+    return "service injoignable"
+
+
+MAX_RESPONSE_BYTES = 2 * 1024 * 1024
+"""A geocoding answer is a few kilobytes: beyond this, it is not one (and would fill the memory)."""
+
+
+class _TooLarge(GeocoderServiceError):
+    pass
+
+
+class _BoundedAdapter(URLLibAdapter):
+    """geopy's urllib adapter, reading at most :data:`MAX_RESPONSE_BYTES` of an answer."""
+
+    def _decode_page(self, page):
+        body = page.read(MAX_RESPONSE_BYTES + 1)
+        if len(body) > MAX_RESPONSE_BYTES:
+            raise _TooLarge()
+        encoding = page.headers.get_content_charset() or "utf-8"
+        try:
+            return str(body, encoding=encoding)
+        except (LookupError, ValueError):
+            raise GeocoderParseError("réponse illisible") from None
 
 
 @dataclass

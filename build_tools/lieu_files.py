@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -22,6 +23,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from . import records
 from .candidates import CandidateLieux
 from .contract import Bool, Choice, Code, Date, ListOf, Number, PlacedColumn, Text, columns_of, french_date, suggestion
+from .diagnostics import shown
 from .formats import IDENTIFIER
 from .gazetteer import Gazetteer
 from .model import Dataset, Lieu
@@ -200,9 +202,10 @@ def read_value(dataset: Dataset, column: PlacedColumn, text: str):
             return None, f"« {text} » : date attendue (AAAA-MM-JJ ou JJ/MM/AAAA)"
     if isinstance(kind, Number):
         try:
-            return float(text.replace(",", ".").replace(" ", "")), None
+            number = float(text.replace(",", ".").replace(" ", ""))
         except ValueError:
-            return None, f"« {text} » : nombre attendu (ex. 46,58)"
+            number = math.nan
+        return (number, None) if math.isfinite(number) else (None, f"« {shown(text)} » : nombre attendu (ex. 46,58)")
     if not (isinstance(kind, Text) and kind.multiline):
         text = " ".join(text.split())
     if kind is records.postal_code and re.fullmatch(r"\d{5}", re.sub(r"[\s.]", "", text)):

@@ -201,13 +201,18 @@ class DataLoader:
         """``data/<folder>`` is a real folder (else it is reported once, and left out of the cross-file checks)."""
         return is_real_dir(self.root / folder)
 
-    def _check_top_level(self) -> None:
-        """Every entry of ``data/`` is a file or folder the annuaire reads."""
+    def _check_top_level(self) -> bool:
+        """Every entry of ``data/`` is a file or folder the annuaire reads; False when data/ itself is not a
+        folder (nothing else is then reported: each file would be « missing »)."""
         if not self.root.is_dir() or entry_problem(self.root, check_name=False):
-            self.report.add(
-                Diagnostic(self._display(self.root), 0, 0, "", "dossier de données introuvable, ou lien symbolique")
-            )
-            return
+            if self.root.is_symlink():
+                what = "lien symbolique refusé : indiquez le dossier des données lui-même"
+            elif self.root.exists():
+                what = "ce n'est pas un dossier : indiquez le dossier des données (--data)"
+            else:
+                what = "dossier de données introuvable (--data)"
+            self.report.add(Diagnostic(self._display(self.root), 0, 0, "", what))
+            return False
         expected = {*TOP_LEVEL_FILES, *FOLDERS}
         for path in sorted(self.root.iterdir()):
             if path.name in expected:
@@ -216,6 +221,7 @@ class DataLoader:
             if problem is None:
                 problem = self._unread_entry(path)
             self.report.add(Diagnostic(self._display(path), 0, 0, "", problem))
+        return True
 
     # -- the whole dataset ---------------------------------------------------------------------
 
@@ -224,7 +230,8 @@ class DataLoader:
         return self._reference("site.yaml")
 
     def load(self) -> Dataset | None:
-        self._check_top_level()
+        if not self._check_top_level():
+            return None
         site, services, reseaux, publics = (self._reference(name) for name in REFERENCE_FILES)
         self._read_geocache(site)
         files, problems = read_gazetteer(

@@ -80,11 +80,16 @@ def read_regular(root: Path, path: Path, max_bytes: int) -> bytes:
         if exc.errno == errno.ELOOP:
             raise UnsafePath("lien symbolique : remplacez-le par le fichier lui-même") from exc
         raise UnsafePath(f"fichier illisible ({exc.strerror})") from exc
-    with os.fdopen(descriptor, "rb") as handle:
-        mode = os.fstat(handle.fileno()).st_mode
+    try:
+        mode = os.fstat(descriptor).st_mode  # before os.fdopen(), which refuses a directory in English
         if not stat.S_ISREG(mode):
             raise UnsafePath(f"ce n'est pas un fichier ordinaire mais {_kind(mode)}")
-        return handle.read(max_bytes + 1)
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
+            return handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise UnsafePath(f"fichier illisible ({exc.strerror})") from exc
+    finally:
+        os.close(descriptor)
 
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -145,3 +150,26 @@ def is_real_dir(path: Path) -> bool:
         return stat.S_ISDIR(os.lstat(path).st_mode)
     except OSError:
         return False
+
+
+_ERRNO_FRENCH = {
+    errno.ENOENT: "fichier ou dossier introuvable",
+    errno.EEXIST: "un fichier de ce nom existe déjà",
+    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+    errno.EISDIR: "c'est un dossier",
+    errno.ENOSPC: "disque plein",
+    errno.EDQUOT: "quota de disque dépassé",
+    errno.EACCES: "droits insuffisants",
+    errno.EPERM: "opération non permise",
+    errno.EROFS: "disque en lecture seule",
+    errno.EBUSY: "dossier occupé",
+    errno.ENAMETOOLONG: "nom trop long",
+    errno.ELOOP: "trop de liens symboliques",
+    errno.ENOTEMPTY: "dossier non vide",
+    errno.EXDEV: "déplacement impossible d'un disque à un autre",
+}
+
+
+def os_error_fr(failed: OSError) -> str:
+    """What the system refused, in French (its own message is in English)."""
+    return _ERRNO_FRENCH.get(failed.errno, "erreur du système")

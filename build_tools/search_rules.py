@@ -11,6 +11,9 @@ EXACT, NEAR, PREFIX = 3, 2, 1
 TYPO_MIN_LENGTH = 5
 MAX_WORDS = 12
 """Words of a query beyond these are ignored: a pasted page cannot make a keystroke (or spro search) slow."""
+MAX_WORD_LENGTH = 40
+"""Letters of a word beyond these are ignored (the longest French words have about 25): matching a word of
+100,000 letters would take minutes."""
 FIELD_WEIGHTS = {
     "nom": 8,  # the lieu's name and its structure's
     "reseau": 8,  # its network's name and former names
@@ -52,7 +55,7 @@ def typos_allowed(word: str) -> bool:
 
 def query_words(text: str) -> list[str]:
     """The words a query searches: folded, stop words left out, at most :data:`MAX_WORDS`."""
-    return search_words(text)[:MAX_WORDS]
+    return [word[:MAX_WORD_LENGTH] for word in search_words(text)[:MAX_WORDS]]
 
 
 def match_weight(word: str, token: str) -> int:

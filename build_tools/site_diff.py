@@ -388,8 +388,9 @@ _MARKDOWN = re.compile(r"([\\`*_\[\]<>#|~])")
 
 
 def md(text: str) -> str:
-    """Data shown in Markdown as written, never as markup (a name with « * » or « < »)."""
-    return _MARKDOWN.sub(r"\\\1", text)
+    """Data shown in Markdown as written, never as markup (a name with « * » or « < »), on one line (a file name
+    with a line break in it)."""
+    return _MARKDOWN.sub(r"\\\1", printable(text))
 
 
 def code(text: str) -> str:

@@ -14,7 +14,6 @@ The published tree is world-readable whatever the umask and however each file wa
 from __future__ import annotations
 
 import contextlib
-import errno
 import fcntl
 import os
 import shutil
@@ -23,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .preview import make_openable_from_disk
+from .safe_files import os_error_fr
 from .site_dir import MARKER, MARKER_TEXT, site_dir_problem
 
 
@@ -34,14 +34,8 @@ class SiteNotWritten(Exception):
     """The file system refused the build (disk full, permissions...): French message; the previous site is kept."""
 
 
-_ERRNO_FRENCH = {
-    errno.ENOSPC: "disque plein",
-    errno.EDQUOT: "quota de disque dépassé",
-    errno.EACCES: "droits insuffisants",
-    errno.EPERM: "opération non permise",
-    errno.EROFS: "disque en lecture seule",
-    errno.EBUSY: "dossier occupé",
-}
+STAGING_MARKER = ".spro-construction"
+STAGING_MARKER_TEXT = "Dossier de travail de spro build : supprimé à la fin de la construction ou par la suivante.\n"
 
 
 def atomic_site(
@@ -58,23 +52,28 @@ def atomic_site(
         site_dir.parent.mkdir(parents=True, exist_ok=True)
         with _exclusive(site_dir):
             _remove_leftovers(site_dir)
-            staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-", dir=site_dir.parent))
+            work = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-", dir=site_dir.parent))
             try:
+                (work / STAGING_MARKER).write_text(STAGING_MARKER_TEXT, encoding="utf-8")
+                staging = work / "site"
+                staging.mkdir()
                 build_into(staging)
                 if openable_from_disk:
                     make_openable_from_disk(staging)
                 (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
                 publishable(staging)
                 _swap(staging, site_dir)
-            except BaseException:
-                shutil.rmtree(staging, ignore_errors=True)
-                raise
+            finally:
+                shutil.rmtree(work, ignore_errors=True)
     except OSError as failed:
         if failed.errno is None:
             raise
-        what = _ERRNO_FRENCH.get(failed.errno, failed.strerror or "erreur du système")
+        what = os_error_fr(failed)
+        where = failed.filename or site_dir  # (a copy that fails may name its source: the site folder is meant)
+        if not Path(str(where)).resolve().is_relative_to(site_dir.parent):
+            where = site_dir
         raise SiteNotWritten(
-            f"écriture du site impossible : {what} ({failed.filename or site_dir}) ; le site précédent est conservé"
+            f"écriture du site impossible : {what} ({where}) ; le site précédent est conservé"
         ) from failed
 
 
@@ -91,10 +90,13 @@ def _exclusive(site_dir: Path):
 
 
 def _remove_leftovers(site_dir: Path) -> None:
-    """Staging folders of earlier builds killed before their end (kill -9, power cut): ``.site-xxxxxxxx``."""
+    """Folders of earlier builds killed before their end (kill -9, power cut): ``.site-xxxxxxxx`` holding
+    :data:`STAGING_MARKER`, or a previous site set aside (``.site-old-xxxxxxxx``, holding the site's marker). A
+    folder named alike without either is someone's, and stays."""
     for leftover in site_dir.parent.glob(f".{site_dir.name}-*"):
         if leftover.is_dir() and not leftover.is_symlink():
-            shutil.rmtree(leftover, ignore_errors=True)
+            if (leftover / STAGING_MARKER).is_file() or (leftover / MARKER).is_file():
+                shutil.rmtree(leftover, ignore_errors=True)
 
 
 def publishable(root: Path) -> None:

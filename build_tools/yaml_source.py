@@ -53,6 +53,30 @@ _PROBLEMS_FR = {
     "found unexpected ':'": "« : » inattendu",
     "did not find expected ',' or ']'": "« , » ou « ] » attendu dans la liste entre crochets",
     "did not find expected ',' or '}'": "« , » ou « } » attendu dans le dictionnaire entre accolades",
+    "found invalid Unicode character escape code": "code de caractère invalide après \\U entre guillemets doubles",
+    "did not find expected hexdecimal number": (
+        "chiffres hexadécimaux attendus après \\x, \\u ou \\U entre guillemets doubles "
+        "(pour une barre oblique inverse, écrivez \\\\ ou mettez la valeur entre guillemets simples)"
+    ),
+    "did not find expected <document start>": "texte inattendu après la fin des données (accolade ou crochet en trop ?)",
+    "found unknown directive name": "une ligne ne peut pas commencer par « % » : mettez la valeur entre guillemets",
+    "found incompatible YAML document": "version de YAML non prise en charge : retirez la ligne « %YAML »",
+    "found duplicate %YAML directive": "ligne « %YAML » en double : retirez-la",
+    "found extra tokens at the end of the directive": "une ligne ne peut pas commencer par « % » : mettez la valeur entre guillemets",
+    "did not find expected digit or '.' character": "une ligne ne peut pas commencer par « % » : mettez la valeur entre guillemets",
+    "did not find expected whitespace or line break": "espace ou fin de ligne attendu ici",
+    "found a tab character that violate indentation": "tabulation dans l'indentation : utilisez des espaces",
+    "found a tab character where an indentation space is expected": "tabulation dans l'indentation : utilisez des espaces",
+    "did not find expected alphabetic or numeric character": (
+        "lettre ou chiffre attendu après « & » ou « * » (mettez la valeur entre guillemets)"
+    ),
+    "found unexpected document indicator": "« --- » ou « ... » inattendu : mettez la valeur entre guillemets",
+    "found undefined tag handle": "« ! » inattendu : mettez la valeur entre guillemets",
+    "did not find expected tag URI": "« ! » inattendu : mettez la valeur entre guillemets",
+    "did not find URI escaped octet": "« ! » inattendu : mettez la valeur entre guillemets",
+    "found an indentation indicator equal to 0": "indicateur d'indentation 0 après « | » ou « > » : retirez-le",
+    "control characters are not allowed": "caractère de contrôle interdit dans un fichier texte",
+    "found unexpected end of stream while scanning a quoted scalar": "guillemet non fermé",
 }
 
 
@@ -120,6 +144,20 @@ def _check_text(text: str, path: str) -> list[Diagnostic]:
     if nul >= 0:
         line, column = _line_col(text.encode("utf-8"), len(text[:nul].encode("utf-8")))
         problems.append(Diagnostic(path, line, column, "", "caractère nul (\\0) interdit dans un fichier texte"))
+    for match in re.finditer("[\u0085\u2028\u2029]", text):  # line breaks for YAML, folded into spaces silently
+        line = text.count("\n", 0, match.start()) + 1
+        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        problems.append(
+            Diagnostic(
+                path,
+                line,
+                column,
+                "",
+                f"caractère de saut de ligne invisible (U+{ord(match.group()):04X}) : supprimez-le, ou remplacez-le "
+                "par un vrai retour à la ligne",
+            )
+        )
+        break
     for match in _NBSP_INDENT.finditer(text):
         line = text.count("\n", 0, match.start()) + 1
         problems.append(
@@ -182,7 +220,7 @@ def _problem_fr(problem: str | None) -> str:
     problem = (problem or "").strip()
     if problem in _PROBLEMS_FR:
         return _PROBLEMS_FR[problem]
-    return f"structure incorrecte ({problem})" if problem else "structure incorrecte"
+    return "structure incorrecte à cet endroit (vérifiez les guillemets, les deux-points et l'indentation)"
 
 
 def _at(path: str, event, message: str) -> Diagnostic:

@@ -1,7 +1,8 @@
 """A local stand-in for geo.api.gouv.fr on 127.0.0.1, serving the made-up territory of geo_fixtures.
 
 ``failures`` maps a path to HTTP statuses served before the real answer (``503`` then success,
-for instance); ``"garbage"`` serves bytes that are not JSON. Every request is recorded with its
+for instance); ``"garbage"`` serves bytes that are not JSON, bytes are served as they are, and
+``(status, retry_after)`` answers that status with a Retry-After header. Every request is recorded with its
 path, query and User-Agent.
 """
 
@@ -58,13 +59,19 @@ class FakeGeoApi:
                 answer = api._answer(parts.path, query)
                 if answer == "garbage":
                     self._send(200, b"<html>pas du JSON</html>")
+                elif isinstance(answer, bytes):
+                    self._send(200, answer)
+                elif isinstance(answer, tuple):  # (status, Retry-After)
+                    self._send(answer[0], b"{}", {"Retry-After": answer[1]})
                 elif isinstance(answer, int):
                     self._send(answer, json.dumps({"code": answer, "message": "erreur"}).encode())
                 else:
                     self._send(200, json.dumps(answer, ensure_ascii=False).encode("utf-8"))
 
-            def _send(self, status: int, body: bytes) -> None:
+            def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
                 self.send_response(status)
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
                 self.send_header("Content-Type", "application/json; charset=utf-8")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()

@@ -110,3 +110,12 @@ def test_an_unexpected_failure_is_a_short_french_message_not_a_traceback(monkeyp
     monkeypatch.setenv("SPRO_DEBUG", "1")
     with pytest.raises(RuntimeError):
         cli.main(["validate"])
+
+
+def test_data_that_is_not_a_folder_is_one_message_not_a_cascade(tmp_path):
+    (tmp_path / "fichier").write_text("x", encoding="utf-8")
+    result = spro("--data", str(tmp_path / "fichier"), "validate", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout == "fichier: erreur : ce n'est pas un dossier : indiquez le dossier des données (--data)\n"
+    result = spro("--data", str(tmp_path / "absent"), "validate", cwd=tmp_path)
+    assert result.stdout == "absent: erreur : dossier de données introuvable (--data)\n"

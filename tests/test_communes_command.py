@@ -206,6 +206,8 @@ def test_busy_service_is_retried_with_growing_waits(tmp_path):
         ([503] * 4, "HTTP 503, après 4 tentatives"),
         ([404], "le service répond HTTP 404"),
         (["garbage"], "réponse illisible (JSON attendu)"),
+        ([b"[" * 100_000], "réponse illisible (JSON attendu)"),
+        ([(429, "3600")], "HTTP 429 : le service demande d'attendre 3600 s ; relancez plus tard"),
     ],
 )
 def test_service_failures_end_in_a_clear_message(failures, message):

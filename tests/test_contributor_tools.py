@@ -336,3 +336,46 @@ def test_a_trial_run_accepts_and_refuses_exactly_what_the_import_does(project):
     assert [line.split(" : ")[1] for line in trial.stdout.splitlines()] == [
         line.split(" : ")[1] for line in real.stdout.splitlines()
     ]
+
+
+def test_an_interrupted_import_says_what_it_wrote_and_how_to_resume(project, monkeypatch, capsys):
+    """Ctrl-C after the first row: its file stays (valid), and the message says how to go on without duplicates."""
+    from build_tools import cli
+    from build_tools.candidates import CandidateLieux
+
+    write_csv(project, [HEADER, ROWS[0], ROWS[1]])
+    real_check, calls = CandidateLieux.check, []
+
+    def interrupted_at_the_second_row(self, *args, **kwargs):
+        calls.append(args[0])
+        if len(set(calls)) > 1 and args[0] != calls[0]:
+            raise KeyboardInterrupt
+        return real_check(self, *args, **kwargs)
+
+    monkeypatch.setattr(CandidateLieux, "check", interrupted_at_the_second_row)
+    monkeypatch.chdir(project)
+    assert cli.main(["import", "csv", "partenaire.csv"]) == 130
+    assert capsys.readouterr().err.endswith(
+        "Interrompu après 2 lignes : 1 fiche écrite (valide). Pour reprendre, relancez la même commande avec "
+        "--update : les lignes déjà importées sont alors mises à jour, sans doublon.\n"
+    )
+    assert [p.name for p in (project / "data/lieux").glob("mission-locale-vivonne*.yaml")] != []
+    monkeypatch.setattr(CandidateLieux, "check", real_check)
+    assert cli.main(["import", "csv", "partenaire.csv", "--update"]) == 0
+    assert capsys.readouterr().out.count("créée : ") == 1  # the second row only
+
+
+@pytest.mark.parametrize("typed", ["1e999", "nan", "-inf"])
+def test_a_number_that_is_not_finite_is_quoted_as_typed(project, typed):
+    result = spro(project, "new", "lieu", *VIVONNE, f"--latitude={typed}")
+    assert result.returncode != 0
+    assert f"latitude : « {typed} » : nombre attendu (ex. 46,58)" in result.stdout + result.stderr, result.stderr
+    assert ".inf" not in result.stdout + result.stderr
+
+
+def test_a_separator_line_alone_is_an_empty_file_not_a_refused_row(project):
+    (project / "vide.csv").write_text("sep=;\n", encoding="utf-8")
+    result = spro(project, "import", "csv", "vide.csv")
+    assert result.returncode == 1
+    assert "vide.csv:2:1: erreur : fichier vide : la première ligne doit porter les noms des colonnes" in result.stderr
+    assert "vide.csv (UTF-8) : 0 ligne ; 0 fiche créée ; 0 fiche mise à jour ; 0 ligne refusée." in result.stderr

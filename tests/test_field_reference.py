@@ -39,7 +39,9 @@ def test_every_field_of_the_contract_is_documented_with_its_description():
             assert f"| `{path}` |" in fields, path
     assert "| `telephone` |" not in fields  # nested fields carry their path
     assert "Téléphone d'accueil." in fields and "liste de codes parmi : api, cep, creation-entreprise, vae" in fields
-    assert "| `sur_rendez_vous` |  | Accueil uniquement sur rendez-vous. | true (oui) ou false (non) ; false si " in fields
+    assert (
+        "| `sur_rendez_vous` |  | Accueil uniquement sur rendez-vous. | true (oui) ou false (non) ; false si " in fields
+    )
 
 
 def test_every_spreadsheet_column_is_listed_with_the_headers_the_import_accepts():

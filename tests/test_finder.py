@@ -240,6 +240,30 @@ def test_cli_open_now_on_a_public_holiday():
     assert christmas == []
 
 
+def search_text(*args) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "build_tools.cli", "search", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_cli_says_which_option_emptied_the_list_and_which_text_held_no_word():
+    assert search_text("apec", "niort", "--ouvert-maintenant", "--date", "2026-12-25T10:00") == (
+        "Aucun lieu ne correspond à toutes ces options (1 lieu sans elles) : retirez-en une (--service, --public, "
+        "--bassin, --reseau, --modalite, --pmr, --ouvert-maintenant).\n"
+    )
+    said = search_text("١٢٣٤٥ !!")
+    assert said.startswith(
+        "« ١٢٣٤٥ !! » : aucun mot à chercher (lettres ou chiffres, hors mots comme « de », « la », « pour ») ; "
+        "voici les lieux sans ce critère.\n178 lieux trouvés.\n"
+    )
+
+
 def test_cli_table_and_unknown_codes():
     result = subprocess.run(
         [sys.executable, "-m", "build_tools.cli", "search", "niort", "--reseau", "cio"],

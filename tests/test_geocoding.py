@@ -149,18 +149,41 @@ def test_a_retry_after_beyond_the_time_budget_ends_at_once(lieu_dataset, retry_a
     assert clock.now < 20
 
 
+def test_our_own_backoff_is_not_told_as_the_services_request(lieu_dataset):
+    clock = FakeClock()
+    with FakeBan(clock=clock) as ban:
+        ban.script(QUERY, Reply.error(500))
+        _, _, result = run(lieu_dataset, ban, Politeness(total_budget=2.0, first_backoff=5.0), clock)
+    (failure,) = result.failures
+    assert failure.reason == (
+        "erreur du service (HTTP 500) : nouvel essai dans 5 s, au-delà du temps maximal (reste 2 s) ; relancez plus tard"
+    )
+
+
 @pytest.mark.parametrize(
     "reply, reason, attempts",
     [
-        (Reply.error(500), "erreur du service", 4),
+        (Reply.error(500), "erreur du service (HTTP 500), après 4 tentatives", 4),
         (Reply.error(503), "délai dépassé ou service indisponible", 4),
         (Reply.hang(), "délai dépassé ou service indisponible", 4),
         (Reply.garbage(), "réponse illisible du géocodeur", 1),
         (Reply.json({"features": [{"geometry": None}]}), "réponse illisible du géocodeur", 1),
-        (Reply.html(502), "erreur du service", 4),
-        (Reply.close(), "erreur du service", 4),
+        (Reply.html(502), "erreur du service (HTTP 502), après 4 tentatives", 4),
+        (Reply.close(), "erreur du service (connexion fermée par le service sans réponse)", 4),
+        (Reply("raw", 200, b"[" * 100_000), "réponse illisible du géocodeur", 1),
+        (Reply("raw", 200, b" " * (3 * 2**20)), "erreur du service (réponse de plus de 2 Mio)", 4),
     ],
-    ids=["500", "503", "timeout", "garbage-json", "not-geocodejson", "html-502", "closed-connection"],
+    ids=[
+        "500",
+        "503",
+        "timeout",
+        "garbage-json",
+        "not-geocodejson",
+        "html-502",
+        "closed-connection",
+        "deep-json",
+        "huge-answer",
+    ],
 )
 def test_faults_end_in_a_clean_failure(lieu_dataset, reply, reason, attempts):
     with FakeBan() as ban:

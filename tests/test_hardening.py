@@ -8,6 +8,7 @@ import io
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -20,6 +21,8 @@ from conftest import ROOT, SPRO_AS_IN_A_TERMINAL, VALID_LIEU
 from site_helpers import StaticServer, build, parse, project_copy, settle
 
 from build_tools import yaml_source
+from build_tools.site_dir import MARKER
+from build_tools.site_output import STAGING_MARKER
 
 CORPUS = Path(__file__).parent / "corpus"
 CASES = sorted(CORPUS.glob("*/*.yaml"))
@@ -75,6 +78,63 @@ def test_oversized_file_is_refused(dataset):
     dataset.write("lieux/enorme.yaml", "nom: x\ndescription: " + "y" * (yaml_source.MAX_FILE_BYTES + 10) + "\n")
     (error,) = [d.as_text() for d in dataset.load()[1].errors]
     assert "fichier trop volumineux" in error
+
+
+@pytest.mark.parametrize(
+    "name", ["site.yaml", "synonymes.yaml", "communes.csv", "geocodage.jsonl", "bassins/angouleme.geojson"]
+)
+def test_a_folder_in_place_of_a_data_file_is_told_in_french(dataset, name):
+    target = dataset.root / name
+    if target.exists():
+        target.unlink()
+    target.mkdir()
+    assert f"{name}: erreur : ce n'est pas un fichier ordinaire mais un dossier" in "\n".join(dataset.errors())
+
+
+def run_spro(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "build_tools.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+
+
+def test_a_path_the_system_refuses_is_told_in_french_with_its_path(dataset, tmp_path):
+    (tmp_path / "fichier").write_text("x", encoding="utf-8")
+    result = run_spro("--data", str(dataset.root), "schemas", "--output", str(tmp_path / "fichier"), cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (
+        1,
+        f"Opération impossible : un fichier de ce nom existe déjà ({tmp_path / 'fichier'}).\n",
+    )
+
+
+def test_a_synthetic_dataset_is_bounded_and_made_from_valid_sources_only(dataset, tmp_path):
+    result = run_spro(
+        "--data", str(dataset.root), "synthetique", "--lieux", "9" * 20, str(tmp_path / "s"), cwd=tmp_path
+    )
+    assert (result.returncode, result.stderr) == (2, "--lieux : au plus 200000 lieux.\n")
+    broken = tmp_path / "casse"
+    shutil.copytree(dataset.root, broken)
+    (broken / "site.yaml").write_text("region: [\n", encoding="utf-8")
+    out = tmp_path / "sortie"
+    out.mkdir()
+    result = run_spro("--data", str(broken), "synthetique", "--lieux", "10", str(out / "s"), cwd=tmp_path)
+    assert result.returncode == 1 and "site.yaml:2:1: erreur : syntaxe YAML invalide" in result.stdout + result.stderr
+    assert list(out.iterdir()) == []
+
+
+def test_a_broken_configuration_is_told_in_french(tmp_path):
+    project = project_copy(tmp_path / "p", with_lieux=False)
+    shutil.rmtree(project / "docs")
+    result = run_spro("build", cwd=project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"mkdocs.yml : réglage « docs_dir » : le dossier « {project / 'docs'} » n'existe pas" in result.stderr
+    assert "isn't an existing" not in result.stderr
+    result = run_spro("build", "--config", "data/site.yaml", cwd=project)
+    assert result.returncode == 1 and "site.yaml : réglage « region » invalide" not in result.stderr
+    assert result.stderr.startswith("site.yaml : ") and "Traceback" not in result.stderr, result.stderr
 
 
 # -- injection payloads, built into a site --------------------------------------------------------
@@ -284,13 +344,24 @@ def test_ctrl_c_during_a_build_keeps_the_previous_site(tmp_path):
 
 
 def test_staging_folders_of_killed_builds_are_removed_by_the_next_build(tmp_path):
-    """kill -9 (or a power cut) leaves a staging folder of about 14 MB: the next build removes it."""
+    """kill -9 (or a power cut) leaves a staging folder of about 14 MB: the next build removes it, and only
+    what a build made (a folder named alike without its marker is someone's: it stays)."""
     project = project_copy(tmp_path / "p", with_lieux=False)
-    for leftover in (".site-k1ll3d0x", ".site-old-k1ll3d0x"):
-        (project / leftover / "lieux").mkdir(parents=True)
-        (project / leftover / "index.html").write_text("ancien", encoding="utf-8")
+    for leftover, marker in ((".site-k1ll3d0x", STAGING_MARKER), (".site-old-k1ll3d0x", MARKER)):
+        (project / leftover / "site/lieux").mkdir(parents=True)
+        (project / leftover / marker).write_text("", encoding="utf-8")
+    (project / ".site-sauvegarde").mkdir()
+    (project / ".site-sauvegarde/notes.txt").write_text("précieux", encoding="utf-8")
     build(project)
-    assert sorted(p.name for p in project.iterdir()) == ["data", "docs", "mkdocs.yml", "overrides", "site"]
+    assert sorted(p.name for p in project.iterdir()) == [
+        ".site-sauvegarde",
+        "data",
+        "docs",
+        "mkdocs.yml",
+        "overrides",
+        "site",
+    ]
+    assert (project / ".site-sauvegarde/notes.txt").read_text(encoding="utf-8") == "précieux"
 
 
 @pytest.mark.parametrize("code, said", [(errno.ENOSPC, "disque plein"), (errno.EACCES, "droits insuffisants")])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import VALID_LIEU
 
@@ -159,3 +161,33 @@ def test_an_entry_of_data_in_the_wrong_place_names_its_folder(dataset):
         "lieux.yaml: erreur : fichier que l'annuaire ne lit pas : les fiches de ce type vont dans data/lieux/, un "
         "fichier par fiche"
     ) in dataset.errors()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'nom: "\\U0011FFFF"\n',
+        'nom: "\\x"\n',
+        "{a: b}}\n",
+        "%FOO\n---\na: b\n",
+        "%YAML 2.0\n---\na: b\n",
+        'a: "\\q"\n',
+        "a: 'x\n",
+        "a: [1, 2\n",
+        "- a\nb: c\n",
+        "a: b: c\n",
+        "a: |\n  x\n y\n",
+        "a: @x\n",
+        "a: |0\n  x\n",
+        "a: &\n",
+    ],
+)
+def test_yaml_syntax_errors_are_told_in_french_only(text):
+    """libyaml's own words (« found », « expected »…) never reach a partner."""
+    from build_tools.yaml_source import read_yaml
+
+    (problem, *_) = read_yaml(text.encode(), "f.yaml")[1]
+    assert problem.message.startswith("syntaxe YAML invalide : ")
+    assert not re.search(r"\b(found|expected|did not|while|token|stream|scalar|directive)\b", problem.message), (
+        problem.message
+    )

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 import yaml
 from conftest import ROOT, VALID_LIEU
 
@@ -273,6 +274,30 @@ def test_freshness_tickets_are_files_for_the_job_that_writes_issues(dataset):
         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
     )
     assert (target / "tickets.txt").read_text(encoding="utf-8") == ""
+    assert sorted(p.name for p in target.iterdir()) == ["tickets.txt"]  # the earlier ticket, closed, is gone
+
+
+@pytest.mark.parametrize("where", ["notes", "docs/contribuer", "fichier.txt"])
+def test_freshness_tickets_never_overwrite_a_folder_that_is_not_theirs(dataset, where):
+    project = dataset.root.parent
+    target = project / where
+    if where == "fichier.txt":
+        target.write_text("mes notes importantes", encoding="utf-8")
+    else:
+        target.mkdir(parents=True)
+        (target / "apec.md").write_text("mes notes importantes", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "build_tools.cli", "--data", str(dataset.root), "fraicheur", "--tickets", str(target)],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 2 and result.stderr.startswith(
+        f"--tickets : « {target} »" if where != "notes" else f"--tickets : le dossier « {target} » n'est pas vide"
+    )
+    assert "Traceback" not in result.stderr
+    kept = target if where == "fichier.txt" else target / "apec.md"
+    assert kept.read_text(encoding="utf-8") == "mes notes importantes"
 
 
 def test_the_code_is_linted_and_formatted_by_ruff():

@@ -343,6 +343,29 @@ def test_markdown_extensions_match_mkdocs_yml():
             '# Titre\n\n<p>\n<a title="',
             "3:1: erreur : balise, attribut ou commentaire HTML non fermé à la fin de la page : fermez-le (> ou -->)",
         ),
+        # a heading whose toc entry (tags stripped from « <!-- » to « --> », across attributes) is raw markup
+        (
+            "---\ndate: 2026-11-02\n---\n# Titre\n\n"
+            '## <abbr title="<!--">A</abbr><abbr title=\'-->"><noscript <1><p <1 title="</noscript <1>'
+            "<script src=../../a.txt <1></script <1>\">'>B</abbr>\n",
+            "6:1: erreur : attribut « title » : les caractères < et > n'y sont pas acceptés",
+        ),
+        (
+            "---\ndate: 2026-11-02\n---\n# Titre\n\n## A <em>b</em> &lt;c&gt;\n\n## <span>D</span>\n",
+            None,
+        ),
+        # the title is also written « # {title} » in the news index: attr_list would give it attributes
+        (
+            '---\ntitle: "Titre {: .md-header }"\ndate: 2026-11-02\n---\n\nTexte.\n',
+            "2:8: erreur : title : « Titre {: .md-header } » : les caractères { } [ ] et ` ne sont pas acceptés dans "
+            "un titre",
+        ),
+        # the excerpt separator inside an attribute would cut the news index there
+        (
+            '---\ndate: 2026-11-02\n---\n# Titre\n\nTexte <abbr title="a <!-- more --> b">abr</abbr>\n',
+            "6:1: erreur : « <!-- more --> » marque la fin de l'extrait : écrivez-le seul sur sa ligne",
+        ),
+        ("---\ndate: 2026-11-02\n---\n# Titre\n\nDébut.\n\n<!-- more -->\n\nSuite.\n", None),
     ],
 )
 def test_hostile_pages_are_refused_by_validation(dataset, page, message):
@@ -350,8 +373,24 @@ def test_hostile_pages_are_refused_by_validation(dataset, page, message):
     (docs / "actualites/posts").mkdir(parents=True)
     (docs / "actualites/posts/2026-11-02-piege.md").write_text(page, encoding="utf-8")
     result = spro("validate", cwd=dataset.root.parent)
+    if message is None:  # (what the same rules must let through)
+        assert result.returncode == 0, result.stdout
+        return
     assert result.returncode == 1
     assert f"docs/actualites/posts/2026-11-02-piege.md:{message}" in result.stdout, result.stdout
+
+
+def test_docs_problems_point_at_their_own_line(dataset):
+    """Not at the first line that happens to hold the same letters."""
+    docs = dataset.root.parent / "docs"
+    docs.mkdir()
+    (docs / "lignes.md").write_text(
+        '# Titre\n\nUne phrase avec un x, et onerror.\n\n![photo](x)\n\n<span onerror="a()">y</span>\n',
+        encoding="utf-8",
+    )
+    result = spro("validate", cwd=dataset.root.parent)
+    assert "docs/lignes.md:5:1: erreur : image « x » : aucune page ni aucun fichier du site" in result.stdout
+    assert "docs/lignes.md:7:1: erreur : attribut « onerror » refusé" in result.stdout, result.stdout
 
 
 def test_code_shown_in_a_page_is_not_refused(dataset):
@@ -463,6 +502,19 @@ def test_no_page_holds_an_inline_script_and_the_policy_allows_none(demo_site):
         (
             '<link rel="stylesheet" href="https://cdn.example/x.css">',
             "<link> chargé d'ailleurs : « https://cdn.example/x.css »",
+        ),
+        # read as markup here (scripting off), as text by a browser, which then runs the script after it
+        (
+            '<noscript <1><p <1 title="</noscript <1><script src=../../a.txt <1></script <1>">B</p></noscript>',
+            'élément <noscript> (\'<noscript <1=""><p <1="" title="&lt;/noscript &lt;1&gt;&lt;s\')',
+        ),
+        (
+            '<div><template shadowrootmode="open"><script src="a.txt"></script></template></div>',
+            'élément <template> (\'<template shadowrootmode="open"><script src="a.txt"></script\')',
+        ),
+        (
+            '<svg><a><set attributeName="href" to="javascript:alert(1)"/><text>x</text></a></svg>',
+            'élément <set> (\'<set attributeName="href" to="javascript:alert(1)"></set>\')',
         ),
     ],
 )
@@ -645,3 +697,22 @@ def test_a_bad_geocoder_address_is_reported_in_french(dataset, url):
     assert result.returncode == 2
     assert result.stderr.startswith("--geocodeur : adresse du géocodeur invalide"), result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_table_of_contents_entry_is_printed_as_text_even_past_validation(tmp_path):
+    """The adapter's last guard: the theme prints toc entries unescaped; each becomes plain text."""
+    project = project_copy(tmp_path / "p", with_lieux=False)
+    hook = project / "hook.py"  # stands for a heading that got past validation
+    hook.write_text(
+        "from mkdocs.plugins import event_priority\n\n\n"
+        "@event_priority(100)  # before the project's plugin\n"
+        "def on_page_content(html, page, config, files):\n"
+        "    if page.file.src_uri == 'contribuer/index.md':\n"
+        "        page.toc.items[0].children[0].title = '<img src=x>Section &amp; piège'\n"
+        "    return html\n"
+    )
+    with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write(f"hooks:\n  - {hook}\n")
+    site = build(project)
+    page = (site / "contribuer/index.html").read_text(encoding="utf-8")
+    assert "<img src=x>" not in page and "Section &amp; piège" in page

@@ -161,7 +161,7 @@ def test_the_preview_opens_from_disk(browser_edit_run, browser):
     page_in.click("text=CIO de Poitiers")
     page_in.wait_for_url("**/lieux/cio-poitiers/index.html")
     settle(page_in)
-    assert "CIO de Poitiers" in page_in.title() and "9\u00a0h – 12\u00a0h\u00a030" in page_in.content()  # the new hours
+    assert "CIO de Poitiers" in page_in.title() and "9&nbsp;h – 12&nbsp;h&nbsp;30" in page_in.content()  # the new hours
     # Every link of the page to a folder of the site names its index.html: no folder listing from disk.
     links = page_in.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
     internal = [link for link in links if not re.match(r"^(?:[a-z]+:|#)", link)]

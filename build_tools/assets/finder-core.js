@@ -139,7 +139,9 @@
 
   Finder.prototype.words = function (text) {
     var stop = this.stop;
-    return fold(text).split(" ").filter(function (w) { return w && !stop.has(w); }).slice(0, this.rules.mots_max);
+    var longest = this.rules.longueur_max;
+    return fold(text).split(" ").filter(function (w) { return w && !stop.has(w); }).slice(0, this.rules.mots_max)
+      .map(function (w) { return w.slice(0, longest); });
   };
 
   /* finder.typos_allowed: a wrong letter is forgiven in words of faute_min letters or more, never in numbers. */

@@ -3,6 +3,8 @@
   "use strict";
   var element = document.getElementById("spro-recherche");
   if (!element || !window.PagefindUI) { return; }
+  var withoutScripts = document.getElementById("spro-sans-js");  /* (no <noscript>: build_tools/active_content.py) */
+  if (withoutScripts) { withoutScripts.hidden = true; }
   /* Large directories index their lieu pages in several bundles (build_tools/search_bundles.py). */
   var bundles = (element.getAttribute("data-bundles-lieux") || "").split(" ").filter(Boolean)
     .map(function (path) { return { bundlePath: path }; });

@@ -15,6 +15,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, MkDocsException
 
+from ..build_messages import config_message
 from ..pipeline import BuildFailed
 from ..site_output import atomic_site
 
@@ -31,16 +32,17 @@ def build_site(
 
     def into(staging: Path) -> None:
         config = None
+        messages = _messages(on_warning, Path(config_file).name)
         try:
-            with _messages(on_warning):
+            with messages:
                 config = load_config(str(config_file), site_dir=str(staging), strict=strict)
                 build(config)
         except (Abort, MkDocsException, SystemExit) as failure:
             plugin = config.plugins.get("spro") if config is not None else None
             if plugin is not None and plugin.failure is not None:
                 raise plugin.failure from failure  # what was invalid, and where (MkDocs only says it aborted)
-            message = str(failure).strip()
-            raise BuildFailed("" if isinstance(failure, (Abort, SystemExit)) else message) from failure
+            said = messages.config_errors or ([] if isinstance(failure, (Abort, SystemExit)) else [str(failure)])
+            raise BuildFailed(" ; ".join(config_message(m, Path(config_file).name) for m in said)) from failure
 
     atomic_site(site_dir, Path(config_file).resolve().parent, into, openable_from_disk)
 
@@ -49,8 +51,10 @@ class _messages:
     """MkDocs' log while it builds: warnings to ``on_warning`` (then stderr), our plugin's notes to stderr,
     nothing of the failure that stops the build (the caller prints it, with its diagnostics)."""
 
-    def __init__(self, on_warning):
-        self.on_warning = on_warning
+    def __init__(self, on_warning, config_name: str):
+        self.on_warning, self.config_name = on_warning, config_name
+        self.config_errors: list[str] = []
+        """MkDocs' errors about mkdocs.yml, told by the caller in French."""
 
     def __enter__(self):
         self.handler = logging.StreamHandler()
@@ -73,6 +77,11 @@ class _messages:
         message = record.getMessage()
         if record.levelno >= logging.ERROR and record.name == "mkdocs.commands.build":
             return False  # the failure that stops the build: the caller tells it (in French, with its diagnostics)
+        if record.name.startswith("mkdocs.config"):
+            if record.levelno >= logging.ERROR:
+                self.config_errors.append(message)
+                return False
+            record.msg, record.args = config_message(message, self.config_name), ()  # a warning: in French
         if record.levelno >= logging.WARNING and record.name != "mkdocs.plugins.spro" and self.on_warning:
             return self.on_warning(message)
         return True

@@ -22,7 +22,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .. import pipeline, search_bundles
 from ..diagnostics import Diagnostic
-from ..docs_contract import FEED_NAME, NEWS_DIR, html_problems, line_of
+from ..docs_contract import FEED_NAME, NEWS_DIR, html_problems, line_of, toc_title
 from ..generate.feed import FeedEntry, plain_text
 from ..text import slug
 
@@ -108,6 +108,7 @@ class SproPlugin(BasePlugin[SproConfig]):
         if page.file.src_uri in self.pages:
             return BODY_PLACEHOLDER
         self._check_rendered(html_text, page, config)
+        _plain_toc(page.toc)
         created = getattr(getattr(getattr(page, "config", None), "date", None), "created", None)  # a blog post
         if created is not None and page.file.src_uri.startswith(f"{self.config.news_dir}/"):
             excerpt = html_text.split("<!-- more -->", 1)[0]
@@ -147,3 +148,11 @@ class SproPlugin(BasePlugin[SproConfig]):
             )
         except pipeline.BuildFailed as failure:
             raise self._stop(failure) from failure
+
+
+def _plain_toc(items) -> None:
+    """The theme prints each entry of a page's table of contents unescaped: validation refused markup in headings
+    already, and here every entry becomes plain text all the same."""
+    for item in items or ():
+        item.title = toc_title(item.title)
+        _plain_toc(item.children)
