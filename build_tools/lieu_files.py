@@ -206,6 +206,9 @@ def read_value(dataset: Dataset, column: PlacedColumn, text: str):
         except ValueError:
             number = math.nan
         return (number, None) if math.isfinite(number) else (None, f"« {shown(text)} » : nombre attendu (ex. 46,58)")
+    if isinstance(column.kind, ListOf):  # a list of words: « anglais, arabe »
+        values = [" ".join(part.split()) for part in re.split(r"[,;|\n]", text) if part.strip()]
+        return values, None
     if not (isinstance(kind, Text) and kind.multiline):
         text = " ".join(text.split())
     if kind is records.postal_code and re.fullmatch(r"\d{5}", re.sub(r"[\s.]", "", text)):

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import records
 from .diagnostics import printable
 from .generate.hours import hours_in_words, periode_fr
 from .generate.output import page_url
@@ -116,7 +117,48 @@ def lieu_fields(
         "Label": f"depuis le {date_fr(lieu.label_depuis)}" if lieu.label_depuis else None,
         "Description": lieu.description and _clip(lieu.description),
         "Vérifiée le": date_fr(lieu.verifie_le),
-    }
+    } | _other_fields(lieu)
+
+
+_SHOWN_ABOVE = {
+    "id",
+    "nom",
+    "reseau",
+    "structure",
+    "siret",
+    "adresse",
+    "bassin",
+    "coordonnees",
+    "services",
+    "publics",
+    "modalites",
+    "sur_rendez_vous",
+    "horaires",
+    "fermetures",
+    "contact",
+    "accessibilite",
+    "label",
+    "description",
+    "verifie_le",
+}
+
+
+def _other_fields(lieu: Lieu) -> dict[str, str | None]:
+    """A field added to the contract since lieu_fields() was written shows too, under its column's label."""
+    shown = {}
+    for spec in records.LIEU.fields:
+        if spec.name in _SHOWN_ABOVE:
+            continue
+        value = getattr(lieu, spec.name, None)
+        label = re.split(r"[,(]", spec.column.label)[0].strip() if spec.column else spec.name
+        if isinstance(value, tuple):
+            value = ", ".join(str(item) for item in value) or None
+        elif isinstance(value, bool):
+            value = _yes_no(value)
+        elif isinstance(value, dt.date):
+            value = date_fr(value)
+        shown[label[:1].upper() + label[1:]] = None if value is None else _clip(str(value))
+    return shown
 
 
 def _place(event: Evenement, data: Dataset) -> str:
