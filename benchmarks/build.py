@@ -62,7 +62,6 @@ def main(sizes: list[int]) -> None:
             project = project_copy(Path(tmp) / f"synth-{size}", with_lieux=False)
             shutil.rmtree(project / "data")
             generate(ROOT / "data", project / "data", size)
-            shutil.copy(ROOT / "data" / "geocodage.jsonl", project / "data" / "geocodage.jsonl")
             report(
                 f"{size} lieux synthétiques",
                 measure(project),

@@ -69,7 +69,6 @@ def synthetic_project(tmp: Path, size: int) -> Path:
     project = project_copy(tmp / f"p{size}", with_lieux=False)
     shutil.rmtree(project / "data")
     generate(ROOT / "data", project / "data", size)
-    shutil.copy(ROOT / "data" / CACHE_FILE_NAME, project / "data" / CACHE_FILE_NAME)
     return project
 
 

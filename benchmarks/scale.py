@@ -1,18 +1,19 @@
-"""Scale: 3,000 and 30,000 synthetic lieux, and a plain MkDocs + Material baseline.
+"""Build speed and size at scale, on records as rich as the real ones, against plain Material in the same run.
 
-For each size: validation time, build time (``spro build``: pages, maps, exports, Pagefind, CSP),
-peak memory of the build, site size, finder index size. Then the build of 3,000 equivalent
-hand-written Markdown pages with plain MkDocs + Material (same theme, explicit nav), and the ratio.
-Targets: 30,000 built in under 3 minutes and 2 GB; ratio at 3,000 at most 2. This machine's timings
-vary by up to 25 % between identical runs, so the 3,000 comparison takes the best of three builds
-on each side.
+The lieux are copies of the demo's own lieux (their hours, closures, descriptions, contacts, services, label),
+moved to other communes with new addresses and positions (``spro synthetique``, build_tools/synthetic.py); the
+figures of the two datasets are printed side by side first. Then, at 3,000 lieux, three interleaved rounds of:
+``spro build`` (MkDocs + Material), ``spro build --rendu zensical``, and plain MkDocs + Material building 3,000
+short hand-written pages (its default configuration, one page per lieu); each side's best of the three, and the
+ratios (targets: at most 1.0 for one renderer, at most 1.5 for MkDocs). Then the refresh after one lieu changes
+(target: under 2 s), and 30,000 lieux (targets: under 90 s and 1 GiB, the same bytes from two builds).
 
-    .venv/bin/python benchmarks/scale.py [3000 30000]
+    .venv/bin/python benchmarks/scale.py [--rapide]     (--rapide: 3,000 only, one round)
 """
 
 from __future__ import annotations
 
-import gzip
+import hashlib
 import os
 import shutil
 import subprocess
@@ -24,71 +25,44 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+import yaml  # noqa: E402
 from site_helpers import project_copy  # noqa: E402
 
-from build_tools.geocache import CACHE_FILE_NAME  # noqa: E402
 from build_tools.loader import load_dataset  # noqa: E402
-from build_tools.synthetic import generate  # noqa: E402
+from build_tools.synthetic import generate, profile  # noqa: E402
 
 PEAK = (
     "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL, "
     "stderr=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
 )
+ENVIRONMENT = {**os.environ, "PYTHONPATH": str(ROOT), "SOURCE_DATE_EPOCH": "1795219200"}
 
 
-REPEATS_FOR_RATIO = 3
+def timed(command: list[str], cwd: Path) -> tuple[float, float]:
+    """(seconds, peak resident memory in MiB of the command and its children)."""
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-c", PEAK, *command], cwd=cwd, capture_output=True, text=True, env=ENVIRONMENT
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"échec de {' '.join(command)} :\n{result.stderr[-3000:]}")
+    return time.perf_counter() - start, int(result.stdout.strip()) / 1024
 
 
-def timed_build(command: list[str], cwd: Path, repeats: int = 1) -> tuple[float, float]:
-    """(best seconds of ``repeats`` builds, peak resident memory in MiB of the build and its children)."""
-    timings, peaks = [], []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = subprocess.run(
-            [sys.executable, "-c", PEAK, *command],
-            cwd=cwd,
-            capture_output=True,
-            text=True,
-            check=True,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-        )
-        timings.append(time.perf_counter() - start)
-        peaks.append(int(result.stdout.strip()) / 1024)
-    return min(timings), max(peaks)
+def spro_build(*options: str) -> list[str]:
+    return [sys.executable, "-m", "build_tools.cli", "build", *options]
 
 
-def size_mb(folder: Path) -> float:
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
-
-
-def ours(tmp: Path, count: int) -> float:
-    project = project_copy(tmp / f"ours-{count}", with_lieux=False)
+def project_with(tmp: Path, name: str, count: int) -> Path:
+    project = project_copy(tmp / name, with_lieux=False)
     shutil.rmtree(project / "data")
     generate(ROOT / "data", project / "data", count)
-    shutil.copy(ROOT / "data" / CACHE_FILE_NAME, project / "data" / CACHE_FILE_NAME)
-    start = time.perf_counter()
-    _, report = load_dataset(project / "data")
-    validate = time.perf_counter() - start
-    assert not report.errors
-    repeats = REPEATS_FOR_RATIO if count == 3000 else 1
-    seconds, peak = timed_build([sys.executable, "-m", "build_tools.cli", "build"], project, repeats)
-    site = project / "site"
-    index = site / "trouver" / "index.json"
-    print(
-        f"{count:>6} lieux : validation {validate:5.1f} s ; construction {seconds:6.1f} s ; mémoire max {peak:6.0f} Mio ; "
-        f"site {size_mb(site):7.1f} Mo ; index de recherche {index.stat().st_size / 1e6:.2f} Mo "
-        f"({len(gzip.compress(index.read_bytes())) / 1e6:.2f} Mo gzip) ; recherche du site en "
-        f"{len(list(site.glob('pagefind*')))} lot(s)"
-    )
-    if count == 30000:
-        ok = seconds < 180 and peak < 2048
-        print(f"        objectif 30 000 : < 180 s et < 2 Gio : {'atteint' if ok else 'MANQUÉ'}")
-    return seconds
+    return project
 
 
-def plain_mkdocs(tmp: Path, count: int) -> float:
-    """The same number of hand-written pages, with plain MkDocs + Material (default plugins) and an explicit nav."""
-    project = tmp / f"plain-{count}"
+def plain_material(tmp: Path, count: int) -> Path:
+    """The same number of hand-written pages, plain MkDocs + Material (its default plugins)."""
+    project = tmp / f"material-{count}"
     docs = project / "docs"
     (docs / "lieux").mkdir(parents=True)
     (docs / "index.md").write_text("# Accueil\n\nAnnuaire.\n", encoding="utf-8")
@@ -127,28 +101,105 @@ Vérifié le 1er octobre 2026.
 """,
             encoding="utf-8",
         )
-    # Out-of-the-box MkDocs + Material: its default search plugin included (our build indexes search too).
     (project / "mkdocs.yml").write_text(
         "site_name: Comparaison\ntheme:\n  name: material\n  language: fr\n  font: false\n"
         "nav:\n  - Accueil: index.md\n",
         encoding="utf-8",
     )
-    seconds, peak = timed_build([sys.executable, "-m", "mkdocs", "build", "-q"], project, REPEATS_FOR_RATIO)
+    return project
+
+
+def digest(site: Path) -> str:
+    """One hash of every file of a site, its path included."""
+    total = hashlib.sha256()
+    for path in sorted(p for p in site.rglob("*") if p.is_file()):
+        total.update(path.relative_to(site).as_posix().encode() + b"\0" + path.read_bytes())
+    return total.hexdigest()
+
+
+def size_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
+
+
+def compare_data(tmp: Path) -> None:
+    real, _ = load_dataset(ROOT / "data")
+    made, _ = load_dataset(project_with(tmp, "profil", 3000) / "data")
+    print(f"{'':30} {'démonstration':>14} {'synthétique 3 000':>18}")
+    for (label, value), other in zip(profile(real).items(), profile(made).values()):
+        print(f"{label:30} {value:14} {other:18}")
+
+
+def at_3000(tmp: Path, rounds: int) -> None:
+    ours = project_with(tmp, "ours-3000", 3000)
+    material = plain_material(tmp, 3000)
+    runs = {
+        "spro build (MkDocs + Material)": (spro_build("--site-dir", "site-mkdocs"), ours),
+        "spro build --rendu zensical": (spro_build("--rendu", "zensical", "--site-dir", "site-zensical"), ours),
+        "MkDocs + Material seul": ([sys.executable, "-m", "mkdocs", "build", "-q"], material),
+    }
+    best = {label: float("inf") for label in runs}
+    for _ in range(rounds):  # interleaved: each round builds every side once
+        for label, (command, cwd) in runs.items():
+            best[label] = min(best[label], timed(command, cwd)[0])
+    baseline = best["MkDocs + Material seul"]
+    print(f"\n3 000 lieux, meilleur de {rounds} construction(s) alternées :")
+    for label, seconds in best.items():
+        print(f"  {label:32} {seconds:6.1f} s   rapport {seconds / baseline:4.2f}")
+    mkdocs, zensical = best["spro build (MkDocs + Material)"] / baseline, best["spro build --rendu zensical"] / baseline
     print(
-        f"MkDocs + Material seul, {count} pages écrites à la main : {seconds:6.1f} s ; mémoire max {peak:6.0f} Mio ; "
-        f"site {size_mb(project / 'site'):7.1f} Mo"
+        f"  objectif MkDocs ≤ 1,5 : {'atteint' if mkdocs <= 1.5 else 'MANQUÉ'} ; "
+        f"un rendu ≤ 1,0 : {'atteint' if min(mkdocs, zensical) <= 1.0 else 'MANQUÉ'}"
     )
-    return seconds
+    refresh(ours)
 
 
-def main(sizes: list[int]) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        timings = {size: ours(Path(tmp), size) for size in sizes}
-        if 3000 in timings:
-            baseline = plain_mkdocs(Path(tmp), 3000)
-            ratio = timings[3000] / baseline
-            print(f"rapport à 3 000 : {ratio:.2f} (objectif ≤ 2 : {'atteint' if ratio <= 2 else 'MANQUÉ'})")
+def refresh(project: Path) -> None:
+    """One lieu changes (its hours, then its name), then one is added: ``spro build`` again after each."""
+    lieux = project / "data" / "lieux"
+    record = yaml.safe_load((lieux / "lieu-001500.yaml").read_text(encoding="utf-8"))
+
+    def write(name: str, **changes) -> None:
+        (lieux / name).write_text(yaml.safe_dump({**record, **changes}, allow_unicode=True, sort_keys=False))
+
+    edits = [
+        ("horaires d'un lieu", lambda: write("lieu-001500.yaml", horaires="Mo-Fr 10:00-16:00; PH off")),
+        ("nom d'un lieu", lambda: write("lieu-001500.yaml", nom="Nouveau nom du lieu")),
+        ("un lieu de plus", lambda: write("lieu-999999.yaml", adresse={**record["adresse"], "voie": "999 rue Neuve"})),
+    ]
+    print("\nAprès une modification (3 000 lieux), spro build :")
+    timings = []
+    for label, edit in edits:
+        edit()
+        seconds, _ = timed(spro_build("--site-dir", "site-mkdocs"), project)
+        timings.append(seconds)
+        print(f"  {label:32} {seconds:6.2f} s")
+    print(f"  objectif < 2 s : {'atteint' if max(timings) < 2 else 'MANQUÉ'}")
+
+
+def at_30000(tmp: Path) -> None:
+    project = project_with(tmp, "ours-30000", 30000)
+    seconds, peak = timed(spro_build("--site-dir", "site-1"), project)
+    first = digest(project / "site-1")
+    size = size_mb(project / "site-1")
+    shutil.rmtree(project / "site-1")
+    timed(spro_build("--site-dir", "site-2"), project)
+    same = digest(project / "site-2") == first
+    print(
+        f"\n30 000 lieux : {seconds:6.1f} s ; mémoire max {peak:6.0f} Mio ; site {size:7.1f} Mo ; "
+        f"deux constructions {'identiques' if same else 'DIFFÉRENTES'}"
+    )
+    ok = seconds < 90 and peak < 1024 and same
+    print(f"  objectif < 90 s, < 1 Gio, identiques : {'atteint' if ok else 'MANQUÉ'}")
+
+
+def main(quick: bool) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        compare_data(tmp)
+        at_3000(tmp, 1 if quick else 3)
+        if not quick:
+            at_30000(tmp)
 
 
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [3000, 30000])
+    main("--rapide" in sys.argv[1:])

@@ -397,6 +397,14 @@ def command_build(args) -> int:
         if args.rendu == "zensical":
             from .zensical_build import build_site as build_with_zensical
 
+            if args.non_strict or args.format == "github":
+                print(
+                    "--rendu zensical : --non-strict et --format github ne valent que pour le rendu MkDocs "
+                    "(Zensical ne signale pas les liens cassés).",
+                    file=sys.stderr,
+                )
+                return 2
+
             build_with_zensical(config_file, Path(args.site_dir), openable_from_disk=args.apercu)
         else:
             build_site(

@@ -368,7 +368,7 @@ class Date(Kind):
 class Column:
     """A field as one plain value: an option of ``spro new lieu``, a column of a spreadsheet that ``spro import
     csv`` reads, a column of the open-data exports. Declared on the field itself, so that adding a field is one
-    statement (see DEVELOPERS.md, « Ajouter un champ »)."""
+    statement (see DEVELOPERS.md, « Adding a field »)."""
 
     key: str
     """The option and spreadsheet column name (``code_postal``)."""

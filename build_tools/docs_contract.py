@@ -248,6 +248,16 @@ def toc_problems(tokens: list[dict]) -> list[tuple[str, str]]:
     return problems
 
 
+PRINTED_RAW = ("title", "description")
+"""Front matter the theme prints raw in attributes (<meta content="…">): see :func:`theme_safe`."""
+
+
+def theme_safe(value: str) -> str:
+    """A title or description as the theme may print it raw: validation refused < and >; the quote that would
+    end an attribute is written as a character reference (the theme decodes references elsewhere)."""
+    return html.unescape(value).replace('"', "&quot;")
+
+
 def toc_title(name: str) -> str:
     """A table-of-contents entry as plain, escaped text, whatever its heading held (the adapter's last guard)."""
     tree = LexborHTMLParser(f"<body>{name}</body>")

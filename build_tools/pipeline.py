@@ -119,9 +119,15 @@ def prepare(
     return Prepared(dataset, geography, options, generate_site(dataset, geography, options), bundles, notes)
 
 
-def finish(site_dir: Path, prepared: Prepared, feed: tuple[str, str, list[FeedEntry]] | None) -> None:
+def finish(
+    site_dir: Path,
+    prepared: Prepared,
+    feed: tuple[str, str, list[FeedEntry]] | None,
+    secured: frozenset[str] = frozenset(),
+) -> None:
     """The pass over the built HTML: site search, the news feed (``feed``: its path in the site, the site's title and
-    address, the entries), then each page's active-content check and security policy."""
+    address, the entries), then each page's active-content check and security policy (``secured``: the pages, by
+    path in the site, that the renderer passed through :func:`secure_page` as it wrote them)."""
     index_site_search(site_dir, prepared.bundles)
     if feed is not None and prepared.options.site_url:
         path, title, entries = feed
@@ -129,7 +135,7 @@ def finish(site_dir: Path, prepared: Prepared, feed: tuple[str, str, list[FeedEn
         text = atom(f"Actualités – {title}", site_url, urljoin(site_url, path), entries, prepared.options.build_date)
         (site_dir / path).parent.mkdir(parents=True, exist_ok=True)
         (site_dir / path).write_text(text, encoding="utf-8")
-    secure_pages(site_dir, prepared.options.tiles.origin)
+    secure_pages(site_dir, prepared.options.tiles.origin, secured)
 
 
 def index_site_search(site_dir: Path, bundles: list[search_bundles.Bundle]) -> None:
@@ -152,14 +158,18 @@ def index_site_search(site_dir: Path, bundles: list[search_bundles.Bundle]) -> N
             raise BuildFailed(f"L'indexation Pagefind a échoué : {result.stderr.strip() or result.stdout.strip()}")
 
 
-def secure_pages(site_dir: Path, tiles_origin: str) -> None:
-    """Every HTML file: no active content the project does not emit (else the build stops), and its policy."""
+def secure_page(page: str, where: str, tiles_origin: str) -> str:
+    """One page checked for active content the project does not emit (the build stops) and given its policy."""
+    unexpected = active_content(page)
+    if unexpected:  # its presence means something got past validation
+        raise BuildFailed(f"{where} contient un contenu actif inattendu ({unexpected[0]}) : construction arrêtée")
+    return with_policy(page, tiles_origin)
+
+
+def secure_pages(site_dir: Path, tiles_origin: str, secured: frozenset[str] = frozenset()) -> None:
+    """Every HTML file not secured yet (``secured``: paths in the site), read, checked and rewritten."""
     for path in sorted(site_dir.rglob("*.html")):
-        page = path.read_text(encoding="utf-8")
-        unexpected = active_content(page)
-        if unexpected:  # its presence means something got past validation
-            raise BuildFailed(
-                f"{path.relative_to(site_dir)} contient un contenu actif inattendu "
-                f"({unexpected[0]}) : construction arrêtée"
-            )
-        path.write_text(with_policy(page, tiles_origin), encoding="utf-8")
+        where = path.relative_to(site_dir).as_posix()
+        if where not in secured:
+            page = path.read_text(encoding="utf-8")
+            path.write_text(secure_page(page, where, tiles_origin), encoding="utf-8")

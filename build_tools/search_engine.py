@@ -63,9 +63,17 @@ def _word_query(word: str) -> Or:
     return Or(clauses)
 
 
+class _MemoryOnly(RamStorage):
+    """Whoosh's in-memory storage, whose writer nevertheless pools in a fixed folder of the system's temporary
+    directory ($TMPDIR/MAIN.tmp, removed at the end): two ``spro search`` at once removed each other's files."""
+
+    def temp_storage(self, name=None):
+        return RamStorage()  # (a test: tests/test_finder.py)
+
+
 class SearchIndex:
     def __init__(self, documents):
-        self._index = RamStorage().create_index(_SCHEMA)
+        self._index = _MemoryOnly().create_index(_SCHEMA)
         with self._index.writer() as writer:
             for d in documents:
                 writer.add_document(

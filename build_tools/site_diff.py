@@ -126,7 +126,11 @@ _SHOWN_ABOVE = {
     "reseau",
     "structure",
     "siret",
-    "adresse",
+    "adresse.voie",
+    "adresse.complement",
+    "adresse.code_postal",
+    "adresse.commune",
+    "adresse.code_insee",
     "bassin",
     "coordonnees",
     "services",
@@ -135,29 +139,40 @@ _SHOWN_ABOVE = {
     "sur_rendez_vous",
     "horaires",
     "fermetures",
-    "contact",
-    "accessibilite",
+    "contact.telephone",
+    "contact.courriel",
+    "contact.site",
+    "accessibilite.pmr",
+    "accessibilite.details",
+    "accessibilite.acceslibre",
     "label",
     "description",
     "verifie_le",
 }
+"""The fields lieu_fields() shows under its own labels (dotted paths)."""
 
 
-def _other_fields(lieu: Lieu) -> dict[str, str | None]:
-    """A field added to the contract since lieu_fields() was written shows too, under its column's label."""
-    shown = {}
-    for spec in records.LIEU.fields:
-        if spec.name in _SHOWN_ABOVE:
+def _other_fields(lieu: Lieu, struct=records.LIEU, prefix: str = "", value=None) -> dict[str, str | None]:
+    """A field added to the contract since lieu_fields() was written shows too, under its column's label (or its
+    name), at any depth of the record."""
+    shown: dict[str, str | None] = {}
+    record = lieu if value is None else value
+    for spec in struct.fields:
+        path = prefix + spec.name
+        if path in _SHOWN_ABOVE:
             continue
-        value = getattr(lieu, spec.name, None)
-        label = re.split(r"[,(]", spec.column.label)[0].strip() if spec.column else spec.name
-        if isinstance(value, tuple):
-            value = ", ".join(str(item) for item in value) or None
-        elif isinstance(value, bool):
-            value = _yes_no(value)
-        elif isinstance(value, dt.date):
-            value = date_fr(value)
-        shown[label[:1].upper() + label[1:]] = None if value is None else _clip(str(value))
+        field_value = getattr(record, spec.name, None)
+        if isinstance(spec.kind, records.Struct) and any(p.startswith(path + ".") for p in _SHOWN_ABOVE):
+            shown |= _other_fields(lieu, spec.kind, path + ".", field_value) if field_value is not None else {}
+            continue
+        label = re.split(r"[,(]", spec.column.label)[0].strip() if spec.column else path
+        if isinstance(field_value, tuple):
+            field_value = ", ".join(str(item) for item in field_value) or None
+        elif isinstance(field_value, bool):
+            field_value = _yes_no(field_value)
+        elif isinstance(field_value, dt.date):
+            field_value = date_fr(field_value)
+        shown[label[:1].upper() + label[1:]] = None if field_value is None else _clip(str(field_value))
     return shown
 
 

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import yaml
 
-from . import pipeline
-from .docs_contract import FEED_NAME, NEWS_DIR, split_front_matter
+from . import pipeline, search_bundles
+from .docs_contract import FEED_NAME, NEWS_DIR, PRINTED_RAW, split_front_matter, theme_safe
 from .generate.feed import FeedEntry, plain_text
 from .generate.output import page_url
 from .safe_files import read_regular
@@ -58,8 +58,15 @@ def build_site(config_file: Path, site_dir: Path, openable_from_disk: bool = Fal
 
     def into(staging: Path) -> None:
         prepared = pipeline.prepare(
-            project, project / options.get("data_dir", "data"), docs_dir, config.get("site_url"), news_dir
+            project,
+            project / options.get("data_dir", "data"),
+            docs_dir,
+            config.get("site_url"),
+            news_dir,
+            options.get("search_bundle_pages", search_bundles.PAGES_PER_BUNDLE),
         )
+        for note in prepared.notes:  # (MkDocs' adapter logs them the same way)
+            print(note.as_text(), file=sys.stderr)
         source = staging / ".sources"  # (inside the staging folder: removed with it, whatever happens)
         _write_sources(source, docs_dir, prepared)
         (source / "mkdocs.yml").write_text(
@@ -92,7 +99,8 @@ def _write_sources(source: Path, docs_dir: Path, prepared: pipeline.Prepared) ->
         if path.is_file() and not path.is_symlink():
             target = docs / path.relative_to(docs_dir)
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(read_regular(docs_dir, path, 64 * 1024 * 1024))
+            data = read_regular(docs_dir, path, 64 * 1024 * 1024)
+            target.write_bytes(_theme_safe_page(data) if path.suffix == ".md" else data)
     for generated in prepared.generated:
         target = docs / generated.path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -102,6 +110,21 @@ def _write_sources(source: Path, docs_dir: Path, prepared: pipeline.Prepared) ->
             target.write_bytes(generated.content)
         else:
             target.write_text(generated.content, encoding="utf-8")
+
+
+def _theme_safe_page(data: bytes) -> bytes:
+    """A page of docs/ whose title and description the theme prints raw are made safe there, as the MkDocs
+    adapter does (:func:`build_tools.docs_contract.theme_safe`)."""
+    text = data.decode("utf-8-sig")
+    front, body, _ = split_front_matter(text)
+    meta = yaml.safe_load(front) if front else None
+    if not isinstance(meta, dict) or not any(isinstance(meta.get(key), str) for key in PRINTED_RAW):
+        return data
+    for key in PRINTED_RAW:
+        if isinstance(meta.get(key), str):
+            meta[key] = theme_safe(meta[key])
+    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
+    return ("---\n" + front + "---\n" + body).encode("utf-8")
 
 
 def _derived_config(config: dict, project: Path, prepared: pipeline.Prepared, news_dir: str) -> dict:

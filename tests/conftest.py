@@ -168,6 +168,7 @@ SLOW_MODULES = {
     "test_fuzz",
     "test_yaml_versions",
     "test_news",
+    "test_renderers",
 }
 """Modules that build sites, run git, Node, actionlint or many subprocesses."""
 

@@ -284,3 +284,15 @@ def test_cli_table_and_unknown_codes():
     )
     assert bad.returncode == 2
     assert "--reseau : code inconnu « mision-locale ». Vouliez-vous dire « mission-locale » ?" in bad.stderr
+
+
+def test_the_cli_search_index_writes_no_temporary_file(demo, monkeypatch, tmp_path):
+    """Whoosh pooled in $TMPDIR/MAIN.tmp: two searches at once (two people, two test runs) broke each other."""
+    import tempfile
+
+    from build_tools.finder import Finder
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "absent"))  # any temporary file would fail here
+    data, geography = demo
+    results = Finder(data, geography).find(Query("mission locale niort"), paris("2026-11-24T10:00"))
+    assert results and not (tmp_path / "absent").exists()

@@ -82,3 +82,17 @@ def test_the_zensical_site_has_the_same_files_search_index_policy_and_no_active_
         assert active_content(text) == [], path
         assert 'http-equiv="Content-Security-Policy"' in text, path
     assert "<entry>" in (zensical_site / "actualites/feed.xml").read_text(encoding="utf-8")
+
+
+def test_zensical_pages_escape_the_front_matter_the_theme_prints_raw(tmp_path):
+    """As the MkDocs adapter does: a quote in a description cannot end the attribute it is printed in."""
+    project = project_copy(tmp_path / "p", with_lieux=False)
+    (project / "docs/guillemets.md").write_text(
+        "---\ntitle: 'Titre \" data-x=\"1'\ndescription: 'Résumé \" data-y=\"2'\n---\n\n# Titre\n\nTexte.\n",
+        encoding="utf-8",
+    )
+    site = tmp_path / "site"
+    build_with_zensical(project / "mkdocs.yml", site)
+    tree = LexborHTMLParser((site / "guillemets/index.html").read_text(encoding="utf-8"))
+    assert tree.css_first('meta[name="description"]').attributes["content"] == 'Résumé " data-y="2'
+    assert not tree.css("[data-x], [data-y]")

@@ -194,6 +194,17 @@ def base_front_matter() -> dict:
     }
 
 
+def with_examples(contract: Struct, document: dict) -> dict:
+    """The document, with each field it lacks taken from the contract's example (a new field is swept as soon as
+    it is declared with one)."""
+    for spec in contract.fields:
+        if spec.name not in document and spec.example is not None:
+            document[spec.name] = copy.deepcopy(spec.example)
+        elif isinstance(spec.kind, Struct) and isinstance(document.get(spec.name), dict):
+            with_examples(spec.kind, document[spec.name])
+    return document
+
+
 FILE_KINDS = {  # kind -> (contract, base document)
     "lieu": (records.LIEU, base_lieu),
     "evenement": (records.EVENEMENT, base_evenement),
@@ -205,6 +216,10 @@ FILE_KINDS = {  # kind -> (contract, base document)
     "public": (records.PUBLICS.value, lambda: base_entry("publics")),
     "synonyme": (records.SYNONYMES.value, lambda: base_entry("synonymes")),
     "front-matter": (FRONT_MATTER, base_front_matter),
+}
+FILE_KINDS = {
+    kind: (contract, lambda contract=contract, base=base: with_examples(contract, base()))
+    for kind, (contract, base) in FILE_KINDS.items()
 }
 
 

@@ -436,6 +436,21 @@ def test_phone_numbers_of_france_and_its_overseas_departments(dataset, written, 
     assert data.lieux["x"].contact.telephone == shown and phone_uri(shown) == link
 
 
+@pytest.mark.parametrize("region", ["RE", "YT", "GP", "MQ", "GF"])
+def test_an_overseas_number_written_nationally_keeps_its_country_code(region):
+    """« 0596 71 23 45 » is Martinique's (+596): France's metadata would also read it as +33 5 96…"""
+    import phonenumbers
+
+    from build_tools.formats import OVERSEAS_PREFIXES, normalize_phone, phone_uri
+
+    for kind in (phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumberType.MOBILE):
+        example = phonenumbers.example_number_for_type(region, kind)
+        national = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL)
+        e164 = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)
+        assert national.replace(" ", "")[:4] in OVERSEAS_PREFIXES, national
+        assert (normalize_phone(national.replace(" ", "")), phone_uri(national)) == (national, f"tel:{e164}")
+
+
 def test_la_postes_sirets_and_its_head_office_are_valid():
     from build_tools.formats import check_siret
 

@@ -9,9 +9,9 @@ inside, so Python-Markdown keeps it as a single raw HTML block).
 from __future__ import annotations
 
 import html
+import json
 
 import jinja2
-import yaml
 
 from ..formats import phone_uri
 from ..records import TYPES_EVENEMENT
@@ -60,7 +60,7 @@ def page(
         meta["description"] = html.escape(description)
     if hide:
         meta["hide"] = list(hide)
-    front_matter = yaml.safe_dump(meta, allow_unicode=True, sort_keys=True, width=10_000)
+    front_matter = json.dumps(meta, ensure_ascii=False, sort_keys=True) + "\n"  # (JSON is YAML; 30 times faster)
 
     def body() -> str:
         return f'<div class="spro" markdown="0">\n{render(template, page_url(path), **context)}\n</div>\n'

@@ -22,7 +22,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .. import pipeline, search_bundles
 from ..diagnostics import Diagnostic
-from ..docs_contract import FEED_NAME, NEWS_DIR, html_problems, line_of, toc_title
+from ..docs_contract import FEED_NAME, NEWS_DIR, PRINTED_RAW, html_problems, line_of, theme_safe, toc_title
 from ..generate.feed import FeedEntry, plain_text
 from ..text import slug
 
@@ -75,6 +75,7 @@ class SproPlugin(BasePlugin[SproConfig]):
         config.extra["spro_demonstration"] = self.prepared.dataset.site.demonstration
         config.extra["spro_feed"] = f"{self.config.news_dir}/{FEED_NAME}"
         self.news: list[FeedEntry] = []
+        self.secured: set[str] = set()
         return config
 
     def on_files(self, files: Files, config) -> Files:
@@ -97,11 +98,9 @@ class SproPlugin(BasePlugin[SproConfig]):
     def on_page_markdown(self, markdown, page, config, files):
         if page.file.src_uri in self.pages:
             return ""
-        # Material prints these raw (in <title>, in <meta content="...">) and escapes them elsewhere (« | e »):
-        # validation refuses < and >, so only the quote that would end an attribute is escaped here.
-        for key in ("title", "description"):
+        for key in PRINTED_RAW:  # Material prints these raw (in <title>, in <meta content="...">)
             if isinstance(page.meta.get(key), str):
-                page.meta[key] = html.unescape(page.meta[key]).replace('"', "&quot;")
+                page.meta[key] = theme_safe(page.meta[key])
         return markdown
 
     def on_page_content(self, html_text, page, config, files):
@@ -136,15 +135,26 @@ class SproPlugin(BasePlugin[SproConfig]):
                 )
             )
 
+    @event_priority(-100)  # last: the check and the policy cover whatever other plugins wrote
     def on_post_page(self, output, page, config):
         generated = self.pages.get(page.file.src_uri)
-        return output if generated is None else output.replace(BODY_PLACEHOLDER, generated.render_body(), 1)
+        if generated is not None:
+            output = output.replace(BODY_PLACEHOLDER, generated.render_body(), 1)
+        try:
+            output = pipeline.secure_page(output, page.file.dest_uri, self.prepared.options.tiles.origin)
+        except pipeline.BuildFailed as failure:
+            raise self._stop(failure) from failure
+        self.secured.add(page.file.dest_uri)  # (written as it is by MkDocs: not read again)
+        return output
 
     @event_priority(-100)  # last: the policy covers whatever other plugins wrote
     def on_post_build(self, config) -> None:
         try:
             pipeline.finish(
-                Path(config.site_dir), self.prepared, (config.extra["spro_feed"], config.site_name, self.news)
+                Path(config.site_dir),
+                self.prepared,
+                (config.extra["spro_feed"], config.site_name, self.news),
+                frozenset(self.secured),
             )
         except pipeline.BuildFailed as failure:
             raise self._stop(failure) from failure
