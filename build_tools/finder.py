@@ -49,7 +49,7 @@ from .horaires_tables import ranges_on, schedule
 from .model import Dataset, Lieu
 from .places import osa_distance
 from .positions import Geography
-from .records import MODALITES
+from .records import MODALITES, TOUS_PUBLICS
 from .search_rules import (
     EXACT,
     FIELD_WEIGHTS,
@@ -88,6 +88,21 @@ ROW = (
 )
 """The cells of a lieu's row in the index, in order: sent with it (``colonnes``), read by name in finder-core.js.
 Codes are positions in the index's tables; ``noms`` and ``mots_commune`` are positions in its vocabulary."""
+TABLES = {
+    "services": ("code", "nom_court", "nom", "mots", "mots_description"),
+    "publics": ("code", "nom", "mots"),
+    "bassins": ("code", "nom", "mots"),
+    "reseaux": ("code", "nom", "mots"),
+    "modalites": ("code", "nom"),
+    "synonymes": ("mots", "services", "publics", "reseaux"),
+}
+"""The cells of the rows of each table of the index, in order: sent with it (``colonnes_tables``) and read by
+name (``mots``: positions in the vocabulary; a synonym's services, publics and networks: positions in their
+tables)."""
+
+
+def _rows(table: str, entries) -> list[list]:
+    return [[cells[name] for name in TABLES[table]] for cells in entries]
 
 
 def word_matches(word: str, token: str) -> bool:
@@ -242,7 +257,7 @@ class Result:
 def passes_filters(lieu: Lieu, query: Query) -> bool:
     if query.services and not set(query.services) & set(lieu.services):
         return False
-    if query.publics and "tous-publics" not in lieu.publics and not set(query.publics) & set(lieu.publics):
+    if query.publics and TOUS_PUBLICS not in lieu.publics and not set(query.publics) & set(lieu.publics):
         return False
     if query.bassins and lieu.bassin not in query.bassins:
         return False
@@ -388,23 +403,43 @@ def finder_index(dataset: Dataset, geography: Geography, reference: dt.date) -> 
             "longueur_max": MAX_WORD_LENGTH,
             "suggestions": SUGGESTIONS,
         },
-        "services": [
-            [code, s.nom_court, s.nom, ids(tables.services[code]), ids(tables.descriptions[code])]
-            for code, s in dataset.services.items()
-        ],
-        "publics": [[code, p.nom, ids(tables.publics[code])] for code, p in dataset.publics.items()],
-        "bassins": [[code, b.nom, ids(tables.bassins[code])] for code, b in dataset.bassins.items()],
-        "reseaux": [[code, r.nom, ids(tables.reseaux[code])] for code, r in dataset.reseaux.items()],
-        "synonymes": [
-            [
-                ids(tables.synonymes[code]),
-                [services.index(c) for c in s.services],
-                [publics.index(c) for c in s.publics],
-                [reseaux.index(c) for c in s.reseaux],
-            ]
-            for code, s in dataset.synonymes.items()
-        ],
-        "modalites": [list(m) for m in MODALITES.items()],
+        "services": _rows(
+            "services",
+            (
+                {
+                    "code": code,
+                    "nom_court": s.nom_court,
+                    "nom": s.nom,
+                    "mots": ids(tables.services[code]),
+                    "mots_description": ids(tables.descriptions[code]),
+                }
+                for code, s in dataset.services.items()
+            ),
+        ),
+        "publics": _rows(
+            "publics", ({"code": c, "nom": p.nom, "mots": ids(tables.publics[c])} for c, p in dataset.publics.items())
+        ),
+        "bassins": _rows(
+            "bassins", ({"code": c, "nom": b.nom, "mots": ids(tables.bassins[c])} for c, b in dataset.bassins.items())
+        ),
+        "reseaux": _rows(
+            "reseaux", ({"code": c, "nom": r.nom, "mots": ids(tables.reseaux[c])} for c, r in dataset.reseaux.items())
+        ),
+        "synonymes": _rows(
+            "synonymes",
+            (
+                {
+                    "mots": ids(tables.synonymes[code]),
+                    "services": [services.index(c) for c in s.services],
+                    "publics": [publics.index(c) for c in s.publics],
+                    "reseaux": [reseaux.index(c) for c in s.reseaux],
+                }
+                for code, s in dataset.synonymes.items()
+            ),
+        ),
+        "modalites": _rows("modalites", ({"code": c, "nom": label} for c, label in MODALITES.items())),
+        "colonnes_tables": {table: list(names) for table, names in TABLES.items()},
+        "tous_publics": TOUS_PUBLICS,
         "stop": sorted(STOP_WORDS),
         "vocabulaire": list(vocabulary),
         "horaires": hour_tables,

@@ -45,6 +45,8 @@ MODES_ACCUEIL_DATA_INCLUSION = {
 }
 """Each modalité as a data·inclusion v1 ``modes_accueil`` code (tests/test_contract_codes.py pins them to the package)."""
 # data·inclusion schema v1 « publics » codes (data_inclusion.schema.v1.Public).
+TOUS_PUBLICS = "tous-publics"
+"""The public that means everyone: alone in a list, and a lieu open to it matches any public asked for."""
 PUBLICS_DATA_INCLUSION = (
     "tous-publics",
     "actifs",
@@ -141,7 +143,7 @@ def _closure_in_order(values: dict, reader: Reader, path: str) -> None:
 
 def _publics_alone(values: dict, reader: Reader, path: str) -> None:
     publics = values.get("publics") or []
-    if "tous-publics" in publics and len(publics) > 1:
+    if TOUS_PUBLICS in publics and len(publics) > 1:
         reader.report_field(
             "publics", "« tous-publics » s'emploie seul : retirez-le ou retirez les publics particuliers"
         )
@@ -600,7 +602,7 @@ EVENEMENT = Struct(
         ),
         Field(
             "type",
-            Choice(tuple(TYPES_EVENEMENT), "type d'événement"),
+            Choice(tuple(TYPES_EVENEMENT), "type d'événement", labels=TYPES_EVENEMENT),
             "Nature de l'événement.",
             required=True,
             example="forum",

@@ -19,6 +19,7 @@ from whoosh.fields import ID, KEYWORD, Schema
 from whoosh.filedb.filestore import RamStorage
 from whoosh.query import And, Every, FuzzyTerm, Or, Prefix, Term
 
+from .records import TOUS_PUBLICS
 from .search_rules import FIELD_WEIGHTS, typos_allowed
 
 TEXT_FIELDS = tuple(FIELD_WEIGHTS)
@@ -101,7 +102,7 @@ class SearchIndex:
             if values:
                 facets.append(Or([Term(field, v) for v in values]))
         if publics:
-            facets.append(Or([Term("publics", p) for p in (*publics, "tous-publics")]))
+            facets.append(Or([Term("publics", p) for p in (*publics, TOUS_PUBLICS)]))
         if pmr:
             facets.append(Term("pmr", "oui"))
         with self._index.searcher() as searcher:

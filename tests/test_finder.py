@@ -17,6 +17,7 @@ from build_tools.finder import (
     PARIS,
     PREFIX,
     ROW,
+    TABLES,
     Query,
     finder_index,
     match_weight,
@@ -153,7 +154,9 @@ def test_index_is_compact_and_complete(demo):
     lieu = next(dict(zip(ROW, r)) for r in index["lieux"] if r[0] == "point-information-coeur-de-saintonge")
     assert "coeur" in [vocabulary[t] for t in lieu["noms"]]
     assert ["saintes", "17100"] == [vocabulary[t] for t in lieu["mots_commune"]]
-    reseau = {r[0]: [vocabulary[t] for t in r[2]] for r in index["reseaux"]}
+    assert index["colonnes_tables"] == {table: list(names) for table, names in TABLES.items()}
+    reseaux = [dict(zip(TABLES["reseaux"], row)) for row in index["reseaux"]]
+    reseau = {r["code"]: [vocabulary[t] for t in r["mots"]] for r in reseaux}
     assert {"pole", "emploi", "france", "travail"} <= set(reseau["france-travail"])  # former names
     assert len(index["synonymes"]) == len(data.synonymes) >= 40
     assert len(vocabulary) == len(set(vocabulary))

@@ -90,6 +90,15 @@
     this.stop = new Set(index.stop);
     var ref = index.reference.split("-").map(Number);
     this.referenceDay = Date.UTC(ref[0], ref[1] - 1, ref[2]) / 86400000;
+    Object.keys(index.colonnes_tables).forEach(function (table) {  /* finder.py TABLES: rows read by name */
+      var names = index.colonnes_tables[table];
+      index[table] = index[table].map(function (row) {
+        if (!Array.isArray(row)) { return row; }  /* (already named: an index read twice) */
+        var entry = {};
+        names.forEach(function (name, column) { entry[name] = row[column]; });
+        return entry;
+      });
+    });
     this.lieux = index.lieux.map(function (row, position) {
       var lieu = { rank: position };
       index.colonnes.forEach(function (name, column) { lieu[name] = row[column]; });  /* finder.py ROW */
@@ -97,9 +106,9 @@
     });  /* rows come sorted by (folded name, id): the order of equal relevance and distance */
     this.codes = {};
     ["services", "publics", "bassins", "reseaux", "modalites"].forEach(function (table) {
-      self.codes[table] = index[table].map(function (entry) { return entry[0]; });
+      self.codes[table] = index[table].map(function (entry) { return entry.code; });
     });
-    this.tousPublics = this.codes.publics.indexOf("tous-publics");
+    this.tousPublics = this.codes.publics.indexOf(index.tous_publics);
     this.cache = new Map();
     /* Postings, by rank: which lieux have a token in their name or commune, which have a network, service,
        public or basin. A keystroke then costs the vocabulary scan plus the lieux that match, not every lieu. */
@@ -178,16 +187,18 @@
       return b;
     }
     /* Fields shared by many lieux: one value per network, service, public, basin (already weighted). */
-    var reseau = index.reseaux.map(function (r) { return weights.reseau * best(r[2]); });
-    var service = index.services.map(function (s) { return Math.max(weights.service * best(s[3]), weights.description * best(s[4])); });
-    var publicScore = index.publics.map(function (p) { return weights.public * best(p[2]); });
-    var bassin = index.bassins.map(function (b) { return weights.bassin * best(b[2]); });
+    var reseau = index.reseaux.map(function (r) { return weights.reseau * best(r.mots); });
+    var service = index.services.map(function (s) {
+      return Math.max(weights.service * best(s.mots), weights.description * best(s.mots_description));
+    });
+    var publicScore = index.publics.map(function (p) { return weights.public * best(p.mots); });
+    var bassin = index.bassins.map(function (b) { return weights.bassin * best(b.mots); });
     index.synonymes.forEach(function (entry) {
-      var found = best(entry[0]);
+      var found = best(entry.mots);
       if (!found) { return; }
-      entry[1].forEach(function (c) { service[c] = Math.max(service[c], weights.synonyme_service * found); });
-      entry[2].forEach(function (c) { publicScore[c] = Math.max(publicScore[c], weights.synonyme_public * found); });
-      entry[3].forEach(function (c) { reseau[c] = Math.max(reseau[c], weights.synonyme_reseau * found); });
+      entry.services.forEach(function (c) { service[c] = Math.max(service[c], weights.synonyme_service * found); });
+      entry.publics.forEach(function (c) { publicScore[c] = Math.max(publicScore[c], weights.synonyme_public * found); });
+      entry.reseaux.forEach(function (c) { reseau[c] = Math.max(reseau[c], weights.synonyme_reseau * found); });
     });
     for (i = 0; i < matched.length; i++) {
       raise(scores, this.nameLieux, matched[i], weights.nom * quality[matched[i]]);

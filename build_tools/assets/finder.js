@@ -75,8 +75,8 @@
 
   Page.prototype.build = function () {
     var self = this, index = this.finder.index;
-    [["service", "services", 2], ["public", "publics", 1], ["bassin", "bassins", 1], ["reseau", "reseaux", 1],
-      ["modalite", "modalites", 1]].forEach(function (spec) {  /* (services by their full names: « CEP » is jargon) */
+    [["service", "services"], ["public", "publics"], ["bassin", "bassins"], ["reseau", "reseaux"],
+      ["modalite", "modalites"]].forEach(function (spec) {  /* (services by their full names: « CEP » is jargon) */
       var box = self.root.querySelector("[data-groupe='" + spec[0] + "']");
       index[spec[1]].forEach(function (entry) {
         var label = document.createElement("label");
@@ -84,9 +84,9 @@
         input.type = "checkbox";
         input.setAttribute("form", "spro-formulaire");
         input.name = spec[0];
-        input.value = entry[0];
+        input.value = entry.code;
         label.appendChild(input);
-        label.appendChild(document.createTextNode(" " + entry[spec[2]] + " "));
+        label.appendChild(document.createTextNode(" " + entry.nom + " "));
         var count = document.createElement("span");
         count.className = "spro-compte";
         label.appendChild(count);
@@ -562,7 +562,7 @@
     if (this.originLabel) { chip("Près " + this.originLabel, "lieu"); }
     GROUPS.forEach(function (group) {
       index[names[group]].forEach(function (entry) {
-        if (selection[group].has(entry[0])) { chip(group === "service" ? entry[2] : entry[1], group, entry[0]); count += 1; }
+        if (selection[group].has(entry.code)) { chip(entry.nom, group, entry.code); count += 1; }
       });
     });
     if (selection.ouvert) { chip("Ouvert maintenant", "ouvert", "maintenant"); count += 1; }
@@ -588,7 +588,7 @@
       item.appendChild(link);
       var meta = document.createElement("span");
       meta.className = "spro-meta";
-      meta.textContent = finder.index.reseaux[lieu.reseau][1] + " · " + lieu.commune + (result.km !== null ? " · " + core.distanceFr(result.km) : "");
+      meta.textContent = finder.index.reseaux[lieu.reseau].nom + " · " + lieu.commune + (result.km !== null ? " · " + core.distanceFr(result.km) : "");
       item.appendChild(meta);
       var hours = document.createElement("span"), state = finder.status(lieu, time);
       hours.className = "spro-heures" + (state && state.open ? " spro-ouvert" : "");
@@ -606,8 +606,8 @@
       lieu.services.forEach(function (s) {
         var badge = document.createElement("span");
         badge.className = "spro-badge";
-        badge.textContent = finder.index.services[s][1];
-        badge.title = finder.index.services[s][2];
+        badge.textContent = finder.index.services[s].nom_court;
+        badge.title = finder.index.services[s].nom;
         services.appendChild(badge);
       });
       item.appendChild(services);
@@ -843,7 +843,7 @@
       link.textContent = lieu.nom;
       box.appendChild(link);
       var details = document.createElement("div");
-      details.textContent = index.reseaux[lieu.reseau][1] + " · " + lieu.commune;
+      details.textContent = index.reseaux[lieu.reseau].nom + " · " + lieu.commune;
       box.appendChild(details);
       marker.bindPopup(box);
       marker.on("click", function () { page.highlight(lieu.id, "carte"); });

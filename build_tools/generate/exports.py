@@ -17,9 +17,12 @@ from ..text import slug
 
 EXPORTED = tuple(column for column in columns_of(records.LIEU) if column.declared.export)
 """The lieu fields published in lieux.csv and lieux.geojson (declared in records.py)."""
+EXPORT_NAME = {column.field: column.declared.export for column in EXPORTED}
+"""A field's column name in the exports (« coordonnees.lat » -> « latitude »)."""
+LATITUDE, LONGITUDE = EXPORT_NAME["coordonnees.lat"], EXPORT_NAME["coordonnees.lon"]
 _ADDED_AFTER = {
-    "reseau": ("reseau_nom", "nom du réseau"),
-    "longitude": ("position_approximative", "oui si la position n'est pas celle de l'adresse exacte"),
+    EXPORT_NAME["reseau"]: ("reseau_nom", "nom du réseau"),
+    LONGITUDE: ("position_approximative", "oui si la position n'est pas celle de l'adresse exacte"),
 }
 """Columns the build adds to the fields, and the column each follows."""
 
@@ -79,8 +82,8 @@ def _row(dataset: Dataset, geography: Geography, lieu: Lieu) -> dict[str, str | 
     cells = {column.declared.export: _cell(_at(lieu, column.field)) for column in EXPORTED}
     cells |= {
         "reseau_nom": dataset.reseaux[lieu.reseau].nom,
-        "latitude": float(position.lat) if position else None,
-        "longitude": float(position.lon) if position else None,
+        LATITUDE: float(position.lat) if position else None,  # where the lieu is shown (typed or geocoded)
+        LONGITUDE: float(position.lon) if position else None,
         "position_approximative": _cell(position.approximatif) if position else "",
     }
     return {name: cells[name] for name, _ in CSV_COLUMNS}
@@ -100,7 +103,7 @@ def lieux_geojson(dataset: Dataset, geography: Geography) -> str:
     for lieu in dataset.lieux.values():
         position = geography.positions.get(lieu.id)
         properties = {
-            key: value for key, value in _row(dataset, geography, lieu).items() if key not in ("latitude", "longitude")
+            key: value for key, value in _row(dataset, geography, lieu).items() if key not in (LATITUDE, LONGITUDE)
         }
         features.append(
             {
@@ -186,7 +189,7 @@ def data_inclusion(dataset: Dataset, geography: Geography, page_url=lambda lieu:
                     "type": service.type_data_inclusion,
                     "thematiques": list(service.thematiques_data_inclusion),
                     "frais": "gratuit",
-                    "publics": ["tous-publics"] if "tous-publics" in publics else publics,
+                    "publics": [records.TOUS_PUBLICS] if records.TOUS_PUBLICS in publics else publics,
                     **_location(lieu, geography),
                     "telephone": _e164(lieu.contact.telephone),
                     "courriel": lieu.contact.courriel,
