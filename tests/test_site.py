@@ -9,6 +9,7 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 from conftest import ROOT
 from data_inclusion.schema.v1 import Service, Structure
@@ -173,6 +174,36 @@ def test_every_internal_link_and_asset_resolves(demo_site):
                 if target is not None and not target.exists():
                     broken.append(f"{page.relative_to(demo_site)} -> {reference}")
     assert broken == []
+
+
+def test_every_page_navigation_leads_to_the_same_sections(demo_site):
+    """The pages outside the navigation (lieux...) share one rendering of it per folder: its relative links must
+    still lead, from every page, where the home page's lead (the current section is a label, not a link)."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    def sections(page):
+        tree = LexborHTMLParser(page.read_text(encoding="utf-8"))
+        links = tree.css("nav.md-nav--primary > ul > li > a.md-nav__link")
+        return {link.text(strip=True): resolve(demo_site, page, link.attributes["href"]) for link in links}
+
+    expected = sections(demo_site / "index.html")
+    assert len(expected) >= 10
+    checked, differing = 0, []
+    for page in html_files(demo_site):
+        found = sections(page)
+        checked += bool(found)
+        differing += [f"{page.relative_to(demo_site)}: {title}" for title in found if found[title] != expected[title]]
+    assert differing == [] and checked > len(list(demo_site.glob("lieux/*/index.html")))
+
+
+def test_the_navigation_copy_is_the_theme_s(demo_site):
+    """overrides/partials/nav-material.html is Material's partials/nav.html under a comment: when an upgrade of
+    the theme changes it, this fails until the copy is refreshed."""
+    import material
+
+    theme = (Path(material.__file__).parent / "templates" / "partials" / "nav.html").read_text(encoding="utf-8")
+    copy = (ROOT / "overrides" / "partials" / "nav-material.html").read_text(encoding="utf-8")
+    assert copy.split("-#}", 1)[1] == theme.split("-#}", 1)[1]
 
 
 def test_nothing_external_is_loaded(demo_site):

@@ -78,6 +78,17 @@ class SproPlugin(BasePlugin[SproConfig]):
         self.secured: set[str] = set()
         return config
 
+    def on_env(self, env, config, files):
+        """Material renders the whole navigation for each page: for the pages outside it (lieux, métiers...), whose
+        navigation is the same in the same folder, overrides/partials/nav.html keeps it here, once per folder."""
+        navigations: dict[str, str] = {}
+        env.globals.update(
+            spro_nav_key=_navigation_key,
+            spro_nav_cached=navigations.get,
+            spro_nav_store=lambda key, text: navigations.setdefault(key, str(text)) and "",
+        )
+        return env
+
     def on_files(self, files: Files, config) -> Files:
         for generated in self.prepared.generated:
             inclusion = (
@@ -166,3 +177,12 @@ def _plain_toc(items) -> None:
     for item in items or ():
         item.title = toc_title(item.title)
         _plain_toc(item.children)
+
+
+def _navigation_key(page) -> str | None:
+    """The folder of a page outside the navigation, else None: the navigation's links are relative, so the
+    pages of one folder (lieux/*/) share the same navigation, and no other page does."""
+    file = getattr(page, "file", None)
+    if file is None or file.inclusion is not InclusionLevel.NOT_IN_NAV or getattr(page, "parent", None) is not None:
+        return None
+    return page.url.rstrip("/").rpartition("/")[0] or "."
