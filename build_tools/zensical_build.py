@@ -132,6 +132,9 @@ def _derived_config(config: dict, project: Path, prepared: pipeline.Prepared, ne
         key: value for key, value in config.items() if key not in ("plugins", "watch", "hooks", "docs_dir", "site_dir")
     }
     derived["docs_dir"], derived["site_dir"] = "docs", "site"
+    # Zensical runs its own search unless told not to: an index of every page's text (12 MB at 3,000 lieux)
+    # that no page uses, the site's search being Pagefind's
+    derived["plugins"] = [{"search": {"enabled": False}}]
     # MkDocs always adds these (docs_contract.MARKDOWN_EXTENSIONS); Zensical renders what is listed
     extensions = list(derived.get("markdown_extensions") or [])
     named = {next(iter(e)) if isinstance(e, dict) else e for e in extensions}

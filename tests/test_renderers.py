@@ -7,6 +7,7 @@ files, which neither published site relies on.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -82,6 +83,8 @@ def test_the_zensical_site_has_the_same_files_search_index_policy_and_no_active_
         assert active_content(text) == [], path
         assert 'http-equiv="Content-Security-Policy"' in text, path
     assert "<entry>" in (zensical_site / "actualites/feed.xml").read_text(encoding="utf-8")
+    unused_index = zensical_site / "search.json"  # (Zensical's own search: the site searches with Pagefind)
+    assert not unused_index.exists() or json.loads(unused_index.read_text(encoding="utf-8"))["items"] == []
 
 
 def test_zensical_pages_escape_the_front_matter_the_theme_prints_raw(tmp_path):
