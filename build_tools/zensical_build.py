@@ -106,10 +106,9 @@ def _write_sources(source: Path, docs_dir: Path, prepared: pipeline.Prepared) ->
         target.parent.mkdir(parents=True, exist_ok=True)
         if generated.is_page:
             target.write_text(generated.front_matter + generated.render_body(), encoding="utf-8")
-        elif isinstance(generated.content, bytes):
-            target.write_bytes(generated.content)
         else:
-            target.write_text(generated.content, encoding="utf-8")
+            content = generated.made()
+            target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
 
 
 def _theme_safe_page(data: bytes) -> bytes:

@@ -8,8 +8,10 @@ import json
 
 import pytest
 from conftest import DEMO, VALID_LIEU
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from build_tools.generate.exports import CSV_COLUMNS, lieux_csv, spreadsheet_safe
+from build_tools.generate.exports import CSV_COLUMNS, _json_list, lieux_csv, spreadsheet_safe
 from build_tools.geocache import CACHE_FILE_NAME, GeocodeCache
 from build_tools.loader import load_dataset
 from build_tools.positions import locate
@@ -159,3 +161,20 @@ def test_the_formula_guard_is_for_text_cells_only(dataset):
     # Tab and carriage return cannot start a loaded field (single-line fields are trimmed): the guard itself.
     assert [spreadsheet_safe(f"{start}x") for start in FORMULA_STARTS] == [f"'{start}x" for start in FORMULA_STARTS]
     assert spreadsheet_safe("x=1") == "x=1"
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(JSON_VALUES, max_size=4))
+def test_exports_written_item_by_item_are_the_json_of_the_whole_list(items):
+    """The large exports are made one record at a time (memory): the text is json.dumps(..., indent=1)'s, at the
+    top (data·inclusion) and one level down (the GeoJSON's features)."""
+    assert _json_list(items) == json.dumps(items, ensure_ascii=False, indent=1)
+    nested = json.dumps({"features": items}, ensure_ascii=False, indent=1)
+    assert '{\n "features": ' + _json_list(items, depth=1) + "\n}" == nested

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 import re
+from collections.abc import Iterable
 
 from .. import records
 from ..contract import columns_of
@@ -99,20 +100,28 @@ def lieux_csv(dataset: Dataset, geography: Geography) -> str:
 
 
 def lieux_geojson(dataset: Dataset, geography: Geography) -> str:
-    features = []
-    for lieu in dataset.lieux.values():
-        position = geography.positions.get(lieu.id)
-        properties = {
-            key: value for key, value in _row(dataset, geography, lieu).items() if key not in (LATITUDE, LONGITUDE)
-        }
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [position.lon, position.lat]} if position else None,
-                "properties": properties,
-            }
-        )
-    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, indent=1) + "\n"
+    features = _json_list((_feature(dataset, geography, lieu) for lieu in dataset.lieux.values()), depth=1)
+    return '{\n "type": "FeatureCollection",\n "features": ' + features + "\n}\n"
+
+
+def _feature(dataset: Dataset, geography: Geography, lieu: Lieu) -> dict:
+    position = geography.positions.get(lieu.id)
+    properties = {
+        key: value for key, value in _row(dataset, geography, lieu).items() if key not in (LATITUDE, LONGITUDE)
+    }
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [position.lon, position.lat]} if position else None,
+        "properties": properties,
+    }
+
+
+def _json_list(items: Iterable[dict], depth: int = 0) -> str:
+    """``json.dumps(list(items), indent=1)`` as written at nesting ``depth``, made one item at a time: the list
+    of a 30,000-lieu export dumped at once took half a gigabyte (the encoder's pieces, every record's dict)."""
+    pad = "\n" + " " * (depth + 1)
+    parts = [pad + json.dumps(item, ensure_ascii=False, indent=1).replace("\n", pad) for item in items]
+    return "[" + ",".join(parts) + "\n" + " " * depth + "]" if parts else "[]"
 
 
 def _source_code(dataset: Dataset) -> str:
@@ -137,67 +146,79 @@ def _location(lieu: Lieu, geography: Geography) -> dict:
     }
 
 
-def data_inclusion(dataset: Dataset, geography: Geography, page_url=lambda lieu: None) -> tuple[str, str]:
-    """(structures.json, services.json) following the data·inclusion v1 schema."""
+def data_inclusion_structures(dataset: Dataset, geography: Geography, page_url=lambda lieu: None) -> str:
+    """structures.json following the data·inclusion v1 schema: one structure per lieu."""
     source = _source_code(dataset)
-    structures, services = [], []
-    for lieu in dataset.lieux.values():
-        structure_id = f"{source}--{lieu.id}"
-        reseau = dataset.reseaux[lieu.reseau]
-        structures.append(
+    return _json_list(_structure(dataset, geography, source, lieu, page_url) for lieu in dataset.lieux.values()) + "\n"
+
+
+def data_inclusion_services(dataset: Dataset, geography: Geography, page_url=lambda lieu: None) -> str:
+    """services.json following the data·inclusion v1 schema: one service per service of each lieu."""
+    source = _source_code(dataset)
+    services = (
+        service
+        for lieu in dataset.lieux.values()
+        for service in _services_of(dataset, geography, source, lieu, page_url)
+    )
+    return _json_list(services) + "\n"
+
+
+def _structure(dataset: Dataset, geography: Geography, source: str, lieu, page_url) -> dict:
+    reseau = dataset.reseaux[lieu.reseau]
+    return {
+        "source": source,
+        "id": f"{source}--{lieu.id}",
+        "nom": lieu.nom,
+        "date_maj": lieu.verifie_le.isoformat(),
+        "description": lieu.description,
+        "lien_source": page_url(lieu),
+        "siret": lieu.siret,
+        **_location(lieu, geography),
+        "telephone": _e164(lieu.contact.telephone),
+        "courriel": lieu.contact.courriel,
+        "site_web": lieu.contact.site,
+        "horaires_accueil": lieu.horaires,
+        "accessibilite_lieu": lieu.accessibilite.acceslibre,
+        "reseaux_porteurs": [reseau.reseau_porteur_data_inclusion] if reseau.reseau_porteur_data_inclusion else None,
+    }
+
+
+def _services_of(dataset: Dataset, geography: Geography, source: str, lieu, page_url) -> list[dict]:
+    structure_id = f"{source}--{lieu.id}"
+    publics = sorted({dataset.publics[p].public_data_inclusion or p for p in lieu.publics})
+    modes_accueil = sorted({records.MODES_ACCUEIL_DATA_INCLUSION[m] for m in lieu.modalites}) or ["en-presentiel"]
+    mobilisation = [
+        m
+        for m, present in (
+            ("se-presenter", "sur-place" in lieu.modalites and not lieu.sur_rendez_vous),
+            ("telephoner", bool(lieu.contact.telephone)),
+            ("envoyer-un-courriel", bool(lieu.contact.courriel)),
+        )
+        if present
+    ]
+    services = []
+    for code in lieu.services:
+        service = dataset.services[code]
+        services.append(
             {
                 "source": source,
-                "id": structure_id,
-                "nom": lieu.nom,
-                "date_maj": lieu.verifie_le.isoformat(),
-                "description": lieu.description,
+                "structure_id": structure_id,
+                "id": f"{structure_id}--{code}",
+                "nom": service.nom,
+                "description": service.description.strip(),
                 "lien_source": page_url(lieu),
-                "siret": lieu.siret,
+                "date_maj": lieu.verifie_le.isoformat(),
+                "type": service.type_data_inclusion,
+                "thematiques": list(service.thematiques_data_inclusion),
+                "frais": "gratuit",
+                "publics": [records.TOUS_PUBLICS] if records.TOUS_PUBLICS in publics else publics,
                 **_location(lieu, geography),
                 "telephone": _e164(lieu.contact.telephone),
                 "courriel": lieu.contact.courriel,
-                "site_web": lieu.contact.site,
+                "modes_accueil": modes_accueil,
+                "modes_mobilisation": mobilisation or None,
+                "mobilisable_par": ["usagers"],
                 "horaires_accueil": lieu.horaires,
-                "accessibilite_lieu": lieu.accessibilite.acceslibre,
-                "reseaux_porteurs": [reseau.reseau_porteur_data_inclusion]
-                if reseau.reseau_porteur_data_inclusion
-                else None,
             }
         )
-        publics = sorted({dataset.publics[p].public_data_inclusion or p for p in lieu.publics})
-        modes_accueil = sorted({records.MODES_ACCUEIL_DATA_INCLUSION[m] for m in lieu.modalites}) or ["en-presentiel"]
-        mobilisation = [
-            m
-            for m, present in (
-                ("se-presenter", "sur-place" in lieu.modalites and not lieu.sur_rendez_vous),
-                ("telephoner", bool(lieu.contact.telephone)),
-                ("envoyer-un-courriel", bool(lieu.contact.courriel)),
-            )
-            if present
-        ]
-        for code in lieu.services:
-            service = dataset.services[code]
-            services.append(
-                {
-                    "source": source,
-                    "structure_id": structure_id,
-                    "id": f"{structure_id}--{code}",
-                    "nom": service.nom,
-                    "description": service.description.strip(),
-                    "lien_source": page_url(lieu),
-                    "date_maj": lieu.verifie_le.isoformat(),
-                    "type": service.type_data_inclusion,
-                    "thematiques": list(service.thematiques_data_inclusion),
-                    "frais": "gratuit",
-                    "publics": [records.TOUS_PUBLICS] if records.TOUS_PUBLICS in publics else publics,
-                    **_location(lieu, geography),
-                    "telephone": _e164(lieu.contact.telephone),
-                    "courriel": lieu.contact.courriel,
-                    "modes_accueil": modes_accueil,
-                    "modes_mobilisation": mobilisation or None,
-                    "mobilisable_par": ["usagers"],
-                    "horaires_accueil": lieu.horaires,
-                }
-            )
-    dump = lambda records: json.dumps(records, ensure_ascii=False, indent=1) + "\n"  # noqa: E731
-    return dump(structures), dump(services)
+    return services

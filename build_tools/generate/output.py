@@ -11,9 +11,13 @@ class GeneratedFile:
     """A static file: asset, map document, export."""
 
     path: str
-    content: str | bytes
+    content: str | bytes | Callable[[], str | bytes]
+    """The file's text or bytes, or (the large open-data exports) a function making them when it is written."""
     in_nav: bool = False
     is_page = False
+
+    def made(self) -> str | bytes:
+        return self.content() if callable(self.content) else self.content
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,18 @@ def home(ctx: SiteContext) -> GeneratedPage:
 
 
 def lieu_page(ctx: SiteContext, lieu: Lieu) -> GeneratedPage:
+    return page(
+        f"lieux/{lieu.id}.md",
+        lieu.nom,
+        "lieu.html",
+        description=f"{ctx.reseaux[lieu.reseau].nom} à {lieu.adresse.commune} : adresse, horaires, services et contact.",
+        context_of=lambda: _lieu_context(ctx, lieu),
+    )
+
+
+def _lieu_context(ctx: SiteContext, lieu: Lieu) -> dict:
+    """What lieu.html shows, computed when the page is written: held for every lieu at once, it was a tenth of
+    the build's memory."""
     today = ctx.options.build_date
     site = ctx.site
     fermetures = [f for f in lieu.fermetures if f.au >= today]
@@ -143,23 +155,19 @@ def lieu_page(ctx: SiteContext, lieu: Lieu) -> GeneratedPage:
         if site.courriel_signalement
         else None
     )
-    return page(
-        f"lieux/{lieu.id}.md",
-        lieu.nom,
-        "lieu.html",
-        description=f"{ctx.reseaux[lieu.reseau].nom} à {lieu.adresse.commune} : adresse, horaires, services et contact.",
-        ctx=ctx,
-        lieu=lieu,
-        position=position,
-        semaine=semaine,
-        horaires_data=horaires_data,
-        fermetures=fermetures,
-        fermeture_en_cours=en_cours,
-        edit_url=f"{site.depot}/edit/{site.branche}/{lieu.source}",
-        report_url=f"{site.depot}/issues/new?{report}",
-        report_mail=report_mail,
-        json_ld=json_ld(ctx, lieu, position, semaine),
-    )
+    return {
+        "ctx": ctx,
+        "lieu": lieu,
+        "position": position,
+        "semaine": semaine,
+        "horaires_data": horaires_data,
+        "fermetures": fermetures,
+        "fermeture_en_cours": en_cours,
+        "edit_url": f"{site.depot}/edit/{site.branche}/{lieu.source}",
+        "report_url": f"{site.depot}/issues/new?{report}",
+        "report_mail": report_mail,
+        "json_ld": json_ld(ctx, lieu, position, semaine),
+    }
 
 
 _SCHEMA_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Callable
 
 import jinja2
 
@@ -52,9 +53,11 @@ def page(
     in_nav: bool = False,
     description: str | None = None,
     hide: tuple[str, ...] = (),
+    context_of: Callable[[], dict] | None = None,
     **context,
 ) -> GeneratedPage:
-    """``hide``: parts of the theme's page left out (« navigation », « toc »: the finder takes the whole width)."""
+    """``hide``: parts of the theme's page left out (« navigation », « toc »: the finder takes the whole width);
+    ``context_of``: the template's context made when the body is rendered, not kept (one page's at a time)."""
     meta: dict = {"title": html.escape(title)}
     if description:
         meta["description"] = html.escape(description)
@@ -63,6 +66,7 @@ def page(
     front_matter = json.dumps(meta, ensure_ascii=False, sort_keys=True) + "\n"  # (JSON is YAML; 30 times faster)
 
     def body() -> str:
-        return f'<div class="spro" markdown="0">\n{render(template, page_url(path), **context)}\n</div>\n'
+        made = context_of() if context_of is not None else {}
+        return f'<div class="spro" markdown="0">\n{render(template, page_url(path), **context, **made)}\n</div>\n'
 
     return GeneratedPage(path, f"---\n{front_matter}---\n", body, in_nav)

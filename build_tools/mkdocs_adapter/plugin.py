@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import logging
 import re
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -96,8 +97,11 @@ class SproPlugin(BasePlugin[SproConfig]):
             )
             if files.get_file_from_path(generated.path) is not None:
                 raise PluginError(f"{generated.path} est généré par l'annuaire : retirez ce fichier de docs/")
-            content = generated.front_matter if generated.is_page else generated.content
-            files.append(File.generated(config, generated.path, content=content, inclusion=inclusion))
+            if generated.is_page or not callable(generated.content):
+                content = generated.front_matter if generated.is_page else generated.content
+                files.append(File.generated(config, generated.path, content=content, inclusion=inclusion))
+            else:
+                files.append(_MadeWhenWritten.of(config, generated.path, generated.made, inclusion))
         # Written in on_post_build, once the posts are rendered; declared now so that links to it resolve.
         files.append(File.generated(config, config.extra["spro_feed"], content=""))
         return files
@@ -169,6 +173,35 @@ class SproPlugin(BasePlugin[SproConfig]):
             )
         except pipeline.BuildFailed as failure:
             raise self._stop(failure) from failure
+
+
+class _MadeWhenWritten(File):
+    """A generated file whose content is made when MkDocs writes it, and not kept (the open-data exports)."""
+
+    make: Callable[[], str | bytes]
+
+    @classmethod
+    def of(cls, config, path: str, make: Callable[[], str | bytes], inclusion: InclusionLevel) -> _MadeWhenWritten:
+        file = cls.generated(config, path, content=b"", inclusion=inclusion)
+        file.make = make
+        return file
+
+    @property
+    def content_bytes(self) -> bytes:
+        content = self.make()
+        return content if isinstance(content, bytes) else content.encode("utf-8")
+
+    @property
+    def content_string(self) -> str:
+        content = self.make()
+        return content if isinstance(content, str) else content.decode("utf-8")
+
+    def copy_file(self, dirty: bool = False) -> None:
+        self._content = self.make()
+        try:
+            super().copy_file(dirty)
+        finally:
+            self._content = b""
 
 
 def _plain_toc(items) -> None:
