@@ -6,6 +6,7 @@ import functools
 import http.server
 import shutil
 import subprocess
+import sys
 import threading
 from html.parser import HTMLParser
 from pathlib import Path
@@ -14,6 +15,19 @@ from urllib.parse import unquote, urlsplit
 from build_tools.mkdocs_adapter.build import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def spro(project: Path, *args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """``spro ARGS`` run in ``project`` as a contributor runs it: its own process, the project alone on PYTHONPATH,
+    the system's tools on PATH, an empty standard input (``stdin``: the answers to its questions)."""
+    return subprocess.run(
+        [sys.executable, "-m", "build_tools.cli", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        input=stdin,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", **(env or {})},
+    )
 
 
 def project_copy(target: Path, with_lieux: bool = True) -> Path:

@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 from conftest import ROOT, VALID_LIEU
-
-
-def spro(*args, cwd):
-    return subprocess.run(
-        [sys.executable, "-m", "build_tools.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )
+from site_helpers import spro
 
 
 def test_demo_data_is_valid():
-    result = spro("validate", cwd=ROOT)
+    result = spro(ROOT, "validate")
     assert result.returncode == 0, result.stdout
     assert "erreur" not in result.stdout
     assert result.stderr.startswith("Données valides : ")
@@ -32,7 +20,7 @@ def test_errors_exit_1_and_are_all_printed(dataset):
         "lieux/b.yaml",
         VALID_LIEU.replace("verifie_le: 2026-10-01", "verifie_le: 2099-01-01").replace("12 rue", "14 rue"),
     )
-    result = spro("validate", cwd=dataset.root.parent)
+    result = spro(dataset.root.parent, "validate")
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert lines[0].startswith("data/lieux/a.yaml:8:9: erreur : bassin : bassin inconnu « poitier »")
@@ -42,7 +30,7 @@ def test_errors_exit_1_and_are_all_printed(dataset):
 
 def test_warnings_never_fail(dataset):
     dataset.write("lieux/a.yaml", VALID_LIEU.replace("verifie_le: 2026-10-01", "verifie_le: 2020-01-01"))
-    result = spro("validate", cwd=dataset.root.parent)
+    result = spro(dataset.root.parent, "validate")
     assert result.returncode == 0
     assert "avertissement : verifie_le : fiche non vérifiée depuis plus de 12 mois" in result.stdout
     assert "(1 avertissement)" in result.stderr
@@ -54,7 +42,7 @@ def test_github_annotations(dataset):
         "lieux/b.yaml",
         VALID_LIEU.replace("verifie_le: 2026-10-01", "verifie_le: 2020-01-01").replace("12 rue", "14 rue"),
     )
-    result = spro("validate", "--format", "github", cwd=dataset.root.parent)
+    result = spro(dataset.root.parent, "validate", "--format", "github")
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         "::error file=data/lieux/a.yaml,line=13,col=3::contact.telepone : champ inconnu. Vouliez-vous dire « telephone » ?",
@@ -68,7 +56,7 @@ def test_only_the_given_files_are_reported_but_cross_file_rules_apply(dataset):
         "lieux/existant.yaml", VALID_LIEU.replace("bassin: poitiers", "bassin: poitier").replace("12 rue", "3 rue")
     )
     dataset.write("lieux/nouveau.yaml", VALID_LIEU)
-    result = spro("validate", "data/lieux/nouveau.yaml", cwd=dataset.root.parent)
+    result = spro(dataset.root.parent, "validate", "data/lieux/nouveau.yaml")
     assert result.returncode == 0, result.stdout
     assert "existant" not in result.stdout
     assert "1 fichier vérifié : aucune erreur" in result.stderr
@@ -77,7 +65,7 @@ def test_only_the_given_files_are_reported_but_cross_file_rules_apply(dataset):
     dataset.write("lieux/existant.yaml", VALID_LIEU)
     dataset.write("lieux/zz-nouveau.yaml", VALID_LIEU)
     (dataset.root / "lieux" / "nouveau.yaml").unlink()
-    result = spro("validate", "data/lieux/zz-nouveau.yaml", cwd=dataset.root.parent)
+    result = spro(dataset.root.parent, "validate", "data/lieux/zz-nouveau.yaml")
     assert result.returncode == 1
     assert "data/lieux/zz-nouveau.yaml:4:9: erreur : adresse.voie : même adresse et même réseau" in result.stdout
 
@@ -85,7 +73,7 @@ def test_only_the_given_files_are_reported_but_cross_file_rules_apply(dataset):
 def test_missing_and_outside_paths(dataset, tmp_path):
     outside = tmp_path / "ailleurs.yaml"
     outside.write_text(VALID_LIEU)
-    result = spro("validate", "data/lieux/absent.yaml", str(outside), cwd=dataset.root.parent)
+    result = spro(dataset.root.parent, "validate", "data/lieux/absent.yaml", str(outside))
     assert result.returncode == 1
     assert "data/lieux/absent.yaml: erreur : fichier introuvable" in result.stdout
     assert "ailleurs.yaml: erreur : fichier hors du dossier « data » ou « docs »" in result.stdout
@@ -114,8 +102,8 @@ def test_an_unexpected_failure_is_a_short_french_message_not_a_traceback(monkeyp
 
 def test_data_that_is_not_a_folder_is_one_message_not_a_cascade(tmp_path):
     (tmp_path / "fichier").write_text("x", encoding="utf-8")
-    result = spro("--data", str(tmp_path / "fichier"), "validate", cwd=tmp_path)
+    result = spro(tmp_path, "--data", str(tmp_path / "fichier"), "validate")
     assert result.returncode == 1
     assert result.stdout == "fichier: erreur : ce n'est pas un dossier : indiquez le dossier des données (--data)\n"
-    result = spro("--data", str(tmp_path / "absent"), "validate", cwd=tmp_path)
+    result = spro(tmp_path, "--data", str(tmp_path / "absent"), "validate")
     assert result.stdout == "absent: erreur : dossier de données introuvable (--data)\n"

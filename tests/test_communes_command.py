@@ -4,16 +4,14 @@ made-up territory of geo_fixtures (tests never read /work/shared)."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import shapely
-from conftest import ROOT
 from fake_geo_api import FakeGeoApi
 from geo_fixtures import write_project, write_reference
 from shapely.geometry import shape
+from site_helpers import spro
 
 from build_tools import geometry
 from build_tools.basin_assignment import Epci, assign
@@ -35,16 +33,6 @@ code_insee;nom;type;commune
 86003;Gamma;deleguee;86003
 86004;Delta;deleguee;86003
 """
-
-
-def spro(project: Path, *args, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "build_tools.cli", *args],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", **(env or {})},
-    )
 
 
 @pytest.fixture

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-import sys
 
 import pytest
 from conftest import DEMO, ROOT, TODAY
-from site_helpers import build, project_copy
+from site_helpers import build, project_copy, spro
 
 from build_tools.docs_contract import check_docs
 from build_tools.generate import SiteOptions, generate_site, generated_paths
@@ -143,13 +141,7 @@ def test_spro_validate_checks_the_pages_with_the_data(tmp_path):
     (project / "docs/actualites/posts/2027-01-15-programmee.md").write_text(
         POST.replace("2026-11-20", "2099-01-15") + "[agenda](/agenda/)\n", encoding="utf-8"
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "build_tools.cli", "validate", "--format", "github"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )
+    result = spro(project, "validate", "--format", "github")
     assert result.returncode == 1
     lines = [line for line in result.stdout.splitlines() if "programmee" in line]
     assert lines == [
@@ -189,13 +181,7 @@ def test_build_problems_are_annotations_on_their_file_and_line(tmp_path):
         encoding="utf-8",
     )
     line = (project / "mkdocs.yml").read_text(encoding="utf-8").splitlines().index("      - label/absente.md") + 1
-    result = subprocess.run(
-        [sys.executable, "-m", "build_tools.cli", "build", "--format", "github"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )
+    result = spro(project, "build", "--format", "github")
     assert result.returncode == 1
     assert (
         f"::error file=mkdocs.yml,line={line},col=1::nav : le menu cite « label/absente.md », qui n'existe pas dans "
@@ -209,13 +195,7 @@ def test_build_problems_are_annotations_on_their_file_and_line(tmp_path):
         .replace("bassin: poitiers", "bassin: poitier"),
         encoding="utf-8",
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "build_tools.cli", "build", "--format", "github"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )
+    result = spro(project, "build", "--format", "github")
     assert result.returncode == 1
     assert result.stdout == (
         "::error::site non construit : 1 erreur dans les données ou les pages (spro validate les "

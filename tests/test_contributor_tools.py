@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import DEMO, ROOT
+from site_helpers import spro
 
 from build_tools.loader import DataLoader
 
@@ -21,17 +22,6 @@ def project(tmp_path) -> Path:
     """A copy of the demo data (lieux included), in a folder laid out like the repository."""
     shutil.copytree(DEMO, tmp_path / "data")
     return tmp_path
-
-
-def spro(project: Path, *args, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "build_tools.cli", *args],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        input=stdin if stdin is not None else "",
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )
 
 
 def errors_of(project: Path) -> list[str]:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
 
 import pytest
 from conftest import DEMO, ROOT, TODAY
+from site_helpers import spro
 
 from build_tools.finder import (
     EXACT,
@@ -176,20 +175,14 @@ def test_gazetteer_file_has_every_commune_and_former_name(demo):
     )
 
 
-def spro(*args):
-    result = subprocess.run(
-        [sys.executable, "-m", "build_tools.cli", "search", *args, "--format", "json"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )
+def search_json(*args):
+    result = spro(ROOT, "search", *args, "--format", "json")
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
 
 def test_cli_text_search_folds_accents_and_forgives_a_typo():
-    communes = {r["commune"] for r in spro("chatelerault")}
+    communes = {r["commune"] for r in search_json("chatelerault")}
     assert "Châtellerault" in communes
     assert communes <= {
         "Châtellerault",
@@ -197,60 +190,44 @@ def test_cli_text_search_folds_accents_and_forgives_a_typo():
         "Dangé-Saint-Romain",
         "Lencloître",
     }  # the « Bassin de Châtellerault »
-    assert [r["id"] for r in spro("coeur")] == ["point-information-coeur-de-saintonge"]
+    assert [r["id"] for r in search_json("coeur")] == ["point-information-coeur-de-saintonge"]
 
 
 def test_cli_distance_order_from_a_postal_code_an_insee_code_or_a_name():
-    rows = spro("--service", "vae", "--code-postal", "17000")
+    rows = search_json("--service", "vae", "--code-postal", "17000")
     distances = [r["distance_km"] for r in rows]
     assert distances == sorted(distances) and rows[0]["commune"] == "La Rochelle"
     assert all("vae" in r["services"] for r in rows)
-    assert spro("--service", "vae", "--insee", "17300") == rows
-    assert spro("--service", "vae", "--commune", "rochelle") == rows
-    assert spro("--service", "vae", "--commune", "17000") == rows  # older links' code: one commune only, still works
+    assert search_json("--service", "vae", "--insee", "17300") == rows
+    assert search_json("--service", "vae", "--commune", "rochelle") == rows
+    assert (
+        search_json("--service", "vae", "--commune", "17000") == rows
+    )  # older links' code: one commune only, still works
 
 
 def test_cli_asks_when_five_digits_may_mean_several_communes():
-    result = subprocess.run(
-        [sys.executable, "-m", "build_tools.cli", "search", "--commune", "17138"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )
+    result = spro(ROOT, "search", "--commune", "17138")
     assert result.returncode == 2
     assert "« 17138 » désigne plusieurs communes : Puilboreau (code INSEE 17291, code postal 17138)" in result.stderr
     assert "Dampierre-sur-Boutonne (code INSEE 17138, code postal 17470)" in result.stderr
 
 
 def test_cli_ranks_by_relevance_and_suggests_words():
-    rows = spro("pole", "emploi")
+    rows = search_json("pole", "emploi")
     assert rows[0]["reseau"] == "France Travail" and rows[0]["pertinence"] == 2 * 8 * 3
-    result = subprocess.run(
-        [sys.executable, "-m", "build_tools.cli", "search", "oreintasion"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )
+    result = spro(ROOT, "search", "oreintasion")
     assert result.stdout == "Aucun lieu trouvé.\n« oreintasion » : vouliez-vous dire « orientation » ?\n"
 
 
 def test_cli_open_now_on_a_public_holiday():
-    weekday = spro("--ouvert-maintenant", "--date", "2026-11-24T10:00")
-    christmas = spro("--ouvert-maintenant", "--date", "2026-12-25T10:00")
+    weekday = search_json("--ouvert-maintenant", "--date", "2026-11-24T10:00")
+    christmas = search_json("--ouvert-maintenant", "--date", "2026-12-25T10:00")
     assert len(weekday) > 50
     assert christmas == []
 
 
 def search_text(*args) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "build_tools.cli", "search", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )
+    result = spro(ROOT, "search", *args)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -268,23 +245,11 @@ def test_cli_says_which_option_emptied_the_list_and_which_text_held_no_word():
 
 
 def test_cli_table_and_unknown_codes():
-    result = subprocess.run(
-        [sys.executable, "-m", "build_tools.cli", "search", "niort", "--reseau", "cio"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )
+    result = spro(ROOT, "search", "niort", "--reseau", "cio")
     assert result.stdout.startswith(
         "1 lieu trouvé.\n  1. CIO de Niort (Centre d'information et d'orientation (CIO), Niort"
     )
-    bad = subprocess.run(
-        [sys.executable, "-m", "build_tools.cli", "search", "--reseau", "mision-locale"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )
+    bad = spro(ROOT, "search", "--reseau", "mision-locale")
     assert bad.returncode == 2
     assert "--reseau : code inconnu « mision-locale ». Vouliez-vous dire « mission-locale » ?" in bad.stderr
 

@@ -8,15 +8,13 @@ through the page itself (its address, its list); a few through the ``spro search
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import time
 from collections import Counter
 
 import pytest
 from conftest import DEMO, ROOT, TODAY
 from finder_helpers import MOMENT, generated_queries, node, write_index
-from site_helpers import StaticServer
+from site_helpers import StaticServer, spro
 
 from build_tools.finder import Finder
 from build_tools.geocache import CACHE_FILE_NAME, GeocodeCache
@@ -108,23 +106,7 @@ def test_a_few_queries_through_the_spro_search_command(queries, expected):
         args += ["--insee", query.insee] if query.insee else []
         args += ["--pmr"] if query.pmr else []
         args += ["--ouvert-maintenant"] if query.ouvert else []
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "build_tools.cli",
-                "search",
-                *args,
-                "--date",
-                "2026-11-24T10:00",
-                "--format",
-                "json",
-            ],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-        )
+        result = spro(ROOT, "search", *args, "--date", "2026-11-24T10:00", "--format", "json")
         assert result.returncode == 0, result.stderr
         assert [row["id"] for row in json.loads(result.stdout)] == [r[0] for r in expected[i]], query
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import DEMO, ROOT, TODAY, VALID_LIEU
+from conftest import DEMO, TODAY, VALID_LIEU
+from site_helpers import spro
 
 from build_tools.gazetteer import MAX_FILE_BYTES, Gazetteer
 from build_tools.loader import DataLoader, load_dataset
@@ -350,17 +349,6 @@ def test_resolution_forgives_spelling_knows_former_names_and_lists_candidates(de
 
 
 # -- contributors' tools ----------------------------------------------------------------------------
-
-
-def spro(project: Path, *args, stdin: str = "") -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "build_tools.cli", *args],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        input=stdin,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )
 
 
 @pytest.fixture

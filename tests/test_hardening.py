@@ -11,14 +11,13 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import build_pause_hook
 import pytest
 import yaml
 from conftest import ROOT, SPRO_AS_IN_A_TERMINAL, VALID_LIEU
-from site_helpers import StaticServer, build, parse, project_copy, settle
+from site_helpers import StaticServer, build, parse, project_copy, settle, spro
 
 from build_tools import yaml_source
 from build_tools.site_dir import MARKER
@@ -62,13 +61,7 @@ def test_the_whole_corpus_through_the_commands_prints_no_traceback(dataset):
     project = dataset.root.parent
     outputs = []
     for command in (["validate"], ["validate", "--format", "github"], ["build"], ["search", "cep"], ["fraicheur"]):
-        result = subprocess.run(
-            [sys.executable, "-m", "build_tools.cli", *command],
-            cwd=project,
-            capture_output=True,
-            text=True,
-            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-        )
+        result = spro(project, *command)
         outputs.append(result.stdout + result.stderr)
         assert result.returncode in (1, 2), (command, result.stderr[-2000:])
     assert not [line for output in outputs for line in output.splitlines() if "Traceback" in line or 'File "' in line]
@@ -91,19 +84,9 @@ def test_a_folder_in_place_of_a_data_file_is_told_in_french(dataset, name):
     assert f"{name}: erreur : ce n'est pas un fichier ordinaire mais un dossier" in "\n".join(dataset.errors())
 
 
-def run_spro(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "build_tools.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )
-
-
 def test_a_path_the_system_refuses_is_told_in_french_with_its_path(dataset, tmp_path):
     (tmp_path / "fichier").write_text("x", encoding="utf-8")
-    result = run_spro("--data", str(dataset.root), "schemas", "--output", str(tmp_path / "fichier"), cwd=tmp_path)
+    result = spro(tmp_path, "--data", str(dataset.root), "schemas", "--output", str(tmp_path / "fichier"))
     assert (result.returncode, result.stderr) == (
         1,
         f"Opération impossible : un fichier de ce nom existe déjà ({tmp_path / 'fichier'}).\n",
@@ -111,16 +94,14 @@ def test_a_path_the_system_refuses_is_told_in_french_with_its_path(dataset, tmp_
 
 
 def test_a_synthetic_dataset_is_bounded_and_made_from_valid_sources_only(dataset, tmp_path):
-    result = run_spro(
-        "--data", str(dataset.root), "synthetique", "--lieux", "9" * 20, str(tmp_path / "s"), cwd=tmp_path
-    )
+    result = spro(tmp_path, "--data", str(dataset.root), "synthetique", "--lieux", "9" * 20, str(tmp_path / "s"))
     assert (result.returncode, result.stderr) == (2, "--lieux : au plus 200000 lieux.\n")
     broken = tmp_path / "casse"
     shutil.copytree(dataset.root, broken)
     (broken / "site.yaml").write_text("region: [\n", encoding="utf-8")
     out = tmp_path / "sortie"
     out.mkdir()
-    result = run_spro("--data", str(broken), "synthetique", "--lieux", "10", str(out / "s"), cwd=tmp_path)
+    result = spro(tmp_path, "--data", str(broken), "synthetique", "--lieux", "10", str(out / "s"))
     assert result.returncode == 1 and "site.yaml:2:1: erreur : syntaxe YAML invalide" in result.stdout + result.stderr
     assert list(out.iterdir()) == []
 
@@ -128,11 +109,11 @@ def test_a_synthetic_dataset_is_bounded_and_made_from_valid_sources_only(dataset
 def test_a_broken_configuration_is_told_in_french(tmp_path):
     project = project_copy(tmp_path / "p", with_lieux=False)
     shutil.rmtree(project / "docs")
-    result = run_spro("build", cwd=project)
+    result = spro(project, "build")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert f"mkdocs.yml : réglage « docs_dir » : le dossier « {project / 'docs'} » n'existe pas" in result.stderr
     assert "isn't an existing" not in result.stderr
-    result = run_spro("build", "--config", "data/site.yaml", cwd=project)
+    result = spro(project, "build", "--config", "data/site.yaml")
     assert result.returncode == 1 and "site.yaml : réglage « region » invalide" not in result.stderr
     assert result.stderr.startswith("site.yaml : ") and "Traceback" not in result.stderr, result.stderr
 

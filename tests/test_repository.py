@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import yaml
 from conftest import ROOT, VALID_LIEU
+from site_helpers import spro
 
 GITHUB = ROOT / ".github"
 
@@ -169,12 +170,7 @@ def test_freshness_list_groups_stale_records_by_network(dataset):
             "verifie_le: 2026-10-01", "verifie_le: 2024-06-01"
         ),
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "build_tools.cli", "--data", str(dataset.root), "fraicheur", "--date", "2026-11-23"],
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )
+    result = spro(ROOT, "--data", str(dataset.root), "fraicheur", "--date", "2026-11-23")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert out.startswith("2 fiches n’ont pas été vérifiées depuis plus de 12 mois (au 2026-11-23).")
@@ -230,23 +226,7 @@ def test_freshness_tickets_are_files_for_the_job_that_writes_issues(dataset):
         "*  @region/equipe\n/data/lieux/mission-locale-*.yaml  @region/equipe @region/ml\n", encoding="utf-8"
     )
     target = dataset.root.parent / "tickets"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "build_tools.cli",
-            "--data",
-            str(dataset.root),
-            "fraicheur",
-            "--date",
-            "2026-11-23",
-            "--tickets",
-            str(target),
-        ],
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )
+    result = spro(ROOT, "--data", str(dataset.root), "fraicheur", "--date", "2026-11-23", "--tickets", str(target))
     assert result.returncode == 0, result.stderr
     assert (target / "tickets.txt").read_text(encoding="utf-8") == "mission-locale.md\n"
     title, body = (target / "mission-locale.md").read_text(encoding="utf-8").split("\n", 1)
@@ -257,22 +237,8 @@ def test_freshness_tickets_are_files_for_the_job_that_writes_issues(dataset):
     )
     # Nothing stale: an empty list, so that the job closes the issues still open.
     (dataset.root / "lieux/ancien.yaml").unlink()
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "build_tools.cli",
-            "--data",
-            str(dataset.root),
-            "fraicheur",
-            "--date",
-            "2026-11-23",
-            "--tickets",
-            str(target),
-        ],
-        check=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )
+    emptied = spro(ROOT, "--data", str(dataset.root), "fraicheur", "--date", "2026-11-23", "--tickets", str(target))
+    assert emptied.returncode == 0, emptied.stderr
     assert (target / "tickets.txt").read_text(encoding="utf-8") == ""
     assert sorted(p.name for p in target.iterdir()) == ["tickets.txt"]  # the earlier ticket, closed, is gone
 
@@ -286,12 +252,7 @@ def test_freshness_tickets_never_overwrite_a_folder_that_is_not_theirs(dataset, 
     else:
         target.mkdir(parents=True)
         (target / "apec.md").write_text("mes notes importantes", encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "build_tools.cli", "--data", str(dataset.root), "fraicheur", "--tickets", str(target)],
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )
+    result = spro(ROOT, "--data", str(dataset.root), "fraicheur", "--tickets", str(target))
     assert result.returncode == 2 and result.stderr.startswith(
         f"--tickets : « {target} »" if where != "notes" else f"--tickets : le dossier « {target} » n'est pas vide"
     )

@@ -7,13 +7,11 @@ import hashlib
 import io
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 from conftest import ROOT
 from data_inclusion.schema.v1 import Service, Structure
-from site_helpers import build, parse, project_copy, resolve
+from site_helpers import build, parse, project_copy, resolve, spro
 
 
 def html_files(site):
@@ -282,13 +280,7 @@ def test_a_failed_build_keeps_the_previous_site(tmp_path):
     site = build(project)
     before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
     (project / "data" / "lieux" / "mission-locale-angouleme.yaml").write_text("nom: [\n", encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "build_tools.cli", "build"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )
+    result = spro(project, "build")
     assert result.returncode == 1
     assert "data/lieux/mission-locale-angouleme.yaml:2:1: erreur : syntaxe YAML invalide" in result.stderr
     assert "La construction a échoué : le site précédent est conservé." in result.stderr
@@ -300,13 +292,7 @@ def test_a_failed_build_keeps_the_previous_site(tmp_path):
 def test_strict_mode_catches_a_broken_link_in_handwritten_pages(tmp_path):
     project = project_copy(tmp_path / "p")
     (project / "docs" / "label" / "index.md").write_text("# Label\n\n[charte](absente.md)\n", encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "build_tools.cli", "build"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )
+    result = spro(project, "build")
     assert result.returncode == 1
     assert not (project / "site").exists()
 

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
-from conftest import ROOT
-from site_helpers import commit_all, git, git_project
+from site_helpers import commit_all, git, git_project, spro
 
 EVENT = """\
 titre: Forum des métiers de Poitiers
@@ -19,16 +15,6 @@ emplacement:
   commune: Poitiers
 publics: [jeunes, demandeurs-emploi]
 """
-
-
-def spro(*args, cwd):
-    return subprocess.run(
-        [sys.executable, "-m", "build_tools.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )
 
 
 def edit(path, old: str, new: str) -> None:
@@ -47,7 +33,7 @@ def test_one_lieus_hours_and_one_new_event_are_exactly_what_is_printed(tmp_path)
     (project / "data/evenements/2027-04-forum-metiers-poitiers.yaml").write_text(EVENT, encoding="utf-8")
     commit_all(project)
     before = git(project, "status", "--porcelain")
-    result = spro("diff", "main", "HEAD", "--date", "2026-11-20", cwd=project)
+    result = spro(project, "diff", "main", "HEAD", "--date", "2026-11-20")
     assert result.returncode == 0, result.stderr
     assert (
         result.stdout
@@ -91,7 +77,7 @@ def test_a_deleted_lieu_an_event_names_and_a_news_post(tmp_path):
         "---\ndate: 2026-11-25\n---\n\n# Job dating : *inscrivez-vous*\n\nTexte.\n", encoding="utf-8"
     )
     commit_all(project)
-    result = spro("diff", "main", "HEAD", "--date", "2026-11-20", cwd=project)
+    result = spro(project, "diff", "main", "HEAD", "--date", "2026-11-20")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "### Lieux supprimés (1)\n\n- **France Travail Niort** (`lieux/france-travail-niort/`)\n" in out
@@ -109,7 +95,7 @@ def test_a_change_of_layout_only_changes_nothing_on_the_site(tmp_path):
     project = git_project(tmp_path / "depot")
     edit(project / "data/lieux/cio-poitiers.yaml", "services: [api]", "services:\n    - api")
     commit_all(project)
-    result = spro("diff", "main", cwd=project)
+    result = spro(project, "diff", "main")
     assert result.stdout.endswith(
         "Aucun changement visible sur le site (mise en forme, commentaires ou fichiers techniques seulement).\n"
     )
@@ -117,7 +103,7 @@ def test_a_change_of_layout_only_changes_nothing_on_the_site(tmp_path):
 
 def test_an_unknown_revision_is_told_in_french(tmp_path):
     project = git_project(tmp_path / "depot")
-    result = spro("diff", "origin/principale", cwd=project)
+    result = spro(project, "diff", "origin/principale")
     assert result.returncode == 2
     assert result.stderr == (
         "spro diff : révision « origin/principale » inconnue de git (nom de branche, étiquette ou commit attendu)\n"
@@ -126,7 +112,7 @@ def test_an_unknown_revision_is_told_in_french(tmp_path):
 
 def test_validate_since_an_unknown_revision_is_told_in_french(tmp_path):
     project = git_project(tmp_path / "depot")
-    result = spro("validate", "--depuis", "origin/principale", cwd=project)
+    result = spro(project, "validate", "--depuis", "origin/principale")
     assert result.returncode == 2
     assert result.stdout == (
         "erreur : --depuis : révision « origin/principale » inconnue de git, ou sans ancêtre commun "
@@ -140,7 +126,7 @@ def test_validate_since_a_revision_reports_the_changed_files_and_errors_they_cau
     assert "verifie_le: 2025" in old.read_text(encoding="utf-8")
     (project / "data/lieux/france-travail-niort.yaml").unlink()
     edit(project / "data/lieux/cio-poitiers.yaml", "verifie_le: 2026-", "verifie_le: 2024-")  # a warning, changed
-    result = spro("validate", "--depuis", "origin/main", cwd=project)  # uncommitted changes count too
+    result = spro(project, "validate", "--depuis", "origin/main")  # uncommitted changes count too
     assert result.returncode == 1
     assert [line.split(": ")[0] for line in result.stdout.splitlines()] == [
         "data/evenements/2027-02-job-dating-aide-a-domicile-niort.yaml:6:7",
@@ -155,7 +141,7 @@ def test_a_lieu_moved_by_the_geocoding_cache_is_a_change_of_position(tmp_path):
     cache = project / "data/geocodage.jsonl"
     edit(cache, '"lat": 46.585313, "lon": 0.350857', '"lat": 46.58, "lon": 0.36')
     commit_all(project)
-    result = spro("diff", "main", "HEAD", "--date", "2026-11-20", cwd=project)
+    result = spro(project, "diff", "main", "HEAD", "--date", "2026-11-20")
     assert result.returncode == 0, result.stderr
     assert (
         "- **Point accueil installation – chambre d'agriculture de la Vienne** (`lieux/chambre-agriculture-poitiers/`)\n"

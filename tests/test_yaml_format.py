@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 import pytest
 import yaml
 from conftest import DEMO, ROOT, VALID_LIEU
+from site_helpers import spro
 
 from build_tools.yaml_format import data_file_kind, data_files, format_text
 
@@ -99,34 +99,24 @@ def test_unsafe_or_ambiguous_files_are_left_alone_with_a_french_reason():
         )
 
 
-def spro(*args, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "build_tools.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )
-
-
 def test_cli_check_then_rewrite(dataset):
     messy = dataset.write("lieux/test.yaml", MESSY.encode("utf-8").replace(b"\n", b"\r\n"))
     dataset.write("lieux/propre.yaml", format_text(VALID_LIEU.replace("12 rue", "14 rue"), LIEU, "")[0])
     before = messy.read_bytes()
-    check = spro("format", "--check", cwd=dataset.root.parent)
+    check = spro(dataset.root.parent, "format", "--check")
     assert check.returncode == 1
     assert "data/lieux/test.yaml:1:1: note : mise en forme : fins de ligne Windows (CRLF)" in check.stdout
     assert "propre" not in check.stdout
     assert messy.read_bytes() == before  # --check writes nothing
-    done = spro("format", "data/lieux/test.yaml", cwd=dataset.root.parent)
+    done = spro(dataset.root.parent, "format", "data/lieux/test.yaml")
     assert done.returncode == 0 and "1 fichier mis en forme" in done.stderr
     assert b"\r\n" not in messy.read_bytes()
-    assert spro("format", "--check", cwd=dataset.root.parent).returncode == 0
+    assert spro(dataset.root.parent, "format", "--check").returncode == 0
     assert not [p for p in messy.parent.iterdir() if p.name.startswith(".")]  # no temporary file left
 
 
 def test_the_committed_data_is_formatted():
-    result = spro("format", "--check", cwd=ROOT)
+    result = spro(ROOT, "format", "--check")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -138,7 +128,7 @@ AFTER_MERGE = " ; corrigé automatiquement après la fusion, ou par spro format"
 
 def notes_for(dataset, text: str, *options: str) -> subprocess.CompletedProcess:
     dataset.write("lieux/antenne.yaml", text.encode("utf-8") if isinstance(text, str) else text)
-    return spro("format", "--check", *options, "data/lieux/antenne.yaml", cwd=dataset.root.parent)
+    return spro(dataset.root.parent, "format", "--check", *options, "data/lieux/antenne.yaml")
 
 
 @pytest.mark.parametrize(
