@@ -112,6 +112,15 @@ def demo_site(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def server(demo_site):
+    """The demo site over HTTP on 127.0.0.1 (``server.url``), for the tests that browse it."""
+    from site_helpers import StaticServer
+
+    with StaticServer(demo_site) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
 def browser():
     """Headless Debian Chromium through Playwright. Missing browser: skip locally, fail in CI."""
     if not Path(CHROMIUM).exists():

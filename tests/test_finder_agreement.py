@@ -14,7 +14,7 @@ from collections import Counter
 import pytest
 from conftest import DEMO, ROOT, TODAY
 from finder_helpers import MOMENT, generated_queries, node, write_index
-from site_helpers import StaticServer, spro
+from site_helpers import spro
 
 from build_tools.finder import Finder
 from build_tools.geocache import CACHE_FILE_NAME, GeocodeCache
@@ -109,12 +109,6 @@ def test_a_few_queries_through_the_spro_search_command(queries, expected):
         result = spro(ROOT, "search", *args, "--date", "2026-11-24T10:00", "--format", "json")
         assert result.returncode == 0, result.stderr
         assert [row["id"] for row in json.loads(result.stdout)] == [r[0] for r in expected[i]], query
-
-
-@pytest.fixture(scope="module")
-def server(demo_site):
-    with StaticServer(demo_site) as running:
-        yield running
 
 
 def test_chromium_runs_the_same_script_to_the_same_results(page_in, server, queries, expected):

@@ -7,18 +7,12 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from site_helpers import StaticServer, settle
+from site_helpers import settle
 
 PARIS = dt.timezone(dt.timedelta(hours=1))  # November and December: UTC+1
 TUESDAY_10H = dt.datetime(2026, 11, 24, 10, 0, tzinfo=PARIS)
 CHRISTMAS_10H = dt.datetime(2026, 12, 25, 10, 0, tzinfo=PARIS)
 LA_ROCHELLE = {"latitude": 46.1603, "longitude": -1.1511}
-
-
-@pytest.fixture(scope="module")
-def server(demo_site):
-    with StaticServer(demo_site) as running:
-        yield running
 
 
 def open_finder(page, server, query: str = "", at: dt.datetime = TUESDAY_10H):

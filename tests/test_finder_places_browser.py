@@ -11,7 +11,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from conftest import DEMO, TODAY
 from finder_helpers import EXPECTED_FIRST, first_is
-from site_helpers import StaticServer, settle
+from site_helpers import settle
 
 from build_tools.loader import load_dataset
 from build_tools.places import Places
@@ -20,12 +20,6 @@ from build_tools.text import de
 TUESDAY_10H = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
 OPTIONS = "#spro-communes-liste [role=option]"
 SAMPLE = 30
-
-
-@pytest.fixture(scope="module")
-def server(demo_site):
-    with StaticServer(demo_site) as running:
-        yield running
 
 
 @pytest.fixture(scope="module")

@@ -8,18 +8,12 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from site_helpers import StaticServer, settle
+from site_helpers import settle
 
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 800}
 TUESDAY_10H = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
 COMMUNES = ["79191", "86194", "La%20Rochelle", "16015", "Royan", "Bressuire", "Lezay"]  # codes and names
-
-
-@pytest.fixture(scope="module")
-def server(demo_site):
-    with StaticServer(demo_site) as running:
-        yield running
 
 
 @pytest.fixture

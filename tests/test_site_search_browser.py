@@ -8,17 +8,10 @@ from urllib.parse import quote
 
 import pytest
 from conftest import DEMO, TODAY
-from site_helpers import StaticServer
 
 from build_tools.loader import load_dataset
 
 SHOWN = 5  # Pagefind's list shows five pages before « more results »
-
-
-@pytest.fixture(scope="module")
-def server(demo_site):
-    with StaticServer(demo_site) as running:
-        yield running
 
 
 @pytest.fixture(scope="module")
