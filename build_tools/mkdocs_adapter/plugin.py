@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urljoin
 
+import jinja2
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -81,13 +82,18 @@ class SproPlugin(BasePlugin[SproConfig]):
 
     def on_env(self, env, config, files):
         """Material renders the whole navigation for each page: for the pages outside it (lieux, métiers...), whose
-        navigation is the same in the same folder, overrides/partials/nav.html keeps it here, once per folder."""
+        navigation is the same in the same folder, it is rendered once per folder (:class:`_NavigationOncePerFolder`)."""
         navigations: dict[str, str] = {}
-        env.globals.update(
-            spro_nav_key=_navigation_key,
-            spro_nav_cached=navigations.get,
-            spro_nav_store=lambda key, text: navigations.setdefault(key, str(text)) and "",
-        )
+
+        def navigation(key: str | None, caller) -> str:
+            if key is None:
+                return caller()
+            if key not in navigations:
+                navigations[key] = caller()
+            return navigations[key]
+
+        env.loader = _NavigationOncePerFolder(env.loader)
+        env.globals.update(spro_navigation_key=_navigation_key, spro_navigation=navigation)
         return env
 
     def on_files(self, files: Files, config) -> Files:
@@ -210,6 +216,28 @@ def _plain_toc(items) -> None:
     for item in items or ():
         item.title = toc_title(item.title)
         _plain_toc(item.children)
+
+
+class _NavigationOncePerFolder(jinja2.BaseLoader):
+    """The theme's templates, its ``partials/nav.html`` behind a wrapper that renders it through the cache of
+    :meth:`SproPlugin.on_env` (the theme's own file is then read as ``spro/theme-nav.html``)."""
+
+    WRAPPER = (
+        '{%- call spro_navigation(spro_navigation_key(page)) -%}{%- include "spro/theme-nav.html" -%}{%- endcall -%}'
+    )
+
+    def __init__(self, theme: jinja2.BaseLoader):
+        self.theme = theme
+
+    def get_source(self, environment, template):
+        if template == "partials/nav.html":
+            return self.WRAPPER, None, lambda: True
+        if template == "spro/theme-nav.html":
+            template = "partials/nav.html"
+        return self.theme.get_source(environment, template)
+
+    def list_templates(self):
+        return self.theme.list_templates()
 
 
 def _navigation_key(page) -> str | None:
