@@ -36,7 +36,12 @@ def build_site(
         try:
             with messages:
                 config = load_config(str(config_file), site_dir=str(staging), strict=strict)
-                build(config)
+                try:
+                    build(config)
+                finally:  # (Ctrl-C included: nothing may write into the staging folder once it is removed)
+                    plugin = config.plugins.get("spro")
+                    if plugin is not None:
+                        plugin.stop_second_process()
         except (Abort, MkDocsException, SystemExit) as failure:
             plugin = config.plugins.get("spro") if config is not None else None
             if plugin is not None and plugin.failure is not None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import jinja2
+from mkdocs.commands.build import _build_page
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -27,6 +28,7 @@ from ..diagnostics import Diagnostic
 from ..docs_contract import FEED_NAME, NEWS_DIR, PRINTED_RAW, html_problems, line_of, theme_safe, toc_title
 from ..generate.feed import FeedEntry, plain_text
 from ..text import slug
+from .second_process import Outcome, SecondProcess, Shares, available
 
 log = logging.getLogger("mkdocs.plugins.spro")
 
@@ -38,6 +40,9 @@ class SproConfig(Config):
     """Folder of Material's blog (``blog_dir``): its posts make the Atom feed ``<news_dir>/feed.xml``."""
     search_bundle_pages = c.Type(int, default=search_bundles.PAGES_PER_BUNDLE)
     """Most lieu pages per site-search bundle (bounds Pagefind's memory: about 110 KB a page)."""
+    render_processes = c.Choice((1, 2), default=2)
+    """Processes rendering the generated pages: 2 renders every second one in a second process
+    (:mod:`.second_process`, on Linux with two cores, never for ``mkdocs serve``)."""
 
 
 def post_slug(text: str, separator: str = "-") -> str:
@@ -47,11 +52,21 @@ def post_slug(text: str, separator: str = "-") -> str:
 
 # Contains "<h1" so that Material does not add a title of its own (the body has its <h1>).
 BODY_PLACEHOLDER = "<!-- spro: <h1> corps de la page -->"
+# The template of the pages both processes may render: the page's own if this process takes it, else nothing (and
+# MkDocs writes no file for an empty output).
+SHARED_PAGE = "spro/shared-page.html"
 
 
 class SproPlugin(BasePlugin[SproConfig]):
     failure: Exception | None = None
     """What stopped the build (MkDocs only raises its own Abort): build.build_site raises this instead."""
+    serving = False
+    second: SecondProcess | None = None
+    elsewhere: frozenset[str] | set[str] = frozenset()
+    """Pages (src_uri) the second process rendered: this one writes nothing for them."""
+
+    def on_startup(self, *, command, dirty):
+        self.serving = command == "serve"
 
     def _stop(self, failure: Exception) -> PluginError:
         self.failure = failure
@@ -80,9 +95,15 @@ class SproPlugin(BasePlugin[SproConfig]):
         self.secured: set[str] = set()
         return config
 
+    def on_nav(self, nav, config, files):
+        self.nav = nav
+        return nav
+
+    @event_priority(-100)  # last: the second process starts from the environment every plugin has set
     def on_env(self, env, config, files):
         """Material renders the whole navigation for each page: for the pages outside it (lieux, métiers...), whose
-        navigation is the same in the same folder, it is rendered once per folder (:class:`_NavigationOncePerFolder`)."""
+        navigation is the same in the same folder, it is rendered once per folder (:class:`_NavigationOncePerFolder`).
+        Then every second generated page goes to a second process (:mod:`.second_process`)."""
         navigations: dict[str, str] = {}
 
         def navigation(key: str | None, caller) -> str:
@@ -94,7 +115,45 @@ class SproPlugin(BasePlugin[SproConfig]):
 
         env.loader = _NavigationOncePerFolder(env.loader)
         env.globals.update(spro_navigation_key=_navigation_key, spro_navigation=navigation)
+        if self.config.render_processes == 2 and not self.serving and available():
+            self._start_second_process(env, config, files)
         return env
+
+    def _start_second_process(self, env, config, files: Files) -> None:
+        doc_files = files.documentation_pages()  # (what MkDocs' build hands each page: the same context)
+        shared = [file.page for file in doc_files if file.src_uri in self.pages]
+        shares = Shares(len(shared))
+
+        def render() -> Outcome:
+            for index in reversed(range(len(shared))):
+                if not shares.take_back(index):
+                    break
+                _build_page(shared[index], config, doc_files, self.nav, env)
+            return Outcome(secured=self.secured)
+
+        self.second = SecondProcess.start(render)
+        index_of = {page.file.src_uri: index for index, page in enumerate(shared)}
+        templates = {page.file.src_uri: page.meta.get("template", "main.html") for page in shared}
+        for page in shared:
+            page.meta["template"] = SHARED_PAGE
+        self.elsewhere = set()
+
+        def take(page) -> bool:
+            """Asked by SHARED_PAGE as MkDocs renders the page here: whether this process renders it."""
+            if shares.take_front(index_of[page.file.src_uri]):
+                return True
+            self.elsewhere.add(page.file.src_uri)
+            return False
+
+        env.globals.update(spro_take=take, spro_template=lambda page: templates[page.file.src_uri])
+
+    def stop_second_process(self) -> None:
+        if self.second is not None:
+            self.second.stop()
+            self.second = None
+
+    def on_build_error(self, error):
+        self.stop_second_process()
 
     def on_files(self, files: Files, config) -> Files:
         for generated in self.prepared.generated:
@@ -158,6 +217,8 @@ class SproPlugin(BasePlugin[SproConfig]):
 
     @event_priority(-100)  # last: the check and the policy cover whatever other plugins wrote
     def on_post_page(self, output, page, config):
+        if page.file.src_uri in self.elsewhere:
+            return ""
         generated = self.pages.get(page.file.src_uri)
         if generated is not None:
             output = output.replace(BODY_PLACEHOLDER, generated.render_body(), 1)
@@ -170,6 +231,14 @@ class SproPlugin(BasePlugin[SproConfig]):
 
     @event_priority(-100)  # last: the policy covers whatever other plugins wrote
     def on_post_build(self, config) -> None:
+        if self.second is not None:
+            outcome = self.second.outcome()
+            self.second = None
+            for name, level, message in outcome.warnings:
+                logging.getLogger(name).log(level, message)
+            if outcome.failure is not None:
+                raise self._stop(pipeline.BuildFailed(outcome.failure))
+            self.secured |= outcome.secured
         try:
             pipeline.finish(
                 Path(config.site_dir),
@@ -226,12 +295,16 @@ class _NavigationOncePerFolder(jinja2.BaseLoader):
         '{%- call spro_navigation(spro_navigation_key(page)) -%}{%- include "spro/theme-nav.html" -%}{%- endcall -%}'
     )
 
+    SHARED = "{%- if spro_take(page) -%}{%- include spro_template(page) -%}{%- endif -%}"
+
     def __init__(self, theme: jinja2.BaseLoader):
         self.theme = theme
 
     def get_source(self, environment, template):
         if template == "partials/nav.html":
             return self.WRAPPER, None, lambda: True
+        if template == SHARED_PAGE:
+            return self.SHARED, None, lambda: True
         if template == "spro/theme-nav.html":
             template = "partials/nav.html"
         return self.theme.get_source(environment, template)
