@@ -6,10 +6,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import subprocess
 import sys
 
 import pytest
-from site_helpers import project_copy, spro
+from site_helpers import ROOT, project_copy, spro
 
 from build_tools.mkdocs_adapter.second_process import Outcome, SecondProcess, Shares
 
@@ -105,3 +106,26 @@ def test_a_child_still_rendering_is_killed_when_the_parent_stops():
         os.waitpid(pid, os.WNOHANG)  # reaped: gone
     os.close(reader)
     os.close(writer)
+
+
+@needs_two_cores
+def test_a_second_build_in_the_same_process_writes_every_page(tmp_path):
+    """MkDocs keeps its plugins from one build to the next in one process (as ``mkdocs serve`` does): nothing of the
+    first build's split may leak into the second."""
+    first, second = project_copy(tmp_path / "a"), project_copy(tmp_path / "b")
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from build_tools.mkdocs_adapter.build import build_site\n"
+        "for project in sys.argv[1:]:\n"
+        "    build_site(Path(project) / 'mkdocs.yml', Path(project) / 'site')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(first), str(second)],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": "1795219200"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(site_digests(first / "site")) > 250
+    assert site_digests(second / "site") == site_digests(first / "site")

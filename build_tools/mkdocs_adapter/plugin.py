@@ -93,6 +93,7 @@ class SproPlugin(BasePlugin[SproConfig]):
         config.extra["spro_feed"] = f"{self.config.news_dir}/{FEED_NAME}"
         self.news: list[FeedEntry] = []
         self.secured: set[str] = set()
+        self.elsewhere = frozenset()  # (MkDocs keeps a plugin from one build to the next in the same process)
         return config
 
     def on_nav(self, nav, config, files):
