@@ -59,7 +59,17 @@ LAYERS = (
             "generate.tiles",
         },
     ),
-    ("pipeline", {"pipeline", "build_messages", "zensical_build", "mkdocs_adapter", "mkdocs_adapter.build"}),
+    (
+        "pipeline",
+        {
+            "pipeline",
+            "build_messages",
+            "zensical_build",
+            "mkdocs_adapter",
+            "mkdocs_adapter.build",
+            "mkdocs_adapter.second_process",
+        },
+    ),
     (
         "tools",
         {
