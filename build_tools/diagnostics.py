@@ -128,9 +128,9 @@ def display_path(path: Path, root: Path | None = None) -> str:
     """
     path = Path(os.path.abspath(path))
     if root is not None:
-        for base in (Path(os.path.abspath(root)), Path(root).resolve()):
+        for base in (lambda: Path(os.path.abspath(root)), lambda: Path(root).resolve()):  # (resolved if need be)
             try:
-                return path.relative_to(base).as_posix()
+                return path.relative_to(base()).as_posix()
             except ValueError:
                 pass
     return path.as_posix()

@@ -44,6 +44,7 @@ from .place_rules import check_duplicate_address, check_lieu_geography, event_co
 from .record_model import from_values
 from .safe_files import UnsafePath, entry_problem, is_real_dir, read_regular
 from .text import fold, search_fold, slug
+from .two_cores import map_in_two
 from .yaml_source import MAX_FILE_BYTES, read_yaml
 
 SUGGESTED_UNASSIGNED = 50
@@ -97,16 +98,42 @@ class DataLoader:
         """The « in no basin » errors (``spro bassins repartir`` fixes those)."""
         self.geocache = GeocodeCache(self.root / CACHE_FILE_NAME)
         """The geocoding cache, once :meth:`load` has read it (its problems are in the report)."""
+        self._listings: dict[str, tuple[list[Path], list[Diagnostic]]] = {}
+        self._shown: dict[Path, str] = {}
 
     # -- reading -----------------------------------------------------------------------------
 
     def _display(self, path: Path) -> str:
-        return display_path(path, self.display_root)
+        if path not in self._shown:
+            self._shown[path] = display_path(path, self.display_root)
+        return self._shown[path]
 
     def _read(self, path: Path, kind: Kind, references=None) -> Read | None:
         """Read one file against ``kind``. Its diagnostics stay on the reader until :meth:`_flush`."""
         data = self._bytes(path, MAX_FILE_BYTES)
         return None if data is None else self._read_bytes(data, self._display(path), kind, references)
+
+    def _read_many(self, paths: list[Path], kind: Kind, references=None) -> list[Read | None]:
+        """:meth:`_read` of each path, on two cores (:func:`~build_tools.two_cores.map_in_two`: each file is read and
+        checked on its own; what involves several files comes after, in one process)."""
+
+        def read_one(path: Path) -> tuple[Read | None, list[Diagnostic]]:
+            try:
+                data = read_regular(self.root, path, MAX_FILE_BYTES)
+            except UnsafePath as exc:
+                return None, [Diagnostic(self._display(path), 0, 0, "", str(exc))]
+            read, problems = read_record(data, self._display(path), kind, self.today, references)
+            if read is not None:
+                read.reader.references = None  # (the same for every file: not sent back by the child)
+            return read, problems
+
+        reads = []
+        for read, problems in map_in_two(read_one, paths):
+            self.report.extend(problems)
+            if read is not None:
+                read.reader.references = references
+            reads.append(read)
+        return reads
 
     def _bytes(self, path: Path, max_bytes: int) -> bytes | None:
         """The file's bytes (links and special files refused), or None after reporting why."""
@@ -130,9 +157,19 @@ class DataLoader:
         return not has_errors(read.reader.diagnostics)
 
     def _folder_files(self, folder: str, report: bool = True) -> list[Path]:
-        """The data files of ``data/<folder>``; with ``report``, every other entry is an error."""
+        """The data files of ``data/<folder>``; with ``report``, every other entry is an error. (Listed once: the lieux
+        are listed for the references, then read.)"""
+        if folder not in self._listings:
+            self._listings[folder] = self._list_folder(folder)
+        files, problems = self._listings[folder]
+        if report:
+            self.report.extend(problems)
+        return files
+
+    def _list_folder(self, folder: str) -> tuple[list[Path], list[Diagnostic]]:
         directory = self.root / folder
-        add = self.report.add if report else (lambda diagnostic: None)
+        problems: list[Diagnostic] = []
+        add = problems.append
         if not directory.exists() and not directory.is_symlink():
             if folder in REQUIRED_FOLDERS:
                 add(
@@ -145,13 +182,13 @@ class DataLoader:
                         f"{'lieu' if folder == 'lieux' else 'bassin'})",
                     )
                 )
-            return []
+            return [], problems
         problem = entry_problem(directory)
         if problem is None and not directory.is_dir():
             problem = "un dossier est attendu ici, pas un fichier"
         if problem:
             add(Diagnostic(self._display(directory), 0, 0, "", problem))
-            return []
+            return [], problems
         pattern, example = _FILE_NAMES[folder]
         files = []
         for path in sorted(directory.iterdir()):
@@ -180,7 +217,7 @@ class DataLoader:
                 add(Diagnostic(shown, 0, 0, "", f"nom de fichier invalide ({example}){fix}"))
             else:
                 files.append(path)
-        return files
+        return files, problems
 
     @staticmethod
     def _unread_entry(path: Path) -> str:
@@ -476,13 +513,12 @@ class DataLoader:
     def _lieux(self, references, gazetteer: Gazetteer | None, site: Site | None) -> dict[str, Lieu]:
         lieux: dict[str, Lieu] = {}
         by_address: dict[tuple, str] = {}
-        for path in self._folder_files("lieux"):
-            read = self._read(path, records.LIEU, references)
+        paths = self._folder_files("lieux")
+        geocache_shown = self._display(self.geocache.path)
+        for path, read in zip(paths, self._read_many(paths, records.LIEU, references)):
             if read is None:
                 continue
-            check_lieu_geography(
-                read.reader, read.values, gazetteer, site, self.geocache, self._display(self.geocache.path)
-            )
+            check_lieu_geography(read.reader, read.values, gazetteer, site, self.geocache, geocache_shown)
             check_duplicate_address(read.reader, read.values, by_address)
             if not self._flush(read):
                 continue

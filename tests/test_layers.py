@@ -24,6 +24,7 @@ LAYERS = (
             "git_sources",
             "site_dir",
             "search_bundles",
+            "two_cores",
             "preview",
             "generate.output",
             "generate.feed",

@@ -22,13 +22,16 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
 from .. import pipeline, search_bundles
 from ..diagnostics import Diagnostic
 from ..docs_contract import FEED_NAME, NEWS_DIR, PRINTED_RAW, html_problems, line_of, theme_safe, toc_title
 from ..generate.feed import FeedEntry, plain_text
 from ..text import slug
-from .second_process import Outcome, SecondProcess, Shares, available
+from ..two_cores import can_fork
+from .second_process import Outcome, SecondProcess, Shares
 
 log = logging.getLogger("mkdocs.plugins.spro")
 
@@ -97,7 +100,12 @@ class SproPlugin(BasePlugin[SproConfig]):
         return config
 
     def on_nav(self, nav, config, files):
+        """The generated pages outside the navigation get their page object here, before MkDocs makes one: a page
+        that skips the Markdown pass (:class:`_HtmlPage`)."""
         self.nav = nav
+        for file in files.documentation_pages():
+            if file.src_uri in self.pages and file.page is None and file.inclusion.is_not_in_nav():
+                _HtmlPage(None, file, config)
         return nav
 
     @event_priority(-100)  # last: the second process starts from the environment every plugin has set
@@ -116,7 +124,7 @@ class SproPlugin(BasePlugin[SproConfig]):
 
         env.loader = _NavigationOncePerFolder(env.loader)
         env.globals.update(spro_navigation_key=_navigation_key, spro_navigation=navigation)
-        if self.config.render_processes == 2 and not self.serving and available():
+        if self.config.render_processes == 2 and not self.serving and can_fork():
             self._start_second_process(env, config, files)
         return env
 
@@ -249,6 +257,19 @@ class SproPlugin(BasePlugin[SproConfig]):
             )
         except pipeline.BuildFailed as failure:
             raise self._stop(failure) from failure
+
+
+class _HtmlPage(Page):
+    """A generated page: its body is HTML already (written in :meth:`SproPlugin.on_post_page`), so the Markdown pass
+    MkDocs makes for every page (a parser and its extensions set up, for an empty text) is left out. What it would
+    have found in that empty text: no content, no table of contents, no title, no anchors, no links."""
+
+    def render(self, config, files) -> None:
+        self.content = ""
+        self.toc = get_toc([])
+        self._title_from_render = None
+        self.present_anchor_ids = set()
+        self.links_to_anchors = {}
 
 
 class _MadeWhenWritten(File):

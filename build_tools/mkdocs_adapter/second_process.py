@@ -7,27 +7,21 @@ builder, and exits when the two meet, so that neither waits for the other whatev
 child took is rendered empty by the parent (MkDocs writes no file for an empty output). A page is the same bytes
 whichever process renders it: a test compares with a build in one process.
 
-Linux only (``fork``, and the child killed with its parent by ``PR_SET_PDEATHSIG``, so that no page is written into a
-staging folder after its build died), in a process without threads; elsewhere, and for ``mkdocs serve``, the build
-stays in one process.
+The child is forked, and dies with its parent, as :mod:`build_tools.two_cores` says; never for ``mkdocs serve``.
 """
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import mmap
 import multiprocessing
 import os
 import pickle
-import signal
 import struct
-import sys
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-_PR_SET_PDEATHSIG = 1
+from ..two_cores import fork_child, kill_child
 
 
 @dataclass
@@ -40,12 +34,6 @@ class Outcome:
     ``--strict`` counts them."""
     failure: str | None = None
     """What stopped the child (French when it is the pipeline's own message)."""
-
-
-def available() -> bool:
-    """Two cores or more, a system where a child can die with its parent, and no other thread (a fork copies only
-    the thread that forks, and a lock another thread held stays locked in the child)."""
-    return sys.platform == "linux" and len(os.sched_getaffinity(0)) >= 2 and threading.active_count() == 1
 
 
 class Shares:
@@ -91,13 +79,10 @@ class SecondProcess:
     def start(cls, render: Callable[[], Outcome]) -> SecondProcess:
         """Fork; the child runs ``render()`` and sends back its :class:`Outcome`."""
         reader, writer = os.pipe()
-        parent = os.getpid()
-        sys.stdout.flush()
-        sys.stderr.flush()
-        pid = os.fork()
+        pid = fork_child()
         if pid == 0:  # pragma: no cover (the child: measured by the parent's tests of what it wrote)
             os.close(reader)
-            _run_child(render, writer, parent)
+            _run_child(render, writer)
         os.close(writer)
         return cls(pid, reader)
 
@@ -116,11 +101,7 @@ class SecondProcess:
         """Kill the child, if it still runs (the parent's build failed or was interrupted)."""
         if self.pid is None:
             return
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
-        except (ProcessLookupError, ChildProcessError):
-            pass
+        kill_child(self.pid)
         self.pid = None
         try:
             os.close(self.reader)
@@ -128,13 +109,9 @@ class SecondProcess:
             pass
 
 
-def _run_child(render: Callable[[], Outcome], writer: int, parent: int) -> None:  # pragma: no cover
+def _run_child(render: Callable[[], Outcome], writer: int) -> None:  # pragma: no cover
     status = 1
     try:
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-        if os.getppid() != parent:  # the parent died before prctl
-            os._exit(1)
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides (and kills this child) on Ctrl-C
         collected: list[tuple[str, int, str]] = []
         mkdocs_log = logging.getLogger("mkdocs")
         mkdocs_log.handlers = [_Collector(collected)]
