@@ -9,6 +9,7 @@ escaping front matter Material prints raw, and collecting the blog's posts for t
 from __future__ import annotations
 
 import html
+import json
 import logging
 import re
 from collections.abc import Callable
@@ -100,12 +101,7 @@ class SproPlugin(BasePlugin[SproConfig]):
         return config
 
     def on_nav(self, nav, config, files):
-        """The generated pages outside the navigation get their page object here, before MkDocs makes one: a page
-        that skips the Markdown pass (:class:`_HtmlPage`)."""
         self.nav = nav
-        for file in files.documentation_pages():
-            if file.src_uri in self.pages and file.page is None and file.inclusion.is_not_in_nav():
-                _HtmlPage(None, file, config)
         return nav
 
     @event_priority(-100)  # last: the second process starts from the environment every plugin has set
@@ -173,7 +169,10 @@ class SproPlugin(BasePlugin[SproConfig]):
                 raise PluginError(f"{generated.path} est généré par l'annuaire : retirez ce fichier de docs/")
             if generated.is_page or not callable(generated.content):
                 content = generated.front_matter if generated.is_page else generated.content
-                files.append(File.generated(config, generated.path, content=content, inclusion=inclusion))
+                file = File.generated(config, generated.path, content=content, inclusion=inclusion)
+                files.append(file)
+                if generated.is_page and not generated.in_nav:  # (MkDocs makes the others' Page objects)
+                    _HtmlPage(None, file, config)
             else:
                 files.append(_MadeWhenWritten.of(config, generated.path, generated.made, inclusion))
         # Written in on_post_build, once the posts are rendered; declared now so that links to it resolve.
@@ -262,7 +261,12 @@ class SproPlugin(BasePlugin[SproConfig]):
 class _HtmlPage(Page):
     """A generated page: its body is HTML already (written in :meth:`SproPlugin.on_post_page`), so the Markdown pass
     MkDocs makes for every page (a parser and its extensions set up, for an empty text) is left out. What it would
-    have found in that empty text: no content, no table of contents, no title, no anchors, no links."""
+    have found in that empty text: no content, no table of contents, no title, no anchors, no links. Its front
+    matter is JSON (:func:`build_tools.generate.render.page`), read as such rather than by a YAML parser."""
+
+    def read_source(self, config) -> None:
+        front_matter = self.file.content_string.removeprefix("---\n").removesuffix("---\n")
+        self.markdown, self.meta = "", json.loads(front_matter)
 
     def render(self, config, files) -> None:
         self.content = ""
