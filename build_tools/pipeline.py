@@ -139,23 +139,36 @@ def finish(
 
 
 def index_site_search(site_dir: Path, bundles: list[search_bundles.Bundle]) -> None:
-    """Pagefind over the built pages, one run per bundle (bounded memory for large directories)."""
+    """Pagefind over the built pages, one run per bundle (bounded memory for large directories). The main bundle
+    (``bundles[0]``: the pages other than the lieux', some 20 MB of Pagefind's memory) is indexed beside the lieu
+    bundles, which run one after another: Pagefind keeps one core and a half busy, and this uses the rest."""
     top_level = [entry.name for entry in site_dir.iterdir()]
-    for bundle in bundles:
-        glob = bundle.glob or search_bundles.main_glob(bundles, top_level)
-        command = [
-            sys.executable,
-            "-m",
-            "pagefind",
-            "--site",
-            str(site_dir),
-            "--output-subdir",
-            bundle.directory,
-            "--silent",
-        ]
-        result = subprocess.run(command + (["--glob", glob] if glob else []), capture_output=True, text=True)
-        if result.returncode != 0:
-            raise BuildFailed(f"L'indexation Pagefind a échoué : {result.stderr.strip() or result.stdout.strip()}")
+    runs = [_start_pagefind(site_dir, bundles[0], bundles, top_level)]
+    try:
+        for bundle in bundles[1:]:
+            runs.append(_start_pagefind(site_dir, bundle, bundles, top_level))
+            _pagefind_done(runs[-1])
+        _pagefind_done(runs[0])
+    finally:
+        for run in runs:
+            if run.poll() is None:
+                run.kill()
+                run.wait()
+
+
+def _start_pagefind(
+    site_dir: Path, bundle: search_bundles.Bundle, bundles: list[search_bundles.Bundle], top_level: list[str]
+) -> subprocess.Popen:
+    glob = bundle.glob or search_bundles.main_glob(bundles, top_level)
+    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", bundle.directory]
+    command += ["--silent"] + (["--glob", glob] if glob else [])
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _pagefind_done(run: subprocess.Popen) -> None:
+    out, err = run.communicate()
+    if run.returncode != 0:
+        raise BuildFailed(f"L'indexation Pagefind a échoué : {err.strip() or out.strip()}")
 
 
 def secure_page(page: str, where: str, tiles_origin: str) -> str:

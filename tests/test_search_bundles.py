@@ -5,10 +5,12 @@ from __future__ import annotations
 import fnmatch
 import json
 import re
+import shutil
 
 import pytest
 from site_helpers import StaticServer, build, project_copy
 
+from build_tools.pipeline import BuildFailed, index_site_search
 from build_tools.search_bundles import main_glob, plan
 
 
@@ -102,3 +104,26 @@ def test_search_finds_pages_of_every_bundle(split_site, page_in):
         page_in.fill(".pagefind-ui__search-input", "apec angouleme")
         page_in.locator(".pagefind-ui__result-link[href*='lieux/apec-angouleme/']").first.wait_for()  # the first one
         assert page_in.dialogs == [] and page_in.outside_requests == []
+
+
+def test_a_failing_pagefind_run_stops_the_build_whichever_bundle_fails(tmp_path):
+    """The main bundle runs beside the lieu bundles: a failure of either is the build's."""
+    site = tmp_path / "site"
+    for page in ("index.html", "lieux/a/index.html", "lieux/b/index.html"):
+        (site / page).parent.mkdir(parents=True, exist_ok=True)
+        (site / page).write_text(
+            '<html lang="fr"><head><title>T</title></head><body><main data-pagefind-body><h1>Titre</h1>'
+            "<p>Accueil personnalisé</p></main></body></html>",
+            encoding="utf-8",
+        )
+    bundles = plan(["a", "b"], per_bundle=1)
+    assert len(bundles) == 3
+    index_site_search(site, bundles)
+    assert all((site / bundle.directory / "pagefind-entry.json").is_file() for bundle in bundles)
+    for failing in bundles:
+        for bundle in bundles:
+            shutil.rmtree(site / bundle.directory, ignore_errors=True)
+        (site / failing.directory).write_text("un fichier, pas un dossier", encoding="utf-8")
+        with pytest.raises(BuildFailed, match="^L'indexation Pagefind a échoué : "):
+            index_site_search(site, bundles)
+        (site / failing.directory).unlink()
