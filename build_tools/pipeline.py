@@ -43,6 +43,9 @@ class InvalidSources(Exception):
         self.diagnostics = sorted(set(diagnostics), key=lambda d: (d.file, d.line, d.column, d.field, d.message))
         super().__init__(self.HEADLINE + "\n" + "\n".join(d.as_text() for d in self.diagnostics))
 
+    def __reduce__(self):  # (pickled by a second rendering process: made again from its diagnostics)
+        return type(self), (self.diagnostics,)
+
 
 class BuildFailed(Exception):
     """The build could not finish (a tool failed, a page holds active content): French message."""

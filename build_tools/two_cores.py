@@ -27,8 +27,9 @@ SMALLEST_SHARED_LIST = 200
 
 
 def can_fork() -> bool:
-    """Linux (where a child can die with its parent), two cores for this process, and no other thread (a fork copies
-    only the thread that forks: a lock another thread held would stay locked in the child)."""
+    """Linux (where a child can die with its parent), two cores for this process, and no other Python thread (a fork
+    copies only the thread that forks: a lock another thread held would stay locked in the child). A failed fork
+    leaves the work to the parent."""
     return sys.platform == "linux" and len(os.sched_getaffinity(0)) >= 2 and threading.active_count() == 1
 
 
@@ -62,8 +63,16 @@ def map_in_two(function: Callable[[Item], Result], items: Sequence[Item]) -> lis
     if len(items) < SMALLEST_SHARED_LIST or not can_fork():
         return [function(item) for item in items]
     half = len(items) // 2
-    reader, writer = os.pipe()
-    pid = fork_child()
+    try:
+        reader, writer = os.pipe()
+    except OSError:  # (too many open files: one process does it all)
+        return [function(item) for item in items]
+    try:
+        pid = fork_child()
+    except OSError:  # (too many processes, not enough memory to fork: one process does it all)
+        os.close(reader)
+        os.close(writer)
+        return [function(item) for item in items]
     if pid == 0:  # pragma: no cover (the child)
         status = 1
         try:

@@ -61,3 +61,12 @@ def test_short_lists_stay_in_this_process():
 def test_forking_is_refused_where_a_child_could_deadlock_or_outlive_its_parent(monkeypatch):
     monkeypatch.setattr(sys, "platform", "darwin")
     assert not can_fork()
+
+
+def test_no_fork_possible_leaves_the_whole_list_to_this_process(forks, monkeypatch):
+    def refused() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(two_cores, "fork_child", refused)
+    parent = os.getpid()
+    assert map_in_two(lambda n: (n, os.getpid()), ITEMS) == [(n, parent) for n in ITEMS]

@@ -12,6 +12,7 @@ import html
 import json
 import logging
 import re
+import signal
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urljoin
@@ -120,7 +121,7 @@ class SproPlugin(BasePlugin[SproConfig]):
 
         env.loader = _NavigationOncePerFolder(env.loader)
         env.globals.update(spro_navigation_key=_navigation_key, spro_navigation=navigation)
-        if self.config.render_processes == 2 and not self.serving and can_fork():
+        if self.config.render_processes == 2 and not self.serving and can_fork() and _page_events_known(config):
             self._start_second_process(env, config, files)
         return env
 
@@ -130,13 +131,27 @@ class SproPlugin(BasePlugin[SproConfig]):
         shares = Shares(len(shared))
 
         def render() -> Outcome:
-            for index in reversed(range(len(shared))):
-                if not shares.take_back(index):
-                    break
-                _build_page(shared[index], config, doc_files, self.nav, env)
+            try:
+                for index in reversed(range(len(shared))):
+                    if not shares.take_back(index):
+                        break
+                    _build_page(shared[index], config, doc_files, self.nav, env)
+            except PluginError:
+                if self.failure is not None:  # (what _stop was told: the pipeline's own, French, failure)
+                    raise self.failure from None
+                raise
             return Outcome(secured=self.secured)
 
-        self.second = SecondProcess.start(render)
+        # Ctrl-C held until the child is known here (stop_second_process kills it): else it could go on writing
+        # into a staging folder removed meanwhile.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            self.second = SecondProcess.start(render)
+        except OSError:  # no fork possible (too many processes, memory): one process renders everything
+            return
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        logging.getLogger("mkdocs.commands.build").addFilter(self._rendered_elsewhere_not_skipped)
         index_of = {page.file.src_uri: index for index, page in enumerate(shared)}
         templates = {page.file.src_uri: page.meta.get("template", "main.html") for page in shared}
         for page in shared:
@@ -152,10 +167,16 @@ class SproPlugin(BasePlugin[SproConfig]):
 
         env.globals.update(spro_take=take, spro_template=lambda page: templates[page.file.src_uri])
 
+    def _rendered_elsewhere_not_skipped(self, record: logging.LogRecord) -> bool:
+        """MkDocs says « Page skipped » for an empty output: not for the pages the second process wrote."""
+        message = record.getMessage()
+        return not (message.startswith("Page skipped: '") and message.split("'")[1] in self.elsewhere)
+
     def stop_second_process(self) -> None:
         if self.second is not None:
             self.second.stop()
             self.second = None
+        logging.getLogger("mkdocs.commands.build").removeFilter(self._rendered_elsewhere_not_skipped)
 
     def on_build_error(self, error):
         self.stop_second_process()
@@ -241,12 +262,15 @@ class SproPlugin(BasePlugin[SproConfig]):
     def on_post_build(self, config) -> None:
         if self.second is not None:
             outcome = self.second.outcome()
-            self.second = None
+            self.stop_second_process()
             for name, level, message in outcome.warnings:
                 logging.getLogger(name).log(level, message)
+            if isinstance(outcome.failure, pipeline.BuildFailed):
+                raise self._stop(outcome.failure)
             if outcome.failure is not None:
-                raise self._stop(pipeline.BuildFailed(outcome.failure))
+                raise outcome.failure  # (as it would have been raised here)
             self.secured |= outcome.secured
+            log.debug("Rendu en deux processus : %d pages rendues par le second", len(outcome.secured))
         try:
             pipeline.finish(
                 Path(config.site_dir),
@@ -337,6 +361,19 @@ class _NavigationOncePerFolder(jinja2.BaseLoader):
 
     def list_templates(self):
         return self.theme.list_templates()
+
+
+def _page_events_known(config) -> bool:
+    """Whether every handler MkDocs runs as it renders a page is one this split knows: this plugin's (the child
+    sends back what its own handlers collect) and Material's blog (whose ``on_page_context`` only acts on its own
+    pages, of docs/, rendered by the parent). Another plugin or hook would see only some pages in each process, and
+    what it collects in the child would be lost: the build then stays in one process."""
+    for event in ("page_context", "post_page"):
+        for handler in config.plugins.events[event]:
+            owner = type(getattr(handler, "__self__", None))
+            if owner is not SproPlugin and owner.__module__ != "material.plugins.blog.plugin":
+                return False
+    return True
 
 
 def _navigation_key(page) -> str | None:

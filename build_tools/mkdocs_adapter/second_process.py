@@ -12,15 +12,18 @@ The child is forked, and dies with its parent, as :mod:`build_tools.two_cores` s
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import mmap
-import multiprocessing
 import os
 import pickle
 import struct
+import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..pipeline import BuildFailed
 from ..two_cores import fork_child, kill_child
 
 
@@ -32,16 +35,18 @@ class Outcome:
     warnings: list[tuple[str, int, str]] = field(default_factory=list)
     """(logger, level, message) of each warning MkDocs or a plugin logged there: logged again by the parent, where
     ``--strict`` counts them."""
-    failure: str | None = None
-    """What stopped the child (French when it is the pipeline's own message)."""
+    failure: BaseException | None = None
+    """What stopped the child: its exception, raised again by the parent (as one process would have raised it)."""
 
 
 class Shares:
-    """Indexes 0..count-1 taken from both ends, each by one process only (shared memory, a lock across the fork)."""
+    """Indexes 0..count-1 taken from both ends, each by one process only: counters in shared memory, under a lock
+    on a file (``lockf``: the system releases it if its holder dies, where a semaphore would stay taken and hang
+    the other process)."""
 
     def __init__(self, count: int):
         self.memory = mmap.mmap(-1, 16)  # (anonymous and shared: the child sees the parent's writes)
-        self.lock = multiprocessing.get_context("fork").Lock()
+        self.lock_file = tempfile.TemporaryFile()
         self._write(0, count - 1)
 
     def _read(self) -> tuple[int, int]:
@@ -50,23 +55,23 @@ class Shares:
     def _write(self, front: int, back: int) -> None:
         struct.pack_into("qq", self.memory, 0, front, back)
 
+    def _locked(self, change: Callable[[int, int], tuple[int, int] | None]) -> bool:
+        fcntl.lockf(self.lock_file, fcntl.LOCK_EX)
+        try:
+            changed = change(*self._read())
+            if changed is not None:
+                self._write(*changed)
+            return changed is not None
+        finally:
+            fcntl.lockf(self.lock_file, fcntl.LOCK_UN)
+
     def take_front(self, index: int) -> bool:
         """The parent takes ``index`` (the next from the front), unless the child took it."""
-        with self.lock:
-            _, back = self._read()
-            if index > back:
-                return False
-            self._write(index + 1, back)
-            return True
+        return self._locked(lambda front, back: (index + 1, back) if index <= back else None)
 
     def take_back(self, index: int) -> bool:
         """The child takes ``index`` (the next from the back), unless the parent took it."""
-        with self.lock:
-            front, _ = self._read()
-            if index < front:
-                return False
-            self._write(front, index - 1)
-            return True
+        return self._locked(lambda front, back: (front, index - 1) if index >= front else None)
 
 
 class SecondProcess:
@@ -79,7 +84,12 @@ class SecondProcess:
     def start(cls, render: Callable[[], Outcome]) -> SecondProcess:
         """Fork; the child runs ``render()`` and sends back its :class:`Outcome`."""
         reader, writer = os.pipe()
-        pid = fork_child()
+        try:
+            pid = fork_child()
+        except OSError:
+            os.close(reader)
+            os.close(writer)
+            raise
         if pid == 0:  # pragma: no cover (the child: measured by the parent's tests of what it wrote)
             os.close(reader)
             _run_child(render, writer)
@@ -91,11 +101,19 @@ class SecondProcess:
             data = answer.read()
         _, status = os.waitpid(self.pid, 0)
         self.pid = None
-        if not data:
-            return Outcome(
-                failure=f"le second processus de rendu s'est arrêté (code {os.waitstatus_to_exitcode(status)})"
+        code = os.waitstatus_to_exitcode(status)
+        if code == 0:
+            try:
+                return pickle.loads(data)
+            except Exception:  # (a child that died while writing: told below)
+                pass
+        how = f"tué par le signal {-code}" if code < 0 else f"code de sortie {code}"
+        return Outcome(
+            failure=BuildFailed(
+                f"le processus qui rendait une partie des pages s'est arrêté ({how}) : relancez la construction "
+                "(avec « render_processes: 1 » sous « - spro: » dans mkdocs.yml, elle se fait en un seul processus)"
             )
-        return pickle.loads(data)
+        )
 
     def stop(self) -> None:
         """Kill the child, if it still runs (the parent's build failed or was interrupted)."""
@@ -118,14 +136,30 @@ def _run_child(render: Callable[[], Outcome], writer: int) -> None:  # pragma: n
         mkdocs_log.propagate = False
         try:
             outcome = render()
-        except Exception as failure:  # reported to the parent, which stops the build
-            outcome = Outcome(failure=str(failure) or type(failure).__name__)
+        except Exception as failure:  # raised again by the parent, which stops the build
+            outcome = Outcome(failure=_portable(failure))
         outcome.warnings = collected
         with os.fdopen(writer, "wb") as answer:
             pickle.dump(outcome, answer)
         status = 0
     finally:
+        for stream in (sys.stdout, sys.stderr):  # (what a plugin printed here)
+            try:
+                stream.flush()
+            except Exception:
+                pass
         os._exit(status)
+
+
+def _portable(failure: Exception) -> Exception:
+    """The exception as the parent can raise it: itself if it survives pickling unchanged, else its type and text."""
+    try:
+        copy = pickle.loads(pickle.dumps(failure))
+        if type(copy) is type(failure) and str(copy) == str(failure):
+            return copy
+    except Exception:
+        pass
+    return RuntimeError(f"{type(failure).__name__} : {failure}")
 
 
 class _Collector(logging.Handler):
