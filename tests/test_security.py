@@ -10,38 +10,18 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, VALID_LIEU
 from fake_ban import FakeBan, Reply, collection, feature
-from site_helpers import build, parse, project_copy
+from site_helpers import build, parse, project_copy, spro
 
 from build_tools.active_content import active_content
 from build_tools.geocache import GeocodeCache
 from build_tools.geocoder import Geocoder, Politeness, geocode_missing
 
 SQUARE = [[0.30, 46.55], [0.40, 46.55], [0.40, 46.62], [0.30, 46.62], [0.30, 46.55]]
-
-
-def spro(*args: str, cwd: Path, env: dict | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
-    environment = {
-        "PYTHONPATH": str(ROOT),
-        "PATH": os.environ["PATH"],
-        "HOME": os.environ.get("HOME", "/tmp"),
-        **(env or {}),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "build_tools.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env=environment,
-        input=stdin,
-        timeout=600,
-    )
 
 
 def errors_of(dataset) -> list[str]:
@@ -189,7 +169,7 @@ def test_tiles_and_attribution_reach_the_pages_escaped(tmp_path):
         '  attribution: "© [Contributeurs & « amis »](https://www.exemple.fr/droits) <3"\n',
         encoding="utf-8",
     )
-    assert "le HTML n'est pas accepté" in spro("validate", cwd=project).stdout  # « <3 » is refused...
+    assert "le HTML n'est pas accepté" in spro(project, "validate").stdout  # « <3 » is refused...
     site_yaml.write_text(site_yaml.read_text(encoding="utf-8").replace(" <3", ""), encoding="utf-8")
     site = build(project)  # ...and without it the attribution is a text and one link
     data = (site / "carte/donnees.js").read_text(encoding="utf-8")
@@ -372,7 +352,7 @@ def test_hostile_pages_are_refused_by_validation(dataset, page, message):
     docs = dataset.root.parent / "docs"
     (docs / "actualites/posts").mkdir(parents=True)
     (docs / "actualites/posts/2026-11-02-piege.md").write_text(page, encoding="utf-8")
-    result = spro("validate", cwd=dataset.root.parent)
+    result = spro(dataset.root.parent, "validate")
     if message is None:  # (what the same rules must let through)
         assert result.returncode == 0, result.stdout
         return
@@ -388,7 +368,7 @@ def test_docs_problems_point_at_their_own_line(dataset):
         '# Titre\n\nUne phrase avec un x, et onerror.\n\n![photo](x)\n\n<span onerror="a()">y</span>\n',
         encoding="utf-8",
     )
-    result = spro("validate", cwd=dataset.root.parent)
+    result = spro(dataset.root.parent, "validate")
     assert "docs/lignes.md:5:1: erreur : image « x » : aucune page ni aucun fichier du site" in result.stdout
     assert "docs/lignes.md:7:1: erreur : attribut « onerror » refusé" in result.stdout, result.stdout
 
@@ -399,7 +379,7 @@ def test_code_shown_in_a_page_is_not_refused(dataset):
     (docs / "guide.md").write_text(
         "# Guide\n\n```html\n<script>alert(1)</script>\n```\n\nÉcrivez `<b>` pour du gras.\n", encoding="utf-8"
     )
-    result = spro("validate", cwd=dataset.root.parent)
+    result = spro(dataset.root.parent, "validate")
     assert result.returncode == 0, result.stdout
 
 
@@ -410,7 +390,7 @@ def test_a_hostile_post_stops_the_build_and_keeps_the_previous_site(tmp_path):
     (project / "docs/actualites/posts/2026-11-20-piege.md").write_text(
         "---\ndate: 2026-11-20\n---\n\n# Piège\n\n<script>alert(1)</script>\n", encoding="utf-8"
     )
-    result = spro("build", cwd=project)
+    result = spro(project, "build")
     assert result.returncode == 1
     assert "docs/actualites/posts/2026-11-20-piege.md:7:1: erreur : élément HTML <script> non accepté" in result.stderr
     assert (site / "index.html").read_bytes() == before
@@ -445,7 +425,7 @@ def test_active_content_that_got_past_validation_stops_the_build(tmp_path):
     )
     with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
         config.write(f"hooks:\n  - {hook}\n")
-    result = spro("build", cwd=project)
+    result = spro(project, "build")
     assert result.returncode == 1
     assert re.search(
         r"\S+\.html contient un contenu actif inattendu \(script « x\.txt » \(seuls les fichiers \.js du site "
@@ -540,11 +520,11 @@ def test_docs_file_names_are_checked_and_never_printed_raw(tmp_path):
     (project / "docs/con.txt").write_text("x", encoding="utf-8")
     (project / "docs/Actualité.md").write_text("# Actualité\n", encoding="utf-8")
     for command in (("validate", "--format", "github"), ("build", "--format", "github")):
-        result = spro(*command, cwd=project)
+        result = spro(project, *command)
         assert result.returncode == 1
         lines = (result.stdout + result.stderr).splitlines()
         assert not [line for line in lines if line.startswith(("::error title=Faux", "::stop-commands"))], lines
-    result = spro("validate", cwd=project)
+    result = spro(project, "validate")
     assert result.stdout.splitlines() == [
         "docs/Actualité.md: erreur : nom de fichier refusé : lettres sans accent, chiffres, « - », « _ » et « . » seulement "
         "(il devient une adresse du site), par exemple « actualite.md »",
@@ -565,7 +545,7 @@ def test_the_site_folder_never_replaces_the_project_or_a_foreign_folder(tmp_path
     (project / "ailleurs-non-vide").mkdir()
     (project / "ailleurs-non-vide/important.txt").write_text("à garder")
     before = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*"))
-    result = spro("build", "--site-dir", target, cwd=project)
+    result = spro(project, "build", "--site-dir", target)
     assert result.returncode == 2
     assert result.stderr.startswith("--site-dir : ") and "Site construit" not in result.stderr
     assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == before
@@ -573,9 +553,9 @@ def test_the_site_folder_never_replaces_the_project_or_a_foreign_folder(tmp_path
 
 def test_a_previous_site_may_be_replaced(tmp_path):
     project = project_copy(tmp_path / "p", with_lieux=False)
-    assert spro("build", "--site-dir", "sortie", cwd=project).returncode == 0
+    assert spro(project, "build", "--site-dir", "sortie").returncode == 0
     assert (project / "sortie/.spro-site").is_file()
-    assert spro("build", "--site-dir", "sortie", cwd=project).returncode == 0
+    assert spro(project, "build", "--site-dir", "sortie").returncode == 0
 
 
 @pytest.mark.parametrize(
@@ -597,7 +577,7 @@ def test_import_never_writes_outside_data_lieux(dataset, identifier):
         encoding="utf-8",
     )
     before = sorted(str(p) for p in project.parent.rglob("*"))
-    result = spro("import", "csv", "import.csv", cwd=project)
+    result = spro(project, "import", "csv", "import.csv")
     assert result.returncode == 1
     assert "colonne « id » : identifiant « " in result.stderr and "invalide" in result.stderr, result.stderr
     assert sorted(str(p) for p in project.parent.rglob("*")) == before
@@ -607,6 +587,7 @@ def test_import_never_writes_outside_data_lieux(dataset, identifier):
 def test_new_lieu_refuses_an_identifier_that_is_a_path(dataset):
     project = dataset.root.parent
     result = spro(
+        project,
         "new",
         "lieu",
         "--id",
@@ -626,7 +607,6 @@ def test_new_lieu_refuses_an_identifier_that_is_a_path(dataset):
         "--publics",
         "jeunes",
         "--sans-questions",
-        cwd=project,
     )
     assert result.returncode == 1
     assert "identifiant « ../../evil » invalide" in result.stderr
@@ -645,7 +625,7 @@ def test_symbolic_links_are_refused_and_never_followed(dataset, tmp_path):
     docs = dataset.root.parent / "docs"
     docs.mkdir()
     (docs / "notes.txt").symlink_to("/etc/hostname")
-    result = spro("validate", cwd=dataset.root.parent)
+    result = spro(dataset.root.parent, "validate")
     out = result.stdout
     assert result.returncode == 1
     for shown in (
@@ -693,7 +673,7 @@ def test_a_result_outside_the_region_is_refused(dataset, lat, lon):
 )
 def test_a_bad_geocoder_address_is_reported_in_french(dataset, url):
     dataset.write("lieux/antenne.yaml", VALID_LIEU)
-    result = spro("geocode", "--geocodeur", url, cwd=dataset.root.parent)
+    result = spro(dataset.root.parent, "geocode", "--geocodeur", url)
     assert result.returncode == 2
     assert result.stderr.startswith("--geocodeur : adresse du géocodeur invalide"), result.stderr
     assert "Traceback" not in result.stderr
