@@ -56,6 +56,96 @@ def kill_child(pid: int) -> None:
         pass
 
 
+class ChildDied(Exception):
+    """The child ended without an answer (killed, or died while writing it)."""
+
+    def __init__(self, code: int):
+        self.code = code
+        super().__init__(f"tué par le signal {-code}" if code < 0 else f"code de sortie {code}")
+
+
+class Child:
+    """A forked child computing ``work()`` (:func:`fork_child`); :meth:`result` waits for its value, or raises what
+    it raised (:class:`ChildDied` if it gave no answer); :meth:`stop` kills it."""
+
+    def __init__(self, pid: int, reader: int):
+        self.pid: int | None = pid
+        self.reader = reader
+
+    @classmethod
+    def start(cls, work: Callable[[], Result]) -> Child:
+        """Raises OSError when the system refuses the pipe or the fork (the caller then does the work itself)."""
+        reader, writer = os.pipe()
+        try:
+            pid = fork_child()
+        except OSError:
+            os.close(reader)
+            os.close(writer)
+            raise
+        if pid == 0:  # pragma: no cover (the child)
+            os.close(reader)
+            _answer(work, writer)
+        os.close(writer)
+        return cls(pid, reader)
+
+    def result(self):
+        with os.fdopen(self.reader, "rb") as answer:
+            data = answer.read()
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = None
+        code = os.waitstatus_to_exitcode(status)
+        try:
+            done, value = pickle.loads(data) if code == 0 else (None, None)
+        except Exception:  # (cut short: a child that died while writing)
+            done = None
+        if done is None:
+            raise ChildDied(code)
+        if not done:
+            raise value
+        return value
+
+    def stop(self) -> None:
+        """Kill the child if it still runs (the parent failed or was interrupted)."""
+        if self.pid is None:
+            return
+        kill_child(self.pid)
+        self.pid = None
+        try:
+            os.close(self.reader)
+        except OSError:
+            pass
+
+
+def _answer(work: Callable[[], Result], writer: int) -> None:  # pragma: no cover (the child)
+    status = 1
+    try:
+        try:
+            answer = pickle.dumps((True, work()), protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as failure:
+            answer = pickle.dumps((False, portable(failure)), protocol=pickle.HIGHEST_PROTOCOL)
+        with os.fdopen(writer, "wb") as out:
+            out.write(answer)
+        status = 0
+    finally:
+        for stream in (sys.stdout, sys.stderr):  # (what the work printed)
+            try:
+                stream.flush()
+            except Exception:
+                pass
+        os._exit(status)
+
+
+def portable(failure: Exception) -> Exception:
+    """The exception as the parent can raise it: itself if it survives pickling unchanged, else its type and text."""
+    try:
+        copy = pickle.loads(pickle.dumps(failure))
+        if type(copy) is type(failure) and str(copy) == str(failure):
+            return copy
+    except Exception:
+        pass
+    return RuntimeError(f"{type(failure).__name__} : {failure}")
+
+
 def map_in_two(function: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
     """``[function(item) for item in items]``, its second half computed by a forked child when :func:`can_fork`
     (results must pickle). Should the child fail, its half is computed here: the outcome, exceptions included, is
@@ -64,34 +154,15 @@ def map_in_two(function: Callable[[Item], Result], items: Sequence[Item]) -> lis
         return [function(item) for item in items]
     half = len(items) // 2
     try:
-        reader, writer = os.pipe()
-    except OSError:  # (too many open files: one process does it all)
+        child = Child.start(lambda: [function(item) for item in items[half:]])
+    except OSError:  # (too many processes or open files, not enough memory to fork: one process does it all)
         return [function(item) for item in items]
     try:
-        pid = fork_child()
-    except OSError:  # (too many processes, not enough memory to fork: one process does it all)
-        os.close(reader)
-        os.close(writer)
-        return [function(item) for item in items]
-    if pid == 0:  # pragma: no cover (the child)
-        status = 1
-        try:
-            os.close(reader)
-            answer = pickle.dumps([function(item) for item in items[half:]], protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(writer, "wb") as out:
-                out.write(answer)
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(writer)
-    with os.fdopen(reader, "rb") as answer:
-        try:
-            first = [function(item) for item in items[:half]]
-            data = answer.read()
-        except BaseException:
-            kill_child(pid)
-            raise
-    _, status = os.waitpid(pid, 0)
-    if status != 0 or not data:
+        first = [function(item) for item in items[:half]]
+    except BaseException:
+        child.stop()
+        raise
+    try:
+        return first + child.result()
+    except Exception:
         return first + [function(item) for item in items[half:]]
-    return first + pickle.loads(data)

@@ -201,10 +201,10 @@ def test_the_navigation_rendered_once_per_folder_is_the_theme_s_own():
     import jinja2
     import material
 
-    from build_tools.mkdocs_adapter.plugin import _NavigationOncePerFolder
+    from build_tools.mkdocs_adapter.plugin import _ThemeAndSproTemplates
 
     theme = Path(material.__file__).parent / "templates"
-    loader = _NavigationOncePerFolder(jinja2.FileSystemLoader([str(ROOT / "overrides"), str(theme)]))
+    loader = _ThemeAndSproTemplates(jinja2.FileSystemLoader([str(ROOT / "overrides"), str(theme)]))
     source, _, _ = loader.get_source(jinja2.Environment(), "spro/theme-nav.html")
     assert source == (theme / "partials" / "nav.html").read_text(encoding="utf-8")
     assert "spro/theme-nav.html" in loader.get_source(jinja2.Environment(), "partials/nav.html")[0]

@@ -46,8 +46,8 @@ class SproConfig(Config):
     search_bundle_pages = c.Type(int, default=search_bundles.PAGES_PER_BUNDLE)
     """Most lieu pages per site-search bundle (bounds Pagefind's memory: about 110 KB a page)."""
     render_processes = c.Choice((1, 2), default=2)
-    """Processes rendering the generated pages: 2 renders every second one in a second process
-    (:mod:`.second_process`, on Linux with two cores, never for ``mkdocs serve``)."""
+    """Processes rendering the generated pages: with 2, a second process renders them from the other end of their
+    list (:mod:`.second_process`: on Linux with two cores, never for ``mkdocs serve``)."""
 
 
 def post_slug(text: str, separator: str = "-") -> str:
@@ -108,8 +108,8 @@ class SproPlugin(BasePlugin[SproConfig]):
     @event_priority(-100)  # last: the second process starts from the environment every plugin has set
     def on_env(self, env, config, files):
         """Material renders the whole navigation for each page: for the pages outside it (lieux, métiers...), whose
-        navigation is the same in the same folder, it is rendered once per folder (:class:`_NavigationOncePerFolder`).
-        Then every second generated page goes to a second process (:mod:`.second_process`)."""
+        navigation is the same in the same folder, it is rendered once per folder (:class:`_ThemeAndSproTemplates`).
+        Then a second process starts rendering the generated pages from the other end (:mod:`.second_process`)."""
         navigations: dict[str, str] = {}
 
         def navigation(key: str | None, caller) -> str:
@@ -119,7 +119,7 @@ class SproPlugin(BasePlugin[SproConfig]):
                 navigations[key] = caller()
             return navigations[key]
 
-        env.loader = _NavigationOncePerFolder(env.loader)
+        env.loader = _ThemeAndSproTemplates(env.loader)
         env.globals.update(spro_navigation_key=_navigation_key, spro_navigation=navigation)
         if self.config.render_processes == 2 and not self.serving and can_fork() and _page_events_known(config):
             self._start_second_process(env, config, files)
@@ -337,9 +337,10 @@ def _plain_toc(items) -> None:
         _plain_toc(item.children)
 
 
-class _NavigationOncePerFolder(jinja2.BaseLoader):
-    """The theme's templates, its ``partials/nav.html`` behind a wrapper that renders it through the cache of
-    :meth:`SproPlugin.on_env` (the theme's own file is then read as ``spro/theme-nav.html``)."""
+class _ThemeAndSproTemplates(jinja2.BaseLoader):
+    """The theme's templates, with two of the plugin's: ``partials/nav.html`` is a wrapper that renders the theme's
+    own file (read as ``spro/theme-nav.html``) through the once-per-folder cache of :meth:`SproPlugin.on_env`, and
+    :data:`SHARED_PAGE` renders a page's own template only if this process takes the page."""
 
     WRAPPER = (
         '{%- call spro_navigation(spro_navigation_key(page)) -%}{%- include "spro/theme-nav.html" -%}{%- endcall -%}'

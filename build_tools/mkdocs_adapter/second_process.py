@@ -15,16 +15,13 @@ from __future__ import annotations
 import fcntl
 import logging
 import mmap
-import os
-import pickle
 import struct
-import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..pipeline import BuildFailed
-from ..two_cores import fork_child, kill_child
+from ..two_cores import Child, ChildDied, portable
 
 
 @dataclass
@@ -75,91 +72,48 @@ class Shares:
 
 
 class SecondProcess:
-    """A child process rendering some pages; :meth:`outcome` waits for it."""
+    """The child rendering some pages (a :class:`~build_tools.two_cores.Child` whose MkDocs log is collected);
+    :meth:`outcome` waits for it."""
 
-    def __init__(self, pid: int, reader: int):
-        self.pid, self.reader = pid, reader
+    def __init__(self, child: Child):
+        self.child = child
+
+    @property
+    def pid(self) -> int | None:
+        return self.child.pid
 
     @classmethod
     def start(cls, render: Callable[[], Outcome]) -> SecondProcess:
-        """Fork; the child runs ``render()`` and sends back its :class:`Outcome`."""
-        reader, writer = os.pipe()
-        try:
-            pid = fork_child()
-        except OSError:
-            os.close(reader)
-            os.close(writer)
-            raise
-        if pid == 0:  # pragma: no cover (the child: measured by the parent's tests of what it wrote)
-            os.close(reader)
-            _run_child(render, writer)
-        os.close(writer)
-        return cls(pid, reader)
+        """Fork; the child runs ``render()`` and sends back its :class:`Outcome` (OSError: no fork possible)."""
+
+        def work() -> Outcome:  # pragma: no cover (the child)
+            collected: list[tuple[str, int, str]] = []
+            mkdocs_log = logging.getLogger("mkdocs")
+            mkdocs_log.handlers = [_Collector(collected)]
+            mkdocs_log.propagate = False
+            try:
+                outcome = render()
+            except Exception as failure:  # raised again by the parent, which stops the build
+                outcome = Outcome(failure=portable(failure))
+            outcome.warnings = collected
+            return outcome
+
+        return cls(Child.start(work))
 
     def outcome(self) -> Outcome:
-        with os.fdopen(self.reader, "rb") as answer:
-            data = answer.read()
-        _, status = os.waitpid(self.pid, 0)
-        self.pid = None
-        code = os.waitstatus_to_exitcode(status)
-        if code == 0:
-            try:
-                return pickle.loads(data)
-            except Exception:  # (a child that died while writing: told below)
-                pass
-        how = f"tué par le signal {-code}" if code < 0 else f"code de sortie {code}"
-        return Outcome(
-            failure=BuildFailed(
-                f"le processus qui rendait une partie des pages s'est arrêté ({how}) : relancez la construction "
-                "(avec « render_processes: 1 » sous « - spro: » dans mkdocs.yml, elle se fait en un seul processus)"
+        try:
+            return self.child.result()
+        except ChildDied as died:
+            return Outcome(
+                failure=BuildFailed(
+                    f"le processus qui rendait une partie des pages s'est arrêté ({died}) : relancez la construction "
+                    "(avec « render_processes: 1 » sous « - spro: » dans mkdocs.yml, elle se fait en un seul processus)"
+                )
             )
-        )
 
     def stop(self) -> None:
         """Kill the child, if it still runs (the parent's build failed or was interrupted)."""
-        if self.pid is None:
-            return
-        kill_child(self.pid)
-        self.pid = None
-        try:
-            os.close(self.reader)
-        except OSError:
-            pass
-
-
-def _run_child(render: Callable[[], Outcome], writer: int) -> None:  # pragma: no cover
-    status = 1
-    try:
-        collected: list[tuple[str, int, str]] = []
-        mkdocs_log = logging.getLogger("mkdocs")
-        mkdocs_log.handlers = [_Collector(collected)]
-        mkdocs_log.propagate = False
-        try:
-            outcome = render()
-        except Exception as failure:  # raised again by the parent, which stops the build
-            outcome = Outcome(failure=_portable(failure))
-        outcome.warnings = collected
-        with os.fdopen(writer, "wb") as answer:
-            pickle.dump(outcome, answer)
-        status = 0
-    finally:
-        for stream in (sys.stdout, sys.stderr):  # (what a plugin printed here)
-            try:
-                stream.flush()
-            except Exception:
-                pass
-        os._exit(status)
-
-
-def _portable(failure: Exception) -> Exception:
-    """The exception as the parent can raise it: itself if it survives pickling unchanged, else its type and text."""
-    try:
-        copy = pickle.loads(pickle.dumps(failure))
-        if type(copy) is type(failure) and str(copy) == str(failure):
-            return copy
-    except Exception:
-        pass
-    return RuntimeError(f"{type(failure).__name__} : {failure}")
+        self.child.stop()
 
 
 class _Collector(logging.Handler):
