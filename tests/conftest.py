@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
+import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from build_tools.loader import DataLoader
+
+# The builds' page cache (build_tools/page_cache.py) in a folder of the test run, never in the home folder; the
+# processes the tests start are given it too (site_helpers.CHILD_ENV).
+os.environ["SPRO_CACHE_DIR"] = tempfile.mkdtemp(prefix="spro-tests-cache-")
+atexit.register(shutil.rmtree, os.environ["SPRO_CACHE_DIR"], True)
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "data"

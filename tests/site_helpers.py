@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,9 @@ from urllib.parse import unquote, urlsplit
 from build_tools.mkdocs_adapter.build import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
+CHILD_ENV = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "SPRO_CACHE_DIR": os.environ.get("SPRO_CACHE_DIR", "")}
+"""What a process the tests start gets (nothing of the machine's environment): the project, the system's tools, the
+run's page cache (conftest.py)."""
 
 
 def spro(project: Path, *args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
@@ -26,7 +30,7 @@ def spro(project: Path, *args: str, stdin: str = "", env: dict[str, str] | None 
         capture_output=True,
         text=True,
         input=stdin,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", **(env or {})},
+        env={**CHILD_ENV, **(env or {})},
     )
 
 

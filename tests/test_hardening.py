@@ -16,8 +16,8 @@ from pathlib import Path
 import build_pause_hook
 import pytest
 import yaml
-from conftest import ROOT, SPRO_AS_IN_A_TERMINAL, VALID_LIEU
-from site_helpers import StaticServer, build, parse, project_copy, settle, spro
+from conftest import SPRO_AS_IN_A_TERMINAL, VALID_LIEU
+from site_helpers import CHILD_ENV, StaticServer, build, parse, project_copy, settle, spro
 
 from build_tools import yaml_source
 from build_tools.site_dir import MARKER
@@ -308,7 +308,7 @@ def test_ctrl_c_during_a_build_keeps_the_previous_site(tmp_path):
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=stderr,
-            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "SPRO_TEST_PAUSE_AT_PAGE": "40"},
+            env={**CHILD_ENV, "SPRO_TEST_PAUSE_AT_PAGE": "40"},
         )
         # The signal: the build has written pages into its staging directory and waits.
         assert process.stdout.readline().strip() == build_pause_hook.PAUSE_LINE, log.read_text(encoding="utf-8")

@@ -25,6 +25,7 @@ LAYERS = (
             "site_dir",
             "search_bundles",
             "two_cores",
+            "page_cache",
             "preview",
             "generate.output",
             "generate.feed",
@@ -69,6 +70,7 @@ LAYERS = (
             "mkdocs_adapter",
             "mkdocs_adapter.build",
             "mkdocs_adapter.second_process",
+            "mkdocs_adapter.page_keys",
         },
     ),
     (
@@ -149,7 +151,12 @@ def test_the_build_never_imports_the_network_geocoder():
 
 def test_only_the_mkdocs_adapter_imports_mkdocs_or_material():
     users = {module for module, (_, outside) in GRAPH.items() if {"mkdocs", "material"} & outside}
-    assert users and users <= {"mkdocs_adapter", "mkdocs_adapter.build", "mkdocs_adapter.plugin"}
+    assert users and users <= {
+        "mkdocs_adapter",
+        "mkdocs_adapter.build",
+        "mkdocs_adapter.plugin",
+        "mkdocs_adapter.page_keys",
+    }
 
 
 def test_the_import_reader_resolves_relative_imports():

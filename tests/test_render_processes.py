@@ -14,7 +14,7 @@ import subprocess
 import sys
 
 import pytest
-from site_helpers import ROOT, project_copy
+from site_helpers import CHILD_ENV, project_copy
 
 from build_tools.mkdocs_adapter.second_process import Outcome, SecondProcess, Shares
 from build_tools.pipeline import BuildFailed
@@ -48,7 +48,7 @@ def mkdocs_build(project, processes: int, hook: str | None = None) -> subprocess
         cwd=project,
         capture_output=True,
         text=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": "1795219200"},
+        env={**CHILD_ENV, "SOURCE_DATE_EPOCH": "1795219200"},
     )
 
 
@@ -126,7 +126,7 @@ def test_a_failure_in_the_child_is_the_one_a_single_process_raises(tmp_path, rai
         cwd=project,
         capture_output=True,
         text=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": "1795219200"},
+        env={**CHILD_ENV, "SOURCE_DATE_EPOCH": "1795219200"},
     )
     assert result.stdout.startswith(expected), result.stdout + result.stderr[-2000:]
     assert (project / "site" / "index.html").read_text(encoding="utf-8") == "précédent"
@@ -149,7 +149,7 @@ def test_no_fork_possible_leaves_every_page_to_one_process(tmp_path):
         cwd=project,
         capture_output=True,
         text=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": "1795219200"},
+        env={**CHILD_ENV, "SOURCE_DATE_EPOCH": "1795219200"},
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert len(list((project / "site" / "lieux").iterdir())) == len(list((project / "data" / "lieux").iterdir()))
@@ -237,7 +237,7 @@ def test_a_second_build_in_the_same_process_writes_every_page(tmp_path):
         [sys.executable, "-c", script, str(first), str(second)],
         capture_output=True,
         text=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": "1795219200"},
+        env={**CHILD_ENV, "SOURCE_DATE_EPOCH": "1795219200"},
     )
     assert result.returncode == 0, result.stderr
     assert len(site_digests(first / "site")) > 250

@@ -14,6 +14,7 @@ import logging
 import re
 import signal
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -31,8 +32,10 @@ from .. import pipeline, search_bundles
 from ..diagnostics import Diagnostic
 from ..docs_contract import FEED_NAME, NEWS_DIR, PRINTED_RAW, html_problems, line_of, theme_safe, toc_title
 from ..generate.feed import FeedEntry, plain_text
+from ..page_cache import PageCache
 from ..text import slug
 from ..two_cores import can_fork
+from .page_keys import site_fingerprint
 from .second_process import Outcome, SecondProcess, Shares
 
 log = logging.getLogger("mkdocs.plugins.spro")
@@ -48,6 +51,9 @@ class SproConfig(Config):
     render_processes = c.Choice((1, 2), default=2)
     """Processes rendering the generated pages: with 2, a second process renders them from the other end of their
     list (:mod:`.second_process`: on Linux with two cores, never for ``mkdocs serve``)."""
+    cache = c.Type(bool, default=True)
+    """Generated pages whose inputs have not changed since an earlier build are taken from it
+    (:mod:`build_tools.page_cache`), not rendered again."""
 
 
 def post_slug(text: str, separator: str = "-") -> str:
@@ -57,9 +63,19 @@ def post_slug(text: str, separator: str = "-") -> str:
 
 # Contains "<h1" so that Material does not add a title of its own (the body has its <h1>).
 BODY_PLACEHOLDER = "<!-- spro: <h1> corps de la page -->"
-# The template of the pages both processes may render: the page's own if this process takes it, else nothing (and
-# MkDocs writes no file for an empty output).
-SHARED_PAGE = "spro/shared-page.html"
+# The template of the generated pages: the page's own if this process renders it, else nothing (MkDocs then writes
+# what on_post_page returns: the page of an earlier build, or nothing for a page the second process renders).
+GENERATED_PAGE = "spro/generated-page.html"
+
+
+@dataclass
+class _Rendering:
+    """The generated page being rendered (one at a time): its body, its key in the cache, what the cache held."""
+
+    uri: str
+    body: str
+    key: str | None = None
+    cached: str | None = None
 
 
 class SproPlugin(BasePlugin[SproConfig]):
@@ -69,6 +85,10 @@ class SproPlugin(BasePlugin[SproConfig]):
     second: SecondProcess | None = None
     elsewhere: frozenset[str] | set[str] = frozenset()
     """Pages (src_uri) the second process rendered: this one writes nothing for them."""
+    take: Callable[[Page], bool] | None = None
+    """Once the second process runs, in this one: whether this process renders the page (else it does)."""
+    cache: PageCache | None = None
+    rendering: _Rendering | None = None
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
@@ -99,6 +119,7 @@ class SproPlugin(BasePlugin[SproConfig]):
         self.news: list[FeedEntry] = []
         self.secured: set[str] = set()
         self.elsewhere = frozenset()  # (MkDocs keeps a plugin from one build to the next in the same process)
+        self.take, self.cache, self.rendering, self.reused = None, None, None, 0
         return config
 
     def on_nav(self, nav, config, files):
@@ -109,7 +130,8 @@ class SproPlugin(BasePlugin[SproConfig]):
     def on_env(self, env, config, files):
         """Material renders the whole navigation for each page: for the pages outside it (lieux, métiers...), whose
         navigation is the same in the same folder, it is rendered once per folder (:class:`_ThemeAndSproTemplates`).
-        Then a second process starts rendering the generated pages from the other end (:mod:`.second_process`)."""
+        The generated pages get the template :data:`GENERATED_PAGE`, which takes them from the cache when it can,
+        then a second process starts rendering them from the other end (:mod:`.second_process`)."""
         navigations: dict[str, str] = {}
 
         def navigation(key: str | None, caller) -> str:
@@ -121,13 +143,36 @@ class SproPlugin(BasePlugin[SproConfig]):
 
         env.loader = _ThemeAndSproTemplates(env.loader)
         env.globals.update(spro_navigation_key=_navigation_key, spro_navigation=navigation)
-        if self.config.render_processes == 2 and not self.serving and can_fork() and _page_events_known(config):
-            self._start_second_process(env, config, files)
+        generated = [file.page for file in files.documentation_pages() if file.src_uri in self.pages]
+        templates = {page.file.src_uri: page.meta.get("template", "main.html") for page in generated}
+        for page in generated:
+            page.meta["template"] = GENERATED_PAGE
+        env.globals.update(spro_render=self._render_here, spro_template=lambda page: templates[page.file.src_uri])
+        known = _page_events_known(config)
+        if self.config.cache and known:
+            project = Path(config.config_file_path).resolve().parent
+            tiles = self.prepared.options.tiles.origin
+            self.cache = PageCache.of(project, site_fingerprint(config, self.nav, tiles, str(pipeline.build_date())))
+        if self.config.render_processes == 2 and not self.serving and can_fork() and known:
+            self._start_second_process(env, config, files, generated)
         return env
 
-    def _start_second_process(self, env, config, files: Files) -> None:
+    def _render_here(self, page) -> bool:
+        """Asked by :data:`GENERATED_PAGE` as MkDocs renders a generated page: whether this process renders it now
+        (not if the second process does, or if the cache holds it)."""
+        uri = page.file.src_uri
+        if self.take is not None and not self.take(page):
+            self.elsewhere.add(uri)
+            return False
+        generated = self.pages[uri]
+        self.rendering = _Rendering(uri, generated.render_body())
+        if self.cache is not None:
+            self.rendering.key = self.cache.key(uri, page.url, generated.front_matter, self.rendering.body)
+            self.rendering.cached = self.cache.get(self.rendering.key)
+        return self.rendering.cached is None
+
+    def _start_second_process(self, env, config, files: Files, shared: list[Page]) -> None:
         doc_files = files.documentation_pages()  # (what MkDocs' build hands each page: the same context)
-        shared = [file.page for file in doc_files if file.src_uri in self.pages]
         shares = Shares(len(shared))
 
         def render() -> Outcome:
@@ -140,7 +185,8 @@ class SproPlugin(BasePlugin[SproConfig]):
                 if self.failure is not None:  # (what _stop was told: the pipeline's own, French, failure)
                     raise self.failure from None
                 raise
-            return Outcome(secured=self.secured)
+            used = self.cache.used if self.cache is not None else set()
+            return Outcome(secured=self.secured, reused=self.reused, cache_used=used)
 
         # Ctrl-C held until the child is known here (stop_second_process kills it): else it could go on writing
         # into a staging folder removed meanwhile.
@@ -153,19 +199,8 @@ class SproPlugin(BasePlugin[SproConfig]):
             signal.pthread_sigmask(signal.SIG_SETMASK, held)
         logging.getLogger("mkdocs.commands.build").addFilter(self._rendered_elsewhere_not_skipped)
         index_of = {page.file.src_uri: index for index, page in enumerate(shared)}
-        templates = {page.file.src_uri: page.meta.get("template", "main.html") for page in shared}
-        for page in shared:
-            page.meta["template"] = SHARED_PAGE
         self.elsewhere = set()
-
-        def take(page) -> bool:
-            """Asked by SHARED_PAGE as MkDocs renders the page here: whether this process renders it."""
-            if shares.take_front(index_of[page.file.src_uri]):
-                return True
-            self.elsewhere.add(page.file.src_uri)
-            return False
-
-        env.globals.update(spro_take=take, spro_template=lambda page: templates[page.file.src_uri])
+        self.take = lambda page: shares.take_front(index_of[page.file.src_uri])
 
     def _rendered_elsewhere_not_skipped(self, record: logging.LogRecord) -> bool:
         """MkDocs says « Page skipped » for an empty output: not for the pages the second process wrote."""
@@ -246,16 +281,26 @@ class SproPlugin(BasePlugin[SproConfig]):
 
     @event_priority(-100)  # last: the check and the policy cover whatever other plugins wrote
     def on_post_page(self, output, page, config):
-        if page.file.src_uri in self.elsewhere:
+        uri = page.file.src_uri
+        if uri in self.elsewhere:
             return ""
-        generated = self.pages.get(page.file.src_uri)
-        if generated is not None:
-            output = output.replace(BODY_PLACEHOLDER, generated.render_body(), 1)
+        rendering = None
+        if uri in self.pages:
+            rendering, self.rendering = self.rendering, None
+            if rendering is None or rendering.uri != uri:  # (not rendered through GENERATED_PAGE)
+                rendering = _Rendering(uri, self.pages[uri].render_body())
+            if rendering.cached is not None:
+                self.secured.add(page.file.dest_uri)
+                self.reused += 1
+                return rendering.cached
+            output = output.replace(BODY_PLACEHOLDER, rendering.body, 1)
         try:
             output = pipeline.secure_page(output, page.file.dest_uri, self.prepared.options.tiles.origin)
         except pipeline.BuildFailed as failure:
             raise self._stop(failure) from failure
         self.secured.add(page.file.dest_uri)  # (written as it is by MkDocs: not read again)
+        if rendering is not None and rendering.key is not None and self.cache is not None:
+            self.cache.put(rendering.key, output)
         return output
 
     @event_priority(-100)  # last: the policy covers whatever other plugins wrote
@@ -270,6 +315,9 @@ class SproPlugin(BasePlugin[SproConfig]):
             if outcome.failure is not None:
                 raise outcome.failure  # (as it would have been raised here)
             self.secured |= outcome.secured
+            self.reused += outcome.reused
+            if self.cache is not None:
+                self.cache.used |= outcome.cache_used
             log.debug("Rendu en deux processus : %d pages rendues par le second", len(outcome.secured))
         try:
             pipeline.finish(
@@ -280,6 +328,15 @@ class SproPlugin(BasePlugin[SproConfig]):
             )
         except pipeline.BuildFailed as failure:
             raise self._stop(failure) from failure
+        if self.cache is not None:
+            self.cache.keep_only(self.cache.used)
+            if self.reused:
+                log.info(
+                    "%d pages générées sur %d reprises d'une construction précédente (rien de ce qui les fait n'a "
+                    "changé)",
+                    self.reused,
+                    len(self.pages),
+                )
 
 
 class _HtmlPage(Page):
@@ -340,13 +397,13 @@ def _plain_toc(items) -> None:
 class _ThemeAndSproTemplates(jinja2.BaseLoader):
     """The theme's templates, with two of the plugin's: ``partials/nav.html`` is a wrapper that renders the theme's
     own file (read as ``spro/theme-nav.html``) through the once-per-folder cache of :meth:`SproPlugin.on_env`, and
-    :data:`SHARED_PAGE` renders a page's own template only if this process takes the page."""
+    :data:`GENERATED_PAGE` renders a page's own template only if this process renders the page now."""
 
     WRAPPER = (
         '{%- call spro_navigation(spro_navigation_key(page)) -%}{%- include "spro/theme-nav.html" -%}{%- endcall -%}'
     )
 
-    SHARED = "{%- if spro_take(page) -%}{%- include spro_template(page) -%}{%- endif -%}"
+    GENERATED = "{%- if spro_render(page) -%}{%- include spro_template(page) -%}{%- endif -%}"
 
     def __init__(self, theme: jinja2.BaseLoader):
         self.theme = theme
@@ -354,8 +411,8 @@ class _ThemeAndSproTemplates(jinja2.BaseLoader):
     def get_source(self, environment, template):
         if template == "partials/nav.html":
             return self.WRAPPER, None, lambda: True
-        if template == SHARED_PAGE:
-            return self.SHARED, None, lambda: True
+        if template == GENERATED_PAGE:
+            return self.GENERATED, None, lambda: True
         if template == "spro/theme-nav.html":
             template = "partials/nav.html"
         return self.theme.get_source(environment, template)

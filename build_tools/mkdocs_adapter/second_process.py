@@ -29,6 +29,10 @@ class Outcome:
     """What the parent needs from the child's pages."""
 
     secured: set[str] = field(default_factory=set)
+    reused: int = 0
+    """Pages taken from the cache there."""
+    cache_used: set[str] = field(default_factory=set)
+    """Keys of the cache read or written there (kept by the parent's :meth:`~build_tools.page_cache.PageCache.keep_only`)."""
     warnings: list[tuple[str, int, str]] = field(default_factory=list)
     """(logger, level, message) of each warning MkDocs or a plugin logged there: logged again by the parent, where
     ``--strict`` counts them."""

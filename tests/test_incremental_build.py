@@ -1,0 +1,115 @@
+"""Incremental builds (build_tools/page_cache.py): after each change of a series (lieux, events and basins edited,
+added, deleted), a build that reuses the pages of the earlier ones writes the same site, byte for byte, as a clean
+build with an empty cache; and it did reuse pages (else this would compare two clean builds)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+
+import pytest
+from site_helpers import build, project_copy
+
+pytestmark = pytest.mark.slow
+
+REUSED = re.compile(r"(\d+) pages générées sur (\d+) reprises d'une construction précédente")
+
+
+def site_digests(site) -> dict[str, str]:
+    return {
+        path.relative_to(site).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(site.rglob("*"))
+        if path.is_file()
+    }
+
+
+def replace_in(path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_an_incremental_build_writes_what_a_clean_build_writes(tmp_path, monkeypatch, capfd):
+    project = project_copy(tmp_path / "projet")
+    data = project / "data"
+    lieux, evenements, bassins = data / "lieux", data / "evenements", data / "bassins"
+
+    def new_lieu() -> None:
+        text = (lieux / "cio-cognac.yaml").read_text(encoding="utf-8")
+        text = text.replace("CIO de Cognac", "Point accueil de Cognac").replace("13 avenue", "2 rue")
+        (lieux / "point-accueil-cognac.yaml").write_text(text, encoding="utf-8")
+
+    def new_event() -> None:
+        source = evenements / "2027-01-forum-orientation-poitiers.yaml"
+        text = source.read_text(encoding="utf-8").replace("Forum de l'orientation", "Forum des métiers")
+        (evenements / "2027-01-forum-des-metiers-poitiers.yaml").write_text(text, encoding="utf-8")
+
+    def new_basin() -> None:  # (Vibrac leaves the basin of Cognac, whose outline goes: it would be wrong now)
+        replace_in(bassins / "cognac.yaml", '  - "16402"  # Vibrac\n', "")
+        (bassins / "cognac.geojson").unlink()
+        (bassins / "vibrac.yaml").write_text(
+            'nom: Bassin de Vibrac\ndepartements: ["16"]\ncommunes:\n  - "16402"\n', encoding="utf-8"
+        )
+
+    changes = [
+        ("rien", lambda: None),
+        ("horaires d'un lieu", lambda: replace_in(lieux / "cio-cognac.yaml", "Mo 13:30-17:00", "Mo 14:00-17:00")),
+        ("nom d'un lieu", lambda: replace_in(lieux / "cio-cognac.yaml", "nom: CIO de Cognac", "nom: CIO Cognac")),
+        ("un lieu ajouté", new_lieu),
+        ("un lieu retiré", lambda: (lieux / "point-accueil-cognac.yaml").unlink()),
+        ("un événement modifié", lambda: replace_in(evenements / "2027-01-forum-orientation-poitiers.yaml",
+                                                     "2027-01-29", "2027-01-30")),
+        ("un événement ajouté", new_event),
+        ("un événement retiré", lambda: (evenements / "2027-01-forum-des-metiers-poitiers.yaml").unlink()),
+        ("un bassin renommé", lambda: replace_in(bassins / "cognac.yaml", "nom: Bassin de Cognac", "nom: Cognaçais")),
+        ("un bassin ajouté", new_basin),
+        ("un bassin retiré", lambda: (
+            (bassins / "vibrac.yaml").unlink(),
+            replace_in(bassins / "cognac.yaml", "communes:\n", 'communes:\n  - "16402"  # Vibrac\n'),
+        )),
+    ]  # fmt: skip
+
+    monkeypatch.setenv("SPRO_CACHE_DIR", str(tmp_path / "cache"))
+    build(project)
+    capfd.readouterr()
+    for label, change in changes:
+        change()
+        monkeypatch.setenv("SPRO_CACHE_DIR", str(tmp_path / "cache"))
+        build(project)
+        said = REUSED.search(capfd.readouterr().err)
+        clean_cache = tmp_path / f"cache-vide-{label}"
+        monkeypatch.setenv("SPRO_CACHE_DIR", str(clean_cache))
+        build(project, project / "site-propre")
+        assert REUSED.search(capfd.readouterr().err) is None, label  # (an empty cache: nothing to reuse)
+        assert site_digests(project / "site") == site_digests(project / "site-propre"), label
+        assert said is not None, label
+        reused, pages = int(said[1]), int(said[2])
+        if label == "rien":
+            assert reused == pages, label
+        elif not label.startswith("un bassin"):  # (the navigation names the basins: every page changes)
+            assert 0 < reused < pages, label
+        shutil.rmtree(clean_cache)
+
+
+def test_the_cache_keeps_only_what_the_last_build_used(tmp_path, monkeypatch):
+    project = project_copy(tmp_path / "projet")
+    monkeypatch.setenv("SPRO_CACHE_DIR", str(tmp_path / "cache"))
+    build(project)
+    entries = {path.name for path in (tmp_path / "cache").rglob("*.html")}
+    replace_in(project / "data" / "lieux" / "cio-cognac.yaml", "nom: CIO de Cognac", "nom: CIO Cognac")
+    build(project)
+    after = {path.name for path in (tmp_path / "cache").rglob("*.html")}
+    assert len(after) == len(entries) > 100
+    assert 0 < len(entries - after) < 10  # the pages that named the lieu: their entries replaced
+
+
+def test_a_change_of_configuration_renders_every_page_again(tmp_path, monkeypatch, capfd):
+    project = project_copy(tmp_path / "projet")
+    monkeypatch.setenv("SPRO_CACHE_DIR", str(tmp_path / "cache"))
+    build(project)
+    replace_in(project / "mkdocs.yml", "site_name: ", "site_name: Nouveau nom – ")
+    capfd.readouterr()
+    build(project)
+    assert REUSED.search(capfd.readouterr().err) is None
+    assert "Nouveau nom" in (project / "site" / "lieux" / "cio-cognac" / "index.html").read_text(encoding="utf-8")
