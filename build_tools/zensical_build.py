@@ -103,12 +103,11 @@ def _write_sources(source: Path, docs_dir: Path, prepared: pipeline.Prepared) ->
             target.write_bytes(_theme_safe_page(data) if path.suffix == ".md" else data)
     for generated in prepared.generated:
         target = docs / generated.path
-        target.parent.mkdir(parents=True, exist_ok=True)
         if generated.is_page:
+            target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(generated.front_matter + generated.render_body(), encoding="utf-8")
         else:
-            content = generated.made()
-            target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+            generated.write(target)
 
 
 def _theme_safe_page(data: bytes) -> bytes:

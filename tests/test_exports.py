@@ -173,8 +173,8 @@ JSON_VALUES = st.recursive(
 @settings(max_examples=200, deadline=None)
 @given(st.lists(JSON_VALUES, max_size=4))
 def test_exports_written_item_by_item_are_the_json_of_the_whole_list(items):
-    """The large exports are made one record at a time (memory): the text is json.dumps(..., indent=1)'s, at the
-    top (data·inclusion) and one level down (the GeoJSON's features)."""
-    assert _json_list(items) == json.dumps(items, ensure_ascii=False, indent=1)
+    """The large exports are made in pieces, one record at a time (memory): together, the pieces are
+    json.dumps(..., indent=1)'s text, at the top (data·inclusion) and one level down (the GeoJSON's features)."""
+    assert "".join(_json_list(items)) == json.dumps(items, ensure_ascii=False, indent=1)
     nested = json.dumps({"features": items}, ensure_ascii=False, indent=1)
-    assert '{\n "features": ' + _json_list(items, depth=1) + "\n}" == nested
+    assert '{\n "features": ' + "".join(_json_list(items, depth=1)) + "\n}" == nested

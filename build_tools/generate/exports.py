@@ -7,7 +7,7 @@ import datetime as dt
 import io
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from .. import records
 from ..contract import columns_of
@@ -90,18 +90,34 @@ def _row(dataset: Dataset, geography: Geography, lieu: Lieu) -> dict[str, str | 
     return {name: cells[name] for name, _ in CSV_COLUMNS}
 
 
+# Each export is made in pieces (the ``*_pieces`` functions), which the build writes one after the other: at 30,000
+# lieux, one export made whole was a string of 87 MB, and the pieces it was joined from as much again.
+
+
 def lieux_csv(dataset: Dataset, geography: Geography) -> str:
+    return "".join(lieux_csv_pieces(dataset, geography))
+
+
+def lieux_csv_pieces(dataset: Dataset, geography: Geography) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=[name for name, _ in CSV_COLUMNS], lineterminator="\n")
     writer.writeheader()
     for lieu in dataset.lieux.values():
         writer.writerow({key: _csv_cell(value) for key, value in _row(dataset, geography, lieu).items()})
-    return buffer.getvalue()
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
 
 
 def lieux_geojson(dataset: Dataset, geography: Geography) -> str:
-    features = _json_list((_feature(dataset, geography, lieu) for lieu in dataset.lieux.values()), depth=1)
-    return '{\n "type": "FeatureCollection",\n "features": ' + features + "\n}\n"
+    return "".join(lieux_geojson_pieces(dataset, geography))
+
+
+def lieux_geojson_pieces(dataset: Dataset, geography: Geography) -> Iterator[str]:
+    yield '{\n "type": "FeatureCollection",\n "features": '
+    yield from _json_list((_feature(dataset, geography, lieu) for lieu in dataset.lieux.values()), depth=1)
+    yield "\n}\n"
 
 
 def _feature(dataset: Dataset, geography: Geography, lieu: Lieu) -> dict:
@@ -116,12 +132,15 @@ def _feature(dataset: Dataset, geography: Geography, lieu: Lieu) -> dict:
     }
 
 
-def _json_list(items: Iterable[dict], depth: int = 0) -> str:
-    """``json.dumps(list(items), indent=1)`` as written at nesting ``depth``, made one item at a time: the list
-    of a 30,000-lieu export dumped at once took half a gigabyte (the encoder's pieces, every record's dict)."""
+def _json_list(items: Iterable[dict], depth: int = 0) -> Iterator[str]:
+    """``json.dumps(list(items), indent=1)`` as written at nesting ``depth``, in pieces, one item at a time: the
+    list of a 30,000-lieu export dumped at once took half a gigabyte (the encoder's pieces, every record's dict)."""
     pad = "\n" + " " * (depth + 1)
-    parts = [pad + json.dumps(item, ensure_ascii=False, indent=1).replace("\n", pad) for item in items]
-    return "[" + ",".join(parts) + "\n" + " " * depth + "]" if parts else "[]"
+    separator = "["
+    for item in items:
+        yield separator + pad + json.dumps(item, ensure_ascii=False, indent=1).replace("\n", pad)
+        separator = ","
+    yield "[]" if separator == "[" else "\n" + " " * depth + "]"
 
 
 def _source_code(dataset: Dataset) -> str:
@@ -148,19 +167,31 @@ def _location(lieu: Lieu, geography: Geography) -> dict:
 
 def data_inclusion_structures(dataset: Dataset, geography: Geography, page_url=lambda lieu: None) -> str:
     """structures.json following the data·inclusion v1 schema: one structure per lieu."""
+    return "".join(data_inclusion_structures_pieces(dataset, geography, page_url))
+
+
+def data_inclusion_structures_pieces(
+    dataset: Dataset, geography: Geography, page_url=lambda lieu: None
+) -> Iterator[str]:
     source = _source_code(dataset)
-    return _json_list(_structure(dataset, geography, source, lieu, page_url) for lieu in dataset.lieux.values()) + "\n"
+    yield from _json_list(_structure(dataset, geography, source, lieu, page_url) for lieu in dataset.lieux.values())
+    yield "\n"
 
 
 def data_inclusion_services(dataset: Dataset, geography: Geography, page_url=lambda lieu: None) -> str:
     """services.json following the data·inclusion v1 schema: one service per service of each lieu."""
+    return "".join(data_inclusion_services_pieces(dataset, geography, page_url))
+
+
+def data_inclusion_services_pieces(dataset: Dataset, geography: Geography, page_url=lambda lieu: None) -> Iterator[str]:
     source = _source_code(dataset)
     services = (
         service
         for lieu in dataset.lieux.values()
         for service in _services_of(dataset, geography, source, lieu, page_url)
     )
-    return _json_list(services) + "\n"
+    yield from _json_list(services)
+    yield "\n"
 
 
 def _structure(dataset: Dataset, geography: Geography, source: str, lieu, page_url) -> dict:

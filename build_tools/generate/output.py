@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -11,13 +12,25 @@ class GeneratedFile:
     """A static file: asset, map document, export."""
 
     path: str
-    content: str | bytes | Callable[[], str | bytes]
-    """The file's text or bytes, or (the large open-data exports) a function making them when it is written."""
+    content: str | bytes | Callable[[], Iterable[str]]
+    """The file's text or bytes, or (the large open-data exports) a function making its text in pieces, called when
+    the file is written: the whole text is never in memory."""
     in_nav: bool = False
     is_page = False
 
     def made(self) -> str | bytes:
-        return self.content() if callable(self.content) else self.content
+        return "".join(self.content()) if callable(self.content) else self.content
+
+    def write(self, target: Path) -> None:
+        """The file written at ``target`` (its folder made), piece by piece when it is made in pieces."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not callable(self.content):
+            data = self.content
+            target.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+            return
+        with target.open("w", encoding="utf-8", newline="") as file:
+            for piece in self.content():
+                file.write(piece)
 
 
 @dataclass(frozen=True)

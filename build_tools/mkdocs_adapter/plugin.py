@@ -32,6 +32,7 @@ from .. import pipeline, search_bundles
 from ..diagnostics import Diagnostic
 from ..docs_contract import FEED_NAME, NEWS_DIR, PRINTED_RAW, html_problems, line_of, theme_safe, toc_title
 from ..generate.feed import FeedEntry, plain_text
+from ..generate.output import GeneratedFile
 from ..page_cache import PageCache
 from ..text import slug
 from ..two_cores import can_fork
@@ -230,7 +231,7 @@ class SproPlugin(BasePlugin[SproConfig]):
                 if generated.is_page and not generated.in_nav:  # (MkDocs makes the others' Page objects)
                     _HtmlPage(None, file, config)
             else:
-                files.append(_MadeWhenWritten.of(config, generated.path, generated.made, inclusion))
+                files.append(_MadeWhenWritten.of(config, generated, inclusion))
         # Written in on_post_build, once the posts are rendered; declared now so that links to it resolve.
         files.append(File.generated(config, config.extra["spro_feed"], content=""))
         return files
@@ -358,32 +359,28 @@ class _HtmlPage(Page):
 
 
 class _MadeWhenWritten(File):
-    """A generated file whose content is made when MkDocs writes it, and not kept (the open-data exports)."""
+    """A generated file made when MkDocs writes it, in pieces, and not kept (the open-data exports)."""
 
-    make: Callable[[], str | bytes]
+    generated: GeneratedFile
 
     @classmethod
-    def of(cls, config, path: str, make: Callable[[], str | bytes], inclusion: InclusionLevel) -> _MadeWhenWritten:
-        file = cls.generated(config, path, content=b"", inclusion=inclusion)
-        file.make = make
+    def of(cls, config, generated: GeneratedFile, inclusion: InclusionLevel) -> _MadeWhenWritten:
+        file = cls.generated(config, generated.path, content=b"", inclusion=inclusion)
+        file.generated = generated
         return file
 
     @property
     def content_bytes(self) -> bytes:
-        content = self.make()
+        content = self.generated.made()
         return content if isinstance(content, bytes) else content.encode("utf-8")
 
     @property
     def content_string(self) -> str:
-        content = self.make()
+        content = self.generated.made()
         return content if isinstance(content, str) else content.decode("utf-8")
 
     def copy_file(self, dirty: bool = False) -> None:
-        self._content = self.make()
-        try:
-            super().copy_file(dirty)
-        finally:
-            self._content = b""
+        self.generated.write(Path(self.abs_dest_path))
 
 
 def _plain_toc(items) -> None:
