@@ -3,7 +3,7 @@
     prepare(project)      data/ and docs/ validated (InvalidSources otherwise), positions, site-search bundles,
                           then generate_site(): every generated page, JSON, export, feed and map file
     <a renderer>          MkDocs + Material (mkdocs_adapter/) or Zensical (zensical_build.py) turns pages into HTML
-    finish(site, prepared, news)
+    finish(site, Finishing.of(prepared, news))
                           Pagefind over the HTML (one run per bundle), the Atom feed, then every page checked for
                           active content (the build stops) and given its Content-Security-Policy
 
@@ -122,23 +122,45 @@ def prepare(
     return Prepared(dataset, geography, options, generate_site(dataset, geography, options), bundles, notes)
 
 
-def finish(
-    site_dir: Path,
-    prepared: Prepared,
-    feed: tuple[str, str, list[FeedEntry]] | None,
-    secured: frozenset[str] = frozenset(),
-) -> None:
-    """The pass over the built HTML: site search, the news feed (``feed``: its path in the site, the site's title and
-    address, the entries), then each page's active-content check and security policy (``secured``: the pages, by
-    path in the site, that the renderer passed through :func:`secure_page` as it wrote them)."""
-    index_site_search(site_dir, prepared.bundles)
-    if feed is not None and prepared.options.site_url:
-        path, title, entries = feed
-        site_url = prepared.options.site_url
-        text = atom(f"Actualités – {title}", site_url, urljoin(site_url, path), entries, prepared.options.build_date)
+@dataclass(frozen=True)
+class Finishing:
+    """What the pass over the built HTML needs, and no more: small and picklable, so that the MkDocs adapter can
+    render in a child process and finish in the parent, whose memory is then small beside Pagefind's."""
+
+    bundles: tuple[search_bundles.Bundle, ...]
+    tiles_origin: str
+    site_url: str | None
+    build_date: dt.date
+    feed: tuple[str, str, tuple[FeedEntry, ...]] | None
+    """The news feed: its path in the site, the site's title, the entries."""
+    secured: frozenset[str]
+    """The pages, by path in the site, that the renderer passed through :func:`secure_page` as it wrote them."""
+
+    @classmethod
+    def of(
+        cls,
+        prepared: Prepared,
+        feed: tuple[str, str, list[FeedEntry]] | None,
+        secured: frozenset[str] = frozenset(),
+    ) -> Finishing:
+        entries = None if feed is None else (feed[0], feed[1], tuple(feed[2]))
+        options = prepared.options
+        return cls(
+            tuple(prepared.bundles), options.tiles.origin, options.site_url, options.build_date, entries, secured
+        )
+
+
+def finish(site_dir: Path, finishing: Finishing) -> None:
+    """The pass over the built HTML: site search, the news feed, then each page's active-content check and security
+    policy (but for the pages already secured)."""
+    index_site_search(site_dir, list(finishing.bundles))
+    if finishing.feed is not None and finishing.site_url:
+        path, title, entries = finishing.feed
+        site_url = finishing.site_url
+        text = atom(f"Actualités – {title}", site_url, urljoin(site_url, path), list(entries), finishing.build_date)
         (site_dir / path).parent.mkdir(parents=True, exist_ok=True)
         (site_dir / path).write_text(text, encoding="utf-8")
-    secure_pages(site_dir, prepared.options.tiles.origin, secured)
+    secure_pages(site_dir, finishing.tiles_origin, finishing.secured)
 
 
 def index_site_search(site_dir: Path, bundles: list[search_bundles.Bundle]) -> None:

@@ -68,13 +68,16 @@ class Child:
     """A forked child computing ``work()`` (:func:`fork_child`); :meth:`result` waits for its value, or raises what
     it raised (:class:`ChildDied` if it gave no answer); :meth:`stop` kills it."""
 
-    def __init__(self, pid: int, reader: int):
+    def __init__(self, pid: int, reader: int, group: bool = False):
         self.pid: int | None = pid
         self.reader = reader
+        self.group = group
 
     @classmethod
-    def start(cls, work: Callable[[], Result]) -> Child:
-        """Raises OSError when the system refuses the pipe or the fork (the caller then does the work itself)."""
+    def start(cls, work: Callable[[], Result], group: bool = False) -> Child:
+        """Raises OSError when the system refuses the pipe or the fork (the caller then does the work itself).
+        ``group``: the child leads a process group of its own, which :meth:`stop` kills whole (the child's own
+        children with it, at once: none goes on writing after :meth:`stop`)."""
         reader, writer = os.pipe()
         try:
             pid = fork_child()
@@ -84,16 +87,25 @@ class Child:
             raise
         if pid == 0:  # pragma: no cover (the child)
             os.close(reader)
+            if group:
+                os.setpgid(0, 0)
             _answer(work, writer)
         os.close(writer)
-        return cls(pid, reader)
+        if group:
+            try:
+                os.setpgid(pid, pid)  # (here too: whichever process runs first, the group exists for stop())
+            except OSError:  # (the child made it already, or died)
+                pass
+        return cls(pid, reader, group)
 
     def result(self):
         with os.fdopen(self.reader, "rb") as answer:
             data = answer.read()
         _, status = os.waitpid(self.pid, 0)
-        self.pid = None
         code = os.waitstatus_to_exitcode(status)
+        if code != 0 and self.group:  # (its own children, should they outlive it a moment)
+            _kill_group(self.pid)
+        self.pid = None
         try:
             done, value = pickle.loads(data) if code == 0 else (None, None)
         except Exception:  # (cut short: a child that died while writing)
@@ -108,12 +120,21 @@ class Child:
         """Kill the child if it still runs (the parent failed or was interrupted)."""
         if self.pid is None:
             return
+        if self.group:
+            _kill_group(self.pid)
         kill_child(self.pid)
         self.pid = None
         try:
             os.close(self.reader)
         except OSError:
             pass
+
+
+def _kill_group(group: int) -> None:
+    try:
+        os.killpg(group, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def _answer(work: Callable[[], Result], writer: int) -> None:  # pragma: no cover (the child)

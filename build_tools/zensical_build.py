@@ -87,7 +87,8 @@ def build_site(config_file: Path, site_dir: Path, openable_from_disk: bool = Fal
             os.rename(entry, staging / entry.name)
         shutil.rmtree(source)
         entries = news_entries(docs_dir, news_dir, config.get("site_url") or "")
-        pipeline.finish(staging, prepared, (f"{news_dir}/{FEED_NAME}", config.get("site_name", ""), entries))
+        feed = (f"{news_dir}/{FEED_NAME}", config.get("site_name", ""), entries)
+        pipeline.finish(staging, pipeline.Finishing.of(prepared, feed))
 
     atomic_site(Path(site_dir), project, into, openable_from_disk)
 

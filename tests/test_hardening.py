@@ -324,6 +324,35 @@ def test_ctrl_c_during_a_build_keeps_the_previous_site(tmp_path):
     assert sorted(p.name for p in project.iterdir()) == ["data", "docs", "mkdocs.yml", "overrides", "site"]
 
 
+def test_a_killed_rendering_process_fails_the_build_in_french_and_keeps_the_previous_site(tmp_path):
+    """spro build runs MkDocs in a child process (its memory is given back before Pagefind runs): the child killed
+    (kill -9, the system short of memory), the build says so and stops; nothing of it is left behind."""
+    project = project_copy(tmp_path / "p", with_lieux=False)
+    site = build(project)
+    before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write(f"hooks:\n  - {Path(__file__).parent / 'build_pause_hook.py'}\n")
+    process = subprocess.Popen(
+        [*SPRO_AS_IN_A_TERMINAL, "build"],
+        cwd=project,
+        text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**CHILD_ENV, "SPRO_TEST_PAUSE_AT_PAGE": "5"},
+    )
+    assert process.stdout.readline().strip() == build_pause_hook.PAUSE_LINE
+    (renderer,) = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+    os.kill(int(renderer), signal.SIGKILL)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 1, err
+    assert "le processus qui construisait le site s'est arrêté (tué par le signal 9)" in err
+    assert "La construction a échoué : le site précédent est conservé." in err
+    after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in project.iterdir()) == ["data", "docs", "mkdocs.yml", "overrides", "site"]
+
+
 def test_staging_folders_of_killed_builds_are_removed_by_the_next_build(tmp_path):
     """kill -9 (or a power cut) leaves a staging folder of about 14 MB: the next build removes it, and only
     what a build made (a folder named alike without its marker is someone's: it stays)."""

@@ -3,6 +3,11 @@
 MkDocs reports through logging and stops with its own exceptions; here they become the pipeline's
 (``InvalidSources`` with its diagnostics, ``BuildFailed`` with a French message), and its warnings are
 handed to the caller, so that nothing outside this package knows MkDocs.
+
+MkDocs runs in a forked child (where :func:`~build_tools.two_cores.can_fork`), which sends back what the pass over
+the built HTML needs (:class:`~build_tools.pipeline.Finishing`); this process then runs that pass, Pagefind
+included. The child's memory (the dataset, every page MkDocs made: half a gigabyte at 30,000 lieux) is then given
+back, where a Python process keeps most of what it once held: Pagefind's memory is not added to it.
 """
 
 from __future__ import annotations
@@ -16,8 +21,9 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, MkDocsException
 
 from ..build_messages import config_message
-from ..pipeline import BuildFailed
+from ..pipeline import BuildFailed, Finishing, finish
 from ..site_output import atomic_site
+from ..two_cores import Child, ChildDied, can_fork
 
 
 def build_site(
@@ -31,25 +37,56 @@ def build_site(
     MkDocs (a broken link under --strict...), shown by the caller; return False to keep it out of the log."""
 
     def into(staging: Path) -> None:
-        config = None
-        messages = _messages(on_warning, Path(config_file).name)
-        try:
-            with messages:
-                config = load_config(str(config_file), site_dir=str(staging), strict=strict)
-                try:
-                    build(config)
-                finally:  # (Ctrl-C included: nothing may write into the staging folder once it is removed)
-                    plugin = config.plugins.get("spro")
-                    if plugin is not None:
-                        plugin.stop_second_process()
-        except (Abort, MkDocsException, SystemExit) as failure:
-            plugin = config.plugins.get("spro") if config is not None else None
-            if plugin is not None and plugin.failure is not None:
-                raise plugin.failure from failure  # what was invalid, and where (MkDocs only says it aborted)
-            said = messages.config_errors or ([] if isinstance(failure, (Abort, SystemExit)) else [str(failure)])
-            raise BuildFailed(" ; ".join(config_message(m, Path(config_file).name) for m in said)) from failure
+        finishing = _in_a_child(lambda: _render(Path(config_file), staging, strict, on_warning))
+        if finishing is not None:
+            finish(staging, finishing)
 
     atomic_site(site_dir, Path(config_file).resolve().parent, into, openable_from_disk)
+
+
+def _in_a_child(render: Callable[[], Finishing | None]) -> Finishing | None:
+    """``render()`` in a forked child when one can be made, else here."""
+    if not can_fork():
+        return render()
+    try:
+        child = Child.start(render, group=True)
+    except OSError:  # (too many processes, not enough memory to fork: this process renders)
+        return render()
+    try:
+        return child.result()
+    except ChildDied as died:
+        raise BuildFailed(
+            f"le processus qui construisait le site s'est arrêté ({died}) : relancez la construction"
+        ) from None
+    finally:  # (Ctrl-C included: the child and its own children stop before the staging folder goes)
+        child.stop()
+
+
+def _render(
+    config_file: Path, staging: Path, strict: bool, on_warning: Callable[[str], bool] | None
+) -> Finishing | None:
+    """MkDocs' build into ``staging``, but for the pass over the built HTML: what it needs (None without the spro
+    plugin)."""
+    config = None
+    messages = _messages(on_warning, config_file.name)
+    try:
+        with messages:
+            config = load_config(str(config_file), site_dir=str(staging), strict=strict)
+            plugin = config.plugins.get("spro")
+            if plugin is not None:
+                plugin.finish_elsewhere = True
+            try:
+                build(config)
+            finally:  # (Ctrl-C included: nothing may write into the staging folder once it is removed)
+                if plugin is not None:
+                    plugin.stop_second_process()
+    except (Abort, MkDocsException, SystemExit) as failure:
+        plugin = config.plugins.get("spro") if config is not None else None
+        if plugin is not None and plugin.failure is not None:
+            raise plugin.failure from failure  # what was invalid, and where (MkDocs only says it aborted)
+        said = messages.config_errors or ([] if isinstance(failure, (Abort, SystemExit)) else [str(failure)])
+        raise BuildFailed(" ; ".join(config_message(m, config_file.name) for m in said)) from failure
+    return plugin.finishing if plugin is not None else None
 
 
 class _messages:

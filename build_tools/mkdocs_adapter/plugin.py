@@ -2,8 +2,9 @@
 
 Kept thin on purpose (Material for MkDocs reaches end of life in May 2027; Zensical runs no third-party
 plugin): ``prepare`` in ``on_config``, the generated files in ``on_files``, their bodies in ``on_post_page``,
-``finish`` in ``on_post_build``. What only MkDocs does stays here: checking the HTML it rendered from docs/,
-escaping front matter Material prints raw, and collecting the blog's posts for the feed.
+``finish`` in ``on_post_build`` (under ``spro build``, by :mod:`.build`, in the parent process). What only MkDocs
+does stays here: checking the HTML it rendered from docs/, escaping front matter Material prints raw, and collecting
+the blog's posts for the feed.
 """
 
 from __future__ import annotations
@@ -90,6 +91,10 @@ class SproPlugin(BasePlugin[SproConfig]):
     """Once the second process runs, in this one: whether this process renders the page (else it does)."""
     cache: PageCache | None = None
     rendering: _Rendering | None = None
+    finish_elsewhere = False
+    """Set by :func:`.build.build_site`: the pass over the built HTML (:func:`build_tools.pipeline.finish`) is left
+    to its caller, which gets :attr:`finishing` (else made in ``on_post_build``)."""
+    finishing: pipeline.Finishing | None = None
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
@@ -120,7 +125,7 @@ class SproPlugin(BasePlugin[SproConfig]):
         self.news: list[FeedEntry] = []
         self.secured: set[str] = set()
         self.elsewhere = frozenset()  # (MkDocs keeps a plugin from one build to the next in the same process)
-        self.take, self.cache, self.rendering, self.reused = None, None, None, 0
+        self.take, self.cache, self.rendering, self.reused, self.finishing = None, None, None, 0, None
         return config
 
     def on_nav(self, nav, config, files):
@@ -320,15 +325,6 @@ class SproPlugin(BasePlugin[SproConfig]):
             if self.cache is not None:
                 self.cache.used |= outcome.cache_used
             log.debug("Rendu en deux processus : %d pages rendues par le second", len(outcome.secured))
-        try:
-            pipeline.finish(
-                Path(config.site_dir),
-                self.prepared,
-                (config.extra["spro_feed"], config.site_name, self.news),
-                frozenset(self.secured),
-            )
-        except pipeline.BuildFailed as failure:
-            raise self._stop(failure) from failure
         if self.cache is not None:
             self.cache.keep_only(self.cache.used)
             if self.reused:
@@ -338,6 +334,13 @@ class SproPlugin(BasePlugin[SproConfig]):
                     self.reused,
                     len(self.pages),
                 )
+        feed = (config.extra["spro_feed"], config.site_name, self.news)
+        self.finishing = pipeline.Finishing.of(self.prepared, feed, frozenset(self.secured))
+        if not self.finish_elsewhere:
+            try:
+                pipeline.finish(Path(config.site_dir), self.finishing)
+            except pipeline.BuildFailed as failure:
+                raise self._stop(failure) from failure
 
 
 class _HtmlPage(Page):
