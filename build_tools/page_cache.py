@@ -9,8 +9,8 @@ removes the entries it did not use (:meth:`PageCache.keep_only`).
 
 Where: outside the project, in ``$SPRO_CACHE_DIR``, else ``$XDG_CACHE_HOME/spro``, else ``~/.cache/spro``; one
 folder per project, then one per site-wide fingerprint (a ``mkdocs serve`` and a ``spro build`` of one project do
-not evict each other). Never in the checkout: a pull request could commit entries there, whose HTML no check
-would ever see.
+not evict each other). Never in the project (there is no cache if that folder is in it): a pull request could
+commit entries there, whose HTML no check would ever see.
 
 Entries are written whole (a temporary file, then renamed), so a build killed midway leaves complete entries or
 none. The cache never fails a build: an entry that cannot be read is rendered again, one that cannot be written is
@@ -33,12 +33,13 @@ _SUFFIX = ".html"
 
 
 def cache_root() -> Path:
-    """``$SPRO_CACHE_DIR``, else ``$XDG_CACHE_HOME/spro``, else ``~/.cache/spro``."""
+    """``$SPRO_CACHE_DIR``, else ``$XDG_CACHE_HOME/spro`` (an absolute path, as the XDG specification says), else
+    ``~/.cache/spro``."""
     chosen = os.environ.get("SPRO_CACHE_DIR")
     if chosen:
-        return Path(chosen)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "spro"
+        return Path(chosen).resolve()
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    return (Path(xdg) if os.path.isabs(xdg) else Path.home() / ".cache") / "spro"
 
 
 def digest(*parts: str) -> str:
@@ -78,9 +79,12 @@ class PageCache:
         """Keys this build read or wrote: the entries :meth:`keep_only` keeps."""
 
     @classmethod
-    def of(cls, project: Path, site_fingerprint: str, root: Path | None = None) -> PageCache:
-        project_folder = (root or cache_root()) / digest(str(project.resolve()))[:24]
-        return cls(project_folder / site_fingerprint[:40])
+    def of(cls, project: Path, site_fingerprint: str, root: Path | None = None) -> PageCache | None:
+        """The project's cache, or None if it would be inside the project (see the module's docstring)."""
+        root = (root or cache_root()).resolve()
+        if root.is_relative_to(project.resolve()):
+            return None
+        return cls(root / digest(str(project.resolve()))[:24] / site_fingerprint[:40])
 
     def key(self, *parts: str) -> str:
         return digest(*parts)

@@ -113,3 +113,16 @@ def test_a_change_of_configuration_renders_every_page_again(tmp_path, monkeypatc
     build(project)
     assert REUSED.search(capfd.readouterr().err) is None
     assert "Nouveau nom" in (project / "site" / "lieux" / "cio-cognac" / "index.html").read_text(encoding="utf-8")
+
+
+def test_no_cache_inside_the_project(tmp_path, monkeypatch, capfd):
+    """Entries committed by a pull request would be pages no check sees: a cache folder inside the project is not
+    used (nor made)."""
+    project = project_copy(tmp_path / "projet")
+    monkeypatch.setenv("SPRO_CACHE_DIR", str(project / ".cache" / "spro"))
+    build(project)
+    build(project)
+    err = capfd.readouterr().err
+    assert REUSED.search(err) is None
+    assert "le dossier du cache (SPRO_CACHE_DIR) est dans le projet" in err
+    assert not (project / ".cache").exists()

@@ -159,6 +159,8 @@ class SproPlugin(BasePlugin[SproConfig]):
             project = Path(config.config_file_path).resolve().parent
             tiles = self.prepared.options.tiles.origin
             self.cache = PageCache.of(project, site_fingerprint(config, self.nav, tiles, str(pipeline.build_date())))
+            if self.cache is None:
+                log.info("Pages toutes rendues à nouveau : le dossier du cache (SPRO_CACHE_DIR) est dans le projet")
         if self.config.render_processes == 2 and not self.serving and can_fork() and known:
             self._start_second_process(env, config, files, generated)
         return env
