@@ -7,14 +7,20 @@ here, as it was written then, instead of being rendered again. A key names what 
 out: any change in those inputs makes new keys, so an entry is never stale, only unused, and each successful build
 removes the entries it did not use (:meth:`PageCache.keep_only`).
 
-Where: outside the project, in ``$SPRO_CACHE_DIR``, else ``$XDG_CACHE_HOME/spro``, else ``~/.cache/spro``; one
-folder per project, then one per site-wide fingerprint (a ``mkdocs serve`` and a ``spro build`` of one project do
-not evict each other). Never in the project (there is no cache if that folder is in it): a pull request could
-commit entries there, whose HTML no check would ever see.
+Where: in ``$SPRO_CACHE_DIR``, else ``$XDG_CACHE_HOME/spro``, else ``~/.cache/spro``; one folder per project, then
+one per site-wide fingerprint (a ``mkdocs serve`` and a ``spro build`` of one project do not evict each other);
+project folders unused for :data:`UNUSED_DAYS` days go (deleted clones, temporary copies).
 
-Entries are written whole (a temporary file, then renamed), so a build killed midway leaves complete entries or
-none. The cache never fails a build: an entry that cannot be read is rendered again, one that cannot be written is
-not kept.
+What is published from here is checked as far as a file can be without rendering the page again:
+- never inside the project (there is no cache then): a pull request could commit entries, whose HTML no check
+  would ever see;
+- every folder a real directory (no symbolic link), this user's, writable by nobody else, else no cache: clean-up
+  deletes in them, and what they hold is published;
+- an entry is a regular file (opened without following a link) that starts with the SHA-256 of its page: an
+  entry cut short (a power cut after the rename) or changed is rendered again;
+- clean-up deletes only the names the cache writes.
+Entries are written whole (a temporary file, then renamed). The cache never fails a build: an entry that cannot be
+read is rendered again, one that cannot be written is not kept.
 """
 
 from __future__ import annotations
@@ -22,14 +28,24 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import os
+import re
 import shutil
+import stat
+import sys
+import sysconfig
 import tempfile
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
 KEPT_FINGERPRINTS = 3
 """Site-wide fingerprints kept per project (the most recently used): a build, a preview, one more."""
+UNUSED_DAYS = 30
+"""A project's folder unused for this long is removed by the next build of any project."""
 _SUFFIX = ".html"
+_ENTRY = re.compile(r"[0-9a-f]{64}\.html")
+_TEMPORARY = re.compile(r"\.[A-Za-z0-9_]+\.tmp")
+_FOLDER = re.compile(r"[0-9a-f]{24}|[0-9a-f]{40}")
 
 
 def cache_root() -> Path:
@@ -53,10 +69,11 @@ def digest(*parts: str) -> str:
 
 
 def code_fingerprint(folders: Iterable[Path]) -> str:
-    """The code that renders pages: every installed distribution's name and version, and the content of every file
-    under ``folders`` that is not an installed package (this project's code and templates, the theme's overrides),
-    which can change without a version."""
-    parts = sorted(f"{dist.metadata['Name']}=={dist.version}" for dist in importlib.metadata.distributions())
+    """The code that renders pages: Python's version, every installed distribution's name and version, and the
+    content of every file under ``folders`` that is not in this Python's site-packages (this project's code and
+    templates, the theme's overrides), which can change without a version. OSError if a file cannot be read."""
+    parts = [sys.version]
+    parts += sorted(f"{dist.metadata['Name']}=={dist.version}" for dist in importlib.metadata.distributions())
     for folder in sorted({Path(f).resolve() for f in folders}):
         if _installed(folder) or not folder.is_dir():
             continue
@@ -67,7 +84,9 @@ def code_fingerprint(folders: Iterable[Path]) -> str:
 
 
 def _installed(folder: Path) -> bool:
-    return any(part in ("site-packages", "dist-packages") for part in folder.parts)
+    """In this Python's site-packages, where every file belongs to a distribution whose version is hashed."""
+    paths = sysconfig.get_paths()
+    return any(folder.is_relative_to(Path(paths[name]).resolve()) for name in ("purelib", "platlib"))
 
 
 class PageCache:
@@ -80,31 +99,50 @@ class PageCache:
 
     @classmethod
     def of(cls, project: Path, site_fingerprint: str, root: Path | None = None) -> PageCache | None:
-        """The project's cache, or None if it would be inside the project (see the module's docstring)."""
+        """The project's cache, or None where it would be unsafe (see the module's docstring)."""
         root = (root or cache_root()).resolve()
-        if root.is_relative_to(project.resolve()):
+        project = project.resolve()
+        if root.is_relative_to(project):
             return None
-        return cls(root / digest(str(project.resolve()))[:24] / site_fingerprint[:40])
+        project_folder = root / digest(str(project))[:24]
+        folder = project_folder / site_fingerprint[:40]
+        try:
+            for level in (root, project_folder, folder):
+                level.mkdir(mode=0o700, exist_ok=True, parents=level == root)
+                if not _private_directory(level):
+                    return None
+        except OSError:
+            return None
+        return cls(folder)
 
     def key(self, *parts: str) -> str:
         return digest(*parts)
 
     def get(self, key: str) -> str | None:
+        """The page of ``key``, if its entry is whole and a regular file."""
         try:
-            text = (self.folder / (key + _SUFFIX)).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            descriptor = os.open(self.folder / (key + _SUFFIX), os.O_RDONLY | os.O_NOFOLLOW)
+            with os.fdopen(descriptor, "rb") as file:
+                if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                    return None
+                data = file.read()
+        except OSError:
+            return None
+        check, _, page = data.partition(b"\n")
+        if not page or hashlib.sha256(page).hexdigest().encode() != check:
             return None
         self.used.add(key)
-        return text
+        return page.decode("utf-8")
 
     def put(self, key: str, text: str) -> None:
+        """Keep ``text`` (the page as MkDocs writes it: characters UTF-8 cannot hold as references) under ``key``."""
         self.used.add(key)
+        page = text.encode("utf-8", errors="xmlcharrefreplace")
         try:
-            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             descriptor, temporary = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")
             try:
-                with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-                    file.write(text)
+                with os.fdopen(descriptor, "wb") as file:
+                    file.write(hashlib.sha256(page).hexdigest().encode() + b"\n" + page)
                 os.replace(temporary, self.folder / (key + _SUFFIX))
             except BaseException:
                 Path(temporary).unlink(missing_ok=True)
@@ -113,18 +151,55 @@ class PageCache:
             pass  # (not kept: rendered again next time)
 
     def keep_only(self, keys: set[str]) -> None:
-        """After a successful build: only the entries of ``keys`` stay, and only the project's
-        :data:`KEPT_FINGERPRINTS` most recently used fingerprint folders (this one first)."""
-        try:
-            with os.scandir(self.folder) as entries:
-                for entry in entries:
-                    name = entry.name
-                    if name.removesuffix(_SUFFIX) not in keys or not name.endswith(_SUFFIX):
-                        Path(entry.path).unlink(missing_ok=True)
-            os.utime(self.folder)
-            siblings = [p for p in self.folder.parent.iterdir() if p.is_dir() and p != self.folder]
-            siblings.sort(key=lambda p: p.stat().st_mtime, reverse=True)
-            for stale in siblings[KEPT_FINGERPRINTS - 1 :]:
-                shutil.rmtree(stale, ignore_errors=True)
-        except OSError:
-            pass
+        """After a successful build: of this folder's entries, only those of ``keys`` stay; of the project's
+        fingerprint folders, the :data:`KEPT_FINGERPRINTS` most recently used (this one first); of the projects'
+        folders, those used in the last :data:`UNUSED_DAYS` days."""
+        kept = {key + _SUFFIX for key in keys}
+        for entry in _entries(self.folder):
+            if (_ENTRY.fullmatch(entry.name) and entry.name not in kept) or _TEMPORARY.fullmatch(entry.name):
+                _remove(entry)
+        for folder in (self.folder, self.folder.parent):
+            try:
+                os.utime(folder)
+            except OSError:
+                pass
+        siblings = [e for e in _entries(self.folder.parent) if _FOLDER.fullmatch(e.name) and e.path != str(self.folder)]
+        siblings.sort(key=_modified, reverse=True)
+        for stale in siblings[KEPT_FINGERPRINTS - 1 :]:
+            _remove(stale)
+        too_old = time.time() - UNUSED_DAYS * 86400
+        for project in _entries(self.folder.parent.parent):
+            if _FOLDER.fullmatch(project.name) and _modified(project) < too_old:
+                _remove(project)
+
+
+def _private_directory(path: Path) -> bool:
+    """A real directory (not a link), this user's, that nobody else may write in."""
+    info = path.lstat()
+    return stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o022
+
+
+def _entries(folder: Path) -> list[os.DirEntry]:
+    try:
+        with os.scandir(folder) as entries:
+            return list(entries)
+    except OSError:
+        return []
+
+
+def _modified(entry: os.DirEntry) -> float:
+    try:
+        return entry.stat(follow_symlinks=False).st_mtime
+    except OSError:
+        return 0.0
+
+
+def _remove(entry: os.DirEntry) -> None:
+    """The entry gone, a folder with what it holds (never through a link); each failure on its own."""
+    try:
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+        else:
+            os.unlink(entry.path)
+    except OSError:
+        pass

@@ -124,5 +124,22 @@ def test_no_cache_inside_the_project(tmp_path, monkeypatch, capfd):
     build(project)
     err = capfd.readouterr().err
     assert REUSED.search(err) is None
-    assert "le dossier du cache (SPRO_CACHE_DIR) est dans le projet" in err
+    assert "le dossier du cache (SPRO_CACHE_DIR, ~/.cache/spro) est dans le projet" in err
     assert not (project / ".cache").exists()
+
+
+def test_a_hook_turns_the_cache_off(tmp_path, monkeypatch, capfd):
+    """A hook's code is in no page's key: with one, every page is rendered (and the hook's change shows)."""
+    project = project_copy(tmp_path / "projet")
+    monkeypatch.setenv("SPRO_CACHE_DIR", str(tmp_path / "cache"))
+    hook = project / "tampon.py"
+    hook.write_text("def on_page_content(html, page, config, files):\n    return html + '<p>TAMPON-1</p>'\n")
+    with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write("hooks:\n  - tampon.py\n")
+    build(project)
+    hook.write_text(hook.read_text(encoding="utf-8").replace("TAMPON-1", "TAMPON-2"), encoding="utf-8")
+    capfd.readouterr()
+    build(project)
+    assert REUSED.search(capfd.readouterr().err) is None
+    assert "TAMPON-2" in (project / "site" / "lieux" / "cio-cognac" / "index.html").read_text(encoding="utf-8")
+    assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").rglob("*.html"))

@@ -154,16 +154,27 @@ class SproPlugin(BasePlugin[SproConfig]):
         for page in generated:
             page.meta["template"] = GENERATED_PAGE
         env.globals.update(spro_render=self._render_here, spro_template=lambda page: templates[page.file.src_uri])
-        known = _page_events_known(config)
-        if self.config.cache and known:
-            project = Path(config.config_file_path).resolve().parent
-            tiles = self.prepared.options.tiles.origin
-            self.cache = PageCache.of(project, site_fingerprint(config, self.nav, tiles, str(pipeline.build_date())))
-            if self.cache is None:
-                log.info("Pages toutes rendues à nouveau : le dossier du cache (SPRO_CACHE_DIR) est dans le projet")
-        if self.config.render_processes == 2 and not self.serving and can_fork() and known:
+        if self.config.cache and _only_known_plugins(config):
+            self.cache = self._page_cache(config)
+        if self.config.render_processes == 2 and not self.serving and can_fork() and _page_events_known(config):
             self._start_second_process(env, config, files, generated)
         return env
+
+    def _page_cache(self, config) -> PageCache | None:
+        project = Path(config.config_file_path).resolve().parent
+        try:
+            fingerprint = site_fingerprint(
+                config, self.nav, self.prepared.options.tiles.origin, str(pipeline.build_date())
+            )
+        except OSError:  # (a file of the code or of the theme could not be read: nothing can be reused safely)
+            return None
+        cache = PageCache.of(project, fingerprint)
+        if cache is None:
+            log.info(
+                "Pages toutes rendues à nouveau : le dossier du cache (SPRO_CACHE_DIR, ~/.cache/spro) est dans le "
+                "projet, ou n'est pas un dossier à vous seul"
+            )
+        return cache
 
     def _render_here(self, page) -> bool:
         """Asked by :data:`GENERATED_PAGE` as MkDocs renders a generated page: whether this process renders it now
@@ -434,6 +445,15 @@ def _page_events_known(config) -> bool:
             if owner is not SproPlugin and owner.__module__ != "material.plugins.blog.plugin":
                 return False
     return True
+
+
+def _only_known_plugins(config) -> bool:
+    """Whether every plugin is this one or Material's blog, and there is no hook: the cache reuses pages without
+    rendering them, which another plugin's or a hook's code (not in the pages' keys) could have changed."""
+    return all(
+        isinstance(plugin, SproPlugin) or type(plugin).__module__ == "material.plugins.blog.plugin"
+        for plugin in config.plugins.values()
+    )
 
 
 def _navigation_key(page) -> str | None:
