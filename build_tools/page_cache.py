@@ -16,11 +16,12 @@ What is published from here is checked as far as a file can be without rendering
   would ever see;
 - every folder a real directory (no symbolic link), this user's, writable by nobody else, else no cache: clean-up
   deletes in them, and what they hold is published;
-- an entry is a regular file (opened without following a link) that starts with the SHA-256 of its page: an
-  entry cut short (a power cut after the rename) or changed is rendered again;
+- a pack is a regular file (opened without following a link), this user's, and each of its records carries the
+  SHA-256 of its page: a record cut short (a build killed while writing, a power cut) or changed is rendered
+  again;
 - clean-up deletes only the names the cache writes.
-Entries are written whole (a temporary file, then renamed). The cache never fails a build: an entry that cannot be
-read is rendered again, one that cannot be written is not kept.
+The cache never fails a build: an entry that cannot be read is rendered again, one that cannot be written is not
+kept.
 """
 
 from __future__ import annotations
@@ -29,11 +30,11 @@ import hashlib
 import importlib.metadata
 import os
 import re
+import secrets
 import shutil
 import stat
 import sys
 import sysconfig
-import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -42,10 +43,11 @@ KEPT_FINGERPRINTS = 3
 """Site-wide fingerprints kept per project (the most recently used): a build, a preview, one more."""
 UNUSED_DAYS = 30
 """A project's folder unused for this long is removed by the next build of any project."""
-_SUFFIX = ".html"
-_ENTRY = re.compile(r"[0-9a-f]{64}\.html")
-_TEMPORARY = re.compile(r"\.[A-Za-z0-9_]+\.tmp")
+MOST_PACKS = 6
+"""Beyond this many packs in a folder (each build adds one or two), the entries still used are packed into one."""
+_PACK = re.compile(r"[0-9a-f]{32}\.pack")
 _FOLDER = re.compile(r"[0-9a-f]{24}|[0-9a-f]{40}")
+_HEADER_MAX = 200
 
 
 def cache_root() -> Path:
@@ -90,12 +92,24 @@ def _installed(folder: Path) -> bool:
 
 
 class PageCache:
-    """The entries of one project under one site-wide fingerprint."""
+    """The entries of one project under one site-wide fingerprint, in pack files: a file per build and process, one
+    record after another (``key sha256 length``, a line, then the page). Thousands of small files cost more than
+    the rendering they saved (creating a file is slow on many file systems); a pack is written in one go, and
+    :meth:`keep_only` packs the entries still used together when the others take too much room."""
 
     def __init__(self, folder: Path):
         self.folder = folder
         self.used: set[str] = set()
         """Keys this build read or wrote: the entries :meth:`keep_only` keeps."""
+        self._index: dict[str, tuple[int, int, int, str]] = {}
+        """key -> (descriptor of its pack, offset of the page, its length, its SHA-256)."""
+        self._packs: dict[str, tuple[int, int]] = {}
+        """The packs read: name -> (descriptor, size)."""
+        self._writer: tuple[int, int] | None = None
+        """(process, descriptor) of the pack this process writes."""
+        for entry in _entries(folder):
+            if _PACK.fullmatch(entry.name):
+                self._read_pack(entry.name)
 
     @classmethod
     def of(cls, project: Path, site_fingerprint: str, root: Path | None = None) -> PageCache | None:
@@ -109,27 +123,50 @@ class PageCache:
         try:
             for level in (root, project_folder, folder):
                 level.mkdir(mode=0o700, exist_ok=True, parents=level == root)
-                if not _private_directory(level):
+                if not _private(level.lstat(), stat.S_ISDIR):
                     return None
         except OSError:
             return None
         return cls(folder)
 
+    def _read_pack(self, name: str) -> None:
+        """Index a pack's records (up to the first that is not whole: a build killed while writing it)."""
+        try:
+            descriptor = os.open(self.folder / name, os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError:
+            return
+        info = os.fstat(descriptor)
+        if not _private(info, stat.S_ISREG):
+            os.close(descriptor)
+            return
+        self._packs[name] = (descriptor, info.st_size)
+        offset = 0
+        while offset < info.st_size:
+            header = os.pread(descriptor, _HEADER_MAX, offset).split(b"\n", 1)[0]
+            fields = header.split(b" ")
+            if len(fields) != 3 or not fields[2].isdigit():
+                break
+            key, check, length = (
+                fields[0].decode("ascii", "replace"),
+                fields[1].decode("ascii", "replace"),
+                int(fields[2]),
+            )
+            start = offset + len(header) + 1
+            if start + length > info.st_size:
+                break
+            self._index[key] = (descriptor, start, length, check)
+            offset = start + length
+
     def key(self, *parts: str) -> str:
         return digest(*parts)
 
     def get(self, key: str) -> str | None:
-        """The page of ``key``, if its entry is whole and a regular file."""
-        try:
-            descriptor = os.open(self.folder / (key + _SUFFIX), os.O_RDONLY | os.O_NOFOLLOW)
-            with os.fdopen(descriptor, "rb") as file:
-                if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
-                    return None
-                data = file.read()
-        except OSError:
+        """The page of ``key``, if its record is whole."""
+        found = self._index.get(key)
+        if found is None:
             return None
-        check, _, page = data.partition(b"\n")
-        if not page or hashlib.sha256(page).hexdigest().encode() != check:
+        page = _whole(*found)
+        if page is None:
             return None
         self.used.add(key)
         return page.decode("utf-8")
@@ -139,25 +176,30 @@ class PageCache:
         self.used.add(key)
         page = text.encode("utf-8", errors="xmlcharrefreplace")
         try:
-            descriptor, temporary = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")
-            try:
-                with os.fdopen(descriptor, "wb") as file:
-                    file.write(hashlib.sha256(page).hexdigest().encode() + b"\n" + page)
-                os.replace(temporary, self.folder / (key + _SUFFIX))
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
+            _write_all(self._pack_of_this_process(), _record(key, hashlib.sha256(page).hexdigest(), page))
         except OSError:
             pass  # (not kept: rendered again next time)
 
+    def _pack_of_this_process(self) -> int:
+        """A new pack, made on the first write of each process (a forked process writes a pack of its own)."""
+        if self._writer is None or self._writer[0] != os.getpid():
+            name = f"{secrets.token_hex(16)}.pack"
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | os.O_NOFOLLOW
+            self._writer = (os.getpid(), os.open(self.folder / name, flags, 0o600))
+        return self._writer[1]
+
     def keep_only(self, keys: set[str]) -> None:
-        """After a successful build: of this folder's entries, only those of ``keys`` stay; of the project's
-        fingerprint folders, the :data:`KEPT_FINGERPRINTS` most recently used (this one first); of the projects'
-        folders, those used in the last :data:`UNUSED_DAYS` days."""
-        kept = {key + _SUFFIX for key in keys}
-        for entry in _entries(self.folder):
-            if (_ENTRY.fullmatch(entry.name) and entry.name not in kept) or _TEMPORARY.fullmatch(entry.name):
-                _remove(entry)
+        """After a successful build: the entries of ``keys`` stay (the packs this build read are packed again, with
+        those only, once the others take a fifth of them or there are more than :data:`MOST_PACKS`); of the
+        project's fingerprint folders, the :data:`KEPT_FINGERPRINTS` most recently used (this one first); of the
+        projects' folders, those used in the last :data:`UNUSED_DAYS` days."""
+        self._close_writer()
+        kept = {key: found for key, found in self._index.items() if key in keys}
+        read = sum(size for _, size in self._packs.values())
+        live = sum(length for _, _, length, _ in kept.values())
+        packs = sum(1 for entry in _entries(self.folder) if _PACK.fullmatch(entry.name))
+        if self._packs and (read - live > read // 5 or packs > MOST_PACKS):
+            self._pack_again(kept)
         for folder in (self.folder, self.folder.parent):
             try:
                 os.utime(folder)
@@ -171,12 +213,61 @@ class PageCache:
         for project in _entries(self.folder.parent.parent):
             if _FOLDER.fullmatch(project.name) and _modified(project) < too_old:
                 _remove(project)
+        self.close()
+
+    def close(self) -> None:
+        """The packs' descriptors closed (a preview builds again and again in one process)."""
+        self._close_writer()
+        for descriptor, _ in self._packs.values():
+            os.close(descriptor)
+        self._packs, self._index = {}, {}
+
+    def _close_writer(self) -> None:
+        if self._writer is not None and self._writer[0] == os.getpid():
+            os.close(self._writer[1])
+        self._writer = None
+
+    def _pack_again(self, kept: dict[str, tuple[int, int, int, str]]) -> None:
+        """The kept entries of the packs this build read into one new pack; those packs then go."""
+        try:
+            for key, found in kept.items():
+                page = _whole(*found)
+                if page is not None:
+                    _write_all(self._pack_of_this_process(), _record(key, found[3], page))
+            self._close_writer()
+        except OSError:
+            return  # (the packs read stay: nothing is lost)
+        finally:
+            self._writer = None
+        for name in self._packs:
+            try:
+                os.unlink(self.folder / name)
+            except OSError:
+                pass
 
 
-def _private_directory(path: Path) -> bool:
-    """A real directory (not a link), this user's, that nobody else may write in."""
-    info = path.lstat()
-    return stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o022
+def _record(key: str, check: str, page: bytes) -> bytes:
+    return f"{key} {check} {len(page)}\n".encode("ascii") + page
+
+
+def _whole(descriptor: int, offset: int, length: int, check: str) -> bytes | None:
+    """The page at ``offset`` if it is all there and its SHA-256 is ``check``."""
+    try:
+        page = os.pread(descriptor, length, offset)
+    except OSError:
+        return None
+    return page if len(page) == length and hashlib.sha256(page).hexdigest() == check else None
+
+
+def _write_all(descriptor: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(descriptor, view) :]
+
+
+def _private(info: os.stat_result, kind) -> bool:
+    """Of ``kind`` (a real directory or file, not a link), this user's, and nobody else may write in it."""
+    return kind(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o022
 
 
 def _entries(folder: Path) -> list[os.DirEntry]:

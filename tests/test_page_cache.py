@@ -1,5 +1,5 @@
-"""The page cache's entries and folders (build_tools/page_cache.py): what it publishes is whole and its own, and
-its clean-up deletes only what it wrote. The incremental build itself: tests/test_incremental_build.py."""
+"""The page cache's packs and folders (build_tools/page_cache.py): what it publishes is whole and its own, and its
+clean-up deletes only what it wrote. The incremental build itself: tests/test_incremental_build.py."""
 
 from __future__ import annotations
 
@@ -8,92 +8,117 @@ import time
 
 import pytest
 
-from build_tools.page_cache import UNUSED_DAYS, PageCache, code_fingerprint
+from build_tools.page_cache import MOST_PACKS, UNUSED_DAYS, PageCache, code_fingerprint
 
-KEY = "a" * 64
 PAGE = "<!doctype html>\r\n<title>Lieu</title>\r<p>é</p>\n"
 
 
-@pytest.fixture
-def cache(tmp_path):
-    made = PageCache.of(tmp_path / "projet", "f" * 64, root=tmp_path / "cache")
+def key(n: int) -> str:
+    return f"{n:064x}"
+
+
+def opened(tmp_path, project: str = "projet", fingerprint: str = "f" * 64) -> PageCache:
+    made = PageCache.of(tmp_path / project, fingerprint, root=tmp_path / "cache")
     assert made is not None
     return made
 
 
-def entry(cache) -> os.PathLike:
-    return cache.folder / f"{KEY}.html"
+def packs(cache: PageCache) -> list:
+    return sorted(cache.folder.glob("*.pack"))
 
 
-def test_an_entry_gives_back_the_page_as_it_was_kept(cache):
-    cache.put(KEY, PAGE)
-    assert cache.get(KEY) == PAGE  # (line ends included: MkDocs writes them untranslated)
-    assert cache.get("b" * 64) is None
+def test_an_entry_gives_back_the_page_as_it_was_kept(tmp_path):
+    cache = opened(tmp_path)
+    cache.put(key(1), PAGE)
+    cache.keep_only({key(1)})
+    again = opened(tmp_path)
+    assert again.get(key(1)) == PAGE  # (line ends included: MkDocs writes them untranslated)
+    assert again.get(key(2)) is None
 
 
 @pytest.mark.parametrize(
     "damage",
     [
-        lambda data: b"",  # emptied (a power cut after the rename)
-        lambda data: data[:-10],  # cut short
-        lambda data: data.replace(b"Lieu", b"<script>alert(1)</script>"),  # changed
-        lambda data: data.split(b"\n", 1)[1],  # no check line
+        lambda data: data[:-10],  # cut short (a build killed while writing)
+        lambda data: data.replace(b"Lieu", b"<scr>"),  # changed
+        lambda data: data.replace(b" ", b"", 1),  # a header that says nothing
     ],
 )
-def test_a_damaged_entry_is_rendered_again(cache, damage):
-    cache.put(KEY, PAGE)
-    path = entry(cache)
-    path.write_bytes(damage(path.read_bytes()))
-    assert cache.get(KEY) is None
+def test_a_damaged_entry_is_rendered_again(tmp_path, damage):
+    cache = opened(tmp_path)
+    cache.put(key(1), PAGE)
+    cache.keep_only({key(1)})
+    (pack,) = packs(cache)
+    pack.write_bytes(damage(pack.read_bytes()))
+    assert opened(tmp_path).get(key(1)) is None
 
 
-def test_an_entry_that_is_a_link_is_not_followed(cache, tmp_path):
-    secret = tmp_path / "secret.txt"
-    secret.write_text("secret", encoding="utf-8")
-    entry(cache).symlink_to(secret)
-    assert cache.get(KEY) is None
+def test_a_pack_that_is_a_link_or_that_others_may_write_in_is_not_read(tmp_path):
+    cache = opened(tmp_path)
+    cache.put(key(1), PAGE)
+    cache.keep_only({key(1)})
+    (pack,) = packs(cache)
+    os.chmod(pack, 0o666)
+    assert opened(tmp_path).get(key(1)) is None
+    os.chmod(pack, 0o600)
+    moved = tmp_path / "ailleurs.pack"
+    pack.rename(moved)
+    pack.symlink_to(moved)
+    assert opened(tmp_path).get(key(1)) is None
 
 
 def test_no_cache_in_a_folder_that_is_a_link_or_that_others_may_write_in(tmp_path):
     (tmp_path / "ailleurs").mkdir()
-    (tmp_path / "lien").symlink_to(tmp_path / "ailleurs")
-    (tmp_path / "partage").mkdir(mode=0o777)
+    (tmp_path / "partage").mkdir()
     os.chmod(tmp_path / "partage", 0o777)
     assert PageCache.of(tmp_path / "projet", "f" * 64, root=tmp_path / "partage") is None
-    made = PageCache.of(tmp_path / "projet", "f" * 64, root=tmp_path / "cache")
-    project_folder = made.folder.parent
-    for child in project_folder.iterdir():
-        child.rmdir()
+    project_folder = opened(tmp_path).folder.parent
+    (project_folder / ("f" * 40)).rmdir()
     project_folder.rmdir()
     project_folder.symlink_to(tmp_path / "ailleurs")
     assert PageCache.of(tmp_path / "projet", "f" * 64, root=tmp_path / "cache") is None
     assert PageCache.of(tmp_path / "projet", "f" * 64, root=tmp_path / "projet" / ".cache") is None  # in the project
 
 
-def test_clean_up_deletes_only_what_the_cache_wrote(cache):
-    for key in (KEY, "b" * 64, "c" * 64):
-        cache.put(key, PAGE)
+def test_entries_no_longer_used_go_once_they_take_room_and_nothing_else_does(tmp_path):
+    cache = opened(tmp_path)
+    for n in range(10):
+        cache.put(key(n), PAGE)
+    cache.keep_only({key(n) for n in range(10)})
     (cache.folder / "notes.txt").write_text("à garder", encoding="utf-8")
     (cache.folder / "zz-dossier").mkdir()
-    (cache.folder / ".reste.tmp").write_text("", encoding="utf-8")
-    cache.keep_only({KEY, "c" * 64})
-    assert sorted(p.name for p in cache.folder.iterdir()) == [
-        f"{KEY}.html",
-        f"{'c' * 64}.html",
-        "notes.txt",
-        "zz-dossier",
-    ]
+    cache = opened(tmp_path)
+    assert all(cache.get(key(n)) == PAGE for n in range(9))
+    cache.put(key(99), PAGE)  # (a changed page)
+    cache.keep_only({key(n) for n in range(9)} | {key(99)})
+    assert len(packs(cache)) == 2  # one entry in ten unused: not worth writing them all again
+    cache = opened(tmp_path)
+    assert all(cache.get(key(n)) == PAGE for n in range(5))
+    cache.keep_only({key(n) for n in range(5)})
+    assert len(packs(cache)) == 1
+    assert sorted(p.name for p in cache.folder.iterdir() if not p.name.endswith(".pack")) == ["notes.txt", "zz-dossier"]
+    cache = opened(tmp_path)
+    assert [n for n in [*range(10), 99] if cache.get(key(n)) == PAGE] == list(range(5))
+
+
+def test_packs_are_packed_together_before_they_are_too_many(tmp_path):
+    for n in range(MOST_PACKS + 2):
+        cache = opened(tmp_path)
+        cache.put(key(n), PAGE)
+        cache.keep_only({key(k) for k in range(n + 1)})
+    assert len(packs(opened(tmp_path))) <= MOST_PACKS
+    cache = opened(tmp_path)
+    assert all(cache.get(key(n)) == PAGE for n in range(MOST_PACKS + 2))
 
 
 def test_clean_up_keeps_three_fingerprints_and_the_projects_used_lately(tmp_path):
-    root = tmp_path / "cache"
-    made = [PageCache.of(tmp_path / "projet", f"{n}" * 40, root=root) for n in range(5)]
-    for age, cache in enumerate(reversed(made)):  # (the first made is the most recently used)
+    made = [opened(tmp_path, fingerprint=f"{n}" * 40) for n in range(5)]
+    for age, cache in enumerate(reversed(made)):  # (the first made is the least recently used)
         os.utime(cache.folder, (time.time() - 100 * age,) * 2)
-    old = PageCache.of(tmp_path / "ancien", "f" * 40, root=root)
+    old = opened(tmp_path, project="ancien")
     long_ago = time.time() - (UNUSED_DAYS + 1) * 86400
     os.utime(old.folder.parent, (long_ago, long_ago))
-    mine = PageCache.of(tmp_path / "projet", "e" * 40, root=root)
+    mine = opened(tmp_path, fingerprint="e" * 40)
     mine.keep_only(set())
     assert sorted(p.name for p in mine.folder.parent.iterdir()) == ["3" * 40, "4" * 40, "e" * 40]
     assert not old.folder.parent.exists()

@@ -125,6 +125,8 @@ class SproPlugin(BasePlugin[SproConfig]):
         self.news: list[FeedEntry] = []
         self.secured: set[str] = set()
         self.elsewhere = frozenset()  # (MkDocs keeps a plugin from one build to the next in the same process)
+        if self.cache is not None:  # (the previous build's, in a preview)
+            self.cache.close()
         self.take, self.cache, self.rendering, self.reused, self.finishing = None, None, None, 0, None
         return config
 
@@ -234,6 +236,8 @@ class SproPlugin(BasePlugin[SproConfig]):
 
     def on_build_error(self, error):
         self.stop_second_process()
+        if self.cache is not None:
+            self.cache.close()
 
     def on_files(self, files: Files, config) -> Files:
         for generated in self.prepared.generated:
