@@ -62,7 +62,7 @@ def timed(command: list[str], cwd: Path, cache: Path | None = None) -> tuple[flo
 
 def reused(said: str) -> str:
     """What spro build said of the pages it reused (« 2990/3095 »), or « 0 »."""
-    found = re.search(r"(\d+) pages générées sur (\d+) reprises", said)
+    found = re.search(r"Pages de l'annuaire : (\d+) sur (\d+) reprises", said)
     return f"{found[1]}/{found[2]}" if found else "0"
 
 

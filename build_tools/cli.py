@@ -413,6 +413,7 @@ def command_build(args) -> int:
                 strict=not args.non_strict,
                 openable_from_disk=args.apercu,
                 on_warning=annotate if args.format == "github" else None,
+                reuse_pages=not args.sans_cache,
             )
     except UnsafeSiteDir as refused:
         print(f"--site-dir : {refused}", file=sys.stderr)
@@ -1035,6 +1036,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--apercu",
         action="store_true",
         help="aperçu à ouvrir depuis le disque, sans serveur (liens vers les dossiers complétés par index.html)",
+    )
+    build.add_argument(
+        "--sans-cache",
+        action="store_true",
+        help="construire toutes les pages, sans reprendre celles de la construction précédente qui n'ont pas changé "
+        "(le cache est dans ~/.cache/spro, ou dans le dossier de SPRO_CACHE_DIR ; on peut l'effacer sans risque)",
     )
     build.set_defaults(handler=command_build)
 

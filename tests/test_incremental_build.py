@@ -9,14 +9,14 @@ import re
 import shutil
 
 import pytest
-from site_helpers import build, project_copy
+from site_helpers import build, project_copy, spro
 
 from build_tools.page_cache import MOST_PACKS
 
 pytestmark = pytest.mark.slow
 
-REUSING_SOME = {"rien", "horaires d'un lieu", "nom d'un lieu", "un lieu ajouté", "un événement modifié"}
-REUSED = re.compile(r"(\d+) pages générées sur (\d+) reprises d'une construction précédente")
+REUSING_SOME = {"rien", "le lendemain", "horaires d'un lieu", "nom d'un lieu", "un lieu ajouté", "un événement modifié"}
+REUSED = re.compile(r"Pages de l'annuaire : (\d+) sur (\d+) reprises telles quelles")
 
 
 def site_digests(site) -> dict[str, str]:
@@ -57,6 +57,7 @@ def test_an_incremental_build_writes_what_a_clean_build_writes(tmp_path, monkeyp
 
     changes = [
         ("rien", lambda: None),
+        ("le lendemain", lambda: monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1795219200 + 86400))),
         ("horaires d'un lieu", lambda: replace_in(lieux / "cio-cognac.yaml", "Mo 13:30-17:00", "Mo 14:00-17:00")),
         ("nom d'un lieu", lambda: replace_in(lieux / "cio-cognac.yaml", "nom: CIO de Cognac", "nom: CIO Cognac")),
         ("un lieu ajouté", new_lieu),
@@ -74,6 +75,7 @@ def test_an_incremental_build_writes_what_a_clean_build_writes(tmp_path, monkeyp
     ]  # fmt: skip
 
     monkeypatch.setenv("SPRO_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795219200")
     build(project)
     capfd.readouterr()
     for label, change in changes:
@@ -84,7 +86,7 @@ def test_an_incremental_build_writes_what_a_clean_build_writes(tmp_path, monkeyp
         clean_cache = tmp_path / f"cache-vide-{label}"
         monkeypatch.setenv("SPRO_CACHE_DIR", str(clean_cache))
         build(project, project / "site-propre")
-        assert REUSED.search(capfd.readouterr().err) is None, label  # (an empty cache: nothing to reuse)
+        assert REUSED.search(capfd.readouterr().err)[1] == "0", label  # (an empty cache: nothing to reuse)
         assert site_digests(project / "site") == site_digests(project / "site-propre"), label
         if label in REUSING_SOME:  # (else: a change undone finds the pages of before; a basin's is in every page)
             assert said is not None, label
@@ -119,7 +121,7 @@ def test_a_change_of_configuration_renders_every_page_again(tmp_path, monkeypatc
     replace_in(project / "mkdocs.yml", "site_name: ", "site_name: Nouveau nom – ")
     capfd.readouterr()
     build(project)
-    assert REUSED.search(capfd.readouterr().err) is None
+    assert REUSED.search(capfd.readouterr().err)[1] == "0"
     assert "Nouveau nom" in (project / "site" / "lieux" / "cio-cognac" / "index.html").read_text(encoding="utf-8")
 
 
@@ -132,22 +134,38 @@ def test_no_cache_inside_the_project(tmp_path, monkeypatch, capfd):
     build(project)
     err = capfd.readouterr().err
     assert REUSED.search(err) is None
-    assert "le dossier du cache (SPRO_CACHE_DIR, ~/.cache/spro) est dans le projet" in err
+    assert f"le dossier du cache ({project / '.cache' / 'spro'}) est dans le projet" in err
     assert not (project / ".cache").exists()
 
 
-def test_a_hook_turns_the_cache_off(tmp_path, monkeypatch, capfd):
-    """A hook's code is in no page's key: with one, every page is rendered (and the hook's change shows)."""
+def test_a_hook_turns_the_cache_off(tmp_path):
+    """A hook's code is in no page's key: with one, every page is rendered (and the hook's change shows). Each build
+    is a process of its own, as a contributor runs them (MkDocs keeps a hook's first code for its whole process)."""
     project = project_copy(tmp_path / "projet")
-    monkeypatch.setenv("SPRO_CACHE_DIR", str(tmp_path / "cache"))
     hook = project / "tampon.py"
     hook.write_text("def on_page_content(html, page, config, files):\n    return html + '<p>TAMPON-1</p>'\n")
     with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
         config.write("hooks:\n  - tampon.py\n")
-    build(project)
+    cache = {"SPRO_CACHE_DIR": str(tmp_path / "cache")}
+    assert spro(project, "build", env=cache).returncode == 0
     hook.write_text(hook.read_text(encoding="utf-8").replace("TAMPON-1", "TAMPON-2"), encoding="utf-8")
-    capfd.readouterr()
-    build(project)
-    assert REUSED.search(capfd.readouterr().err) is None
+    result = spro(project, "build", env=cache)
+    assert result.returncode == 0, result.stderr
     assert "TAMPON-2" in (project / "site" / "lieux" / "cio-cognac" / "index.html").read_text(encoding="utf-8")
-    assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").rglob("*.html"))
+    assert not any((tmp_path / "cache").rglob("*.pack"))
+
+
+def test_sans_cache_builds_every_page_and_leaves_the_cache_as_it_was(tmp_path):
+    project = project_copy(tmp_path / "projet")
+    cache = {"SPRO_CACHE_DIR": str(tmp_path / "cache")}
+    assert spro(project, "build", env=cache).returncode == 0
+
+    def packs() -> dict:
+        return {pack.name: pack.read_bytes() for pack in (tmp_path / "cache").rglob("*.pack")}
+
+    before = packs()
+    replace_in(project / "data" / "lieux" / "cio-cognac.yaml", "nom: CIO de Cognac", "nom: CIO Cognac")
+    result = spro(project, "build", "--sans-cache", env=cache)
+    assert result.returncode == 0, result.stderr
+    assert REUSED.search(result.stderr) is None and before and packs() == before
+    assert "CIO Cognac" in (project / "site" / "lieux" / "cio-cognac" / "index.html").read_text(encoding="utf-8")

@@ -32,12 +32,14 @@ def build_site(
     strict: bool = True,
     openable_from_disk: bool = False,
     on_warning: Callable[[str], bool] | None = None,
+    reuse_pages: bool = True,
 ) -> None:
     """Build the site into ``site_dir`` (kept as it was on any failure). ``on_warning(message)``: each warning of
-    MkDocs (a broken link under --strict...), shown by the caller; return False to keep it out of the log."""
+    MkDocs (a broken link under --strict...), shown by the caller; return False to keep it out of the log.
+    ``reuse_pages``: False renders every page, the page cache left alone (as ``cache: false`` in mkdocs.yml)."""
 
     def into(staging: Path) -> None:
-        finishing = _in_a_child(lambda: _render(Path(config_file), staging, strict, on_warning))
+        finishing = _in_a_child(lambda: _render(Path(config_file), staging, strict, on_warning, reuse_pages))
         if finishing is not None:
             finish(staging, finishing)
 
@@ -63,7 +65,7 @@ def _in_a_child(render: Callable[[], Finishing | None]) -> Finishing | None:
 
 
 def _render(
-    config_file: Path, staging: Path, strict: bool, on_warning: Callable[[str], bool] | None
+    config_file: Path, staging: Path, strict: bool, on_warning: Callable[[str], bool] | None, reuse_pages: bool
 ) -> Finishing | None:
     """MkDocs' build into ``staging``, but for the pass over the built HTML: what it needs (None without the spro
     plugin)."""
@@ -75,6 +77,7 @@ def _render(
             plugin = config.plugins.get("spro")
             if plugin is not None:
                 plugin.finish_elsewhere = True
+                plugin.config.cache = plugin.config.cache and reuse_pages
             try:
                 build(config)
             finally:  # (Ctrl-C included: nothing may write into the staging folder once it is removed)

@@ -36,6 +36,14 @@ def site_fingerprint(config, nav, *more: str) -> str:
     )
 
 
+def theme_reads_build_date(config) -> bool:
+    """Whether a template of the theme (Material's or the project's overrides) names MkDocs' build date: pages then
+    change with the day. Material's own do not, so a build on another day reuses the pages of the day before."""
+    return any(
+        b"build_date" in path.read_bytes() for folder in config.theme.dirs for path in Path(folder).rglob("*.html")
+    )
+
+
 def _navigation(nav) -> list:
     def entries(items) -> list:
         return [

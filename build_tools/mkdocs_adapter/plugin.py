@@ -34,10 +34,10 @@ from ..diagnostics import Diagnostic
 from ..docs_contract import FEED_NAME, NEWS_DIR, PRINTED_RAW, html_problems, line_of, theme_safe, toc_title
 from ..generate.feed import FeedEntry, plain_text
 from ..generate.output import GeneratedFile
-from ..page_cache import PageCache
+from ..page_cache import PageCache, cache_root
 from ..text import slug
 from ..two_cores import can_fork
-from .page_keys import site_fingerprint
+from .page_keys import site_fingerprint, theme_reads_build_date
 from .second_process import Outcome, SecondProcess, Shares
 
 log = logging.getLogger("mkdocs.plugins.spro")
@@ -165,16 +165,16 @@ class SproPlugin(BasePlugin[SproConfig]):
     def _page_cache(self, config) -> PageCache | None:
         project = Path(config.config_file_path).resolve().parent
         try:
-            fingerprint = site_fingerprint(
-                config, self.nav, self.prepared.options.tiles.origin, str(pipeline.build_date())
-            )
+            day = str(self.prepared.options.build_date) if theme_reads_build_date(config) else ""
+            fingerprint = site_fingerprint(config, self.nav, self.prepared.options.tiles.origin, day)
         except OSError:  # (a file of the code or of the theme could not be read: nothing can be reused safely)
             return None
         cache = PageCache.of(project, fingerprint)
         if cache is None:
             log.info(
-                "Pages toutes rendues à nouveau : le dossier du cache (SPRO_CACHE_DIR, ~/.cache/spro) est dans le "
-                "projet, ou n'est pas un dossier à vous seul"
+                "Pages de l'annuaire toutes construites, sans cache : le dossier du cache (%s) est dans le projet, ou "
+                "d'autres que vous peuvent y écrire (choisissez-en un autre avec SPRO_CACHE_DIR=/un/dossier)",
+                cache_root(),
             )
         return cache
 
@@ -344,13 +344,12 @@ class SproPlugin(BasePlugin[SproConfig]):
             log.debug("Rendu en deux processus : %d pages rendues par le second", len(outcome.secured))
         if self.cache is not None:
             self.cache.keep_only(self.cache.used)
-            if self.reused:
-                log.info(
-                    "%d pages générées sur %d reprises d'une construction précédente (rien de ce qui les fait n'a "
-                    "changé)",
-                    self.reused,
-                    len(self.pages),
-                )
+            log.info(
+                "Pages de l'annuaire : %d sur %d reprises telles quelles de la construction précédente, %d construites",
+                self.reused,
+                len(self.pages),
+                len(self.pages) - self.reused,
+            )
         feed = (config.extra["spro_feed"], config.site_name, self.news)
         self.finishing = pipeline.Finishing.of(self.prepared, feed, frozenset(self.secured))
         if not self.finish_elsewhere:
