@@ -150,7 +150,10 @@ def test_the_formula_guard_is_for_text_cells_only(dataset):
         )
     data, report = dataset.load()
     assert not report.errors, report.errors
-    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(lieux_csv(data, locate(data, GeocodeCache(dataset.root)))))}
+    rows = {
+        r["id"]: r
+        for r in csv.DictReader(io.StringIO("".join(lieux_csv(data, locate(data, GeocodeCache(dataset.root))))))
+    }
     assert (rows["antenne"]["nom"], rows["antenne"]["structure"]) == ("'=1+1", "'+33 organisme")
     assert (rows["antenne"]["latitude"], rows["antenne"]["longitude"]) == ("46.1535", "-1.160227")
     for number, start in enumerate(("-", "@")):

@@ -293,13 +293,15 @@ def test_no_policy_violation_in_the_browser(demo_site, browser):
 # -- interruption ---------------------------------------------------------------------------------
 
 
-def test_ctrl_c_during_a_build_keeps_the_previous_site(tmp_path):
-    project = project_copy(tmp_path / "p")
-    site = build(project)
-    before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+def files_of(site: Path) -> dict[Path, bytes]:
+    return {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def paused_build(project: Path, at_page: int, log: Path) -> subprocess.Popen:
+    """``spro build`` in ``project``, paused by build_pause_hook.py once it has written ``at_page`` pages into its
+    staging folder (its messages in ``log``: a full pipe would block the build)."""
     with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
         config.write(f"hooks:\n  - {Path(__file__).parent / 'build_pause_hook.py'}\n")
-    log = tmp_path / "build.log"  # MkDocs' messages go to a file: a full pipe would block the build
     with log.open("w") as stderr:
         process = subprocess.Popen(
             [*SPRO_AS_IN_A_TERMINAL, "build"],
@@ -308,18 +310,27 @@ def test_ctrl_c_during_a_build_keeps_the_previous_site(tmp_path):
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=stderr,
-            env={**CHILD_ENV, "SPRO_TEST_PAUSE_AT_PAGE": "40"},
+            env={**CHILD_ENV, "SPRO_TEST_PAUSE_AT_PAGE": str(at_page)},
         )
-        # The signal: the build has written pages into its staging directory and waits.
-        assert process.stdout.readline().strip() == build_pause_hook.PAUSE_LINE, log.read_text(encoding="utf-8")
-        (staging,) = project.glob(".site-*")
-        assert any(p.suffix == ".html" for p in staging.rglob("*"))
-        process.send_signal(signal.SIGINT)
-        process.communicate(timeout=60)
+    # The signal: the build has written pages into its staging directory and waits.
+    assert process.stdout.readline().strip() == build_pause_hook.PAUSE_LINE, log.read_text(encoding="utf-8")
+    return process
+
+
+def test_ctrl_c_during_a_build_keeps_the_previous_site(tmp_path):
+    project = project_copy(tmp_path / "p")
+    site = build(project)
+    before = files_of(site)
+    log = tmp_path / "build.log"
+    process = paused_build(project, 40, log)
+    (staging,) = project.glob(".site-*")
+    assert any(p.suffix == ".html" for p in staging.rglob("*"))
+    process.send_signal(signal.SIGINT)
+    process.communicate(timeout=60)
     err = log.read_text(encoding="utf-8")
     assert process.returncode == 130, err
     assert "Interrompu." in err
-    after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    after = files_of(site)
     assert after == before
     assert sorted(p.name for p in project.iterdir()) == ["data", "docs", "mkdocs.yml", "overrides", "site"]
 
@@ -329,26 +340,17 @@ def test_a_killed_rendering_process_fails_the_build_in_french_and_keeps_the_prev
     (kill -9, the system short of memory), the build says so and stops; nothing of it is left behind."""
     project = project_copy(tmp_path / "p", with_lieux=False)
     site = build(project)
-    before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
-    with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
-        config.write(f"hooks:\n  - {Path(__file__).parent / 'build_pause_hook.py'}\n")
-    process = subprocess.Popen(
-        [*SPRO_AS_IN_A_TERMINAL, "build"],
-        cwd=project,
-        text=True,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env={**CHILD_ENV, "SPRO_TEST_PAUSE_AT_PAGE": "5"},
-    )
-    assert process.stdout.readline().strip() == build_pause_hook.PAUSE_LINE
+    before = files_of(site)
+    log = tmp_path / "build.log"
+    process = paused_build(project, 5, log)
     (renderer,) = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
     os.kill(int(renderer), signal.SIGKILL)
-    _, err = process.communicate(timeout=60)
+    process.communicate(timeout=60)
+    err = log.read_text(encoding="utf-8")
     assert process.returncode == 1, err
     assert "le processus qui construisait le site s'est arrêté (tué par le signal 9)" in err
     assert "La construction a échoué : le site précédent est conservé." in err
-    after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    after = files_of(site)
     assert after == before
     assert sorted(p.name for p in project.iterdir()) == ["data", "docs", "mkdocs.yml", "overrides", "site"]
 

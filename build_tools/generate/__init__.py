@@ -110,15 +110,15 @@ def generate_site(dataset: Dataset, geography: Geography, options: SiteOptions) 
         (lambda lieu: f"{options.site_url.rstrip('/')}/lieux/{lieu.id}/") if options.site_url else (lambda lieu: None)
     )
     files += [  # made in pieces as they are written (made whole, a third of the memory of a 30,000-lieu build)
-        GeneratedFile("donnees/lieux.csv", lambda: exports.lieux_csv_pieces(dataset, geography)),
-        GeneratedFile("donnees/lieux.geojson", lambda: exports.lieux_geojson_pieces(dataset, geography)),
+        GeneratedFile("donnees/lieux.csv", lambda: exports.lieux_csv(dataset, geography)),
+        GeneratedFile("donnees/lieux.geojson", lambda: exports.lieux_geojson(dataset, geography)),
         GeneratedFile(
             "donnees/data-inclusion/structures.json",
-            lambda: exports.data_inclusion_structures_pieces(dataset, geography, page_url),
+            lambda: exports.data_inclusion_structures(dataset, geography, page_url),
         ),
         GeneratedFile(
             "donnees/data-inclusion/services.json",
-            lambda: exports.data_inclusion_services_pieces(dataset, geography, page_url),
+            lambda: exports.data_inclusion_services(dataset, geography, page_url),
         ),
     ]
     return files + static_assets()

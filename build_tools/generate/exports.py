@@ -90,15 +90,11 @@ def _row(dataset: Dataset, geography: Geography, lieu: Lieu) -> dict[str, str | 
     return {name: cells[name] for name, _ in CSV_COLUMNS}
 
 
-# Each export is made in pieces (the ``*_pieces`` functions), which the build writes one after the other: at 30,000
-# lieux, one export made whole was a string of 87 MB, and the pieces it was joined from as much again.
+# Each export is made in pieces (one record each), which the build writes one after the other: at 30,000 lieux, one
+# export made whole was a string of 87 MB, and the pieces it was joined from as much again.
 
 
-def lieux_csv(dataset: Dataset, geography: Geography) -> str:
-    return "".join(lieux_csv_pieces(dataset, geography))
-
-
-def lieux_csv_pieces(dataset: Dataset, geography: Geography) -> Iterator[str]:
+def lieux_csv(dataset: Dataset, geography: Geography) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=[name for name, _ in CSV_COLUMNS], lineterminator="\n")
     writer.writeheader()
@@ -110,11 +106,7 @@ def lieux_csv_pieces(dataset: Dataset, geography: Geography) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def lieux_geojson(dataset: Dataset, geography: Geography) -> str:
-    return "".join(lieux_geojson_pieces(dataset, geography))
-
-
-def lieux_geojson_pieces(dataset: Dataset, geography: Geography) -> Iterator[str]:
+def lieux_geojson(dataset: Dataset, geography: Geography) -> Iterator[str]:
     yield '{\n "type": "FeatureCollection",\n "features": '
     yield from _json_list((_feature(dataset, geography, lieu) for lieu in dataset.lieux.values()), depth=1)
     yield "\n}\n"
@@ -165,25 +157,15 @@ def _location(lieu: Lieu, geography: Geography) -> dict:
     }
 
 
-def data_inclusion_structures(dataset: Dataset, geography: Geography, page_url=lambda lieu: None) -> str:
+def data_inclusion_structures(dataset: Dataset, geography: Geography, page_url=lambda lieu: None) -> Iterator[str]:
     """structures.json following the data·inclusion v1 schema: one structure per lieu."""
-    return "".join(data_inclusion_structures_pieces(dataset, geography, page_url))
-
-
-def data_inclusion_structures_pieces(
-    dataset: Dataset, geography: Geography, page_url=lambda lieu: None
-) -> Iterator[str]:
     source = _source_code(dataset)
     yield from _json_list(_structure(dataset, geography, source, lieu, page_url) for lieu in dataset.lieux.values())
     yield "\n"
 
 
-def data_inclusion_services(dataset: Dataset, geography: Geography, page_url=lambda lieu: None) -> str:
+def data_inclusion_services(dataset: Dataset, geography: Geography, page_url=lambda lieu: None) -> Iterator[str]:
     """services.json following the data·inclusion v1 schema: one service per service of each lieu."""
-    return "".join(data_inclusion_services_pieces(dataset, geography, page_url))
-
-
-def data_inclusion_services_pieces(dataset: Dataset, geography: Geography, page_url=lambda lieu: None) -> Iterator[str]:
     source = _source_code(dataset)
     services = (
         service

@@ -442,21 +442,21 @@ def _page_events_known(config) -> bool:
     sends back what its own handlers collect) and Material's blog (whose ``on_page_context`` only acts on its own
     pages, of docs/, rendered by the parent). Another plugin or hook would see only some pages in each process, and
     what it collects in the child would be lost: the build then stays in one process."""
-    for event in ("page_context", "post_page"):
-        for handler in config.plugins.events[event]:
-            owner = type(getattr(handler, "__self__", None))
-            if owner is not SproPlugin and owner.__module__ != "material.plugins.blog.plugin":
-                return False
-    return True
+    return all(
+        _ours_or_the_blog(getattr(handler, "__self__", None))
+        for event in ("page_context", "post_page")
+        for handler in config.plugins.events[event]
+    )
 
 
 def _only_known_plugins(config) -> bool:
     """Whether every plugin is this one or Material's blog, and there is no hook: the cache reuses pages without
     rendering them, which another plugin's or a hook's code (not in the pages' keys) could have changed."""
-    return all(
-        isinstance(plugin, SproPlugin) or type(plugin).__module__ == "material.plugins.blog.plugin"
-        for plugin in config.plugins.values()
-    )
+    return all(_ours_or_the_blog(plugin) for plugin in config.plugins.values())
+
+
+def _ours_or_the_blog(plugin) -> bool:
+    return isinstance(plugin, SproPlugin) or type(plugin).__module__ == "material.plugins.blog.plugin"
 
 
 def _navigation_key(page) -> str | None:
