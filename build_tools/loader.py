@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import pickle
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,7 @@ from .model import (
 )
 from .outlines import MAX_OUTLINE_BYTES, read_outline
 from .place_rules import check_duplicate_address, check_lieu_geography, event_commune, unknown_code
+from .read_cache import ReadCache, tables_seen
 from .record_model import from_values
 from .safe_files import UnsafePath, entry_problem, is_real_dir, read_regular
 from .text import fold, search_fold, slug
@@ -89,10 +91,15 @@ class Read:
 
 
 class DataLoader:
-    def __init__(self, root: Path, today: dt.date | None = None, display_root: Path | None = None):
+    def __init__(
+        self, root: Path, today: dt.date | None = None, display_root: Path | None = None, reuse_reads: bool = False
+    ):
         self.root = Path(root)
         self.today = today or dt.date.today()
         self.display_root = display_root if display_root is not None else self.root.parent
+        self.reuse_reads = reuse_reads
+        """Whether the lieu files read by an earlier load are taken again when unchanged (:mod:`.read_cache`; the
+        project is ``display_root``)."""
         self.report = Report()
         self.unassigned: list[Diagnostic] = []
         """The « in no basin » errors (``spro bassins repartir`` fixes those)."""
@@ -113,22 +120,42 @@ class DataLoader:
         data = self._bytes(path, MAX_FILE_BYTES)
         return None if data is None else self._read_bytes(data, self._display(path), kind, references)
 
-    def _read_many(self, paths: list[Path], kind: Kind, references=None) -> list[Read | None]:
-        """:meth:`_read` of each path, on two cores (:func:`~build_tools.two_cores.map_in_two`: each file is read and
-        checked on its own; what involves several files comes after, in one process)."""
-
-        def read_one(path: Path) -> tuple[Read | None, list[Diagnostic]]:
+    def _read_many(self, paths: list[Path], kind: Kind, kind_name: str, references=None) -> list[Read | None]:
+        """:meth:`_read` of each path: taken from :mod:`.read_cache` when read before, the others on two cores
+        (:func:`~build_tools.two_cores.map_in_two`: each file is read and checked on its own; what involves several
+        files comes after, in one process). Each file is checked against the tables its kind names, and these only
+        (:func:`~.read_cache.tables_seen`): what its cache key holds."""
+        tables = tables_seen(kind, references)
+        cache = ReadCache.of(self.display_root, kind_name, self.today, tables) if self.reuse_reads else None
+        readings: list[tuple[Read | None, list[Diagnostic]] | None] = []
+        unread: list[tuple[int, str, bytes, str | None]] = []
+        for path in paths:
             try:
                 data = read_regular(self.root, path, MAX_FILE_BYTES)
             except UnsafePath as exc:
-                return None, [Diagnostic(self._display(path), 0, 0, "", str(exc))]
-            read, problems = read_record(data, self._display(path), kind, self.today, references)
-            if read is not None:
-                read.reader.references = None  # (the same for every file: not sent back by the child)
-            return read, problems
+                readings.append((None, [Diagnostic(self._display(path), 0, 0, "", str(exc))]))
+                continue
+            shown = self._display(path)
+            key = cache.key(shown, data) if cache is not None else None
+            readings.append(cache.get(key) if key is not None else None)
+            if readings[-1] is None:
+                unread.append((len(readings) - 1, shown, data, key))
 
+        def read_one(item: tuple[int, str, bytes, str | None]) -> bytes:
+            _, shown, data, _ = item
+            read, problems = read_record(data, shown, kind, self.today, tables)
+            if read is not None:
+                read.reader.references = None  # (the same for every file: neither kept nor sent back by the child)
+            return pickle.dumps((read, problems))
+
+        for (index, _, _, key), reading in zip(unread, map_in_two(read_one, unread)):
+            if cache is not None:
+                cache.put(key, reading)
+            readings[index] = pickle.loads(reading)
+        if cache is not None:
+            cache.done()
         reads = []
-        for read, problems in map_in_two(read_one, paths):
+        for read, problems in readings:
             self.report.extend(problems)
             if read is not None:
                 read.reader.references = references
@@ -515,7 +542,7 @@ class DataLoader:
         by_address: dict[tuple, str] = {}
         paths = self._folder_files("lieux")
         geocache_shown = self._display(self.geocache.path)
-        for path, read in zip(paths, self._read_many(paths, records.LIEU, references)):
+        for path, read in zip(paths, self._read_many(paths, records.LIEU, "lieux", references)):
             if read is None:
                 continue
             check_lieu_geography(read.reader, read.values, gazetteer, site, self.geocache, geocache_shown)

@@ -39,8 +39,9 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-KEPT_FINGERPRINTS = 3
-"""Site-wide fingerprints kept per project (the most recently used): a build, a preview, one more."""
+KEPT_FINGERPRINTS = 4
+"""Fingerprint folders kept per project (the most recently used): a build's pages, a preview's, the lieu files they
+read (:mod:`build_tools.read_cache`), one more."""
 UNUSED_DAYS = 30
 """A project's folder unused for this long is removed by the next build of any project."""
 MOST_PACKS = 6
@@ -162,23 +163,29 @@ class PageCache:
 
     def get(self, key: str) -> str | None:
         """The page of ``key``, if its record is whole."""
-        found = self._index.get(key)
-        if found is None:
-            return None
-        page = _whole(*found)
-        if page is None:
-            return None
-        self.used.add(key)
-        return page.decode("utf-8")
+        page = self.get_bytes(key)
+        return None if page is None else page.decode("utf-8")
 
     def put(self, key: str, text: str) -> None:
         """Keep ``text`` (the page as MkDocs writes it: characters UTF-8 cannot hold as references) under ``key``."""
+        self.put_bytes(key, text.encode("utf-8", errors="xmlcharrefreplace"))
+
+    def get_bytes(self, key: str) -> bytes | None:
+        """The entry of ``key``, if its record is whole."""
+        found = self._index.get(key)
+        if found is None:
+            return None
+        entry = _whole(*found)
+        if entry is not None:
+            self.used.add(key)
+        return entry
+
+    def put_bytes(self, key: str, entry: bytes) -> None:
         self.used.add(key)
-        page = text.encode("utf-8", errors="xmlcharrefreplace")
         try:
-            _write_all(self._pack_of_this_process(), _record(key, hashlib.sha256(page).hexdigest(), page))
+            _write_all(self._pack_of_this_process(), _record(key, hashlib.sha256(entry).hexdigest(), entry))
         except OSError:
-            pass  # (not kept: rendered again next time)
+            pass  # (not kept: made again next time)
 
     def _pack_of_this_process(self) -> int:
         """A new pack, made on the first write of each process (a forked process writes a pack of its own)."""

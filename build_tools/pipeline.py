@@ -90,9 +90,11 @@ def prepare(
     site_url: str | None,
     news_dir: str,
     bundle_pages: int = search_bundles.PAGES_PER_BUNDLE,
+    reuse_reads: bool = False,
 ) -> Prepared:
-    """Validate ``data_dir`` and ``docs_dir`` (paths of the project), then generate the site's own files."""
-    loader = DataLoader(data_dir, display_root=project)
+    """Validate ``data_dir`` and ``docs_dir`` (paths of the project), then generate the site's own files.
+    ``reuse_reads``: the lieu files read by an earlier build are taken again when unchanged (:mod:`.read_cache`)."""
+    loader = DataLoader(data_dir, display_root=project, reuse_reads=reuse_reads)
     dataset = loader.load()
     report = loader.report
     generated = generated_paths(dataset) if dataset is not None else None

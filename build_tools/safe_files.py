@@ -40,27 +40,34 @@ def inside(root: Path, path: Path) -> Path:
     Only the names are looked at (``..`` is resolved lexically, links are not followed): checking
     links is :func:`check_no_link`'s job.
     """
-    root = Path(os.path.abspath(root))
-    candidate = Path(os.path.abspath(path))
-    if candidate != root and root not in candidate.parents:
-        raise UnsafePath(f"« {path} » est hors du dossier {root.name}/ : chemin refusé")
+    return Path(_inside(os.path.abspath(root), path))
+
+
+def _inside(root: str, path: Path | str) -> str:
+    """:func:`inside` on strings (``root`` absolute): a load checks thousands of paths."""
+    candidate = os.path.abspath(path)
+    if candidate != root and not candidate.startswith(os.path.join(root, "")):
+        raise UnsafePath(f"« {path} » est hors du dossier {os.path.basename(root)}/ : chemin refusé")
     return candidate
 
 
 def check_no_link(root: Path, path: Path) -> None:
     """Refuse ``path`` when it, or a folder between ``root`` and it, is a symbolic link."""
-    root = Path(os.path.abspath(root))
-    path = inside(root, path)
+    _check_no_link(os.path.abspath(root), _inside(os.path.abspath(root), path))
+
+
+def _check_no_link(root: str, path: str) -> None:
+    """:func:`check_no_link` of an absolute ``path`` already known to be inside ``root`` (absolute)."""
     current = root
-    for part in path.relative_to(root).parts:
-        current = current / part
+    for part in os.path.relpath(path, root).split(os.sep) if path != root else ():
+        current = os.path.join(current, part)
         try:
             mode = os.lstat(current).st_mode
         except FileNotFoundError:
             return
         if stat.S_ISLNK(mode):
             raise UnsafePath(
-                f"{current.relative_to(root).as_posix()} est un lien symbolique : remplacez-le par "
+                f"{os.path.relpath(current, root).replace(os.sep, '/')} est un lien symbolique : remplacez-le par "
                 "le fichier ou le dossier lui-même (les liens ne sont pas suivis)"
             )
 
@@ -71,8 +78,9 @@ def read_regular(root: Path, path: Path, max_bytes: int) -> bytes:
     Reading one byte more than allowed lets the caller say the file is too large without reading
     all of it.
     """
-    path = inside(root, path)
-    check_no_link(root, path)
+    root = os.path.abspath(root)
+    path = _inside(root, path)
+    _check_no_link(root, path)
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         descriptor = os.open(path, flags)

@@ -36,7 +36,7 @@ LAYERS = (
         "contract",
         {"contract", "records", "record_model", "model", "gazetteer", "geocache", "outlines", "docs_contract"},
     ),
-    ("load", {"loader", "place_rules", "candidates"}),
+    ("load", {"loader", "place_rules", "candidates", "read_cache"}),
     (
         "derive",
         {

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from build_tools.page_cache import MOST_PACKS, UNUSED_DAYS, PageCache, code_fingerprint
+from build_tools.page_cache import KEPT_FINGERPRINTS, MOST_PACKS, UNUSED_DAYS, PageCache, code_fingerprint
 
 PAGE = "<!doctype html>\r\n<title>Lieu</title>\r<p>é</p>\n"
 
@@ -111,7 +111,7 @@ def test_packs_are_packed_together_before_they_are_too_many(tmp_path):
     assert all(cache.get(key(n)) == PAGE for n in range(MOST_PACKS + 2))
 
 
-def test_clean_up_keeps_three_fingerprints_and_the_projects_used_lately(tmp_path):
+def test_clean_up_keeps_the_fingerprints_used_last_and_the_projects_used_lately(tmp_path):
     made = [opened(tmp_path, fingerprint=f"{n}" * 40) for n in range(5)]
     for age, cache in enumerate(reversed(made)):  # (the first made is the least recently used)
         os.utime(cache.folder, (time.time() - 100 * age,) * 2)
@@ -120,7 +120,8 @@ def test_clean_up_keeps_three_fingerprints_and_the_projects_used_lately(tmp_path
     os.utime(old.folder.parent, (long_ago, long_ago))
     mine = opened(tmp_path, fingerprint="e" * 40)
     mine.keep_only(set())
-    assert sorted(p.name for p in mine.folder.parent.iterdir()) == ["3" * 40, "4" * 40, "e" * 40]
+    kept_before = [f"{n}" * 40 for n in range(5)][-(KEPT_FINGERPRINTS - 1) :]
+    assert sorted(p.name for p in mine.folder.parent.iterdir()) == [*kept_before, "e" * 40]
     assert not old.folder.parent.exists()
 
 

@@ -55,7 +55,8 @@ class SproConfig(Config):
     list (:mod:`.second_process`: on Linux with two cores, never for ``mkdocs serve``)."""
     cache = c.Type(bool, default=True)
     """Generated pages whose inputs have not changed since an earlier build are taken from it
-    (:mod:`build_tools.page_cache`), not rendered again."""
+    (:mod:`build_tools.page_cache`), not rendered again; so are the lieu files' readings
+    (:mod:`build_tools.read_cache`)."""
 
 
 def post_slug(text: str, separator: str = "-") -> str:
@@ -114,6 +115,7 @@ class SproPlugin(BasePlugin[SproConfig]):
                 config.site_url,
                 self.config.news_dir,
                 self.config.search_bundle_pages,
+                reuse_reads=self.config.cache and _only_known_plugins(config),
             )
         except (pipeline.InvalidSources, pipeline.BuildFailed) as failure:
             raise self._stop(failure) from failure
@@ -451,7 +453,8 @@ def _page_events_known(config) -> bool:
 
 def _only_known_plugins(config) -> bool:
     """Whether every plugin is this one or Material's blog, and there is no hook: the cache reuses pages without
-    rendering them, which another plugin's or a hook's code (not in the pages' keys) could have changed."""
+    rendering them, and lieu files' readings without reading them, which another plugin's or a hook's code (not in
+    their keys) could have changed."""
     return all(_ours_or_the_blog(plugin) for plugin in config.plugins.values())
 
 
