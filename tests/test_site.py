@@ -7,11 +7,13 @@ import hashlib
 import io
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from conftest import ROOT
 from data_inclusion.schema.v1 import Service, Structure
-from site_helpers import build, parse, project_copy, resolve, spro
+from site_helpers import CHILD_ENV, build, parse, project_copy, resolve, spro
 
 
 def html_files(site):
@@ -327,3 +329,28 @@ def test_no_page_shows_opening_hours_syntax_to_the_public(demo_site):
     summer = (demo_site / "lieux/cci-angouleme/index.html").read_text(encoding="utf-8")
     assert "<caption>Horaires d'une semaine ordinaire, de septembre à juin</caption>" in summer
     assert "<p><strong>En juillet et août</strong> : du lundi au vendredi : 9\u00a0h – 12\u00a0h.</p>" in summer
+
+
+def test_links_from_docs_to_anchors_of_generated_pages_are_checked(tmp_path):
+    """MkDocs checks the links of docs/ to anchors of other pages (and ``mkdocs serve`` prints what it finds): a
+    generated page's anchors are those of its own body, so a right anchor passes and a wrong one is named."""
+    project = project_copy(tmp_path / "projet")
+
+    def missing_anchors() -> list[str]:
+        result = subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "-d", str(tmp_path / "site")],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            env=CHILD_ENV,
+        )
+        assert result.returncode == 0, result.stderr
+        return [line for line in result.stderr.splitlines() if "does not contain an anchor" in line]
+
+    assert missing_anchors() == []
+    page = project / "docs" / "contribuer" / "index.md"
+    text = page.read_text(encoding="utf-8")
+    assert "champs.md#colonnes-du-tableur" in text
+    page.write_text(text.replace("champs.md#colonnes-du-tableur", "champs.md#colonnes-du-tableau"), encoding="utf-8")
+    [message] = missing_anchors()
+    assert "'contribuer/champs.md' does not contain an anchor '#colonnes-du-tableau'" in message

@@ -9,6 +9,7 @@ the blog's posts for the feed.
 
 from __future__ import annotations
 
+import collections.abc
 import html
 import json
 import logging
@@ -16,6 +17,7 @@ import re
 import signal
 from collections.abc import Callable
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -274,6 +276,7 @@ class SproPlugin(BasePlugin[SproConfig]):
 
     def on_page_content(self, html_text, page, config, files):
         if page.file.src_uri in self.pages:
+            page.present_anchor_ids = _AnchorsOfTheBody(self.pages[page.file.src_uri].render_body)
             return BODY_PLACEHOLDER
         self._check_rendered(html_text, page, config)
         _plain_toc(page.toc)
@@ -377,6 +380,44 @@ class _HtmlPage(Page):
         self._title_from_render = None
         self.present_anchor_ids = set()
         self.links_to_anchors = {}
+
+
+class _AnchorsOfTheBody(collections.abc.Set):
+    """The anchors of a generated page (``id``, and ``name`` on ``<a>``, as MkDocs counts them), which MkDocs checks
+    the links of docs/ against: its body is a placeholder when MkDocs looks, so they are found in the page's own
+    body, rendered again for this, and only once a link asks (few pages are linked to with an anchor)."""
+
+    def __init__(self, body: Callable[[], str]):
+        self.body = body
+        self.found: set[str] | None = None
+
+    def _anchors(self) -> set[str]:
+        if self.found is None:
+            parser = _AnchorParser()
+            parser.feed(self.body())
+            parser.close()
+            self.found = parser.anchors
+        return self.found
+
+    def __contains__(self, anchor) -> bool:
+        return anchor in self._anchors()
+
+    def __iter__(self):
+        return iter(self._anchors())
+
+    def __len__(self) -> int:
+        return len(self._anchors())
+
+
+class _AnchorParser(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.anchors: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if value is not None and (name == "id" or (name == "name" and tag == "a")):
+                self.anchors.add(value)
 
 
 class _MadeWhenWritten(File):
