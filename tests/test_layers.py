@@ -71,6 +71,7 @@ LAYERS = (
             "mkdocs_adapter.build",
             "mkdocs_adapter.second_process",
             "mkdocs_adapter.page_keys",
+            "mkdocs_adapter.invalid_preview",
         },
     ),
     (

@@ -36,9 +36,11 @@ from ..diagnostics import Diagnostic
 from ..docs_contract import FEED_NAME, NEWS_DIR, PRINTED_RAW, html_problems, line_of, theme_safe, toc_title
 from ..generate.feed import FeedEntry, plain_text
 from ..generate.output import GeneratedFile
+from ..generate.tiles import Tiles
 from ..page_cache import PageCache, cache_root
 from ..text import slug
 from ..two_cores import can_fork
+from .invalid_preview import quiet_missing_pages, with_invalid_data
 from .page_keys import site_fingerprint, theme_reads_build_date
 from .second_process import Outcome, SecondProcess, Shares
 
@@ -98,6 +100,10 @@ class SproPlugin(BasePlugin[SproConfig]):
     """Set by :func:`.build.build_site`: the pass over the built HTML (:func:`build_tools.pipeline.finish`) is left
     to its caller, which gets :attr:`finishing` (else made in ``on_post_build``)."""
     finishing: pipeline.Finishing | None = None
+    prepared: pipeline.Prepared | None = None
+    invalid: pipeline.InvalidSources | pipeline.BuildFailed | None = None
+    """In a preview (``mkdocs serve``), why the data could not be prepared: the pages of docs/ are built all the
+    same, and say it (:mod:`.invalid_preview`)."""
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
@@ -109,6 +115,16 @@ class SproPlugin(BasePlugin[SproConfig]):
     @event_priority(100)  # first: other plugins see the generated pages
     def on_config(self, config):
         project = Path(config.config_file_path).resolve().parent
+        config.extra["spro_demonstration"] = False
+        config.extra["spro_feed"] = f"{self.config.news_dir}/{FEED_NAME}"
+        self.news: list[FeedEntry] = []
+        self.secured: set[str] = set()
+        self.elsewhere = frozenset()  # (MkDocs keeps a plugin from one build to the next in the same process)
+        if self.cache is not None:  # (the previous build's, in a preview)
+            self.cache.close()
+        self.take, self.cache, self.rendering, self.reused, self.finishing = None, None, None, 0, None
+        self.prepared, self.pages, self.invalid = None, {}, None
+        quiet_missing_pages(False)
         try:
             self.prepared = pipeline.prepare(
                 project,
@@ -120,18 +136,16 @@ class SproPlugin(BasePlugin[SproConfig]):
                 reuse_reads=self.config.cache and _only_known_plugins(config),
             )
         except (pipeline.InvalidSources, pipeline.BuildFailed) as failure:
-            raise self._stop(failure) from failure
+            if not self.serving:
+                raise self._stop(failure) from failure
+            log.error(str(failure))
+            self.invalid = failure
+            quiet_missing_pages(True)
+            return config
         for note in self.prepared.notes:  # never fail a --strict build
             log.info(note.as_text())
         self.pages = self.prepared.pages
         config.extra["spro_demonstration"] = self.prepared.dataset.site.demonstration
-        config.extra["spro_feed"] = f"{self.config.news_dir}/{FEED_NAME}"
-        self.news: list[FeedEntry] = []
-        self.secured: set[str] = set()
-        self.elsewhere = frozenset()  # (MkDocs keeps a plugin from one build to the next in the same process)
-        if self.cache is not None:  # (the previous build's, in a preview)
-            self.cache.close()
-        self.take, self.cache, self.rendering, self.reused, self.finishing = None, None, None, 0, None
         return config
 
     def on_nav(self, nav, config, files):
@@ -144,6 +158,8 @@ class SproPlugin(BasePlugin[SproConfig]):
         navigation is the same in the same folder, it is rendered once per folder (:class:`_ThemeAndSproTemplates`).
         The generated pages get the template :data:`GENERATED_PAGE`, which takes them from the cache when it can,
         then a second process starts rendering them from the other end (:mod:`.second_process`)."""
+        if self.prepared is None:  # (a preview of invalid data: the pages of docs/ only)
+            return env
         navigations: dict[str, str] = {}
 
         def navigation(key: str | None, caller) -> str:
@@ -244,6 +260,8 @@ class SproPlugin(BasePlugin[SproConfig]):
             self.cache.close()
 
     def on_files(self, files: Files, config) -> Files:
+        if self.prepared is None:
+            return files
         for generated in self.prepared.generated:
             inclusion = (
                 InclusionLevel.INCLUDED if generated.in_nav or not generated.is_page else InclusionLevel.NOT_IN_NAV
@@ -322,8 +340,10 @@ class SproPlugin(BasePlugin[SproConfig]):
                 self.reused += 1
                 return rendering.cached
             output = output.replace(BODY_PLACEHOLDER, rendering.body, 1)
+        if self.invalid is not None:
+            output = with_invalid_data(output, self.invalid)
         try:
-            output = pipeline.secure_page(output, page.file.dest_uri, self.prepared.options.tiles.origin)
+            output = pipeline.secure_page(output, page.file.dest_uri, self._tiles().origin)
         except pipeline.BuildFailed as failure:
             raise self._stop(failure) from failure
         self.secured.add(page.file.dest_uri)  # (written as it is by MkDocs: not read again)
@@ -331,8 +351,22 @@ class SproPlugin(BasePlugin[SproConfig]):
             self.cache.put(rendering.key, output)
         return output
 
+    def _tiles(self) -> Tiles:
+        return Tiles() if self.prepared is None else self.prepared.options.tiles
+
+    def on_post_template(self, output_content, template_name, config):
+        if self.invalid is not None and template_name == "404.html":  # (what the preview shows for a missing page)
+            return with_invalid_data(output_content, self.invalid)
+        return output_content
+
     @event_priority(-100)  # last: the policy covers whatever other plugins wrote
     def on_post_build(self, config) -> None:
+        if self.prepared is None:  # (a preview of invalid data: no search, no feed)
+            try:
+                pipeline.secure_pages(Path(config.site_dir), self._tiles().origin, frozenset(self.secured))
+            except pipeline.BuildFailed as failure:
+                raise self._stop(failure) from failure
+            return
         if self.second is not None:
             outcome = self.second.outcome()
             self.stop_second_process()

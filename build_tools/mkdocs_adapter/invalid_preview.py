@@ -1,0 +1,69 @@
+"""The live preview (``mkdocs serve``) of invalid data: every page it can still build says what to fix.
+
+MkDocs' preview server holds every request while the last build failed (« The server will appear stuck until
+build errors are resolved », in English, in the terminal only): a partner who saved a broken file saw a browser
+tab loading for ever. Under ``mkdocs serve`` only, invalid data no longer fails the build: the pages of docs/ are
+built, without the directory's own pages, and each one (the « page not found » included) opens with the
+problems, file, line and field, as ``spro validate`` words them. The next save that fixes them brings the whole
+site back. ``spro build`` and ``mkdocs build`` still stop.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+
+from .. import pipeline
+
+SHOWN = 30
+"""Problems listed on the page; the terminal has them all."""
+_ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">')
+_BODY = re.compile(r"<body\b[^>]*>")
+TITLE = "Aperçu : les données ne sont pas valides, les pages de l'annuaire ne sont pas construites"
+
+
+def with_invalid_data(page: str, failure: pipeline.InvalidSources | pipeline.BuildFailed) -> str:
+    """``page`` (a page of Material's) with the problems of ``failure`` at the top of its content."""
+    notice = invalid_data_notice(failure)
+    found = _ARTICLE.search(page)
+    if found is None:  # (a page of another theme: at the top of its body)
+        found = _BODY.search(page)
+    return page if found is None else page[: found.end()] + notice + page[found.end() :]
+
+
+def invalid_data_notice(failure: pipeline.InvalidSources | pipeline.BuildFailed) -> str:
+    """The problems as a Material « danger » block, every text escaped."""
+    if isinstance(failure, pipeline.InvalidSources):
+        lines = [diagnostic.as_text() for diagnostic in failure.diagnostics]
+    else:
+        lines = [str(failure)]
+    items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in lines[:SHOWN])
+    more = len(lines) - SHOWN
+    after = f"<p>… et {more} autre(s) : la liste complète est dans le terminal.</p>" if more > 0 else ""
+    return (
+        '<div class="admonition danger" role="alert" id="spro-donnees-invalides">'
+        f'<p class="admonition-title">{html.escape(TITLE)}</p>'
+        "<p>Corrigez ces problèmes et enregistrez : la page se recharge d'elle-même.</p>"
+        f"<ul>{items}</ul>{after}</div>"
+    )
+
+
+_MISSING_PAGE = ("is not found among documentation files", "which is not found in the documentation files")
+_LINK_CHECKERS = ("mkdocs.structure.pages", "mkdocs.structure.nav")
+
+
+def _links_to_missing_pages_unsaid(record: logging.LogRecord) -> bool:
+    """The links of docs/ and the navigation to the directory's pages, all missing from this preview: not worth a
+    warning each, which would push the problems to fix out of the terminal."""
+    message = record.getMessage()
+    return not any(phrase in message for phrase in _MISSING_PAGE)
+
+
+def quiet_missing_pages(quiet: bool) -> None:
+    """MkDocs' warnings of links to missing pages left out (``quiet``) or shown again."""
+    for name in _LINK_CHECKERS:
+        logger = logging.getLogger(name)
+        logger.removeFilter(_links_to_missing_pages_unsaid)
+        if quiet:
+            logger.addFilter(_links_to_missing_pages_unsaid)

@@ -1,0 +1,120 @@
+"""The live preview (``mkdocs serve``) as a partner uses it: a broken file saved, the pages say what to fix (in
+French, file and line) instead of a browser tab waiting for ever; the file fixed, the directory is back.
+
+The server runs in a process of its own on 127.0.0.1; the test waits on what it prints (« Serving on »,
+« Reloading browsers »), never on time."""
+
+from __future__ import annotations
+
+import queue
+import socket
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.request
+
+import pytest
+from site_helpers import CHILD_ENV, project_copy
+
+pytestmark = pytest.mark.slow
+
+PATIENCE = 300
+"""Seconds before a line the server should print counts as never printed (a failure, not a wait)."""
+NOTICE = 'id="spro-donnees-invalides"'
+
+
+class Preview:
+    """``mkdocs serve`` in ``project``, its output read line by line."""
+
+    def __init__(self, project):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+            cwd=project,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=CHILD_ENV,
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.said: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+        self.url = self.wait_for("Serving on ").split("Serving on ", 1)[1].strip()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.put(line)
+        self.lines.put("")  # (the server stopped)
+
+    def wait_for(self, text: str) -> str:
+        """The next line holding ``text`` (what came before it is kept in :attr:`said`)."""
+        while True:
+            try:
+                line = self.lines.get(timeout=PATIENCE)
+            except queue.Empty:
+                pytest.fail(f"« {text} » jamais affiché par mkdocs serve :\n{''.join(self.said)}")
+            if line == "":
+                pytest.fail(f"mkdocs serve s'est arrêté avant « {text} » :\n{''.join(self.said)}")
+            self.said.append(line)
+            if text in line:
+                return line
+            if "An error happened during the rebuild" in line:
+                pytest.fail(f"mkdocs serve bloqué au lieu de « {text} » :\n{''.join(self.said)}")
+
+    def get(self, path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(self.url + path, timeout=PATIENCE) as response:
+                return response.status, response.read().decode("utf-8")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode("utf-8")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=PATIENCE)
+
+
+def test_a_broken_lieu_file_shows_its_problem_in_the_preview_until_it_is_fixed(tmp_path):
+    project = project_copy(tmp_path / "projet")
+    lieu = project / "data" / "lieux" / "cio-cognac.yaml"
+    good = lieu.read_text(encoding="utf-8")
+    preview = Preview(project)
+    try:
+        status, page = preview.get("lieux/cio-cognac/")
+        assert status == 200 and "CIO de Cognac" in page and NOTICE not in page
+
+        lieu.write_text(good.replace("nom: CIO de Cognac", "nom: [CIO de Cognac"), encoding="utf-8")
+        preview.wait_for("Reloading browsers")
+        for path, expected in (("contribuer/", 200), ("", 404), ("lieux/cio-cognac/", 404)):
+            status, page = preview.get(path)
+            assert status == expected, path
+            notice = page.split(NOTICE, 1)[1].split("</div>", 1)[0]
+            assert "les données ne sont pas valides" in notice
+            assert "data/lieux/cio-cognac.yaml:3:" in notice and "syntaxe YAML invalide" in notice
+        printed = "".join(preview.said)
+        assert "Données invalides" in printed and "data/lieux/cio-cognac.yaml:3:" in printed
+        assert "not found among documentation files" not in printed  # (the problem stays in view)
+
+        lieu.write_text(good, encoding="utf-8")
+        preview.wait_for("Reloading browsers")
+        status, page = preview.get("lieux/cio-cognac/")
+        assert status == 200 and "CIO de Cognac" in page and NOTICE not in page
+    finally:
+        preview.stop()
+
+
+def test_only_the_preview_builds_pages_from_invalid_data(tmp_path):
+    project = project_copy(tmp_path / "projet")
+    lieu = project / "data" / "lieux" / "cio-cognac.yaml"
+    lieu.write_text(lieu.read_text(encoding="utf-8").replace("nom: CIO", "nom: [CIO"), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-d", str(tmp_path / "site")],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=CHILD_ENV,
+    )
+    assert result.returncode != 0 and "data/lieux/cio-cognac.yaml:3:" in result.stderr
+    assert not (tmp_path / "site" / "index.html").exists()
