@@ -354,3 +354,16 @@ def test_links_from_docs_to_anchors_of_generated_pages_are_checked(tmp_path):
     page.write_text(text.replace("champs.md#colonnes-du-tableur", "champs.md#colonnes-du-tableau"), encoding="utf-8")
     [message] = missing_anchors()
     assert "'contribuer/champs.md' does not contain an anchor '#colonnes-du-tableau'" in message
+
+
+def test_the_page_not_found_is_in_french_with_ways_on(demo_site):
+    """GitHub Pages serves 404.html for any missing address: Material's says « 404 - Not found »."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    page = demo_site / "404.html"
+    article = LexborHTMLParser(page.read_text(encoding="utf-8")).css_first("article")
+    assert article.css_first("h1").text(strip=True) == "Page introuvable"
+    assert "Not found" not in article.text()
+    ways = {link.text(strip=True): resolve(demo_site, page, link.attributes["href"]) for link in article.css("li a")}
+    assert len(ways) == 4 and all(target is not None and target.exists() for target in ways.values()), ways
+    assert ways["Trouver un lieu d'accueil près de chez vous"] == (demo_site / "trouver" / "index.html")
