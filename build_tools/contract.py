@@ -63,10 +63,14 @@ LISTED_CODES = 30
 """Up to this many codes, a message refusing an unknown code lists them all."""
 
 
+NAME_FIELDS = ("nom", "nom_court")
+"""The fields of a reference entry (a service, a network, a public) that unknown codes are matched against."""
+
+
 def _names(entry) -> list[str]:
     """The names a reference entry is known by (``nom``, ``nom_court``), whether read values or model objects."""
     names = []
-    for attribute in ("nom", "nom_court"):
+    for attribute in NAME_FIELDS:
         value = entry.get(attribute) if isinstance(entry, dict) else getattr(entry, attribute, None)
         if isinstance(value, str):
             names.append(value)

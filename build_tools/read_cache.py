@@ -4,9 +4,10 @@ Reading and checking the lieu files is most of the loader's time on a large dire
 on two cores, twice that in a preview, which reads on one). What reading one file gives (its values, its
 diagnostics and the positions of its fields, the YAML problems) depends on the file's bytes and the path it is
 shown under, and on the context: the code that reads (:func:`~build_tools.page_cache.code_fingerprint` of this
-package, and the installed libraries' versions), the day (a verification date becomes too old), and the codes of
-the reference tables the file's kind refers to (:func:`tables_seen`). The context names the cache's folder, the
-file its entry: a change anywhere makes other keys, so an entry is never stale, only unused.
+package, and the installed libraries' versions), the day (a verification date becomes too old), and the entries
+of the reference tables the file's kind refers to, their codes and names (:func:`tables_seen`: an unknown code is
+matched against both). The context names the cache's folder, the file its entry: a change anywhere makes other
+keys, so an entry is never stale, only unused.
 
 The rules between files (addresses, geography, duplicates) are not cached: they run on every build.
 
@@ -24,20 +25,33 @@ import pickle
 from pathlib import Path
 from typing import Any
 
-from .contract import Code, Kind
+from .contract import NAME_FIELDS, Code, Kind
 from .page_cache import PageCache, code_fingerprint, digest
 
-Tables = dict[str, dict[str, None] | None]
-"""The reference tables a reading sees: each one's codes (None: a table that failed to load, not checked)."""
+Tables = dict[str, dict[str, dict[str, str | None]] | None]
+"""The reference tables a reading sees: each one's codes and their names (None: a table that failed to load, not
+checked)."""
 
 
 def tables_seen(kind: Kind, references: dict[str, Any] | None) -> Tables | None:
     """The references a file of ``kind`` is checked against: the tables its codes name (:class:`~.contract.Code`),
-    their codes only. What a reading is given is exactly what its key says."""
+    each entry reduced to what an unknown code is matched against (its names). What a reading is given is exactly
+    what its key says."""
     if references is None:
         return None
     named = sorted(_tables_named(kind, set()))
-    return {table: None if references.get(table) is None else dict.fromkeys(references[table]) for table in named}
+    return {table: _codes_and_names(references.get(table)) for table in named}
+
+
+def _codes_and_names(table: dict[str, Any] | None) -> dict[str, dict[str, str | None]] | None:
+    if table is None:
+        return None
+    return {code: {name: _name_of(entry, name) for name in NAME_FIELDS} for code, entry in table.items()}
+
+
+def _name_of(entry: Any, name: str) -> str | None:
+    value = entry.get(name) if isinstance(entry, dict) else getattr(entry, name, None)
+    return value if isinstance(value, str) else None
 
 
 def _tables_named(value: Any, visited: set[int]) -> set[str]:
@@ -69,9 +83,7 @@ class ReadCache:
             code = code_fingerprint([Path(__file__).parent])
         except OSError:
             return None
-        listed = (
-            [] if tables is None else [f"{name}={'|'.join(codes or ['(absente)'])}" for name, codes in tables.items()]
-        )
+        listed = [] if tables is None else [f"{name}={entries!r}" for name, entries in tables.items()]
         context = digest("lecture des fichiers", kind_name, code, today.isoformat(), str(tables is None), *listed)
         store = PageCache.of(project, context)
         return None if store is None else cls(store)

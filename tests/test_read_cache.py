@@ -96,10 +96,29 @@ def test_a_change_of_a_table_the_lieux_name_reads_them_again(project, lieux_read
     assert not any("cio-cognac.yaml" in text and "atelier" in text for text in after)
 
 
+def test_a_service_renamed_reads_the_lieux_again(project, lieux_read):
+    """An unknown code is matched against the services' names too (« écrivez son code, cep »)."""
+    lieu = project / "data" / "lieux" / "cio-cognac.yaml"
+    replace_in(lieu, "services: [api]", "services: [api, Bilan d'orientation]")
+    reused_load_is_a_fresh_load(project)
+    replace_in(
+        project / "data" / "services.yaml", "nom: Conseil en évolution professionnelle", "nom: Bilan d'orientation"
+    )
+    lieux_read.clear()
+    _, after = reused_load_is_a_fresh_load(project)
+    assert "data/lieux/cio-cognac.yaml" in lieux_read
+    assert any("cio-cognac.yaml" in text and "écrivez son code, cep" in text for text in after)
+
+
 def test_a_new_lieu_does_not_read_the_others_again(project, lieux_read):
     """The lieux name no other lieu: the list of lieux is not among the tables their readings depend on."""
     seen = tables_seen(LIEU, {"lieux": {"cio-cognac": None}, "services": {"api": {"nom": "Accueil"}}})
-    assert seen == {"bassins": None, "publics": None, "reseaux": None, "services": {"api": None}}
+    assert seen == {
+        "bassins": None,
+        "publics": None,
+        "reseaux": None,
+        "services": {"api": {"nom": "Accueil", "nom_court": None}},
+    }
     reused_load_is_a_fresh_load(project)
     lieux = project / "data" / "lieux"
     (lieux / "cio-cognac-2.yaml").write_text(
