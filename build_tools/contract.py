@@ -435,6 +435,22 @@ def columns_of(struct: Struct, prefix: str = "", required: bool = True) -> list[
     return found
 
 
+def missing_field_message(spec: Field) -> str:
+    """A required field left out: the line to add, from the contract's example (to adapt) and description."""
+    example = spec.example
+    if isinstance(example, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", example):
+        example = dt.date.fromisoformat(example)  # (written as dates are in the data: unquoted)
+    if example is None or isinstance(spec.kind, Struct):
+        value = "…"
+    else:
+        value = yaml.safe_dump(example, allow_unicode=True, default_flow_style=True, width=200)
+        value = value.removesuffix("\n...\n").strip()
+    about = spec.description.split(". ")[0].split(" ; ")[0].rstrip(".")
+    if len(about) > 100:
+        about = re.split(r" \(| : ", about)[0]
+    return f"champ obligatoire manquant : ajoutez une ligne comme « {spec.name}: {value} » ({about[:1].lower()}{about[1:]})"
+
+
 @dataclass(frozen=True)
 class Struct(Kind):
     """A mapping with known keys. Unknown keys are errors with a suggestion; so are duplicates.
@@ -487,7 +503,7 @@ class Struct(Kind):
         for spec in self.fields:
             if spec.required and spec.name not in seen:  # at the mapping's first line: annotations need one
                 where = f"{path}.{spec.name}" if path else spec.name
-                reader.error(node, where, "champ obligatoire manquant")
+                reader.error(node, where, missing_field_message(spec))
         reader.positions.setdefault(path, position(node))
         for rule in self.rules:
             rule(values, reader, path)

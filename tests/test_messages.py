@@ -133,7 +133,24 @@ def test_a_missing_field_points_at_the_records_first_line(dataset):
         "# yaml-language-server: $schema=../../schemas/lieu.schema.json\n"
         + VALID_LIEU.replace("verifie_le: 2026-10-01\n", ""),
     )
-    assert dataset.errors() == ["lieux/x.yaml:2:1: erreur : verifie_le : champ obligatoire manquant"]
+    assert dataset.errors() == [
+        "lieux/x.yaml:2:1: erreur : verifie_le : champ obligatoire manquant : ajoutez une ligne comme "
+        "« verifie_le: 2026-10-15 » (date à laquelle une personne a vérifié cette fiche)"
+    ]
+
+
+def test_a_missing_field_says_the_line_to_add_with_the_contract_s_example(dataset):
+    """The example is written as the data writes it: a date unquoted, a postal code quoted (else a number), a list
+    in brackets; a group of fields without example gets « … »."""
+    dataset.write(
+        "lieux/x.yaml",
+        VALID_LIEU.replace('  code_postal: "86000"\n', "").replace("services: [api, cep]\n", ""),
+    )
+    errors = "\n".join(dataset.errors())
+    assert (
+        "adresse.code_postal : champ obligatoire manquant : ajoutez une ligne comme « code_postal: '86000' »" in errors
+    )
+    assert "services : champ obligatoire manquant : ajoutez une ligne comme « services: [api, cep] »" in errors
 
 
 def test_a_non_breaking_space_in_the_indentation_is_named(dataset):

@@ -147,9 +147,9 @@ def test_missing_required_fields(dataset):
         "lieux/x.yaml", VALID_LIEU.replace("verifie_le: 2026-10-01\n", "").replace("  commune: Poitiers\n", "")
     )
     errors = dataset.errors()
-    assert "lieux/x.yaml:4:3: erreur : adresse.commune : champ obligatoire manquant" in errors
+    assert any(e.startswith("lieux/x.yaml:4:3: erreur : adresse.commune : champ obligatoire manquant") for e in errors)
     # at the record's first line: an annotation needs a line to land on
-    assert "lieux/x.yaml:1:1: erreur : verifie_le : champ obligatoire manquant" in errors
+    assert any(e.startswith("lieux/x.yaml:1:1: erreur : verifie_le : champ obligatoire manquant") for e in errors)
 
 
 @pytest.mark.parametrize(
