@@ -111,17 +111,25 @@ def prepare(
     )
     notes = report.warnings + report.notices
     if geography.missing:
-        notes.append(
-            Diagnostic(
-                "",
-                0,
-                0,
-                "",
-                f"{len(geography.missing)} adresse(s) sans géocodage en cache : lancez « spro geocode »",
-                Severity.NOTICE,
-            )
-        )
+        notes.append(Diagnostic("", 0, 0, "", not_geocoded_notice(geography), Severity.NOTICE))
     return Prepared(dataset, geography, options, generate_site(dataset, geography, options), bundles, notes)
+
+
+NAMED_NOT_GEOCODED = 5
+"""Lieu files the notice of addresses not geocoded yet names (``spro geocode --offline`` lists them all)."""
+
+
+def not_geocoded_notice(geography: Geography) -> str:
+    """The addresses missing from the geocoding cache, with the files that need them: where those lieux are shown
+    until ``spro geocode`` runs."""
+    files = sorted({request.used_by for request in geography.missing})
+    named = ", ".join(files[:NAMED_NOT_GEOCODED])
+    if len(files) > NAMED_NOT_GEOCODED:
+        named += f" et {len(files) - NAMED_NOT_GEOCODED} autre(s)"
+    return (
+        f"{len(geography.missing)} adresse(s) sans géocodage en cache ({named}) : ces lieux sont placés au centre de "
+        "leur commune ; lancez « spro geocode » pour les placer à leur adresse"
+    )
 
 
 @dataclass(frozen=True)

@@ -388,3 +388,20 @@ def test_the_demo_dataset_is_fully_cached():
         e.requete for e in cache.entries.values()
     }
     assert len(requests_for(data)) == len(cache.entries)
+
+
+def test_the_build_names_the_lieux_whose_address_is_not_geocoded_yet(tmp_path):
+    from site_helpers import project_copy
+
+    from build_tools.pipeline import prepare
+
+    project = project_copy(tmp_path / "projet")
+    lieu = project / "data" / "lieux" / "cio-cognac.yaml"
+    lieu.write_text(lieu.read_text(encoding="utf-8").replace("voie: 13 avenue", "voie: 15 avenue"), encoding="utf-8")
+    prepared = prepare(project, project / "data", project / "docs", None, "actualites")
+    [notice] = [note.message for note in prepared.notes if "géocodage" in note.message]
+    assert notice == (
+        "1 adresse(s) sans géocodage en cache (data/lieux/cio-cognac.yaml) : ces lieux sont placés au centre de leur "
+        "commune ; lancez « spro geocode » pour les placer à leur adresse"
+    )
+    assert prepared.geography.positions["cio-cognac"].origine == "commune"
