@@ -270,6 +270,6 @@ def invisible_character_problem(text: str) -> str | None:
     )
 
 
-def opening_hours_problem(value: str) -> tuple[int, str | None]:
-    """(column in the value, French message) of the first problem of an opening-hours expression, or (0, None)."""
-    return horaires_syntaxe.problem(value)
+def opening_hours_problems(value: str) -> list[tuple[int, str]]:
+    """(column in the value, French message) of each problem of an opening-hours expression."""
+    return horaires_syntaxe.problems(value)

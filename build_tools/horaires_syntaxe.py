@@ -87,14 +87,63 @@ _SPAN = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})")
 
 
 def problem(value: str) -> tuple[int, str | None]:
-    """(column in the value, French message) of what is wrong with an expression, or (0, None)."""
+    """(column in the value, French message) of the first problem of an expression, or (0, None)."""
+    found = problems(value)
+    return found[0] if found else (0, None)
+
+
+def problems(value: str) -> list[tuple[int, str]]:
+    """(column in the value, French message) of every problem of an expression: each rule (between « ; ») that
+    cannot be read, each time range that ends before it starts. The parser stops at its first error, so the rules
+    are read one by one once the whole fails; an expression written in French gets one message, its rewriting."""
+    column = _unread_column(value)
+    if column is None:
+        return _backwards_spans(value)
+    if french_to_osm(value) is None:
+        found = []
+        for start, rule in _rules(value):
+            rule_column = _unread_column(rule)
+            if rule_column is not None:
+                at = _word_start(value, start + max(rule_column, 1) - 1)
+                found.append((at, _unreadable(value, at)))
+            else:
+                found += [(start + where - 1, message) for where, message in _backwards_spans(rule)]
+        if any(message.startswith("horaires illisibles") for _, message in found):
+            return found
+    column = _word_start(value, column) if column else 0
+    return [(column, _unreadable(value, column))]
+
+
+def _word_start(value: str, column: int) -> int:
+    """``column`` moved back to the start of the word it falls in (the parser may stop after a word's first
+    letter: « Dimanche » read as far as its « D »)."""
+    while column > 1 and value[column - 2].isalpha() and value[column - 1].isalpha():
+        column -= 1
+    return column
+
+
+def _unread_column(value: str) -> int | None:
+    """Where the parser stopped reading ``value`` (0: unknown), or None when it reads it all."""
     try:
         opening_hours.OpeningHours(value)
     except (opening_hours.ParserError, SyntaxError) as exc:
         where = re.search(r"--> \d+:(\d+)", str(exc))
-        column = int(where.group(1)) if where else 0
-        return column, _unreadable(value, column)
-    return _backwards_span(value)
+        return int(where.group(1)) if where else 0
+    return None
+
+
+def _rules(value: str) -> list[tuple[int, str]]:
+    """(column of its first character, text) of each rule of ``value``: what « ; » separates outside quoted
+    comments, blank rules left out."""
+    unquoted = re.sub(r'"[^"]*"', lambda m: " " * len(m.group()), value)
+    rules, start = [], 0
+    for separator in [*(m.start() for m in re.finditer(";", unquoted)), len(value)]:
+        text = value[start:separator]
+        if text.strip():
+            leading = len(text) - len(text.lstrip())
+            rules.append((start + leading + 1, text.strip()))
+        start = separator + 1
+    return rules
 
 
 def _unreadable(value: str, column: int) -> str:
@@ -124,20 +173,24 @@ def _cause(value: str, column: int, french: bool) -> str:
     return "syntaxe inattendue à cet endroit"
 
 
-def _backwards_span(value: str) -> tuple[int, str | None]:
-    """A time range whose end is not after its start (outside quoted comments)."""
+def _backwards_spans(value: str) -> list[tuple[int, str]]:
+    """Each time range whose end is not after its start (outside quoted comments)."""
     unquoted = re.sub(r'"[^"]*"', lambda m: " " * len(m.group()), value)
+    found = []
     for span in _SPAN.finditer(unquoted):
         start = int(span.group(1)) * 60 + int(span.group(2))
         end = int(span.group(3)) * 60 + int(span.group(4))
         if end <= start:
             text = span.group()
             opens, closes = text.split("-")
-            return span.start() + 1, (
-                f"la plage « {text} » finit avant de commencer ({closes} n'est pas après {opens}) : "
-                f"corrigez les heures ; {OVERNIGHT}"
+            found.append(
+                (
+                    span.start() + 1,
+                    f"la plage « {text} » finit avant de commencer ({closes} n'est pas après {opens}) : "
+                    f"corrigez les heures ; {OVERNIGHT}",
+                )
             )
-    return 0, None
+    return found
 
 
 def french_to_osm(text: str) -> str | None:
@@ -226,4 +279,4 @@ def french_to_osm(text: str) -> str | None:
         opening_hours.OpeningHours(expression)
     except (opening_hours.ParserError, SyntaxError):
         return None
-    return expression if _backwards_span(expression)[1] is None else None
+    return expression if not _backwards_spans(expression) else None

@@ -122,12 +122,11 @@ class OpeningHours(Text):
         value = super().read(node, reader, path)
         if value is INVALID:
             return INVALID
-        column, problem = formats.opening_hours_problem(value)
-        if problem:
-            quoted = 1 if node.style in ('"', "'") else 0
+        problems = formats.opening_hours_problems(value)
+        quoted = 1 if node.style in ('"', "'") else 0
+        for column, problem in problems:
             reader.report_field(path, problem, column_offset=quoted + max(column - 1, 0))
-            return INVALID
-        return value
+        return INVALID if problems else value
 
     def describe(self):
         return "horaires au format OpenStreetMap opening_hours, ex. `Mo-Fr 09:00-12:30,13:30-17:00; PH off`"

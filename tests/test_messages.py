@@ -74,6 +74,24 @@ def test_a_range_ending_before_it_starts_is_refused_unless_written_past_midnight
     assert dataset.errors() == []  # past midnight on purpose, and until midnight
 
 
+def test_every_problem_of_the_hours_is_reported_each_at_its_place(dataset):
+    """The parser stops at its first error: a partner would fix one problem per build. Each rule is read on its own
+    once the whole fails, and every backwards range is named."""
+    dataset.write("lieux/x.yaml", with_hours("Mo-Fr 09:00-12:00; Sa 10h-12h; Su 14:00-12:00; Dimanche fermé"))
+    errors = dataset.errors()
+    assert [error.split(": erreur : horaires : ")[0] for error in errors] == [
+        "lieux/x.yaml:11:34",  # 10h: its 23rd character; the value starts at column 12, after the quote
+        "lieux/x.yaml:11:46",  # 14:00-12:00
+        "lieux/x.yaml:11:59",  # Dimanche
+    ]
+    assert "les heures s'écrivent HH:MM" in errors[0]
+    assert "la plage « 14:00-12:00 » finit avant de commencer" in errors[1]
+    assert "« Dimanche » n'est pas un code de jour (Su en anglais)" in errors[2]
+    dataset.write("lieux/x.yaml", with_hours("Mo-Fr 09:00-12:00,14:00-13:00; Sa 18:00-10:00"))
+    first, second = dataset.errors()
+    assert "la plage « 14:00-13:00 » finit" in first and "la plage « 18:00-10:00 » finit" in second
+
+
 def test_a_comment_of_the_expression_is_not_read_as_hours():
     assert horaires_syntaxe.problem('Mo-Fr 09:00-17:00 "fermé 12:00-11:00 en août"') == (0, None)
 
