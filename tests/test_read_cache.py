@@ -165,3 +165,16 @@ def test_a_damaged_entry_is_read_again(project, lieux_read, tmp_path):
     reused = load(project, True)
     assert lieux_read  # (the damaged record's file, at least, read again)
     assert reused == load(project, False)
+
+
+def test_an_empty_table_is_not_a_table_that_failed_to_load(project, lieux_read):
+    """A table that failed to load leaves its codes unchecked; an empty one makes each of them unknown: the
+    readings of the one are not those of the other."""
+    publics = project / "data" / "publics.yaml"
+    publics.write_text("a: [\n", encoding="utf-8")
+    reused_load_is_a_fresh_load(project)
+    publics.write_text("{}\n", encoding="utf-8")
+    lieux_read.clear()
+    _, errors = reused_load_is_a_fresh_load(project)
+    assert "data/lieux/cio-cognac.yaml" in lieux_read
+    assert any("cio-cognac.yaml" in text and "public inconnu" in text for text in errors)
