@@ -27,12 +27,12 @@ NOTICE = 'id="spro-donnees-invalides"'
 class Preview:
     """``mkdocs serve`` in ``project``, its output read line by line."""
 
-    def __init__(self, project):
+    def __init__(self, project, *options: str):
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", *options],
             cwd=project,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -76,11 +76,12 @@ class Preview:
         self.process.wait(timeout=PATIENCE)
 
 
-def test_a_broken_lieu_file_shows_its_problem_in_the_preview_until_it_is_fixed(tmp_path):
+@pytest.mark.parametrize("options", [(), ("--strict",)], ids=["", "strict"])
+def test_a_broken_lieu_file_shows_its_problem_in_the_preview_until_it_is_fixed(tmp_path, options):
     project = project_copy(tmp_path / "projet")
     lieu = project / "data" / "lieux" / "cio-cognac.yaml"
     good = lieu.read_text(encoding="utf-8")
-    preview = Preview(project)
+    preview = Preview(project, *options)
     try:
         status, page = preview.get("lieux/cio-cognac/")
         assert status == 200 and "CIO de Cognac" in page and NOTICE not in page
@@ -93,6 +94,7 @@ def test_a_broken_lieu_file_shows_its_problem_in_the_preview_until_it_is_fixed(t
             notice = page.split(NOTICE, 1)[1].split("</div>", 1)[0]
             assert "les données ne sont pas valides" in notice
             assert "data/lieux/cio-cognac.yaml:3:" in notice and "syntaxe YAML invalide" in notice
+            assert "<h1>Page introuvable</h1>" not in page  # (the directory's pages are not built, not removed)
         printed = "".join(preview.said)
         assert "Données invalides" in printed and "data/lieux/cio-cognac.yaml:3:" in printed
         assert "not found among documentation files" not in printed  # (the problem stays in view)

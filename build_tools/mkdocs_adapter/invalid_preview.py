@@ -20,6 +20,7 @@ SHOWN = 30
 """Problems listed on the page; the terminal has them all."""
 _ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">')
 _BODY = re.compile(r"<body\b[^>]*>")
+_TITLE = re.compile(r"<title>.*?</title>", re.S)
 TITLE = "Aperçu : les données ne sont pas valides, les pages de l'annuaire ne sont pas construites"
 
 
@@ -30,6 +31,18 @@ def with_invalid_data(page: str, failure: pipeline.InvalidSources | pipeline.Bui
     if found is None:  # (a page of another theme: at the top of its body)
         found = _BODY.search(page)
     return page if found is None else page[: found.end()] + notice + page[found.end() :]
+
+
+def not_built_yet(page: str, failure: pipeline.InvalidSources | pipeline.BuildFailed) -> str:
+    """The « page not found » of the preview, which every page of the directory is while the data is invalid (the
+    home page included): the problems instead of its content, which would say the page was removed."""
+    found = _ARTICLE.search(page)
+    end = page.find("</article>", found.end()) if found else -1
+    if end < 0:
+        return with_invalid_data(page, failure)
+    later = "<p>Cette page sera de nouveau visible une fois les données corrigées.</p>"
+    page = page[: found.end()] + invalid_data_notice(failure) + later + page[end:]
+    return _TITLE.sub("<title>Aperçu : données à corriger</title>", page, count=1)
 
 
 def invalid_data_notice(failure: pipeline.InvalidSources | pipeline.BuildFailed) -> str:

@@ -40,7 +40,7 @@ from ..generate.tiles import Tiles
 from ..page_cache import PageCache, cache_root
 from ..text import slug
 from ..two_cores import can_fork
-from .invalid_preview import quiet_missing_pages, with_invalid_data
+from .invalid_preview import not_built_yet, quiet_missing_pages, with_invalid_data
 from .page_keys import site_fingerprint, theme_reads_build_date
 from .second_process import Outcome, SecondProcess, Shares
 
@@ -138,7 +138,8 @@ class SproPlugin(BasePlugin[SproConfig]):
         except (pipeline.InvalidSources, pipeline.BuildFailed) as failure:
             if not self.serving:
                 raise self._stop(failure) from failure
-            log.error(str(failure))
+            # (an error under --strict would stop this build too: the server would hang again)
+            log.log(logging.INFO if config.strict else logging.ERROR, str(failure))
             self.invalid = failure
             quiet_missing_pages(True)
             return config
@@ -356,7 +357,7 @@ class SproPlugin(BasePlugin[SproConfig]):
 
     def on_post_template(self, output_content, template_name, config):
         if self.invalid is not None and template_name == "404.html":  # (what the preview shows for a missing page)
-            return with_invalid_data(output_content, self.invalid)
+            return not_built_yet(output_content, self.invalid)
         return output_content
 
     @event_priority(-100)  # last: the policy covers whatever other plugins wrote
