@@ -40,8 +40,9 @@ def not_built_yet(page: str, failure: pipeline.InvalidSources | pipeline.BuildFa
     end = page.find("</article>", found.end()) if found else -1
     if end < 0:
         return with_invalid_data(page, failure)
+    title = "<h1>Aperçu : données à corriger</h1>"
     later = "<p>Cette page sera de nouveau visible une fois les données corrigées.</p>"
-    page = page[: found.end()] + invalid_data_notice(failure) + later + page[end:]
+    page = page[: found.end()] + title + invalid_data_notice(failure) + later + page[end:]
     return _TITLE.sub("<title>Aperçu : données à corriger</title>", page, count=1)
 
 
