@@ -435,11 +435,23 @@ def columns_of(struct: Struct, prefix: str = "", required: bool = True) -> list[
     return found
 
 
-def missing_field_message(spec: Field) -> str:
+def missing_field_message(spec: Field, today: dt.date) -> str:
     """A required field left out: the line to add, from the contract's example (to adapt) and description."""
+    return f"champ obligatoire manquant : ajoutez une ligne comme {_line_to_write(spec, today)}"
+
+
+def empty_field_message(spec: Field, today: dt.date) -> str:
+    """A required field written without a value."""
+    return f"valeur vide : ce champ est obligatoire, renseignez-le, par exemple {_line_to_write(spec, today)}"
+
+
+def _line_to_write(spec: Field, today: dt.date) -> str:
+    """« name: example » (what the field holds); a date of the past (a check date) is today's."""
     example = spec.example
     if isinstance(example, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", example):
         example = dt.date.fromisoformat(example)  # (written as dates are in the data: unquoted)
+    if isinstance(spec.kind, Date) and spec.kind.not_future:
+        example = today
     if example is None or isinstance(spec.kind, Struct):
         value = "…"
     else:
@@ -448,7 +460,7 @@ def missing_field_message(spec: Field) -> str:
     about = spec.description.split(". ")[0].split(" ; ")[0].rstrip(".")
     if len(about) > 100:
         about = re.split(r" \(| : ", about)[0]
-    return f"champ obligatoire manquant : ajoutez une ligne comme « {spec.name}: {value} » ({about[:1].lower()}{about[1:]})"
+    return f"« {spec.name}: {value} » ({about[:1].lower()}{about[1:]})"
 
 
 @dataclass(frozen=True)
@@ -497,13 +509,16 @@ class Struct(Kind):
                 )
                 continue
             reader.positions[where] = position(value_node)
+            if spec.required and isinstance(value_node, yaml.ScalarNode) and not value_node.value.strip():
+                reader.error(value_node, where, empty_field_message(spec, reader.today))
+                continue
             value = spec.kind.read(value_node, reader, where)
             if value is not INVALID:
                 values[key] = value
         for spec in self.fields:
             if spec.required and spec.name not in seen:  # at the mapping's first line: annotations need one
                 where = f"{path}.{spec.name}" if path else spec.name
-                reader.error(node, where, missing_field_message(spec))
+                reader.error(node, where, missing_field_message(spec, reader.today))
         reader.positions.setdefault(path, position(node))
         for rule in self.rules:
             rule(values, reader, path)

@@ -105,7 +105,8 @@ def problems(value: str) -> list[tuple[int, str]]:
             rule_column = _unread_column(rule)
             if rule_column is not None:
                 at = _word_start(value, start + max(rule_column, 1) - 1)
-                found.append((at, _unreadable(value, at)))
+                first = not any(message.startswith("horaires illisibles") for _, message in found)
+                found.append((at, _unreadable(value, at, reminder=first)))
             else:
                 found += [(start + where - 1, message) for where, message in _backwards_spans(rule)]
         if any(message.startswith("horaires illisibles") for _, message in found):
@@ -146,9 +147,13 @@ def _rules(value: str) -> list[tuple[int, str]]:
     return rules
 
 
-def _unreadable(value: str, column: int) -> str:
+def _unreadable(value: str, column: int, reminder: bool = True) -> str:
+    """The problem at ``column``, followed (``reminder``: the field's first problem only) by the syntax and an
+    example."""
     at = f" au caractère {column}" if column else ""
     written = french_to_osm(value)
+    if not reminder:
+        return f"horaires illisibles{at} : {_cause(value, column, written is not None)}"
     advice = f"Écrivez : « {written} »" if written else f"Par exemple : « {EXAMPLE} » (PH off : fermé les jours fériés)"
     return (
         f"horaires illisibles{at} : {_cause(value, column, written is not None)}. Syntaxe OpenStreetMap : jours en "

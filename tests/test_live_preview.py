@@ -96,13 +96,37 @@ def test_a_broken_lieu_file_shows_its_problem_in_the_preview_until_it_is_fixed(t
             assert "data/lieux/cio-cognac.yaml:3:" in notice and "syntaxe YAML invalide" in notice
             assert "<h1>Page introuvable</h1>" not in page  # (the directory's pages are not built, not removed)
         printed = "".join(preview.said)
-        assert "Données invalides" in printed and "data/lieux/cio-cognac.yaml:3:" in printed
+        assert "seules les pages de docs/ sont construites" in printed and "data/lieux/cio-cognac.yaml:3:" in printed
+        assert "le site n'est pas construit" not in printed  # (MkDocs says « Documentation built » next)
         assert "not found among documentation files" not in printed  # (the problem stays in view)
 
         lieu.write_text(good, encoding="utf-8")
         preview.wait_for("Reloading browsers")
         status, page = preview.get("lieux/cio-cognac/")
         assert status == 200 and "CIO de Cognac" in page and NOTICE not in page
+    finally:
+        preview.stop()
+
+
+def test_an_open_page_reloads_itself_after_each_save(tmp_path, page_in):
+    """MkDocs' own reload script is inline, which the pages' policy refuses: the site's own script does it."""
+    project = project_copy(tmp_path / "projet")
+    lieu = project / "data" / "lieux" / "cio-cognac.yaml"
+    good = lieu.read_text(encoding="utf-8")
+    preview = Preview(project)
+    try:
+        page_in.goto(preview.url + "contribuer/")
+        page_in.wait_for_function("document.readyState === 'complete'")
+        assert page_in.locator("#spro-donnees-invalides").count() == 0
+
+        lieu.write_text(good.replace("nom: CIO de Cognac", "nom: [CIO de Cognac"), encoding="utf-8")
+        notice = page_in.wait_for_selector("#spro-donnees-invalides", timeout=PATIENCE * 1000)
+        assert "data/lieux/cio-cognac.yaml:3:" in notice.inner_text()
+        assert page_in.locator("link[href$='assets/spro/spro.css']").count() == 1  # (the site's look, still)
+
+        lieu.write_text(good, encoding="utf-8")
+        page_in.wait_for_selector("#spro-donnees-invalides", state="detached", timeout=PATIENCE * 1000)
+        assert page_in.outside_requests == []
     finally:
         preview.stop()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -87,6 +88,7 @@ def test_every_problem_of_the_hours_is_reported_each_at_its_place(dataset):
     assert "les heures s'écrivent HH:MM" in errors[0]
     assert "la plage « 14:00-12:00 » finit avant de commencer" in errors[1]
     assert "« Dimanche » n'est pas un code de jour (Su en anglais)" in errors[2]
+    assert "Syntaxe OpenStreetMap" in errors[0] and "Syntaxe OpenStreetMap" not in errors[2]  # (said once)
     dataset.write("lieux/x.yaml", with_hours("Mo-Fr 09:00-12:00,14:00-13:00; Sa 18:00-10:00"))
     first, second = dataset.errors()
     assert "la plage « 14:00-13:00 » finit" in first and "la plage « 18:00-10:00 » finit" in second
@@ -151,9 +153,9 @@ def test_a_missing_field_points_at_the_records_first_line(dataset):
         "# yaml-language-server: $schema=../../schemas/lieu.schema.json\n"
         + VALID_LIEU.replace("verifie_le: 2026-10-01\n", ""),
     )
-    assert dataset.errors() == [
+    assert dataset.errors(today=dt.date(2026, 11, 23)) == [
         "lieux/x.yaml:2:1: erreur : verifie_le : champ obligatoire manquant : ajoutez une ligne comme "
-        "« verifie_le: 2026-10-15 » (date à laquelle une personne a vérifié cette fiche)"
+        "« verifie_le: 2026-11-23 » (date à laquelle une personne a vérifié cette fiche)"  # (the check is today's)
     ]
 
 
@@ -169,6 +171,13 @@ def test_a_missing_field_says_the_line_to_add_with_the_contract_s_example(datase
         "adresse.code_postal : champ obligatoire manquant : ajoutez une ligne comme « code_postal: '86000' »" in errors
     )
     assert "services : champ obligatoire manquant : ajoutez une ligne comme « services: [api, cep] »" in errors
+
+
+def test_a_required_field_left_empty_says_what_to_write_not_to_remove_it(dataset):
+    dataset.write("lieux/x.yaml", VALID_LIEU.replace("nom: ", "nom: \n# ", 1))
+    (error,) = [e for e in dataset.errors() if " nom : " in e]
+    assert "valeur vide : ce champ est obligatoire, renseignez-le, par exemple « nom: " in error
+    assert "retirez" not in error
 
 
 def test_a_non_breaking_space_in_the_indentation_is_named(dataset):

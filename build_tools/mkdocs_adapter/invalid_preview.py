@@ -21,6 +21,9 @@ SHOWN = 30
 _ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">')
 _BODY = re.compile(r"<body\b[^>]*>")
 _TITLE = re.compile(r"<title>.*?</title>", re.S)
+PREVIEW_HEADLINE = (
+    "Aperçu : données invalides ; seules les pages de docs/ sont construites, et chacune affiche ces problèmes :"
+)
 TITLE = "Aperçu : les données ne sont pas valides, les pages de l'annuaire ne sont pas construites"
 
 
@@ -44,6 +47,16 @@ def not_built_yet(page: str, failure: pipeline.InvalidSources | pipeline.BuildFa
     later = "<p>Cette page sera de nouveau visible une fois les données corrigées.</p>"
     page = page[: found.end()] + title + invalid_data_notice(failure) + later + page[end:]
     return _TITLE.sub("<title>Aperçu : données à corriger</title>", page, count=1)
+
+
+def preview_headline(failure: pipeline.InvalidSources | pipeline.BuildFailed) -> str:
+    """What the terminal says: the preview goes on (MkDocs then says « Documentation built »), without the
+    directory's pages, and why."""
+    if isinstance(failure, pipeline.InvalidSources):
+        problems = "\n".join(diagnostic.as_text() for diagnostic in failure.diagnostics)
+    else:
+        problems = str(failure)
+    return f"{PREVIEW_HEADLINE}\n{problems}"
 
 
 def invalid_data_notice(failure: pipeline.InvalidSources | pipeline.BuildFailed) -> str:

@@ -34,13 +34,15 @@ from mkdocs.structure.toc import get_toc
 from .. import pipeline, search_bundles
 from ..diagnostics import Diagnostic
 from ..docs_contract import FEED_NAME, NEWS_DIR, PRINTED_RAW, html_problems, line_of, theme_safe, toc_title
+from ..generate.assets import static_assets
 from ..generate.feed import FeedEntry, plain_text
 from ..generate.output import GeneratedFile
 from ..generate.tiles import Tiles
 from ..page_cache import PageCache, cache_root
-from ..text import slug
+from ..text import pluriel, slug
 from ..two_cores import can_fork
-from .invalid_preview import not_built_yet, quiet_missing_pages, with_invalid_data
+from .invalid_preview import not_built_yet, preview_headline, quiet_missing_pages, with_invalid_data
+from .live_reload import SCRIPT_PATH, reload_script, with_reload_script
 from .page_keys import site_fingerprint, theme_reads_build_date
 from .second_process import Outcome, SecondProcess, Shares
 
@@ -139,7 +141,7 @@ class SproPlugin(BasePlugin[SproConfig]):
             if not self.serving:
                 raise self._stop(failure) from failure
             # (an error under --strict would stop this build too: the server would hang again)
-            log.log(logging.INFO if config.strict else logging.ERROR, str(failure))
+            log.log(logging.INFO if config.strict else logging.ERROR, preview_headline(failure))
             self.invalid = failure
             quiet_missing_pages(True)
             return config
@@ -261,7 +263,11 @@ class SproPlugin(BasePlugin[SproConfig]):
             self.cache.close()
 
     def on_files(self, files: Files, config) -> Files:
-        if self.prepared is None:
+        if self.serving:
+            files.append(File.generated(config, SCRIPT_PATH, content=reload_script()))
+        if self.prepared is None:  # (a preview of invalid data: the pages of docs/, with the site's look)
+            for asset in static_assets():
+                files.append(File.generated(config, asset.path, content=asset.content))
             return files
         for generated in self.prepared.generated:
             inclusion = (
@@ -339,7 +345,7 @@ class SproPlugin(BasePlugin[SproConfig]):
             if rendering.cached is not None:
                 self.secured.add(page.file.dest_uri)
                 self.reused += 1
-                return rendering.cached
+                return self._previewed(rendering.cached, config)
             output = output.replace(BODY_PLACEHOLDER, rendering.body, 1)
         if self.invalid is not None:
             output = with_invalid_data(output, self.invalid)
@@ -350,15 +356,19 @@ class SproPlugin(BasePlugin[SproConfig]):
         self.secured.add(page.file.dest_uri)  # (written as it is by MkDocs: not read again)
         if rendering is not None and rendering.key is not None and self.cache is not None:
             self.cache.put(rendering.key, output)
-        return output
+        return self._previewed(output, config)
+
+    def _previewed(self, page: str, config) -> str:
+        """Under ``mkdocs serve``, ``page`` reloading itself after each build (:mod:`.live_reload`)."""
+        return with_reload_script(page, config.site_url) if self.serving else page
 
     def _tiles(self) -> Tiles:
         return Tiles() if self.prepared is None else self.prepared.options.tiles
 
     def on_post_template(self, output_content, template_name, config):
         if self.invalid is not None and template_name == "404.html":  # (what the preview shows for a missing page)
-            return not_built_yet(output_content, self.invalid)
-        return output_content
+            output_content = not_built_yet(output_content, self.invalid)
+        return self._previewed(output_content, config) if template_name == "404.html" else output_content
 
     @event_priority(-100)  # last: the policy covers whatever other plugins wrote
     def on_post_build(self, config) -> None:
@@ -384,11 +394,13 @@ class SproPlugin(BasePlugin[SproConfig]):
             log.debug("Rendu en deux processus : %d pages rendues par le second", len(outcome.secured))
         if self.cache is not None:
             self.cache.keep_only(self.cache.used)
+            built = len(self.pages) - self.reused
             log.info(
-                "Pages de l'annuaire : %d sur %d reprises telles quelles de la construction précédente, %d construites",
+                "Pages de l'annuaire : %d sur %d %s telles quelles de la construction précédente, %s",
                 self.reused,
                 len(self.pages),
-                len(self.pages) - self.reused,
+                "reprise" if self.reused <= 1 else "reprises",
+                pluriel(built, "construite"),
             )
         feed = (config.extra["spro_feed"], config.site_name, self.news)
         self.finishing = pipeline.Finishing.of(self.prepared, feed, frozenset(self.secured))
