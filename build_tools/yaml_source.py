@@ -210,10 +210,23 @@ def _scan_events(text: str, path: str) -> list[Diagnostic]:
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         if exc.problem == _LIBYAML_TOO_DEEP:
             return [Diagnostic(path, line, column, "", TOO_DEEP)]
+        unclosed = _UNCLOSED.get(exc.context or "")
+        opened = exc.context_mark
+        if unclosed and opened is not None and mark is not None and opened.line < mark.line:
+            # (found where the parser gave up, lines later: the partner looks for it where it was opened)
+            return [Diagnostic(path, opened.line + 1, opened.column + 1, "", f"syntaxe YAML invalide : {unclosed}")]
         return [Diagnostic(path, line, column, "", f"syntaxe YAML invalide : {_problem_fr(exc.problem)}")]
     except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark
         return [Diagnostic(path, 0, 0, "", f"fichier YAML illisible : {exc}")]
     return []
+
+
+_UNCLOSED = {
+    "while parsing a flow sequence": "liste entre crochets ouverte ici et jamais fermée (« ] » manquant ?)",
+    "while parsing a flow mapping": "dictionnaire entre accolades ouvert ici et jamais fermé (« } » manquant ?)",
+    "while scanning a quoted scalar": "guillemet ouvert ici et jamais fermé",
+}
+"""Parser contexts of a problem found lines after its cause: reported where the list, braces or quote opened."""
 
 
 def _problem_fr(problem: str | None) -> str:

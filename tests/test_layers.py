@@ -158,6 +158,7 @@ def test_only_the_mkdocs_adapter_imports_mkdocs_or_material():
         "mkdocs_adapter.build",
         "mkdocs_adapter.plugin",
         "mkdocs_adapter.page_keys",
+        "mkdocs_adapter.invalid_preview",
     }
 
 

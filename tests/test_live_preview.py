@@ -7,6 +7,7 @@ The server runs in a process of its own on 127.0.0.1; the test waits on what it 
 from __future__ import annotations
 
 import queue
+import re
 import socket
 import subprocess
 import sys
@@ -93,10 +94,13 @@ def test_a_broken_lieu_file_shows_its_problem_in_the_preview_until_it_is_fixed(t
             assert status == expected, path
             notice = page.split(NOTICE, 1)[1].split("</div>", 1)[0]
             assert "les données ne sont pas valides" in notice
-            assert "data/lieux/cio-cognac.yaml:3:" in notice and "syntaxe YAML invalide" in notice
+            assert "data/lieux/cio-cognac.yaml:2:" in notice and "syntaxe YAML invalide" in notice
             assert "<h1>Page introuvable</h1>" not in page  # (the directory's pages are not built, not removed)
+            assert 'id="contenu"' in page  # (the skip link's target)
+            # the links to the directory's pages go to their addresses, which come back once the data is fixed
+            assert not re.search(r'href="[^"]*\.md[#"]', page) and ">None<" not in page.replace(" ", "")
         printed = "".join(preview.said)
-        assert "seules les pages de docs/ sont construites" in printed and "data/lieux/cio-cognac.yaml:3:" in printed
+        assert "seules les pages de docs/ sont construites" in printed and "data/lieux/cio-cognac.yaml:2:" in printed
         assert "le site n'est pas construit" not in printed  # (MkDocs says « Documentation built » next)
         assert "not found among documentation files" not in printed  # (the problem stays in view)
 
@@ -121,12 +125,18 @@ def test_an_open_page_reloads_itself_after_each_save(tmp_path, page_in):
 
         lieu.write_text(good.replace("nom: CIO de Cognac", "nom: [CIO de Cognac"), encoding="utf-8")
         notice = page_in.wait_for_selector("#spro-donnees-invalides", timeout=PATIENCE * 1000)
-        assert "data/lieux/cio-cognac.yaml:3:" in notice.inner_text()
+        assert "data/lieux/cio-cognac.yaml:2:" in notice.inner_text()
         assert page_in.locator("link[href$='assets/spro/spro.css']").count() == 1  # (the site's look, still)
+
+        missing = page_in.context.new_page()  # (a directory page: « not found » while the data is invalid)
+        missing.goto(preview.url + "lieux/cio-cognac/")
+        missing.wait_for_selector("#spro-donnees-invalides")
+        missing.wait_for_selector("html[data-apercu-recharge]", state="attached")  # (it knows the build it shows)
 
         lieu.write_text(good, encoding="utf-8")
         page_in.wait_for_selector("#spro-donnees-invalides", state="detached", timeout=PATIENCE * 1000)
-        assert page_in.outside_requests == []
+        missing.wait_for_selector("h1:has-text('CIO de Cognac')", timeout=PATIENCE * 1000)
+        assert all(url.startswith("https://data.geopf.fr/wmts") for url in page_in.outside_requests)  # (map tiles)
     finally:
         preview.stop()
 
@@ -142,5 +152,5 @@ def test_only_the_preview_builds_pages_from_invalid_data(tmp_path):
         text=True,
         env=CHILD_ENV,
     )
-    assert result.returncode != 0 and "data/lieux/cio-cognac.yaml:3:" in result.stderr
+    assert result.returncode != 0 and "data/lieux/cio-cognac.yaml:2:" in result.stderr
     assert not (tmp_path / "site" / "index.html").exists()

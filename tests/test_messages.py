@@ -208,6 +208,30 @@ def test_an_entry_of_data_in_the_wrong_place_names_its_folder(dataset):
 
 
 @pytest.mark.parametrize(
+    ("text", "where", "said"),
+    [
+        ('nom: "Mission locale\nreseau: ml\n', (1, 6), "guillemet ouvert ici et jamais fermé"),
+        (
+            "services: [api, cep\npublics: [jeunes]\n",
+            (1, 11),
+            "liste entre crochets ouverte ici et jamais fermée (« ] » manquant ?)",
+        ),
+        (
+            "adresse: {voie: x\nbassin: b\n",
+            (1, 10),
+            "dictionnaire entre accolades ouvert ici et jamais fermé (« } » manquant ?)",
+        ),
+    ],
+)
+def test_an_unclosed_quote_list_or_brace_is_reported_where_it_opens(text, where, said):
+    """The parser notices it lines later, where nothing is wrong: a partner would look there."""
+    from build_tools.yaml_source import read_yaml
+
+    (problem,) = read_yaml(text.encode(), "f.yaml")[1]
+    assert ((problem.line, problem.column), problem.message) == (where, f"syntaxe YAML invalide : {said}")
+
+
+@pytest.mark.parametrize(
     "text",
     [
         'nom: "\\U0011FFFF"\n',

@@ -364,6 +364,7 @@ def test_the_page_not_found_is_in_french_with_ways_on(demo_site):
     article = LexborHTMLParser(page.read_text(encoding="utf-8")).css_first("article")
     assert article.css_first("h1").text(strip=True) == "Page introuvable"
     assert "Not found" not in article.text()
+    assert article.css_first("#contenu h1") is not None  # (the target of the header's « Aller au contenu »)
     ways = {link.text(strip=True): resolve(demo_site, page, link.attributes["href"]) for link in article.css("li a")}
     assert len(ways) == 4 and all(target is not None and target.exists() for target in ways.values()), ways
     assert ways["Trouver un lieu d'accueil près de chez vous"] == (demo_site / "trouver" / "index.html")

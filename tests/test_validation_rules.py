@@ -33,8 +33,8 @@ def test_the_valid_example_is_accepted(dataset):
 def test_malformed_yaml_names_the_line(dataset):
     dataset.write("lieux/x.yaml", VALID_LIEU.replace("services: [api, cep]", "services: [api, cep"))
     (error,) = dataset.errors()
-    assert error.startswith("lieux/x.yaml:10:")
-    assert "syntaxe YAML invalide" in error
+    assert error.startswith("lieux/x.yaml:9:11:")  # (where the list opens, not line 10 where the parser gave up)
+    assert "syntaxe YAML invalide : liste entre crochets ouverte ici et jamais fermée" in error
 
 
 def test_a_value_with_colon_gets_advice_to_quote(dataset):

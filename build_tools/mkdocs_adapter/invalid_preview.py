@@ -12,7 +12,11 @@ from __future__ import annotations
 
 import html
 import logging
+import posixpath
 import re
+
+from mkdocs.structure.nav import Link, Section
+from mkdocs.utils import get_relative_url
 
 from .. import pipeline
 
@@ -45,7 +49,8 @@ def not_built_yet(page: str, failure: pipeline.InvalidSources | pipeline.BuildFa
         return with_invalid_data(page, failure)
     title = "<h1>Aperçu : données à corriger</h1>"
     later = "<p>Cette page sera de nouveau visible une fois les données corrigées.</p>"
-    page = page[: found.end()] + title + invalid_data_notice(failure) + later + page[end:]
+    content = f'<div id="contenu" tabindex="-1">{title}{invalid_data_notice(failure)}{later}</div>'  # (skip link)
+    page = page[: found.end()] + content + page[end:]
     return _TITLE.sub("<title>Aperçu : données à corriger</title>", page, count=1)
 
 
@@ -74,6 +79,51 @@ def invalid_data_notice(failure: pipeline.InvalidSources | pipeline.BuildFailed)
         "<p>Corrigez ces problèmes et enregistrez : la page se recharge d'elle-même.</p>"
         f"<ul>{items}</ul>{after}</div>"
     )
+
+
+def unbuilt_pages_linked_by_address(items: list, use_directory_urls: bool) -> list:
+    """The navigation without links to .md files: the directory's pages are missing from this preview, and MkDocs
+    makes their entries links to their source (« index.md », a 404 even once the data is fixed), untitled when the
+    title came from the page (« None » in the menu). Each becomes a link to the page's address, which shows the
+    problems now and the page once they are fixed; an untitled one is left out."""
+    kept = []
+    for item in items:
+        if isinstance(item, Section):
+            item.children = unbuilt_pages_linked_by_address(item.children, use_directory_urls)
+        elif isinstance(item, Link) and _is_source(item.url):
+            if not item.title:
+                continue
+            item.url = _address(item.url, use_directory_urls)
+        kept.append(item)
+    return kept
+
+
+_SOURCE_HREF = re.compile(r'href="([^"#:?/][^"#:?]*\.md|\.\./[^"#:?]*\.md)(#[^"]*)?"')
+
+
+def unbuilt_pages_linked_in(content: str, src_uri: str, page_url: str, use_directory_urls: bool) -> str:
+    """The links of a docs/ page to the directory's pages, which MkDocs leaves pointing at their .md source (they
+    are missing from this preview): each to the page's address instead, as in the navigation."""
+
+    def address(found: re.Match) -> str:
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), found.group(1)))
+        url = get_relative_url(_address(target, use_directory_urls), page_url)
+        return f'href="{html.escape(url)}{found.group(2) or ""}"'
+
+    return _SOURCE_HREF.sub(address, content)
+
+
+def _is_source(url: str) -> bool:
+    return url.endswith(".md") and "://" not in url and not url.startswith("/")
+
+
+def _address(source: str, use_directory_urls: bool) -> str:
+    """« trouver/index.md » -> « trouver/ » (or « trouver/index.html »), « index.md » -> « ./ »."""
+    stem = source.removesuffix(".md")
+    if not use_directory_urls:
+        return stem + ".html"
+    folder = stem.removesuffix("index") if stem == "index" or stem.endswith("/index") else stem + "/"
+    return folder or "./"
 
 
 _MISSING_PAGE = ("is not found among documentation files", "which is not found in the documentation files")

@@ -41,7 +41,14 @@ from ..generate.tiles import Tiles
 from ..page_cache import PageCache, cache_root
 from ..text import pluriel, slug
 from ..two_cores import can_fork
-from .invalid_preview import not_built_yet, preview_headline, quiet_missing_pages, with_invalid_data
+from .invalid_preview import (
+    not_built_yet,
+    preview_headline,
+    quiet_missing_pages,
+    unbuilt_pages_linked_by_address,
+    unbuilt_pages_linked_in,
+    with_invalid_data,
+)
 from .live_reload import SCRIPT_PATH, reload_script, with_reload_script
 from .page_keys import site_fingerprint, theme_reads_build_date
 from .second_process import Outcome, SecondProcess, Shares
@@ -152,6 +159,8 @@ class SproPlugin(BasePlugin[SproConfig]):
         return config
 
     def on_nav(self, nav, config, files):
+        if self.invalid is not None:
+            nav.items = unbuilt_pages_linked_by_address(nav.items, config.use_directory_urls)
         self.nav = nav
         return nav
 
@@ -304,6 +313,8 @@ class SproPlugin(BasePlugin[SproConfig]):
             page.present_anchor_ids = _AnchorsOfTheBody(self.pages[page.file.src_uri].render_body)
             return BODY_PLACEHOLDER
         self._check_rendered(html_text, page, config)
+        if self.invalid is not None:
+            html_text = unbuilt_pages_linked_in(html_text, page.file.src_uri, page.url, config.use_directory_urls)
         _plain_toc(page.toc)
         created = getattr(getattr(getattr(page, "config", None), "date", None), "created", None)  # a blog post
         if created is not None and page.file.src_uri.startswith(f"{self.config.news_dir}/"):
