@@ -210,15 +210,59 @@ def _scan_events(text: str, path: str) -> list[Diagnostic]:
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         if exc.problem == _LIBYAML_TOO_DEEP:
             return [Diagnostic(path, line, column, "", TOO_DEEP)]
-        unclosed = _UNCLOSED.get(exc.context or "")
-        opened = exc.context_mark
-        if unclosed and opened is not None and mark is not None and opened.line < mark.line:
-            # (found where the parser gave up, lines later: the partner looks for it where it was opened)
-            return [Diagnostic(path, opened.line + 1, opened.column + 1, "", f"syntaxe YAML invalide : {unclosed}")]
+        opened = _unclosed_at(text, exc)
+        if opened is not None:  # (the parser gave up lines later: the partner looks for it where it opens)
+            (line, column), unclosed = opened
+            return [Diagnostic(path, line, column, "", f"syntaxe YAML invalide : {unclosed}")]
         return [Diagnostic(path, line, column, "", f"syntaxe YAML invalide : {_problem_fr(exc.problem)}")]
     except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark
         return [Diagnostic(path, 0, 0, "", f"fichier YAML illisible : {exc}")]
     return []
+
+
+def _unclosed_at(text: str, exc: yaml.MarkedYAMLError) -> tuple[tuple[int, int], str] | None:
+    """((line, column), message) of a bracket, brace or double quote never closed, when the error is one.
+
+    A quote left open swallows the text up to the next quote (a postal code's, lines later), and the parser fails
+    there; the quotes then no longer pair up. A bracket is never closed when the parser reaches the end of the file
+    or a line no more indented than the one it opens on; a failure inside the list is a missing comma instead,
+    reported where it is."""
+    problem = exc.problem_mark
+    if problem is None:
+        return None
+    quote = _unpaired_double_quote(text.split("\n")[: problem.line + 1])
+    if quote is not None:
+        return quote, _UNCLOSED["while scanning a quoted scalar"]
+    opened = exc.context_mark
+    unclosed = _UNCLOSED.get(exc.context or "")
+    if not unclosed or opened is None or opened.line >= problem.line:
+        return None
+    lines = text.split("\n")
+    indent = [len(line) - len(line.lstrip(" ")) for line in (lines[opened.line], lines[problem.line])]
+    at_end = not text[problem.index :].strip()
+    if at_end or indent[1] <= indent[0]:
+        return (opened.line + 1, opened.column + 1), unclosed
+    return None
+
+
+_QUOTE = re.compile(r'(?<!\\)"')
+_OPENS_A_VALUE = re.compile(r'(?:^\s*|:\s+|^\s*-\s+|[\[{,]\s*)"$')
+"""A line's first double quote opens a quoted value (not a quote inside text: « Le "Point" »)."""
+
+
+def _unpaired_double_quote(lines: list[str]) -> tuple[int, int] | None:
+    """(line, column) of the double quote left unpaired in ``lines``: the lines holding an odd number of them are
+    odd in number (a value on several lines opens on one and closes on another), and the last of those lines opens
+    a value with its first quote (not a quote inside a text, « Le "Point »); the column is its last quote's."""
+    odd = []
+    for number, line in enumerate(lines, start=1):
+        quotes = [found.start() for found in _QUOTE.finditer(line)]
+        if len(quotes) % 2:
+            odd.append((number, line, quotes))
+    if len(odd) % 2 == 0:
+        return None
+    number, line, quotes = odd[-1]
+    return (number, quotes[-1] + 1) if _OPENS_A_VALUE.search(line[: quotes[0] + 1]) else None
 
 
 _UNCLOSED = {

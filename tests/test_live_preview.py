@@ -82,10 +82,14 @@ def test_a_broken_lieu_file_shows_its_problem_in_the_preview_until_it_is_fixed(t
     project = project_copy(tmp_path / "projet")
     lieu = project / "data" / "lieux" / "cio-cognac.yaml"
     good = lieu.read_text(encoding="utf-8")
+    with (project / "docs" / "contribuer" / "index.md").open("a", encoding="utf-8") as page:
+        page.write("\n[Où demander un conseil VAE](../trouver/index.md?service=vae#resultats)\n")
+    link = 'href="../trouver/?service=vae#resultats"'
     preview = Preview(project, *options)
     try:
         status, page = preview.get("lieux/cio-cognac/")
         assert status == 200 and "CIO de Cognac" in page and NOTICE not in page
+        assert link in preview.get("contribuer/")[1]
 
         lieu.write_text(good.replace("nom: CIO de Cognac", "nom: [CIO de Cognac"), encoding="utf-8")
         preview.wait_for("Reloading browsers")
@@ -98,7 +102,8 @@ def test_a_broken_lieu_file_shows_its_problem_in_the_preview_until_it_is_fixed(t
             assert "<h1>Page introuvable</h1>" not in page  # (the directory's pages are not built, not removed)
             assert 'id="contenu"' in page  # (the skip link's target)
             # the links to the directory's pages go to their addresses, which come back once the data is fixed
-            assert not re.search(r'href="[^"]*\.md[#"]', page) and ">None<" not in page.replace(" ", "")
+            assert not re.search(r'href="[^"]*\.md[#"?]', page) and ">None<" not in page.replace(" ", "")
+        assert link in preview.get("contribuer/")[1]  # (its query and fragment kept)
         printed = "".join(preview.said)
         assert "seules les pages de docs/ sont construites" in printed and "data/lieux/cio-cognac.yaml:2:" in printed
         assert "le site n'est pas construit" not in printed  # (MkDocs says « Documentation built » next)

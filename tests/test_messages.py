@@ -221,10 +221,29 @@ def test_an_entry_of_data_in_the_wrong_place_names_its_folder(dataset):
             (1, 10),
             "dictionnaire entre accolades ouvert ici et jamais fermé (« } » manquant ?)",
         ),
+        # a quote left open swallows the text up to the next quote (a postal code's) and the parser fails there
+        (
+            'siret: "1069265615\nadresse:\n  voie: 1 rue\n  code_postal: "79000"\nbassin: niort\n',
+            (1, 8),
+            "guillemet ouvert ici et jamais fermé",
+        ),
+        # a comma missing inside a list written on several lines: said where it is missing
+        (
+            'services: [\n  "api",\n  "cep"\n  "vae",\n]\n',
+            (4, 3),
+            "« , » ou « ] » attendu dans la liste entre crochets",
+        ),
+        # a quote inside a text is no quoted value
+        (
+            'nom: Le "Point\n  x: 1\n y: 2\n',
+            (2, 4),
+            "« : » inattendu ; si la valeur contient deux-points, mettez-la entre guillemets",
+        ),
     ],
 )
 def test_an_unclosed_quote_list_or_brace_is_reported_where_it_opens(text, where, said):
-    """The parser notices it lines later, where nothing is wrong: a partner would look there."""
+    """The parser notices it lines later, where nothing is wrong: a partner would look there. A comma missing is
+    still reported where it is missing."""
     from build_tools.yaml_source import read_yaml
 
     (problem,) = read_yaml(text.encode(), "f.yaml")[1]

@@ -237,6 +237,12 @@ def test_nothing_external_is_loaded(demo_site):
     assert "Permission is hereby granted" in (demo_site / "assets/spro/licences/leaflet.markercluster.txt").read_text()
 
 
+def test_the_preview_s_reload_script_is_never_in_a_built_site(demo_site):
+    """It is added under ``mkdocs serve`` only, after the page cache (which ``spro build`` shares)."""
+    assert not list(demo_site.rglob("apercu-recharge*"))
+    assert not [page for page in html_files(demo_site) if "apercu-recharge" in page.read_text(encoding="utf-8")]
+
+
 def test_csv_export(demo_site, demo_data):
     text = (demo_site / "donnees" / "lieux.csv").read_text(encoding="utf-8")
     rows = list(csv.DictReader(io.StringIO(text)))

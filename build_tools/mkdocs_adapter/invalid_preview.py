@@ -14,6 +14,7 @@ import html
 import logging
 import posixpath
 import re
+from urllib.parse import quote
 
 from mkdocs.structure.nav import Link, Section
 from mkdocs.utils import get_relative_url
@@ -22,6 +23,7 @@ from .. import pipeline
 
 SHOWN = 30
 """Problems listed on the page; the terminal has them all."""
+_CONTENT = re.compile(r'<div\b[^>]*\bid="contenu"[^>]*>')
 _ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">')
 _BODY = re.compile(r"<body\b[^>]*>")
 _TITLE = re.compile(r"<title>.*?</title>", re.S)
@@ -34,7 +36,7 @@ TITLE = "Aperçu : les données ne sont pas valides, les pages de l'annuaire ne 
 def with_invalid_data(page: str, failure: pipeline.InvalidSources | pipeline.BuildFailed) -> str:
     """``page`` (a page of Material's) with the problems of ``failure`` at the top of its content."""
     notice = invalid_data_notice(failure)
-    found = _ARTICLE.search(page)
+    found = _CONTENT.search(page) or _ARTICLE.search(page)  # (inside the skip link's target, if there is one)
     if found is None:  # (a page of another theme: at the top of its body)
         found = _BODY.search(page)
     return page if found is None else page[: found.end()] + notice + page[found.end() :]
@@ -98,17 +100,19 @@ def unbuilt_pages_linked_by_address(items: list, use_directory_urls: bool) -> li
     return kept
 
 
-_SOURCE_HREF = re.compile(r'href="([^"#:?/][^"#:?]*\.md|\.\./[^"#:?]*\.md)(#[^"]*)?"')
+_SOURCE_HREF = re.compile(r'href="([^"#:?/][^"#:?]*\.md)([?#][^"]*)?"')
 
 
 def unbuilt_pages_linked_in(content: str, src_uri: str, page_url: str, use_directory_urls: bool) -> str:
     """The links of a docs/ page to the directory's pages, which MkDocs leaves pointing at their .md source (they
-    are missing from this preview): each to the page's address instead, as in the navigation."""
+    are missing from this preview): each to the page's address instead, as in the navigation, its query and
+    fragment kept."""
 
     def address(found: re.Match) -> str:
-        target = posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), found.group(1)))
-        url = get_relative_url(_address(target, use_directory_urls), page_url)
-        return f'href="{html.escape(url)}{found.group(2) or ""}"'
+        source = html.unescape(found.group(1))  # (the attribute as MkDocs wrote it: escaped once)
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), source))
+        url = quote(get_relative_url(_address(target, use_directory_urls), page_url), safe="/%")
+        return f'href="{url}{found.group(2) or ""}"'
 
     return _SOURCE_HREF.sub(address, content)
 

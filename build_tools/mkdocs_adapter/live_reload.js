@@ -6,7 +6,7 @@
 (function () {
   "use strict";
   var epoch = null;
-  var request = null;
+  var request = String(Date.now());
   var pending = null;
   var timer = null;
 
@@ -29,25 +29,32 @@
     pending = timer = null;
   }
 
+  // A page MkDocs served as not found (the preview of invalid data makes every directory page one) has no inline
+  // script: the server's epoch, asked as soon as this runs (before the page's images and scripts load: a build
+  // finishing meanwhile would be taken for this page's), is then this page's.
+  var asked = null;
+  var loaded = false;
+  function ask() {
+    var first = new XMLHttpRequest();
+    first.onloadend = function () {
+      if (this.status !== 200) { window.setTimeout(ask, 3000); return; }
+      asked = parseFloat(this.responseText);
+      if (loaded && epoch === null) { epoch = asked; start(); }
+    };
+    first.open("GET", "/livereload/0/" + request);
+    first.send();
+  }
+  ask();
+
   window.addEventListener("load", function () {
     var scripts = document.getElementsByTagName("script");
     for (var i = 0; i < scripts.length && epoch === null; i++) {
       var found = /livereload\((\d+), (\d+)\);\s*$/.exec(scripts[i].text);
       if (found) { epoch = Number(found[1]); request = found[2]; }
     }
-    if (epoch === null) {
-      // A missing page (the preview of invalid data makes every directory page one): MkDocs adds its script
-      // to the pages it finds only. The server's epoch now, which it answers at once, is this page's.
-      request = String(Date.now());
-      var first = new XMLHttpRequest();
-      first.onloadend = function () {
-        if (this.status === 200) { epoch = parseFloat(this.responseText); start(); }
-      };
-      first.open("GET", "/livereload/0/" + request);
-      first.send();
-    } else {
-      start();
-    }
+    loaded = true;
+    if (epoch === null && asked !== null) { epoch = asked; }
+    if (epoch !== null) { start(); }
   });
 
   function start() {
