@@ -109,7 +109,9 @@ def test_a_broken_lieu_file_shows_its_problem_in_the_preview_until_it_is_fixed(t
         assert "le site n'est pas construit" not in printed  # (MkDocs says « Documentation built » next)
         assert "not found among documentation files" not in printed  # (the problem stays in view)
 
+        assert "de nouveau valides" not in printed
         lieu.write_text(good, encoding="utf-8")
+        preview.wait_for("Aperçu : données de nouveau valides, l'annuaire est reconstruit.")
         preview.wait_for("Reloading browsers")
         status, page = preview.get("lieux/cio-cognac/")
         assert status == 200 and "CIO de Cognac" in page and NOTICE not in page

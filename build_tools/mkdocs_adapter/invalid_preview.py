@@ -30,6 +30,7 @@ _TITLE = re.compile(r"<title>.*?</title>", re.S)
 PREVIEW_HEADLINE = (
     "Aperçu : données invalides ; seules les pages de docs/ sont construites, et chacune affiche ces problèmes :"
 )
+BACK_TO_VALID = "Aperçu : données de nouveau valides, l'annuaire est reconstruit."
 TITLE = "Aperçu : les données ne sont pas valides, les pages de l'annuaire ne sont pas construites"
 
 

@@ -42,6 +42,7 @@ from ..page_cache import PageCache, cache_root
 from ..text import pluriel, slug
 from ..two_cores import can_fork
 from .invalid_preview import (
+    BACK_TO_VALID,
     not_built_yet,
     preview_headline,
     quiet_missing_pages,
@@ -132,6 +133,7 @@ class SproPlugin(BasePlugin[SproConfig]):
         if self.cache is not None:  # (the previous build's, in a preview)
             self.cache.close()
         self.take, self.cache, self.rendering, self.reused, self.finishing = None, None, None, 0, None
+        was_invalid = self.invalid is not None  # (the previous build's, in a preview)
         self.prepared, self.pages, self.invalid = None, {}, None
         quiet_missing_pages(False)
         try:
@@ -152,6 +154,8 @@ class SproPlugin(BasePlugin[SproConfig]):
             self.invalid = failure
             quiet_missing_pages(True)
             return config
+        if was_invalid:
+            log.info(BACK_TO_VALID)
         for note in self.prepared.notes:  # never fail a --strict build
             log.info(note.as_text())
         self.pages = self.prepared.pages
