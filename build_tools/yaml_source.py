@@ -230,21 +230,23 @@ def _unclosed_at(text: str, exc: yaml.MarkedYAMLError) -> tuple[tuple[int, int],
     problem = exc.problem_mark
     if problem is None:
         return None
-    quote = _unpaired_double_quote(text.split("\n")[: problem.line + 1])
+    lines = _LINE_BREAK.split(text)  # (as the parser counts lines)
+    quote = _unpaired_double_quote(lines[: problem.line + 1])
     if quote is not None:
         return quote, _UNCLOSED["while scanning a quoted scalar"]
     opened = exc.context_mark
     unclosed = _UNCLOSED.get(exc.context or "")
     if not unclosed or opened is None or opened.line >= problem.line:
         return None
-    lines = text.split("\n")
+    if not text[problem.index :].strip() or problem.line >= len(lines):  # (at the end of the file)
+        return (opened.line + 1, opened.column + 1), unclosed
     indent = [len(line) - len(line.lstrip(" ")) for line in (lines[opened.line], lines[problem.line])]
-    at_end = not text[problem.index :].strip()
-    if at_end or indent[1] <= indent[0]:
+    if indent[1] <= indent[0]:
         return (opened.line + 1, opened.column + 1), unclosed
     return None
 
 
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _QUOTE = re.compile(r'(?<!\\)"')
 _OPENS_A_VALUE = re.compile(r'(?:^\s*|:\s+|^\s*-\s+|[\[{,]\s*)"$')
 """A line's first double quote opens a quoted value (not a quote inside text: « Le "Point" »)."""

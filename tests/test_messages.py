@@ -207,6 +207,15 @@ def test_an_entry_of_data_in_the_wrong_place_names_its_folder(dataset):
     ) in dataset.errors()
 
 
+@pytest.mark.parametrize("text", ["{2`5", "{\ufeff6", "a: [1,\r\rb: 2\r"])
+def test_a_bracket_left_open_at_the_end_of_a_file_or_with_other_line_breaks_is_found(text):
+    """The parser counts lines as YAML does (\\r alone ends one) and may stop past the last line."""
+    from build_tools.yaml_source import read_yaml
+
+    (problem,) = read_yaml(text.encode(), "f.yaml")[1]
+    assert problem.line == 1 and "ouvert" in problem.message and "jamais" in problem.message
+
+
 @pytest.mark.parametrize(
     ("text", "where", "said"),
     [
