@@ -509,7 +509,11 @@ class Struct(Kind):
                 )
                 continue
             reader.positions[where] = position(value_node)
-            if spec.required and isinstance(value_node, yaml.ScalarNode) and not value_node.value.strip():
+            if (
+                spec.required
+                and isinstance(value_node, yaml.ScalarNode)
+                and (_is_null(value_node) or not value_node.value.strip())
+            ):
                 reader.error(value_node, where, empty_field_message(spec, reader.today))
                 continue
             value = spec.kind.read(value_node, reader, where)

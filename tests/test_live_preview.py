@@ -127,7 +127,7 @@ def test_an_open_page_reloads_itself_after_each_save(tmp_path, page_in):
     preview = Preview(project)
     try:
         page_in.goto(preview.url + "contribuer/")
-        page_in.wait_for_function("document.readyState === 'complete'")
+        page_in.wait_for_selector("html[data-apercu-recharge]", state="attached")  # (it knows the build it shows)
         assert page_in.locator("#spro-donnees-invalides").count() == 0
 
         lieu.write_text(good.replace("nom: CIO de Cognac", "nom: [CIO de Cognac"), encoding="utf-8")

@@ -178,6 +178,9 @@ def test_a_required_field_left_empty_says_what_to_write_not_to_remove_it(dataset
     (error,) = [e for e in dataset.errors() if " nom : " in e]
     assert "valeur vide : ce champ est obligatoire, renseignez-le, par exemple « nom: " in error
     assert "retirez" not in error
+    dataset.write("lieux/x.yaml", VALID_LIEU.replace("publics: [jeunes]", "publics: ~"))  # (null, written out)
+    (error,) = [e for e in dataset.errors() if " publics : " in e]
+    assert "valeur vide : ce champ est obligatoire, renseignez-le, par exemple « publics: " in error
 
 
 def test_a_non_breaking_space_in_the_indentation_is_named(dataset):

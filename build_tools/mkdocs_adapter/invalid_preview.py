@@ -60,19 +60,19 @@ def not_built_yet(page: str, failure: pipeline.InvalidSources | pipeline.BuildFa
 def preview_headline(failure: pipeline.InvalidSources | pipeline.BuildFailed) -> str:
     """What the terminal says: the preview goes on (MkDocs then says « Documentation built »), without the
     directory's pages, and why."""
+    return "\n".join([PREVIEW_HEADLINE, *_problems(failure)])
+
+
+def _problems(failure: pipeline.InvalidSources | pipeline.BuildFailed) -> list[str]:
+    """One line per problem, as ``spro validate`` words them (without the build's own headline)."""
     if isinstance(failure, pipeline.InvalidSources):
-        problems = "\n".join(diagnostic.as_text() for diagnostic in failure.diagnostics)
-    else:
-        problems = str(failure)
-    return f"{PREVIEW_HEADLINE}\n{problems}"
+        return [diagnostic.as_text() for diagnostic in failure.diagnostics]
+    return [str(failure)]
 
 
 def invalid_data_notice(failure: pipeline.InvalidSources | pipeline.BuildFailed) -> str:
     """The problems as a Material « danger » block, every text escaped."""
-    if isinstance(failure, pipeline.InvalidSources):
-        lines = [diagnostic.as_text() for diagnostic in failure.diagnostics]
-    else:
-        lines = [str(failure)]
+    lines = _problems(failure)
     items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in lines[:SHOWN])
     more = len(lines) - SHOWN
     after = f"<p>… et {more} autre(s) : la liste complète est dans le terminal.</p>" if more > 0 else ""

@@ -1,12 +1,13 @@
 /* mkdocs serve only (see live_reload.py, which adds this file and its <script> to the preview's pages).
    MkDocs reloads the preview through an inline script, which the pages' Content-Security-Policy refuses, as it
-   refuses every inline script: this file, from the site itself, does what that script would have done. Its
-   epoch and request id are read from the inline script's text (present, though not run), or asked of the server
-   on a page MkDocs gave no script (a « page not found »). */
+   refuses every inline script: this file, from the site itself, does what that script would have done. The
+   page's build is the server's latest when this runs (the server serves pages of finished builds only, and a
+   build takes seconds): its epoch is asked then, rather than read from MkDocs' script, which is absent from the
+   pages MkDocs serves as not found (the preview of invalid data makes every directory page one). */
 (function () {
   "use strict";
-  var epoch = null;
   var request = String(Date.now());
+  var epoch = null;
   var pending = null;
   var timer = null;
 
@@ -29,34 +30,6 @@
     pending = timer = null;
   }
 
-  // A page MkDocs served as not found (the preview of invalid data makes every directory page one) has no inline
-  // script: the server's epoch, asked as soon as this runs (before the page's images and scripts load: a build
-  // finishing meanwhile would be taken for this page's), is then this page's.
-  var asked = null;
-  var loaded = false;
-  function ask() {
-    var first = new XMLHttpRequest();
-    first.onloadend = function () {
-      if (this.status !== 200) { window.setTimeout(ask, 3000); return; }
-      asked = parseFloat(this.responseText);
-      if (loaded && epoch === null) { epoch = asked; start(); }
-    };
-    first.open("GET", "/livereload/0/" + request);
-    first.send();
-  }
-  ask();
-
-  window.addEventListener("load", function () {
-    var scripts = document.getElementsByTagName("script");
-    for (var i = 0; i < scripts.length && epoch === null; i++) {
-      var found = /livereload\((\d+), (\d+)\);\s*$/.exec(scripts[i].text);
-      if (found) { epoch = Number(found[1]); request = found[2]; }
-    }
-    loaded = true;
-    if (epoch === null && asked !== null) { epoch = asked; }
-    if (epoch !== null) { start(); }
-  });
-
   function start() {
     document.documentElement.setAttribute("data-apercu-recharge", epoch);  // (what a test can wait on)
     window.addEventListener("visibilitychange", function () {
@@ -65,4 +38,17 @@
     window.addEventListener("beforeunload", stop);
     if (document.visibilityState === "visible") { poll(); }
   }
+
+  function ask() {
+    var first = new XMLHttpRequest();
+    first.onloadend = function () {
+      if (this.status !== 200) { window.setTimeout(ask, 3000); return; }
+      epoch = parseFloat(this.responseText);
+      start();
+    };
+    first.open("GET", "/livereload/0/" + request);
+    first.send();
+  }
+
+  ask();
 })();
