@@ -16,7 +16,7 @@ from build_tools.page_cache import MOST_PACKS
 pytestmark = pytest.mark.slow
 
 REUSING_SOME = {"rien", "le lendemain", "horaires d'un lieu", "nom d'un lieu", "un lieu ajouté", "un événement modifié"}
-REUSED = re.compile(r"Pages de l'annuaire : (\d+) sur (\d+) reprises? telles quelles")
+REUSED = re.compile(r"Pages de l'annuaire : (\d+) sur (\d+) reprises? telles? quelles?")
 
 
 def site_digests(site) -> dict[str, str]:

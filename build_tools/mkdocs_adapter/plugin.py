@@ -411,10 +411,10 @@ class SproPlugin(BasePlugin[SproConfig]):
             self.cache.keep_only(self.cache.used)
             built = len(self.pages) - self.reused
             log.info(
-                "Pages de l'annuaire : %d sur %d %s telles quelles de la construction précédente, %s",
+                "Pages de l'annuaire : %d sur %d %s de la construction précédente, %s",
                 self.reused,
                 len(self.pages),
-                "reprise" if self.reused <= 1 else "reprises",
+                "reprise telle quelle" if self.reused <= 1 else "reprises telles quelles",
                 pluriel(built, "construite"),
             )
         feed = (config.extra["spro_feed"], config.site_name, self.news)
