@@ -1,10 +1,10 @@
 """The build, whatever renders the pages: sources in, generated files out, then one pass over the output.
 
-    prepare(project)      data/ and docs/ validated (InvalidSources otherwise), positions, site-search bundles,
+    prepare(project)      data/ and docs/ validated (InvalidSources otherwise), positions,
                           then generate_site(): every generated page, JSON, export, feed and map file
     <a renderer>          MkDocs + Material (mkdocs_adapter/) or Zensical (zensical_build.py) turns pages into HTML
     finish(site, Finishing.of(prepared, news))
-                          Pagefind over the HTML (one run per bundle), the Atom feed, then every page checked for
+                          Pagefind over the HTML (all but the lieu pages), the Atom feed, then every page checked for
                           active content (the build stops) and given its Content-Security-Policy
 
 Nothing here imports a renderer: a renderer is an adapter that calls these two functions.
@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin
 
-from . import search_bundles
 from .active_content import active_content
 from .csp import with_policy
 from .diagnostics import Diagnostic, Severity
@@ -74,7 +73,6 @@ class Prepared:
     geography: Geography
     options: SiteOptions
     generated: list[GeneratedFile | GeneratedPage]
-    bundles: list[search_bundles.Bundle]
     notes: list[Diagnostic] = field(default_factory=list)
     """Warnings and notices of the validation (a build never fails on them)."""
 
@@ -89,7 +87,6 @@ def prepare(
     docs_dir: Path,
     site_url: str | None,
     news_dir: str,
-    bundle_pages: int = search_bundles.PAGES_PER_BUNDLE,
     reuse_reads: bool = False,
 ) -> Prepared:
     """Validate ``data_dir`` and ``docs_dir`` (paths of the project), then generate the site's own files.
@@ -102,17 +99,11 @@ def prepare(
     if report.errors or dataset is None:
         raise InvalidSources(report.errors)
     geography = locate(dataset, loader.geocache)
-    bundles = search_bundles.plan(dataset.lieux, bundle_pages)
-    options = SiteOptions(
-        build_date=build_date(),
-        tiles=Tiles.of(dataset.site),
-        site_url=site_url or None,
-        search_bundles=tuple(bundle.directory for bundle in bundles),
-    )
+    options = SiteOptions(build_date=build_date(), tiles=Tiles.of(dataset.site), site_url=site_url or None)
     notes = report.warnings + report.notices
     if geography.missing:
         notes.append(Diagnostic("", 0, 0, "", not_geocoded_notice(geography), Severity.NOTICE))
-    return Prepared(dataset, geography, options, generate_site(dataset, geography, options), bundles, notes)
+    return Prepared(dataset, geography, options, generate_site(dataset, geography, options), notes)
 
 
 NAMED_NOT_GEOCODED = 5
@@ -137,7 +128,6 @@ class Finishing:
     """What the pass over the built HTML needs, and no more: small and picklable, so that the MkDocs adapter can
     render in a child process and finish in the parent, whose memory is then small beside Pagefind's."""
 
-    bundles: tuple[search_bundles.Bundle, ...]
     tiles_origin: str
     site_url: str | None
     build_date: dt.date
@@ -155,15 +145,13 @@ class Finishing:
     ) -> Finishing:
         entries = None if feed is None else (feed[0], feed[1], tuple(feed[2]))
         options = prepared.options
-        return cls(
-            tuple(prepared.bundles), options.tiles.origin, options.site_url, options.build_date, entries, secured
-        )
+        return cls(options.tiles.origin, options.site_url, options.build_date, entries, secured)
 
 
 def finish(site_dir: Path, finishing: Finishing) -> None:
     """The pass over the built HTML: site search, the news feed, then each page's active-content check and security
     policy (but for the pages already secured)."""
-    index_site_search(site_dir, list(finishing.bundles))
+    index_site_search(site_dir)
     if finishing.feed is not None and finishing.site_url:
         path, title, entries = finishing.feed
         site_url = finishing.site_url
@@ -173,37 +161,33 @@ def finish(site_dir: Path, finishing: Finishing) -> None:
     secure_pages(site_dir, finishing.tiles_origin, finishing.secured)
 
 
-def index_site_search(site_dir: Path, bundles: list[search_bundles.Bundle]) -> None:
-    """Pagefind over the built pages, one run per bundle (bounded memory for large directories). The main bundle
-    (``bundles[0]``: the pages other than the lieux', some 20 MB of Pagefind's memory) is indexed beside the lieu
-    bundles, which run one after another: Pagefind keeps one core and a half busy, and this uses the rest."""
-    top_level = [entry.name for entry in site_dir.iterdir()]
-    runs = [_start_pagefind(site_dir, bundles[0], bundles, top_level)]
-    try:
-        for bundle in bundles[1:]:
-            runs.append(_start_pagefind(site_dir, bundle, bundles, top_level))
-            _pagefind_done(runs[-1])
-        _pagefind_done(runs[0])
-    finally:
-        for run in runs:
-            if run.poll() is None:
-                run.kill()
-                run.wait()
+SEARCH_DIRECTORY = "pagefind"
+NOT_INDEXED = {"assets", "lieux", SEARCH_DIRECTORY}
+"""Top-level folders of the site that Pagefind does not index. The lieu pages are searched on the search page
+with the finder's own index (``trouver/index.json``, ``assets/spro/recherche.js``): indexing them again with
+Pagefind took most of its time (3 s of 3.3 s at 3,000 lieux, on every build) and half a gigabyte of memory per
+4,000 lieux, for a search that knows neither communes nor typos."""
 
 
-def _start_pagefind(
-    site_dir: Path, bundle: search_bundles.Bundle, bundles: list[search_bundles.Bundle], top_level: list[str]
-) -> subprocess.Popen:
-    glob = bundle.glob or search_bundles.main_glob(bundles, top_level)
-    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", bundle.directory]
-    command += ["--silent"] + (["--glob", glob] if glob else [])
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-def _pagefind_done(run: subprocess.Popen) -> None:
-    out, err = run.communicate()
+def index_site_search(site_dir: Path) -> None:
+    """Pagefind over the built pages but the lieux' (:data:`NOT_INDEXED`)."""
+    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", SEARCH_DIRECTORY]
+    command += ["--silent", "--glob", indexed_glob([entry.name for entry in site_dir.iterdir()])]
+    run = subprocess.run(command, capture_output=True, text=True)
     if run.returncode != 0:
-        raise BuildFailed(f"L'indexation Pagefind a échoué : {err.strip() or out.strip()}")
+        raise BuildFailed(f"L'indexation Pagefind a échoué : {run.stderr.strip() or run.stdout.strip()}")
+
+
+def indexed_glob(top_level: list[str]) -> str:
+    """Pagefind's ``--glob`` (relative to the site) for the pages it indexes, from the names at the site's root:
+    its HTML files, and those under its folders but :data:`NOT_INDEXED`."""
+    parts = []
+    for name in sorted(top_level):
+        if name.endswith(".html"):
+            parts.append(name)
+        elif "." not in name and name not in NOT_INDEXED:
+            parts.append(f"{name}/**/*.html")
+    return "{" + ",".join(parts) + "}"
 
 
 def secure_page(page: str, where: str, tiles_origin: str) -> str:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from . import pipeline, search_bundles
+from . import pipeline
 from .docs_contract import FEED_NAME, NEWS_DIR, PRINTED_RAW, split_front_matter, theme_safe
 from .generate.feed import FeedEntry, plain_text
 from .generate.output import page_url
@@ -63,7 +63,6 @@ def build_site(config_file: Path, site_dir: Path, openable_from_disk: bool = Fal
             docs_dir,
             config.get("site_url"),
             news_dir,
-            options.get("search_bundle_pages", search_bundles.PAGES_PER_BUNDLE),
         )
         for note in prepared.notes:  # (MkDocs' adapter logs them the same way)
             print(note.as_text(), file=sys.stderr)

@@ -98,14 +98,14 @@ _SETTLED = """() => new Promise(resolve => {
 
 def settle(page) -> None:
     """Wait until the page has done what it does by itself after loading, on the page's own state (no fixed wait):
-    the load event (scripts, images, frames), the finder's results and map, Pagefind's results, animations."""
+    the load event (scripts, images, frames), the finder's results and map, the search page's lieux and pages,
+    animations."""
     page.wait_for_load_state("load")
     if page.locator("#spro-trouver").count():
         page.locator("#spro-statut").filter(has_text="trouvé").wait_for()
     if page.locator("#spro-recherche").count() and "q=" in page.url:
-        page.locator(".pagefind-ui__message").filter(has_text="résultat").first.wait_for()  # the search has run
-        if page.locator(".pagefind-ui__result").count():
-            page.locator(".pagefind-ui__result-title").first.wait_for()  # results fill in as their data arrives
+        for section in ("#spro-recherche-lieux", "#spro-recherche-pages"):  # each says the query it shows
+            page.wait_for_selector(f"{section}[data-recherche]", state="attached")
     for frame in page.frames:
         frame.evaluate(_SETTLED)
 

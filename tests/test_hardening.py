@@ -284,7 +284,7 @@ def test_no_policy_violation_in_the_browser(demo_site, browser):
             page.goto(server.url + path, wait_until="load")
             settle(page)
             violations[path] = page.evaluate("window.__csp")
-        working = page.locator(".pagefind-ui__result-title").count()
+        working = page.locator("#spro-recherche-pages li").count()
     context.close()
     assert all(v == [] for v in violations.values()), violations
     assert working > 0  # Pagefind (WebAssembly) still runs under the policy

@@ -23,7 +23,6 @@ LAYERS = (
             "active_content",
             "git_sources",
             "site_dir",
-            "search_bundles",
             "two_cores",
             "page_cache",
             "preview",

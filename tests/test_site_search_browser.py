@@ -1,17 +1,19 @@
-"""The site-wide search (/recherche/, Pagefind) in headless Chromium: a page whose subject is the word (a lieu,
-basin, métier, service or network page: its « sujet » metadata and weighted title) comes before a page that merely
-mentions it, or a word that only shares its stem (« vae » and « Vals de Saintonge »)."""
+"""The site-wide search page (/recherche/?q=) in headless Chromium. Lieux are found by the finder's rules (its index,
+its ranking: every commune, accents and typos forgiven); the other pages by Pagefind, where a page whose subject is the
+word (a basin, métier, service or network page: its « sujet » metadata and weighted title) comes before a page that
+merely mentions it, or a word that only shares its stem (« vae » and « Vals de Saintonge »)."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
+import re
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from conftest import DEMO, TODAY
 
 from build_tools.loader import load_dataset
 
-SHOWN = 5  # Pagefind's list shows five pages before « more results »
+SHOWN = 5  # lieux listed before « Voir les N lieux dans « Trouver un lieu » »
 
 
 @pytest.fixture(scope="module")
@@ -19,25 +21,48 @@ def demo():
     return load_dataset(DEMO, today=TODAY)[0]
 
 
-def first_pages(page, server, query: str) -> list[tuple[str, str]]:
-    """(title, path) of the first pages found, sub-results (a section of a page) left out."""
+def search(page, server, query: str) -> None:
     page.goto(server.url + "recherche/?q=" + quote(query), wait_until="load")
-    links = page.locator(".pagefind-ui__result-title > .pagefind-ui__result-link")  # (not the loading placeholders)
-    links.nth(SHOWN - 1).wait_for()
-    pages = [(link.inner_text(), link.get_attribute("href").replace(server.url, "/")) for link in links.all()]
-    return pages[:SHOWN]
+    shown(page, query)
 
 
-def lieu_of(path: str, demo):
-    parts = path.strip("/").split("/")
-    return demo.lieux.get(parts[1]) if parts[0] == "lieux" else None
+def shown(page, query: str) -> None:
+    """Wait until both sections show ``query`` (each says, with data-recherche, the query it shows)."""
+    for section in ("#spro-recherche-lieux", "#spro-recherche-pages"):
+        page.wait_for_function(
+            "([section, query]) => document.querySelector(section).getAttribute('data-recherche') === query",
+            arg=[section, query],
+        )
 
 
-def test_vae_finds_the_service_then_lieux_that_offer_it(page_in, server, demo):
-    pages = first_pages(page_in, server, "vae")
+def lieux_shown(page, demo) -> list:
+    links = page.locator("#spro-recherche-lieux:not([hidden]) li > a").all()
+    return [demo.lieux[link.get_attribute("href").rstrip("/").split("/")[-1]] for link in links]
+
+
+def pages_shown(page, server) -> list[tuple[str, str]]:
+    """(title, path) of the pages found, in order."""
+    links = page.locator("#spro-recherche-pages li > a").all()
+    return [(link.inner_text(), link.get_attribute("href").replace(urlsplit(server.url).path, "/")) for link in links]
+
+
+def test_vae_finds_lieux_that_offer_it_and_the_service_page_first(page_in, server, demo):
+    search(page_in, server, "vae")
+    lieux = lieux_shown(page_in, demo)
+    assert len(lieux) == SHOWN and all("vae" in lieu.services for lieu in lieux)
+    offering = sum("vae" in lieu.services for lieu in demo.lieux.values())
+    assert f"Les {SHOWN} premiers sur {offering}." in page_in.inner_text("#spro-recherche-lieux")
+    pages = pages_shown(page_in, server)
     assert pages[0][1] == "/services/vae/"
-    assert all("vae" in lieu_of(path, demo).services for _, path in pages[1:]), pages
-    assert not any("Vals de Saintonge" in title for title, _ in pages)
+    assert not any("Vals de Saintonge" in title for title, _ in pages[:SHOWN])
+    assert not any(path.startswith("/lieux/") for _, path in pages)  # lieux are listed once, above
+    announced = re.fullmatch(
+        rf"{offering} lieux d'accueil et (\d+) pages pour « vae »\.", page_in.inner_text("#spro-recherche-annonce")
+    )
+    assert announced and int(announced[1]) > len(pages) == 10
+    page_in.click(".spro-recherche__plus")  # ten more, the keyboard's focus on the first of them
+    page_in.wait_for_function("() => document.activeElement.closest('#spro-recherche-pages li:nth-child(11)') !== null")
+    assert pages_shown(page_in, server)[:10] == pages
 
 
 @pytest.mark.parametrize(
@@ -45,13 +70,41 @@ def test_vae_finds_the_service_then_lieux_that_offer_it(page_in, server, demo):
     [("handicap", "cap-emploi"), ("pole emploi", "france-travail"), ("mission locale", "mission-locale")],
 )
 def test_a_need_or_a_former_name_finds_the_network_and_its_lieux(page_in, server, demo, query, network):
-    pages = first_pages(page_in, server, query)
-    for title, path in pages:
-        lieu = lieu_of(path, demo)
-        assert path == f"/reseaux/{network}/" or (lieu is not None and lieu.reseau == network), (query, title, path)
+    search(page_in, server, query)
+    assert {lieu.reseau for lieu in lieux_shown(page_in, demo)} == {network}
+    assert pages_shown(page_in, server)[0][1] == f"/reseaux/{network}/"
+
+
+def test_a_typo_and_a_commune_without_accents_find_the_lieux_there(page_in, server, demo):
+    search(page_in, server, "mision locale niort")
+    lieux = lieux_shown(page_in, demo)
+    assert lieux and all(lieu.reseau == "mission-locale" and lieu.bassin == "niort" for lieu in lieux)
+    search(page_in, server, "cio angouleme")
+    assert [lieu.adresse.commune for lieu in lieux_shown(page_in, demo)] == ["Angoulême"]
 
 
 def test_a_metier_page_comes_first_for_its_name(page_in, server, demo):
     metier = demo.metiers["K1302"]
-    pages = first_pages(page_in, server, "aide domicile")
-    assert pages[0] == (metier.intitule, "/metiers/K1302/")
+    search(page_in, server, "aide domicile")
+    assert pages_shown(page_in, server)[0] == (metier.intitule, "/metiers/K1302/")
+    assert "Aucun lieu d'accueil ne correspond à « aide domicile »." in page_in.inner_text("#spro-recherche-lieux")
+
+
+def test_typing_updates_the_address_and_leads_to_the_finder_with_the_same_words(page_in, server, demo):
+    search(page_in, server, "vae")
+    page_in.fill("#spro-recherche-q", "cap emploi niort")
+    shown(page_in, "cap emploi niort")
+    assert parse_qs(urlsplit(page_in.url).query) == {"q": ["cap emploi niort"]}
+    found = lieux_shown(page_in, demo)
+    assert found and all(lieu.reseau == "cap-emploi" for lieu in found)
+    page_in.click("#spro-recherche-lieux .spro-recherche__tous")
+    page_in.locator("#spro-statut").filter(has_text="trouvé").wait_for()
+    assert page_in.input_value("#spro-q") == "cap emploi niort"
+    in_finder = page_in.locator("#spro-resultats > li").evaluate_all("items => items.map(i => i.dataset.lieuId)")
+    assert in_finder[: len(found)] == [lieu.id for lieu in found]
+
+
+def test_stop_words_alone_list_no_lieu(page_in, server):
+    search(page_in, server, "de la")
+    assert page_in.locator("#spro-recherche-lieux").is_hidden()
+    assert "lieu" not in page_in.inner_text("#spro-recherche-annonce")

@@ -1,26 +1,182 @@
-/* Site-wide search page: Pagefind's UI (accent-insensitive, French stemming), query from ?q=. */
+/* Site-wide search page (/recherche/?q=): the lieux found by the finder's own rules (finder-core.js over
+   trouver/index.json: every commune, accents and typos forgiven, the finder's ranking), then the site's other pages
+   found by Pagefind (its JavaScript API; the lieu pages are not in its index: build_tools/pipeline.py).
+   Each section says, with data-recherche, the query it shows (what the browser tests wait on). */
 (function () {
   "use strict";
-  var element = document.getElementById("spro-recherche");
-  if (!element || !window.PagefindUI) { return; }
+  var root = document.getElementById("spro-recherche");
+  var core = window.SproFinderCore;
+  if (!root || !core || !window.fetch || !window.URLSearchParams) { return; }
+  var LIEUX_SHOWN = 5, PAGES_STEP = 10;
+  var input = document.getElementById("spro-recherche-q");
+  var announce = document.getElementById("spro-recherche-annonce");
+  var lieuxSection = document.getElementById("spro-recherche-lieux");
+  var pagesSection = document.getElementById("spro-recherche-pages");
+  var more = pagesSection.querySelector(".spro-recherche__plus");
+  var base = root.getAttribute("data-base");
+  var finderLoading = null, pagefindLoading = null, current = null, pagesShown = PAGES_STEP;
+
+  function finder() {
+    if (!finderLoading) {
+      finderLoading = fetch(root.getAttribute("data-index"))
+        .then(function (response) { if (!response.ok) { throw new Error(String(response.status)); } return response.json(); })
+        .then(function (index) { return new core.Finder(index); });
+    }
+    return finderLoading;
+  }
+
+  function pagefind() {
+    if (!pagefindLoading) {
+      pagefindLoading = import(new URL(root.getAttribute("data-pagefind"), window.location.href).href).then(function (module) {
+        /* A page whose subject is the word (its « sujet »: a service's short name, a network's former names)
+           comes before a page that merely mentions it. */
+        return module.options({ baseUrl: new URL(base, window.location.href).pathname,
+          ranking: { metaWeights: { sujet: 10 } } }).then(function () { return module; });
+      });
+    }
+    return pagefindLoading;
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+
+  function plural(count, one, many) { return count + " " + (count > 1 ? many : one); }
+
+  /* Pagefind's excerpt is HTML with <mark> around the words found: read in an inert document, and rebuilt from
+     its text and marks only. */
+  function excerpt(html) {
+    var paragraph = element("p", "spro-recherche__extrait");
+    var parsed = new DOMParser().parseFromString("<body>" + html, "text/html").body;
+    parsed.childNodes.forEach(function (node) {
+      paragraph.appendChild(node.nodeName === "MARK" ? element("mark", "", node.textContent)
+        : document.createTextNode(node.textContent));
+    });
+    return paragraph;
+  }
+
+  function showLieux(query, found, text) {
+    var list = lieuxSection.querySelector("ol"), index = found.index;
+    var items = found.results.slice(0, LIEUX_SHOWN).map(function (result) {
+      var lieu = result.lieu, item = element("li");
+      var link = element("a", "spro-lieu-item__nom", lieu.nom);
+      link.href = base + "lieux/" + lieu.id + "/";
+      item.appendChild(link);
+      item.appendChild(element("span", "spro-meta", index.reseaux[lieu.reseau].nom + " · " + lieu.commune));
+      var badges = element("span", "spro-badges");
+      lieu.services.forEach(function (s) {
+        var badge = element("span", "spro-badge", index.services[s].nom_court);
+        badge.title = index.services[s].nom;
+        badges.appendChild(badge);
+      });
+      item.appendChild(badges);
+      return item;
+    });
+    list.replaceChildren.apply(list, items);
+    var count = found.results.length;
+    lieuxSection.querySelector(".spro-recherche__compte").textContent = count === 0
+      ? "Aucun lieu d'accueil ne correspond à « " + text + " »."
+      : count > LIEUX_SHOWN ? "Les " + LIEUX_SHOWN + " premiers sur " + count + "." : "";
+    var all = lieuxSection.querySelector(".spro-recherche__tous");
+    all.hidden = count === 0;
+    all.href = base + "trouver/?" + new URLSearchParams({ q: text }).toString();
+    all.textContent = count === 1 ? "Voir ce lieu dans « Trouver un lieu » (carte, horaires, filtres)"
+      : "Voir les " + count + " lieux dans « Trouver un lieu » (carte, horaires, filtres)";
+    lieuxSection.hidden = false;
+    lieuxSection.setAttribute("data-recherche", query);
+    return count;
+  }
+
+  function showPages(query, found, pages) {
+    var list = pagesSection.querySelector("ol");
+    list.replaceChildren.apply(list, pages.map(function (page) {
+      var item = element("li"), link = element("a", "spro-recherche__titre", page.meta.title || page.url);
+      link.href = page.url;
+      item.appendChild(link);
+      item.appendChild(excerpt(page.excerpt));
+      return item;
+    }));
+    var count = found.results.length;
+    pagesSection.querySelector(".spro-recherche__compte").textContent = count === 0
+      ? "Aucune page ne correspond." : "";
+    more.hidden = pages.length >= count;
+    pagesSection.hidden = false;
+    pagesSection.setAttribute("data-recherche", query);
+    return count;
+  }
+
+  function failed(section, query, what) {
+    section.querySelector("ol").replaceChildren();
+    section.querySelector(".spro-recherche__compte").textContent = what + " n'ont pas pu être chargés : rechargez la page.";
+    section.hidden = false;
+    section.setAttribute("data-recherche", query);
+    return null;
+  }
+
+  function searchLieux(query) {
+    return finder().then(function (f) {
+      if (!f.words(query).length) {  /* only words the search leaves out (« de », « la »): no lieu is meant */
+        lieuxSection.hidden = true;
+        lieuxSection.setAttribute("data-recherche", query);
+        return -1;
+      }
+      return showLieux(query, { results: f.search({ text: query }).results, index: f.index }, query.trim());
+    }, function () { return failed(lieuxSection, query, "Les lieux d'accueil"); });
+  }
+
+  function searchPages(query, debounce) {
+    return pagefind().then(function (module) {
+      var search = debounce ? module.debouncedSearch(query, {}, 200) : module.search(query);
+      return search.then(function (found) {
+        if (!found || query !== current) { return undefined; }  /* (a later keystroke took over) */
+        return Promise.all(found.results.slice(0, pagesShown).map(function (r) { return r.data(); })).then(function (pages) {
+          return query === current ? showPages(query, found, pages) : undefined;
+        });
+      });
+    }, function () { return failed(pagesSection, query, "Les résultats des pages"); });
+  }
+
+  function update(debounce) {
+    var query = input.value.trim();
+    if (query === current) { return; }
+    current = query;
+    pagesShown = PAGES_STEP;
+    var params = new URLSearchParams(window.location.search);
+    if (query) { params.set("q", query); } else { params.delete("q"); }
+    var address = window.location.pathname + (params.toString() ? "?" + params.toString() : "");
+    window.history.replaceState(window.history.state, "", address);
+    if (!query) {
+      lieuxSection.hidden = pagesSection.hidden = true;
+      announce.textContent = "";
+      return;
+    }
+    Promise.all([searchLieux(query), searchPages(query, debounce)]).then(function (counts) {
+      if (query !== current || counts[1] === undefined) { return; }
+      var parts = [];
+      if (counts[0] !== null && counts[0] >= 0) { parts.push(plural(counts[0], "lieu d'accueil", "lieux d'accueil")); }
+      if (counts[1] !== null) { parts.push(plural(counts[1], "page", "pages")); }
+      announce.textContent = parts.join(" et ") + " pour « " + query + " ».";
+    });
+  }
+
+  more.addEventListener("click", function () {
+    pagesShown += PAGES_STEP;
+    var query = current;
+    searchPages(query, false).then(function () {
+      var next = pagesSection.querySelectorAll("ol > li")[pagesShown - PAGES_STEP];
+      if (next) { next.querySelector("a").focus(); }
+    });
+  });
+  input.addEventListener("input", function () { update(true); });
+  input.form.addEventListener("submit", function (event) { event.preventDefault(); update(false); });
+
   var withoutScripts = document.getElementById("spro-sans-js");  /* (no <noscript>: build_tools/active_content.py) */
   if (withoutScripts) { withoutScripts.hidden = true; }
-  /* Large directories index their lieu pages in several bundles (build_tools/search_bundles.py). */
-  var bundles = (element.getAttribute("data-bundles-lieux") || "").split(" ").filter(Boolean)
-    .map(function (path) { return { bundlePath: path }; });
-  var ui = new PagefindUI({ element: "#spro-recherche", bundlePath: element.getAttribute("data-bundle"),
-    mergeIndex: bundles, showSubResults: true, showImages: false, resetStyles: false, autofocus: true,
-    /* A page whose subject is the word (its « sujet »: a lieu's network, services and publics, a service's short
-       name, a network's former names) comes before a page that merely mentions it, or a word sharing its stem
-       (« vae » is stemmed to « va », which also begins « Vals de Saintonge »). */
-    ranking: { metaWeights: { sujet: 10 } },
-    translations: { clear_search: "Effacer" },
-    /* The subject ranks the pages; it is not for display (Pagefind would list it under each result). */
-    processResult: function (result) { delete result.meta.sujet; return result; } });
-  (function label() {  /* Pagefind's input has only a title attribute */
-    var input = element.querySelector("input");
-    if (input) { input.setAttribute("aria-label", "Rechercher dans le site"); } else { window.setTimeout(label, 50); }
-  })();
-  var query = new URLSearchParams(window.location.search).get("q");
-  if (query) { ui.triggerSearch(query); }
+  root.hidden = false;
+  input.value = new URLSearchParams(window.location.search).get("q") || "";
+  input.focus();
+  update(false);
 })();

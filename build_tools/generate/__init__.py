@@ -95,7 +95,7 @@ def generate_site(dataset: Dataset, geography: Geography, options: SiteOptions) 
             description="Ce que contient chaque champ des fiches de l'annuaire, pour les contributeurs.",
         )
     )
-    files.append(page("recherche/index.md", "Rechercher", "recherche.html", ctx=ctx, bundles=options.search_bundles))
+    files.append(page("recherche/index.md", "Rechercher", "recherche.html", ctx=ctx))
     index = finder_index(dataset, geography, options.build_date)
     files.append(GeneratedFile("trouver/index.json", json.dumps(index, ensure_ascii=False, separators=(",", ":"))))
     communes = gazetteer_json(dataset.communes, dataset.communes_deleguees)

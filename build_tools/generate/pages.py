@@ -26,8 +26,6 @@ class SiteOptions:
     build_date: dt.date
     tiles: Tiles = Tiles()
     site_url: str | None = None
-    search_bundles: tuple[str, ...] = ("pagefind",)
-    """Folders of the site-search index, main one first (see build_tools.search_bundles)."""
 
     @property
     def tiles_url(self) -> str:

@@ -31,7 +31,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from .. import pipeline, search_bundles
+from .. import pipeline
 from ..diagnostics import Diagnostic
 from ..docs_contract import FEED_NAME, NEWS_DIR, PRINTED_RAW, html_problems, line_of, theme_safe, toc_title
 from ..generate.assets import static_assets
@@ -62,8 +62,6 @@ class SproConfig(Config):
     """Data directory, relative to mkdocs.yml."""
     news_dir = c.Type(str, default=NEWS_DIR)
     """Folder of Material's blog (``blog_dir``): its posts make the Atom feed ``<news_dir>/feed.xml``."""
-    search_bundle_pages = c.Type(int, default=search_bundles.PAGES_PER_BUNDLE)
-    """Most lieu pages per site-search bundle (bounds Pagefind's memory: about 110 KB a page)."""
     render_processes = c.Choice((1, 2), default=2)
     """Processes rendering the generated pages: with 2, a second process renders them from the other end of their
     list (:mod:`.second_process`: on Linux with two cores, never for ``mkdocs serve``)."""
@@ -143,7 +141,6 @@ class SproPlugin(BasePlugin[SproConfig]):
                 Path(config.docs_dir),
                 config.site_url,
                 self.config.news_dir,
-                self.config.search_bundle_pages,
                 reuse_reads=self.config.cache and _only_known_plugins(config),
             )
         except (pipeline.InvalidSources, pipeline.BuildFailed) as failure:
