@@ -128,6 +128,8 @@ class Finishing:
     """What the pass over the built HTML needs, and no more: small and picklable, so that the MkDocs adapter can
     render in a child process and finish in the parent, whose memory is then small beside Pagefind's."""
 
+    lieu_ids: frozenset[str]
+    """The lieux, whose pages site search leaves to the finder's index (:func:`index_site_search`)."""
     tiles_origin: str
     site_url: str | None
     build_date: dt.date
@@ -145,13 +147,20 @@ class Finishing:
     ) -> Finishing:
         entries = None if feed is None else (feed[0], feed[1], tuple(feed[2]))
         options = prepared.options
-        return cls(options.tiles.origin, options.site_url, options.build_date, entries, secured)
+        return cls(
+            frozenset(prepared.dataset.lieux),
+            options.tiles.origin,
+            options.site_url,
+            options.build_date,
+            entries,
+            secured,
+        )
 
 
 def finish(site_dir: Path, finishing: Finishing) -> None:
     """The pass over the built HTML: site search, the news feed, then each page's active-content check and security
     policy (but for the pages already secured)."""
-    index_site_search(site_dir)
+    index_site_search(site_dir, finishing.lieu_ids)
     if finishing.feed is not None and finishing.site_url:
         path, title, entries = finishing.feed
         site_url = finishing.site_url
@@ -162,31 +171,39 @@ def finish(site_dir: Path, finishing: Finishing) -> None:
 
 
 SEARCH_DIRECTORY = "pagefind"
-NOT_INDEXED = {"assets", "lieux", SEARCH_DIRECTORY}
-"""Top-level folders of the site that Pagefind does not index. The lieu pages are searched on the search page
-with the finder's own index (``trouver/index.json``, ``assets/spro/recherche.js``): indexing them again with
-Pagefind took most of its time (3 s of 3.3 s at 3,000 lieux, on every build) and half a gigabyte of memory per
-4,000 lieux, for a search that knows neither communes nor typos."""
+UNUSED_SEARCH_FILES = ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui", "pagefind-highlight")
+"""Pagefind's own interfaces: the search page uses its JavaScript API only (assets/spro/recherche.js)."""
 
 
-def index_site_search(site_dir: Path) -> None:
-    """Pagefind over the built pages but the lieux' (:data:`NOT_INDEXED`)."""
+def index_site_search(site_dir: Path, lieu_ids: frozenset[str]) -> None:
+    """Pagefind over the built pages but the lieux'. The search page finds lieux with the finder's own index
+    (``trouver/index.json``, ``assets/spro/recherche.js``): indexing their pages again took most of Pagefind's time
+    (3 s of 3.3 s at 3,000 lieux, on every build: it has no incremental mode) and half a gigabyte of memory per
+    4,000 lieux, for a search that knew neither communes nor typos."""
     command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", SEARCH_DIRECTORY]
-    command += ["--silent", "--glob", indexed_glob([entry.name for entry in site_dir.iterdir()])]
+    command += ["--silent", "--glob", indexed_glob(site_dir, lieu_ids)]
     run = subprocess.run(command, capture_output=True, text=True)
     if run.returncode != 0:
         raise BuildFailed(f"L'indexation Pagefind a échoué : {run.stderr.strip() or run.stdout.strip()}")
+    for path in (site_dir / SEARCH_DIRECTORY).iterdir():
+        if path.name.startswith(UNUSED_SEARCH_FILES):
+            path.unlink()
 
 
-def indexed_glob(top_level: list[str]) -> str:
-    """Pagefind's ``--glob`` (relative to the site) for the pages it indexes, from the names at the site's root:
-    its HTML files, and those under its folders but :data:`NOT_INDEXED`."""
+def indexed_glob(site_dir: Path, lieu_ids: frozenset[str]) -> str:
+    """Pagefind's ``--glob`` (relative to the site): every HTML file but the lieu pages (``lieux/<id>/``) and
+    Pagefind's own folder. A page of docs/ may sit beside the lieu pages (``docs/lieux/aide.md``); its names hold
+    no glob metacharacter (the docs contract allows ASCII letters, digits, « - », « _ » and « . » only)."""
     parts = []
-    for name in sorted(top_level):
-        if name.endswith(".html"):
-            parts.append(name)
-        elif "." not in name and name not in NOT_INDEXED:
-            parts.append(f"{name}/**/*.html")
+    for folder, skipped in (("", {"lieux", SEARCH_DIRECTORY}), ("lieux/", lieu_ids)):
+        if not (site_dir / folder).is_dir():
+            continue
+        for entry in sorted((site_dir / folder).iterdir(), key=lambda e: e.name):
+            name = folder + entry.name
+            if entry.is_dir() and entry.name not in skipped:
+                parts.append(f"{name}/**/*.html")
+            elif entry.is_file() and entry.name.endswith(".html"):
+                parts.append(name)
     return "{" + ",".join(parts) + "}"
 
 

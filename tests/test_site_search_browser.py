@@ -87,14 +87,16 @@ def test_a_metier_page_comes_first_for_its_name(page_in, server, demo):
     metier = demo.metiers["K1302"]
     search(page_in, server, "aide domicile")
     assert pages_shown(page_in, server)[0] == (metier.intitule, "/metiers/K1302/")
-    assert "Aucun lieu d'accueil ne correspond à « aide domicile »." in page_in.inner_text("#spro-recherche-lieux")
+    assert "Aucun lieu d'accueil ne correspond à «\u00a0aide domicile\u00a0»." in page_in.inner_text(
+        "#spro-recherche-lieux"
+    )
 
 
 def test_typing_updates_the_address_and_leads_to_the_finder_with_the_same_words(page_in, server, demo):
     search(page_in, server, "vae")
     page_in.fill("#spro-recherche-q", "cap emploi niort")
     shown(page_in, "cap emploi niort")
-    assert parse_qs(urlsplit(page_in.url).query) == {"q": ["cap emploi niort"]}
+    page_in.wait_for_url(lambda url: parse_qs(urlsplit(url).query) == {"q": ["cap emploi niort"]})
     found = lieux_shown(page_in, demo)
     assert found and all(lieu.reseau == "cap-emploi" for lieu in found)
     page_in.click("#spro-recherche-lieux .spro-recherche__tous")
@@ -108,3 +110,53 @@ def test_stop_words_alone_list_no_lieu(page_in, server):
     search(page_in, server, "de la")
     assert page_in.locator("#spro-recherche-lieux").is_hidden()
     assert "lieu" not in page_in.inner_text("#spro-recherche-annonce")
+
+
+def test_an_unknown_word_gets_the_finder_s_corrections(page_in, server, demo):
+    search(page_in, server, "hadicapp")
+    assert not lieux_shown(page_in, demo)
+    page_in.get_by_role("button", name="handicap", exact=True).click()
+    shown(page_in, "handicap")
+    assert page_in.input_value("#spro-recherche-q") == "handicap"
+    assert {lieu.reseau for lieu in lieux_shown(page_in, demo)} == {"cap-emploi"}
+
+
+class Held:
+    """Requests matching a pattern held back until :meth:`release`: a slow network, on the test's signal."""
+
+    def __init__(self, page, pattern: str):
+        self.routes, self.holding = [], True
+        page.route(pattern, self.arrive)
+
+    def arrive(self, route):
+        if self.holding:
+            self.routes.append(route)
+        else:
+            route.continue_()
+
+    def release(self):
+        self.holding = False
+        for route in self.routes:
+            route.continue_()
+
+
+def test_clearing_the_field_while_the_lieux_load_shows_nothing_late(page_in, server):
+    index = Held(page_in, "**/trouver/index.json")
+    page_in.goto(server.url + "recherche/?q=vae", wait_until="load")
+    page_in.wait_for_selector("#spro-recherche-pages[data-recherche='vae']", state="attached")
+    page_in.fill("#spro-recherche-q", "")
+    index.release()
+    page_in.wait_for_selector("#spro-recherche[data-lieux-charges]", state="attached")  # the late answer has come
+    assert page_in.locator("#spro-recherche-lieux").is_hidden()
+    assert page_in.locator("#spro-recherche-pages").is_hidden()
+    assert page_in.inner_text("#spro-recherche-annonce") == ""
+
+
+def test_more_pages_arriving_after_new_words_leave_the_focus_in_the_field(page_in, server):
+    search(page_in, server, "niort")
+    fragments = Held(page_in, "**/*.pf_fragment")
+    page_in.click(".spro-recherche__plus")
+    page_in.fill("#spro-recherche-q", "vae")  # typed before the next ten pages arrived
+    fragments.release()
+    shown(page_in, "vae")
+    assert page_in.evaluate("document.activeElement.id") == "spro-recherche-q"

@@ -14,13 +14,18 @@
   var pagesSection = document.getElementById("spro-recherche-pages");
   var more = pagesSection.querySelector(".spro-recherche__plus");
   var base = root.getAttribute("data-base");
-  var finderLoading = null, pagefindLoading = null, current = null, pagesShown = PAGES_STEP;
+  var suggestions = lieuxSection.querySelector(".spro-suggestions");
+  var finderLoading = null, pagefindLoading = null, current = null, pagesShown = PAGES_STEP, addressTimer = null;
 
   function finder() {
     if (!finderLoading) {
       finderLoading = fetch(root.getAttribute("data-index"))
         .then(function (response) { if (!response.ok) { throw new Error(String(response.status)); } return response.json(); })
-        .then(function (index) { return new core.Finder(index); });
+        .then(function (index) {
+          var loaded = new core.Finder(index);
+          root.setAttribute("data-lieux-charges", "");  /* (for the tests: what follows has run when they see it) */
+          return loaded;
+        });
     }
     return finderLoading;
   }
@@ -58,6 +63,26 @@
     return paragraph;
   }
 
+  /* « Corriger en : mission » when no lieu is found and a word is unknown (the finder's suggestions). */
+  function showSuggestions(unknown, count) {
+    var fragment = document.createDocumentFragment();
+    unknown = unknown.filter(function (u) { return u[1].length; });
+    if (count === 0 && unknown.length) {
+      fragment.appendChild(document.createTextNode("Corriger en : "));
+      unknown.forEach(function (u) {
+        u[1].forEach(function (word) {
+          var button = element("button", "spro-bouton-secondaire spro-suggestion", word);
+          button.type = "button";
+          button.setAttribute("data-mot", u[0]);
+          fragment.appendChild(button);
+          fragment.appendChild(document.createTextNode(" "));
+        });
+      });
+    }
+    suggestions.replaceChildren(fragment);
+    suggestions.hidden = !suggestions.childNodes.length;
+  }
+
   function showLieux(query, found, text) {
     var list = lieuxSection.querySelector("ol"), index = found.index;
     var items = found.results.slice(0, LIEUX_SHOWN).map(function (result) {
@@ -77,8 +102,9 @@
     });
     list.replaceChildren.apply(list, items);
     var count = found.results.length;
+    showSuggestions(found.unknown, count);
     lieuxSection.querySelector(".spro-recherche__compte").textContent = count === 0
-      ? "Aucun lieu d'accueil ne correspond à « " + text + " »."
+      ? "Aucun lieu d'accueil ne correspond à «\u00a0" + text + "\u00a0»."
       : count > LIEUX_SHOWN ? "Les " + LIEUX_SHOWN + " premiers sur " + count + "." : "";
     var all = lieuxSection.querySelector(".spro-recherche__tous");
     all.hidden = count === 0;
@@ -108,9 +134,14 @@
     return count;
   }
 
+  /* The section says it could not load; null tells the announcement the same. */
   function failed(section, query, what) {
+    if (query !== current) { return undefined; }
     section.querySelector("ol").replaceChildren();
     section.querySelector(".spro-recherche__compte").textContent = what + " n'ont pas pu être chargés : rechargez la page.";
+    section.querySelectorAll(".spro-recherche__tous, .spro-recherche__plus, .spro-suggestions").forEach(function (node) {
+      node.hidden = true;
+    });
     section.hidden = false;
     section.setAttribute("data-recherche", query);
     return null;
@@ -118,17 +149,20 @@
 
   function searchLieux(query) {
     return finder().then(function (f) {
+      if (query !== current) { return undefined; }  /* (a later keystroke took over) */
       if (!f.words(query).length) {  /* only words the search leaves out (« de », « la »): no lieu is meant */
         lieuxSection.hidden = true;
         lieuxSection.setAttribute("data-recherche", query);
         return -1;
       }
-      return showLieux(query, { results: f.search({ text: query }).results, index: f.index }, query.trim());
-    }, function () { return failed(lieuxSection, query, "Les lieux d'accueil"); });
+      var found = f.search({ text: query });
+      return showLieux(query, { results: found.results, unknown: found.unknown, index: f.index }, query);
+    }).then(null, function () { return failed(lieuxSection, query, "Les lieux d'accueil"); });
   }
 
   function searchPages(query, debounce) {
     return pagefind().then(function (module) {
+      if (query !== current) { return undefined; }
       var search = debounce ? module.debouncedSearch(query, {}, 200) : module.search(query);
       return search.then(function (found) {
         if (!found || query !== current) { return undefined; }  /* (a later keystroke took over) */
@@ -136,7 +170,7 @@
           return query === current ? showPages(query, found, pages) : undefined;
         });
       });
-    }, function () { return failed(pagesSection, query, "Les résultats des pages"); });
+    }).then(null, function () { return failed(pagesSection, query, "Les résultats des pages"); });
   }
 
   function update(debounce) {
@@ -144,31 +178,54 @@
     if (query === current) { return; }
     current = query;
     pagesShown = PAGES_STEP;
-    var params = new URLSearchParams(window.location.search);
-    if (query) { params.set("q", query); } else { params.delete("q"); }
-    var address = window.location.pathname + (params.toString() ? "?" + params.toString() : "");
-    window.history.replaceState(window.history.state, "", address);
+    window.clearTimeout(addressTimer);
+    addressTimer = window.setTimeout(function () { keepInAddress(query); }, debounce ? 400 : 0);
     if (!query) {
       lieuxSection.hidden = pagesSection.hidden = true;
       announce.textContent = "";
       return;
     }
     Promise.all([searchLieux(query), searchPages(query, debounce)]).then(function (counts) {
-      if (query !== current || counts[1] === undefined) { return; }
+      if (query !== current || counts[0] === undefined || counts[1] === undefined) { return; }
       var parts = [];
       if (counts[0] !== null && counts[0] >= 0) { parts.push(plural(counts[0], "lieu d'accueil", "lieux d'accueil")); }
       if (counts[1] !== null) { parts.push(plural(counts[1], "page", "pages")); }
-      announce.textContent = parts.join(" et ") + " pour « " + query + " ».";
+      var said = parts.length ? parts.join(" et ") + " pour « " + query + " »." : "";
+      if (counts[0] === null) { said += " Les lieux d'accueil n'ont pas pu être chargés."; }
+      if (counts[1] === null) { said += " Les pages du site n'ont pas pu être chargées."; }
+      announce.textContent = said.trim();
     });
+  }
+
+  /* The address keeps the words (to share or come back), once typing pauses: some browsers refuse a burst of
+     history changes. */
+  function keepInAddress(query) {
+    var params = new URLSearchParams(window.location.search);
+    if (query) { params.set("q", query); } else { params.delete("q"); }
+    try {
+      window.history.replaceState(window.history.state, "", window.location.pathname + (params.toString() ? "?" + params.toString() : ""));
+    } catch (refused) { /* (the search still works; only the address is behind) */ }
   }
 
   more.addEventListener("click", function () {
     pagesShown += PAGES_STEP;
-    var query = current;
-    searchPages(query, false).then(function () {
-      var next = pagesSection.querySelectorAll("ol > li")[pagesShown - PAGES_STEP];
+    var query = current, first = pagesShown - PAGES_STEP;
+    searchPages(query, false).then(function (count) {
+      if (query !== current || typeof count !== "number") { return; }  /* (the words changed meanwhile) */
+      var next = pagesSection.querySelectorAll("ol > li")[first];
       if (next) { next.querySelector("a").focus(); }
     });
+  });
+  suggestions.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-mot]");
+    if (!button) { return; }
+    var word = button.getAttribute("data-mot"), replaced = false;
+    input.value = input.value.split(/\s+/).map(function (token) {
+      if (!replaced && core.fold(token) === word) { replaced = true; return button.textContent; }
+      return token;
+    }).join(" ");
+    input.focus();
+    update(false);
   });
   input.addEventListener("input", function () { update(true); });
   input.form.addEventListener("submit", function (event) { event.preventDefault(); update(false); });

@@ -69,6 +69,10 @@ class SproConfig(Config):
     """Generated pages whose inputs have not changed since an earlier build are taken from it
     (:mod:`build_tools.page_cache`), not rendered again; so are the lieu files' readings
     (:mod:`build_tools.read_cache`)."""
+    search_bundle_pages = c.Deprecated(
+        message="réglage « {} » du greffon spro sans effet depuis que les fiches des lieux ne sont plus indexées par "
+        "Pagefind : retirez-le de mkdocs.yml"
+    )
 
 
 def post_slug(text: str, separator: str = "-") -> str:
