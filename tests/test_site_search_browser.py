@@ -57,7 +57,8 @@ def test_vae_finds_lieux_that_offer_it_and_the_service_page_first(page_in, serve
     assert not any("Vals de Saintonge" in title for title, _ in pages[:SHOWN])
     assert not any(path.startswith("/lieux/") for _, path in pages)  # lieux are listed once, above
     announced = re.fullmatch(
-        rf"{offering} lieux d'accueil et (\d+) pages pour « vae »\.", page_in.inner_text("#spro-recherche-annonce")
+        rf"{offering} lieux d'accueil et (\d+) pages pour «\u00a0vae\u00a0»\.",
+        page_in.inner_text("#spro-recherche-annonce"),
     )
     assert announced and int(announced[1]) > len(pages) == 10
     page_in.click(".spro-recherche__plus")  # ten more, the keyboard's focus on the first of them
@@ -112,13 +113,30 @@ def test_stop_words_alone_list_no_lieu(page_in, server):
     assert "lieu" not in page_in.inner_text("#spro-recherche-annonce")
 
 
-def test_an_unknown_word_gets_the_finder_s_corrections(page_in, server, demo):
-    search(page_in, server, "hadicapp")
+@pytest.mark.parametrize("typed, corrected", [("hadicapp", "handicap"), ("l'hadicapp", "l handicap")])
+def test_an_unknown_word_gets_the_finder_s_corrections(page_in, server, demo, typed, corrected):
+    search(page_in, server, typed)
     assert not lieux_shown(page_in, demo)
+    assert "« hadicapp » : vouliez-vous dire « handicap »" in page_in.inner_text("#spro-recherche-annonce").replace(
+        "\u00a0", " "
+    )
     page_in.get_by_role("button", name="handicap", exact=True).click()
-    shown(page_in, "handicap")
-    assert page_in.input_value("#spro-recherche-q") == "handicap"
+    shown(page_in, corrected)
+    assert page_in.input_value("#spro-recherche-q") == corrected
     assert {lieu.reseau for lieu in lieux_shown(page_in, demo)} == {"cap-emploi"}
+
+
+def test_a_commune_without_lieu_leads_to_the_lieux_nearest_to_it(page_in, server, demo):
+    search(page_in, server, "Lezay")
+    assert not lieux_shown(page_in, demo)
+    page_in.click("#spro-recherche-lieux .spro-recherche__tous")
+    page_in.locator("#spro-statut").filter(has_text="du plus proche au plus éloigné de Lezay").wait_for()
+
+
+def test_the_header_box_gives_way_to_the_page_s_own_field(page_in, server):
+    search(page_in, server, "vae")
+    assert page_in.locator(".spro-recherche-entete").is_hidden()
+    assert page_in.evaluate("document.activeElement.id") == "spro-recherche-q"
 
 
 class Held:
@@ -160,3 +178,14 @@ def test_more_pages_arriving_after_new_words_leave_the_focus_in_the_field(page_i
     fragments.release()
     shown(page_in, "vae")
     assert page_in.evaluate("document.activeElement.id") == "spro-recherche-q"
+
+
+def test_more_pages_that_fail_to_load_keep_those_shown_and_say_so(page_in, server):
+    search(page_in, server, "niort")
+    shown_before = page_in.locator("#spro-recherche-pages li").count()
+    page_in.route("**/*.pf_fragment", lambda route: route.abort())
+    page_in.click(".spro-recherche__plus")
+    page_in.locator("#spro-recherche-annonce").filter(
+        has_text="Les pages suivantes n'ont pas pu être chargées"
+    ).wait_for()
+    assert page_in.locator("#spro-recherche-pages li").count() == shown_before

@@ -1,7 +1,8 @@
 /* Site-wide search page (/recherche/?q=): the lieux found by the finder's own rules (finder-core.js over
    trouver/index.json: every commune, accents and typos forgiven, the finder's ranking), then the site's other pages
    found by Pagefind (its JavaScript API; the lieu pages are not in its index: build_tools/pipeline.py).
-   Each section says, with data-recherche, the query it shows (what the browser tests wait on). */
+   Each section says, with data-recherche, the query it shows (what the browser tests wait on). Every search has a
+   number (``generation``): an answer arriving for an older one changes nothing. */
 (function () {
   "use strict";
   var root = document.getElementById("spro-recherche");
@@ -13,10 +14,13 @@
   var lieuxSection = document.getElementById("spro-recherche-lieux");
   var pagesSection = document.getElementById("spro-recherche-pages");
   var more = pagesSection.querySelector(".spro-recherche__plus");
-  var base = root.getAttribute("data-base");
+  var all = lieuxSection.querySelector(".spro-recherche__tous");
   var suggestions = lieuxSection.querySelector(".spro-suggestions");
-  var finderLoading = null, pagefindLoading = null, current = null, pagesShown = PAGES_STEP, addressTimer = null;
+  var base = root.getAttribute("data-base");
+  var finderLoading = null, pagefindLoading = null, addressTimer = null;
+  var current = null, generation = 0, pagesShown = PAGES_STEP, moreLoading = false;
 
+  /* The finder's index, loaded once; a failed load is tried again by the next search. */
   function finder() {
     if (!finderLoading) {
       finderLoading = fetch(root.getAttribute("data-index"))
@@ -26,6 +30,7 @@
           root.setAttribute("data-lieux-charges", "");  /* (for the tests: what follows has run when they see it) */
           return loaded;
         });
+      finderLoading.catch(function () { finderLoading = null; });
     }
     return finderLoading;
   }
@@ -38,6 +43,7 @@
         return module.options({ baseUrl: new URL(base, window.location.href).pathname,
           ranking: { metaWeights: { sujet: 10 } } }).then(function () { return module; });
       });
+      pagefindLoading.catch(function () { pagefindLoading = null; });
     }
     return pagefindLoading;
   }
@@ -49,7 +55,7 @@
     return node;
   }
 
-  function plural(count, one, many) { return count + " " + (count > 1 ? many : one); }
+  function quoted(text) { return "«\u00a0" + text + "\u00a0»"; }
 
   /* Pagefind's excerpt is HTML with <mark> around the words found: read in an inert document, and rebuilt from
      its text and marks only. */
@@ -63,10 +69,9 @@
     return paragraph;
   }
 
-  /* « Corriger en : mission » when no lieu is found and a word is unknown (the finder's suggestions). */
+  /* « Corriger en : handicap » when no lieu is found and a word is unknown (the finder's suggestions). */
   function showSuggestions(unknown, count) {
     var fragment = document.createDocumentFragment();
-    unknown = unknown.filter(function (u) { return u[1].length; });
     if (count === 0 && unknown.length) {
       fragment.appendChild(document.createTextNode("Corriger en : "));
       unknown.forEach(function (u) {
@@ -83,9 +88,9 @@
     suggestions.hidden = !suggestions.childNodes.length;
   }
 
-  function showLieux(query, found, text) {
+  function showLieux(query, found) {
     var list = lieuxSection.querySelector("ol"), index = found.index;
-    var items = found.results.slice(0, LIEUX_SHOWN).map(function (result) {
+    list.replaceChildren.apply(list, found.results.slice(0, LIEUX_SHOWN).map(function (result) {
       var lieu = result.lieu, item = element("li");
       var link = element("a", "spro-lieu-item__nom", lieu.nom);
       link.href = base + "lieux/" + lieu.id + "/";
@@ -99,21 +104,21 @@
       });
       item.appendChild(badges);
       return item;
-    });
-    list.replaceChildren.apply(list, items);
+    }));
     var count = found.results.length;
     showSuggestions(found.unknown, count);
     lieuxSection.querySelector(".spro-recherche__compte").textContent = count === 0
-      ? "Aucun lieu d'accueil ne correspond à «\u00a0" + text + "\u00a0»."
+      ? "Aucun lieu d'accueil ne correspond à " + quoted(query) + "."
       : count > LIEUX_SHOWN ? "Les " + LIEUX_SHOWN + " premiers sur " + count + "." : "";
-    var all = lieuxSection.querySelector(".spro-recherche__tous");
-    all.hidden = count === 0;
-    all.href = base + "trouver/?" + new URLSearchParams({ q: text }).toString();
-    all.textContent = count === 1 ? "Voir ce lieu dans « Trouver un lieu » (carte, horaires, filtres)"
+    /* None found: the finder may still know the words as a place (« Lezay »: the lieux nearest to it). */
+    all.href = base + "trouver/?" + new URLSearchParams(count === 0 ? { recherche: query } : { q: query }).toString();
+    all.textContent = count === 0 ? "Chercher " + quoted(query) + " dans « Trouver un lieu » (une commune : les lieux les plus proches)"
+      : count === 1 ? "Voir ce lieu dans « Trouver un lieu » (carte, horaires, filtres)"
       : "Voir les " + count + " lieux dans « Trouver un lieu » (carte, horaires, filtres)";
+    all.hidden = false;
     lieuxSection.hidden = false;
     lieuxSection.setAttribute("data-recherche", query);
-    return count;
+    return { count: count, meant: found.unknown };
   }
 
   function showPages(query, found, pages) {
@@ -126,19 +131,19 @@
       return item;
     }));
     var count = found.results.length;
-    pagesSection.querySelector(".spro-recherche__compte").textContent = count === 0
-      ? "Aucune page ne correspond." : "";
+    pagesSection.querySelector(".spro-recherche__compte").textContent = count === 0 ? "Aucune page ne correspond." : "";
     more.hidden = pages.length >= count;
     pagesSection.hidden = false;
     pagesSection.setAttribute("data-recherche", query);
     return count;
   }
 
+  var FAILED = { lieux: "Les lieux d'accueil n'ont pas pu être chargés", pages: "Les pages du site n'ont pas pu être chargées" };
+
   /* The section says it could not load; null tells the announcement the same. */
   function failed(section, query, what) {
-    if (query !== current) { return undefined; }
     section.querySelector("ol").replaceChildren();
-    section.querySelector(".spro-recherche__compte").textContent = what + " n'ont pas pu être chargés : rechargez la page.";
+    section.querySelector(".spro-recherche__compte").textContent = what + " : vérifiez votre connexion, puis modifiez la recherche ou rechargez la page.";
     section.querySelectorAll(".spro-recherche__tous, .spro-recherche__plus, .spro-suggestions").forEach(function (node) {
       node.hidden = true;
     });
@@ -147,91 +152,138 @@
     return null;
   }
 
-  function searchLieux(query) {
+  /* Resolves to {count, meant} (count -1: only words the search leaves out), null (failed) or undefined (an
+     older search). */
+  function searchLieux(query, number) {
+    if (!root.hasAttribute("data-lieux-charges")) {  /* the section keeps its place while the index loads */
+      lieuxSection.querySelector(".spro-recherche__compte").textContent = "Recherche des lieux d'accueil…";
+      lieuxSection.querySelector("ol").replaceChildren();
+      suggestions.hidden = all.hidden = true;
+      lieuxSection.hidden = false;
+    }
     return finder().then(function (f) {
-      if (query !== current) { return undefined; }  /* (a later keystroke took over) */
-      if (!f.words(query).length) {  /* only words the search leaves out (« de », « la »): no lieu is meant */
+      if (number !== generation) { return undefined; }
+      if (!f.words(query).length) {  /* « de la »: no lieu is meant */
         lieuxSection.hidden = true;
         lieuxSection.setAttribute("data-recherche", query);
-        return -1;
+        return { count: -1, meant: [] };
       }
       var found = f.search({ text: query });
-      return showLieux(query, { results: found.results, unknown: found.unknown, index: f.index }, query);
-    }).then(null, function () { return failed(lieuxSection, query, "Les lieux d'accueil"); });
+      return showLieux(query, { results: found.results, unknown: found.unknown.filter(function (u) { return u[1].length; }), index: f.index });
+    }).then(null, function () { return number === generation ? failed(lieuxSection, query, FAILED.lieux) : undefined; });
   }
 
-  function searchPages(query, debounce) {
+  /* The first ``shown`` pages found: their count, or undefined for an older search; throws if they fail to load. */
+  function searchPages(query, number, debounce, shown) {
     return pagefind().then(function (module) {
-      if (query !== current) { return undefined; }
+      if (number !== generation) { return undefined; }
       var search = debounce ? module.debouncedSearch(query, {}, 200) : module.search(query);
       return search.then(function (found) {
-        if (!found || query !== current) { return undefined; }  /* (a later keystroke took over) */
-        return Promise.all(found.results.slice(0, pagesShown).map(function (r) { return r.data(); })).then(function (pages) {
-          return query === current ? showPages(query, found, pages) : undefined;
+        if (!found || number !== generation) { return undefined; }
+        return Promise.all(found.results.slice(0, shown).map(function (r) { return r.data(); })).then(function (pages) {
+          return number === generation ? showPages(query, found, pages) : undefined;
         });
       });
-    }).then(null, function () { return failed(pagesSection, query, "Les résultats des pages"); });
+    });
+  }
+
+  function said(query, lieux, pages) {
+    var parts = [];
+    if (lieux && lieux.count >= 0) { parts.push(lieux.count === 0 ? "aucun lieu d'accueil" : lieux.count + (lieux.count > 1 ? " lieux d'accueil" : " lieu d'accueil")); }
+    if (pages !== null) { parts.push(pages === 0 ? "aucune page" : pages + (pages > 1 ? " pages" : " page")); }
+    var text = "";
+    if (parts.length) {
+      text = parts.join(" et ") + " pour " + quoted(query) + ".";
+      text = text.charAt(0).toUpperCase() + text.slice(1);
+      if (lieux && lieux.count === 0 && pages === 0) { text = "Aucun lieu d'accueil ni aucune page pour " + quoted(query) + "."; }
+    }
+    if (lieux && lieux.count === 0) {
+      lieux.meant.forEach(function (u) {
+        text += " " + quoted(u[0]) + " : vouliez-vous dire " + u[1].map(quoted).join(" ou ") + " ?";
+      });
+    }
+    if (lieux === null) { text += " " + FAILED.lieux + "."; }
+    if (pages === null) { text += " " + FAILED.pages + "."; }
+    return text.trim();
   }
 
   function update(debounce) {
     var query = input.value.trim();
     if (query === current) { return; }
     current = query;
+    var number = ++generation;
     pagesShown = PAGES_STEP;
     window.clearTimeout(addressTimer);
-    addressTimer = window.setTimeout(function () { keepInAddress(query); }, debounce ? 400 : 0);
+    addressTimer = window.setTimeout(keepInAddress, debounce ? 400 : 0);
     if (!query) {
       lieuxSection.hidden = pagesSection.hidden = true;
       announce.textContent = "";
       return;
     }
-    Promise.all([searchLieux(query), searchPages(query, debounce)]).then(function (counts) {
-      if (query !== current || counts[0] === undefined || counts[1] === undefined) { return; }
-      var parts = [];
-      if (counts[0] !== null && counts[0] >= 0) { parts.push(plural(counts[0], "lieu d'accueil", "lieux d'accueil")); }
-      if (counts[1] !== null) { parts.push(plural(counts[1], "page", "pages")); }
-      var said = parts.length ? parts.join(" et ") + " pour « " + query + " »." : "";
-      if (counts[0] === null) { said += " Les lieux d'accueil n'ont pas pu être chargés."; }
-      if (counts[1] === null) { said += " Les pages du site n'ont pas pu être chargées."; }
-      announce.textContent = said.trim();
+    var pages = searchPages(query, number, debounce, pagesShown).then(null, function () {
+      return number === generation ? failed(pagesSection, query, FAILED.pages) : undefined;
+    });
+    Promise.all([searchLieux(query, number), pages]).then(function (answers) {
+      if (number !== generation || answers[0] === undefined || answers[1] === undefined) { return; }
+      announce.textContent = said(query, answers[0], answers[1]);
     });
   }
 
-  /* The address keeps the words (to share or come back), once typing pauses: some browsers refuse a burst of
-     history changes. */
-  function keepInAddress(query) {
+  /* The address keeps the words (to share or come back), once typing pauses (some browsers refuse a burst of
+     history changes), and at once when the page is left. */
+  function keepInAddress() {
+    window.clearTimeout(addressTimer);
     var params = new URLSearchParams(window.location.search);
-    if (query) { params.set("q", query); } else { params.delete("q"); }
+    if (current) { params.set("q", current); } else { params.delete("q"); }
+    var address = window.location.pathname + (params.toString() ? "?" + params.toString() : "");
+    if (address === window.location.pathname + window.location.search) { return; }
     try {
-      window.history.replaceState(window.history.state, "", window.location.pathname + (params.toString() ? "?" + params.toString() : ""));
+      window.history.replaceState(window.history.state, "", address);
     } catch (refused) { /* (the search still works; only the address is behind) */ }
   }
 
+  /* Ten more pages, the keyboard's focus on the first of them; nothing if the words change meanwhile, and the
+     pages shown stay if the next ones cannot be loaded. */
   more.addEventListener("click", function () {
-    pagesShown += PAGES_STEP;
-    var query = current, first = pagesShown - PAGES_STEP;
-    searchPages(query, false).then(function (count) {
-      if (query !== current || typeof count !== "number") { return; }  /* (the words changed meanwhile) */
+    if (moreLoading) { return; }
+    moreLoading = true;
+    var number = generation, first = pagesShown;
+    searchPages(current, number, false, pagesShown + PAGES_STEP).then(function (count) {
+      moreLoading = false;
+      if (count === undefined || number !== generation) { return; }
+      pagesShown += PAGES_STEP;
       var next = pagesSection.querySelectorAll("ol > li")[first];
       if (next) { next.querySelector("a").focus(); }
+    }, function () {
+      moreLoading = false;
+      if (number === generation) { announce.textContent = "Les pages suivantes n'ont pas pu être chargées : réessayez."; }
     });
   });
+
   suggestions.addEventListener("click", function (event) {
     var button = event.target.closest("button[data-mot]");
     if (!button) { return; }
-    var word = button.getAttribute("data-mot"), replaced = false;
-    input.value = input.value.split(/\s+/).map(function (token) {
-      if (!replaced && core.fold(token) === word) { replaced = true; return button.textContent; }
+    var word = button.getAttribute("data-mot"), replacement = button.textContent, replaced = false;
+    var tokens = input.value.split(/\s+/).map(function (token) {
+      if (!replaced && core.fold(token) === word) { replaced = true; return replacement; }
       return token;
-    }).join(" ");
+    });
+    /* a word joined to another (« l'hadicapp », « aide-hadicapp »): the folded text, word by word */
+    input.value = replaced ? tokens.join(" ")
+      : core.fold(input.value).split(" ").map(function (w) { return w === word ? replacement : w; }).join(" ");
     input.focus();
     update(false);
   });
+
   input.addEventListener("input", function () { update(true); });
-  input.form.addEventListener("submit", function (event) { event.preventDefault(); update(false); });
+  input.form.addEventListener("submit", function (event) { event.preventDefault(); update(false); keepInAddress(); });
+  root.addEventListener("click", function (event) { if (event.target.closest("a")) { keepInAddress(); } });
+  window.addEventListener("pagehide", keepInAddress);
 
   var withoutScripts = document.getElementById("spro-sans-js");  /* (no <noscript>: build_tools/active_content.py) */
   if (withoutScripts) { withoutScripts.hidden = true; }
+  var header = document.querySelector(".spro-recherche-entete");  /* this page's own field replaces the header's */
+  if (header) { header.hidden = true; }
   root.hidden = false;
   input.value = new URLSearchParams(window.location.search).get("q") || "";
   input.focus();
