@@ -72,6 +72,7 @@ LAYERS = (
             "mkdocs_adapter.page_keys",
             "mkdocs_adapter.invalid_preview",
             "mkdocs_adapter.live_reload",
+            "mkdocs_adapter.content_target",
         },
     ),
     (

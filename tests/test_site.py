@@ -369,3 +369,16 @@ def test_the_page_not_found_is_in_french_with_ways_on(demo_site):
     ways = {link.text(strip=True): resolve(demo_site, page, link.attributes["href"]) for link in article.css("li a")}
     assert len(ways) == 4 and all(target is not None and target.exists() for target in ways.values()), ways
     assert ways["Trouver un lieu d'accueil près de chez vous"] == (demo_site / "trouver" / "index.html")
+
+
+def test_every_page_with_the_skip_link_has_its_target_once(demo_site):
+    """« Aller au contenu » leads to #contenu on every page, the news included (Material's blog templates replace
+    the block of main.html that carries it: build_tools/mkdocs_adapter/content_target.py)."""
+    missing = []
+    for path in demo_site.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        if 'href="#contenu"' in text and text.count('id="contenu"') != 1:
+            missing.append(path.relative_to(demo_site).as_posix())
+    assert missing == []
+    post = next((demo_site / "actualites").rglob("forum-de-l-orientation*/index.html"))
+    assert 'data-pagefind-body id="contenu"' in post.read_text(encoding="utf-8")

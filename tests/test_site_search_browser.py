@@ -189,3 +189,8 @@ def test_more_pages_that_fail_to_load_keep_those_shown_and_say_so(page_in, serve
         has_text="Les pages suivantes n'ont pas pu être chargées"
     ).wait_for()
     assert page_in.locator("#spro-recherche-pages li").count() == shown_before
+
+
+def test_the_news_are_found(page_in, server):
+    search(page_in, server, "forum orientation")
+    assert any(path.startswith("/actualites/") and "Forum" in title for title, path in pages_shown(page_in, server))

@@ -41,6 +41,7 @@ from ..generate.tiles import Tiles
 from ..page_cache import PageCache, cache_root
 from ..text import pluriel, slug
 from ..two_cores import can_fork
+from .content_target import with_content_target
 from .invalid_preview import (
     BACK_TO_VALID,
     not_built_yet,
@@ -363,6 +364,8 @@ class SproPlugin(BasePlugin[SproConfig]):
                 self.reused += 1
                 return self._previewed(rendering.cached, config)
             output = output.replace(BODY_PLACEHOLDER, rendering.body, 1)
+        else:
+            output = with_content_target(output)
         if self.invalid is not None:
             output = with_invalid_data(output, self.invalid)
         try:
