@@ -7,8 +7,9 @@ figures of the two datasets are printed side by side first. Then, at 3,000 lieux
 short hand-written pages (its default configuration, one page per lieu); each side's best of the three, and the
 ratios (targets: at most 1.0 for one renderer, at most 1.5 for MkDocs). These full builds each start from an
 empty page cache (build_tools/page_cache.py). Then the refresh after one lieu changes (target: under 2 s), each
-build reusing the previous one's pages, and 30,000 lieux (targets: under 90 s and 1 GiB, the same bytes from two
-builds from an empty cache, and from a third that reuses the second's pages).
+build reusing the previous one's pages, by ``spro build`` and by ``mkdocs serve`` (the live preview), and 30,000
+lieux (targets: under 90 s and 1 GiB, the same bytes from two builds from an empty cache, and from a third that
+reuses the second's pages).
 
     .venv/bin/python benchmarks/scale.py [--rapide]     (--rapide: 3,000 only, one round)
 """
@@ -235,6 +236,45 @@ def refresh(project: Path) -> None:
         timings.append(seconds)
         print(f"  {label:32} {seconds:6.2f} s   pages reprises {reused(said)}")
     print(f"  objectif < 2 s : {'atteint' if max(timings) < 2 else 'MANQUÉ'}")
+    live_preview(project, cache, write)
+
+
+def live_preview(project: Path, cache: Path, write) -> None:
+    """The same edit under ``mkdocs serve`` (the partners' live preview): from the file saved to MkDocs' « Documentation
+    built », as it prints it (its own figure is the build alone, without noticing the change)."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-a", "127.0.0.1:0"],
+        cwd=project,
+        env=environment(cache),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines = iter(server.stdout)
+
+    def printed(pattern: str) -> tuple[float, re.Match]:
+        for line in lines:
+            found = re.search(pattern, line)
+            if found:
+                return time.perf_counter(), found
+        raise SystemExit("mkdocs serve s'est arrêté")
+
+    def built() -> tuple[float, float]:
+        when, found = printed(r"Documentation built in ([\d.]+) seconds")
+        return when, float(found[1])
+
+    try:
+        _, first = built()
+        printed("Serving on")  # (it watches the files from then on)
+        print(f"\nmkdocs serve (aperçu en direct, 3 000 lieux) : première construction {first:6.2f} s")
+        for label, hours in (("horaires d'un lieu", "Mo-Fr 08:30-16:00; PH off"), ("de nouveau", "Mo-Fr 09:00-16:00")):
+            saved = time.perf_counter()
+            write("lieu-001500.yaml", horaires=hours)
+            ready, own = built()
+            print(f"  {label:32} {ready - saved:6.2f} s de l'enregistrement à la page prête ({own:.2f} s selon MkDocs)")
+    finally:
+        server.terminate()
+        server.wait()
 
 
 def at_30000(tmp: Path) -> None:
