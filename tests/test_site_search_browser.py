@@ -194,3 +194,19 @@ def test_more_pages_that_fail_to_load_keep_those_shown_and_say_so(page_in, serve
 def test_the_news_are_found(page_in, server):
     search(page_in, server, "forum orientation")
     assert any(path.startswith("/actualites/") and "Forum" in title for title, path in pages_shown(page_in, server))
+
+
+def test_back_from_a_page_found_returns_to_the_same_place_in_the_list(page_in, server):
+    search(page_in, server, "niort")
+    page_in.click(".spro-recherche__plus")
+    fifteenth = page_in.locator("#spro-recherche-pages li:nth-child(15) > a")
+    fifteenth.wait_for()
+    fifteenth.scroll_into_view_if_needed()
+    scrolled = page_in.evaluate("window.scrollY")
+    assert scrolled > 0
+    fifteenth.click()
+    page_in.wait_for_url(lambda url: "/recherche/" not in url)
+    page_in.go_back()
+    shown(page_in, "niort")
+    assert page_in.locator("#spro-recherche-pages li").count() == 20
+    page_in.wait_for_function("(y) => Math.abs(window.scrollY - y) <= 2", arg=scrolled)

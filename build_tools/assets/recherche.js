@@ -207,14 +207,15 @@
     return text.trim();
   }
 
-  function update(debounce) {
+  /* ``restored``: coming back to the page (Back), the pages that were shown and where it was scrolled. */
+  function update(debounce, restored) {
     var query = input.value.trim();
     if (query === current) { return; }
     current = query;
     var number = ++generation;
-    pagesShown = PAGES_STEP;
+    pagesShown = restored && restored.pages > PAGES_STEP ? restored.pages : PAGES_STEP;
     window.clearTimeout(addressTimer);
-    addressTimer = window.setTimeout(keepInAddress, debounce ? 400 : 0);
+    addressTimer = window.setTimeout(function () { keepInAddress(); }, debounce ? 400 : 0);
     if (!query) {
       lieuxSection.hidden = pagesSection.hidden = true;
       announce.textContent = "";
@@ -226,20 +227,27 @@
     Promise.all([searchLieux(query, number), pages]).then(function (answers) {
       if (number !== generation || answers[0] === undefined || answers[1] === undefined) { return; }
       announce.textContent = said(query, answers[0], answers[1]);
+      if (restored && typeof restored.defilement === "number") { window.scrollTo(0, restored.defilement); }
     });
   }
 
   /* The address keeps the words (to share or come back), once typing pauses (some browsers refuse a burst of
      history changes), and at once when the page is left. */
-  function keepInAddress() {
+  function keepInAddress(state) {
     window.clearTimeout(addressTimer);
     var params = new URLSearchParams(window.location.search);
     if (current) { params.set("q", current); } else { params.delete("q"); }
     var address = window.location.pathname + (params.toString() ? "?" + params.toString() : "");
-    if (address === window.location.pathname + window.location.search) { return; }
+    if (!state && address === window.location.pathname + window.location.search) { return; }
     try {
-      window.history.replaceState(window.history.state, "", address);
+      window.history.replaceState(state || window.history.state, "", address);
     } catch (refused) { /* (the search still works; only the address is behind) */ }
+  }
+
+  /* Leaving the page: the words in the address, and in its history entry the pages shown and the scroll, for
+     Back when the browser loads the page again rather than keeping it. */
+  function remember() {
+    keepInAddress({ spro: true, pages: pagesShown, defilement: window.scrollY });
   }
 
   /* Ten more pages, the keyboard's focus on the first of them; nothing if the words change meanwhile, and the
@@ -277,8 +285,8 @@
 
   input.addEventListener("input", function () { update(true); });
   input.form.addEventListener("submit", function (event) { event.preventDefault(); update(false); keepInAddress(); });
-  root.addEventListener("click", function (event) { if (event.target.closest("a")) { keepInAddress(); } });
-  window.addEventListener("pagehide", keepInAddress);
+  root.addEventListener("click", function (event) { if (event.target.closest("a")) { remember(); } });
+  window.addEventListener("pagehide", remember);
 
   var withoutScripts = document.getElementById("spro-sans-js");  /* (no <noscript>: build_tools/active_content.py) */
   if (withoutScripts) { withoutScripts.hidden = true; }
@@ -286,6 +294,8 @@
   if (header) { header.hidden = true; }
   root.hidden = false;
   input.value = new URLSearchParams(window.location.search).get("q") || "";
-  input.focus();
-  update(false);
+  var restored = (window.history.state || {}).spro ? window.history.state : null;
+  if (restored && "scrollRestoration" in window.history) { window.history.scrollRestoration = "manual"; }
+  input.focus({ preventScroll: !!restored });
+  update(false, restored);
 })();
