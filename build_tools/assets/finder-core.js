@@ -569,7 +569,20 @@
     return { text: text.trim(), place: "", communes: [] };
   };
 
+  /* ``text`` with the typed word whose folded form is ``word`` (a word the search did not know) replaced by
+     ``replacement`` (a suggestion); a word joined to another (« l'hadicapp », « aide-hadicapp »): the folded text,
+     word by word. */
+  function replaceWord(text, word, replacement) {
+    var replaced = false;
+    var tokens = text.split(/\s+/).map(function (token) {
+      if (!replaced && fold(token) === word) { replaced = true; return replacement; }
+      return token;
+    });
+    return replaced ? tokens.join(" ")
+      : fold(text).split(" ").map(function (w) { return w === word ? replacement : w; }).join(" ");
+  }
+
   var api = { fold: fold, withinOneEdit: withinOneEdit, osaDistance: osaDistance, distanceKm: distanceKm, de: de, distanceFr: distanceFr,
-    placeKey: placeKey, keysOf: keysOf, Finder: Finder, Gazetteer: Gazetteer };
+    placeKey: placeKey, keysOf: keysOf, replaceWord: replaceWord, Finder: Finder, Gazetteer: Gazetteer };
   if (typeof module !== "undefined" && module.exports) { module.exports = api; } else { root.SproFinderCore = api; }
 })(this);

@@ -684,13 +684,7 @@
   };
 
   Page.prototype.replaceWord = function (word, replacement) {
-    var replaced = false;
-    var tokens = this.text.value.split(/\s+/).map(function (token) {
-      if (!replaced && core.fold(token) === word) { replaced = true; return replacement; }
-      return token;
-    });
-    this.text.value = replaced ? tokens.join(" ")
-      : core.fold(this.text.value).split(" ").map(function (w) { return w === word ? replacement : w; }).join(" ");
+    this.text.value = core.replaceWord(this.text.value, word, replacement);
     this.text.focus();
     this.shown = PAGE;
     this.changed(true);

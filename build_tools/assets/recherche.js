@@ -271,14 +271,7 @@
   suggestions.addEventListener("click", function (event) {
     var button = event.target.closest("button[data-mot]");
     if (!button) { return; }
-    var word = button.getAttribute("data-mot"), replacement = button.textContent, replaced = false;
-    var tokens = input.value.split(/\s+/).map(function (token) {
-      if (!replaced && core.fold(token) === word) { replaced = true; return replacement; }
-      return token;
-    });
-    /* a word joined to another (« l'hadicapp », « aide-hadicapp »): the folded text, word by word */
-    input.value = replaced ? tokens.join(" ")
-      : core.fold(input.value).split(" ").map(function (w) { return w === word ? replacement : w; }).join(" ");
+    input.value = core.replaceWord(input.value, button.getAttribute("data-mot"), button.textContent);
     input.focus();
     update(false);
   });
