@@ -40,6 +40,7 @@ both return the same lieux in the same order for several hundred generated queri
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -127,6 +128,7 @@ def did_you_mean(word: str, vocabulary) -> list[str]:
 # -- what each lieu is found by ------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1 << 16)  # (a commune's name, a network's, comes back for many lieux)
 def _tokens(*texts: str) -> tuple[str, ...]:
     seen: dict[str, None] = {}
     for text in texts:

@@ -31,6 +31,7 @@ from .generate.tiles import Tiles
 from .loader import DataLoader
 from .model import Dataset
 from .positions import Geography, locate
+from .previous_output import rewrite
 
 
 class InvalidSources(Exception):
@@ -221,4 +222,4 @@ def secure_pages(site_dir: Path, tiles_origin: str, secured: frozenset[str] = fr
         where = path.relative_to(site_dir).as_posix()
         if where not in secured:
             page = path.read_text(encoding="utf-8")
-            path.write_text(secure_page(page, where, tiles_origin), encoding="utf-8")
+            rewrite(path, secure_page(page, where, tiles_origin))

@@ -13,6 +13,8 @@ import html
 import re
 from pathlib import Path
 
+from .previous_output import rewrite
+
 _ADDRESS = re.compile(r'(?P<lead>\s(?:href|src|action)=")(?P<value>[^"]*)(?P<end>")')
 _OTHER_SITE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//|/|#|\?)")
 
@@ -40,10 +42,10 @@ def folder_links_to_files(page: str, page_dir: Path, site: Path) -> str:
 
 
 def make_openable_from_disk(site: Path) -> None:
-    """Rewrite every HTML file of a built site in place (see the module's docstring)."""
+    """Rewrite every HTML file of a built site (see the module's docstring)."""
     site = site.resolve()
     for path in sorted(site.rglob("*.html")):
         page = path.read_text(encoding="utf-8")
         rewritten = folder_links_to_files(page, path.parent, site)
         if rewritten != page:
-            path.write_text(rewritten, encoding="utf-8")
+            rewrite(path, rewritten)  # (never in place: it may be a link to the previous site's file)

@@ -66,6 +66,10 @@ def test_an_incremental_build_writes_what_a_clean_build_writes(tmp_path, monkeyp
                                                      "2027-01-29", "2027-01-30")),
         ("un événement ajouté", new_event),
         ("un événement retiré", lambda: (evenements / "2027-01-forum-des-metiers-poitiers.yaml").unlink()),
+        ("un réseau renommé", lambda: replace_in(data / "reseaux.yaml", "nom: Centre d'information et d'orientation",
+                                                  "nom: Centre d'information")),
+        ("un service renommé", lambda: replace_in(data / "services.yaml", "nom_court: Premier accueil (API)",
+                                                   "nom_court: Premier accueil")),
         ("un bassin renommé", lambda: replace_in(bassins / "cognac.yaml", "nom: Bassin de Cognac", "nom: Cognaçais")),
         ("un bassin ajouté", new_basin),
         ("un bassin retiré", lambda: (
@@ -93,6 +97,31 @@ def test_an_incremental_build_writes_what_a_clean_build_writes(tmp_path, monkeyp
             reused, pages = int(said[1]), int(said[2])
             assert 0 < reused < pages if label != "rien" else reused == pages, label
         shutil.rmtree(clean_cache)
+
+
+def test_the_pages_a_build_makes_the_same_are_the_previous_sites_files(tmp_path, monkeypatch):
+    """Linked (build_tools/previous_output.py), not written again: the same file, where a changed page is a new one;
+    and a build that fails leaves the previous site's files as they were, though the new one shared them."""
+    project = project_copy(tmp_path / "projet")
+    monkeypatch.setenv("SPRO_CACHE_DIR", str(tmp_path / "cache"))
+    site = build(project)
+    lieu, other, docs_page = (
+        site / "lieux" / "cio-cognac" / "index.html",
+        site / "lieux" / "cio-angouleme" / "index.html",
+        site / "informations" / "mentions-legales" / "index.html",
+    )
+    before = {path: path.stat().st_ino for path in (lieu, other, docs_page)}
+    replace_in(project / "data" / "lieux" / "cio-cognac.yaml", "Mo 13:30-17:00", "Mo 14:00-17:00")
+    build(project)
+    assert lieu.stat().st_ino != before[lieu]
+    assert other.stat().st_ino == before[other] and docs_page.stat().st_ino == before[docs_page]
+    built = site_digests(site)
+    replace_in(project / "data" / "lieux" / "cio-cognac.yaml", "Mo 14:00-17:00", "Mo 14:30-17:00")
+    with (project / "docs" / "informations" / "mentions-legales.md").open("a", encoding="utf-8") as docs:
+        docs.write("\n[Lien cassé](absente.md)\n")
+    failed = spro(project, "build")  # (--strict: MkDocs stops once every page is written)
+    assert failed.returncode != 0 and "absente.md" in failed.stderr
+    assert site_digests(site) == built and other.stat().st_ino == before[other]
 
 
 def test_the_cache_does_not_grow_with_each_build(tmp_path, monkeypatch):

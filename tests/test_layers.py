@@ -25,6 +25,7 @@ LAYERS = (
             "site_dir",
             "two_cores",
             "page_cache",
+            "previous_output",
             "preview",
             "generate.output",
             "generate.feed",

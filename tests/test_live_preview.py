@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import queue
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -28,7 +29,7 @@ NOTICE = 'id="spro-donnees-invalides"'
 class Preview:
     """``mkdocs serve`` in ``project``, its output read line by line."""
 
-    def __init__(self, project, *options: str):
+    def __init__(self, project, *options: str, env: dict[str, str] | None = None):
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
@@ -38,7 +39,7 @@ class Preview:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
-            env=CHILD_ENV,
+            env={**CHILD_ENV, **(env or {})},
         )
         self.lines: queue.Queue[str] = queue.Queue()
         self.said: list[str] = []
@@ -74,6 +75,11 @@ class Preview:
 
     def stop(self) -> None:
         self.process.terminate()
+        self.process.wait(timeout=PATIENCE)
+
+    def interrupt(self) -> None:
+        """Ctrl-C: MkDocs then removes its folders, as the server stops."""
+        self.process.send_signal(signal.SIGINT)
         self.process.wait(timeout=PATIENCE)
 
 
@@ -161,3 +167,24 @@ def test_only_the_preview_builds_pages_from_invalid_data(tmp_path):
     )
     assert result.returncode != 0 and "data/lieux/cio-cognac.yaml:2:" in result.stderr
     assert not (tmp_path / "site" / "index.html").exists()
+
+
+def test_a_save_builds_from_the_previous_build_and_leaves_no_folder_behind(tmp_path):
+    """Each build of the preview sets the previous one aside, to link what it makes the same
+    (build_tools/previous_output.py), then removes it: after a save the pages are the new ones, and once the server
+    stops, nothing is left in the temporary folder."""
+    project = project_copy(tmp_path / "projet")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    preview = Preview(project, env={"TMPDIR": str(temporary)})
+    try:
+        lieu = project / "data" / "lieux" / "cio-cognac.yaml"
+        lieu.write_text(lieu.read_text(encoding="utf-8").replace("nom: CIO de Cognac", "nom: CIO Cognac centre"))
+        preview.wait_for("Reloading browsers")
+        status, page = preview.get("lieux/cio-cognac/")
+        assert status == 200 and "CIO Cognac centre" in page
+        status, page = preview.get("lieux/cio-angouleme/")
+        assert status == 200 and "Angoulême" in page
+    finally:
+        preview.interrupt()
+    assert list(temporary.iterdir()) == []

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
+import pickle
 from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
 from .. import records
 from ..horaires_tables import schedule
-from ..model import Dataset, Lieu
-from ..positions import Geography
+from ..model import Bassin, Dataset, Lieu, Public, Reseau, Service, Site
+from ..positions import Geography, Position
 from .exports import CSV_COLUMNS
 from .hours import weekly_table
 from .output import GeneratedPage
@@ -62,6 +65,12 @@ class SiteContext:
             if lieu.labellise:
                 self.labellises.append(lieu)
 
+    @functools.cached_property
+    def lieu_site(self) -> LieuSite:
+        return LieuSite(
+            self.site, self.services, self.reseaux, self.publics, self.bassins, self.modalites, self.options
+        )
+
     def evenements_a_venir(self, bassin: str | None = None) -> list:
         """Events not over at the build date (the weekly rebuild moves the line), by date."""
         today = self.options.build_date
@@ -107,24 +116,53 @@ def home(ctx: SiteContext) -> GeneratedPage:
     )
 
 
+@dataclass(frozen=True)
+class LieuSite:
+    """All a lieu page may read of the site besides its lieu and that lieu's position: lieu.html and the Python
+    making its context get this, never :class:`SiteContext`. A page is taken from an earlier build without being
+    rendered when these, its lieu and its position are the same (:meth:`inputs`: the page cache's key), so what is
+    not here cannot be read, rather than read and left out of the key: a lieu page showing more of the site (other
+    lieux, events) adds it here, where it enters the key, or the template fails on it."""
+
+    site: Site
+    services: dict[str, Service]
+    reseaux: dict[str, Reseau]
+    publics: dict[str, Public]
+    bassins: dict[str, Bassin]
+    modalites: dict[str, str]
+    options: SiteOptions
+
+    @functools.cached_property
+    def _digest(self) -> bytes:
+        fields = (self.site, self.services, self.reseaux, self.publics, self.bassins, self.modalites, self.options)
+        return hashlib.sha256(pickle.dumps(fields, protocol=5)).digest()
+
+    def inputs(self, lieu: Lieu, position: Position | None) -> str:
+        """A digest of what the page of ``lieu`` is made of (the code and templates enter the cache's key
+        elsewhere: :mod:`build_tools.mkdocs_adapter.page_keys`). Equal objects could pickle differently (a string
+        shared or not): a page then is rendered again, never stale."""
+        return hashlib.sha256(self._digest + pickle.dumps((lieu, position), protocol=5)).hexdigest()
+
+
 def lieu_page(ctx: SiteContext, lieu: Lieu) -> GeneratedPage:
+    shared, position = ctx.lieu_site, ctx.geography.positions.get(lieu.id)
     return page(
         f"lieux/{lieu.id}.md",
         lieu.nom,
         "lieu.html",
         description=f"{ctx.reseaux[lieu.reseau].nom} à {lieu.adresse.commune} : adresse, horaires, services et contact.",
-        context_of=lambda: _lieu_context(ctx, lieu),
+        context_of=lambda: _lieu_context(shared, lieu, position),
+        inputs=lambda: shared.inputs(lieu, position),
     )
 
 
-def _lieu_context(ctx: SiteContext, lieu: Lieu) -> dict:
+def _lieu_context(ctx: LieuSite, lieu: Lieu, position: Position | None) -> dict:
     """What lieu.html shows, computed when the page is written: held for every lieu at once, it was a tenth of
     the build's memory."""
     today = ctx.options.build_date
     site = ctx.site
     fermetures = [f for f in lieu.fermetures if f.au >= today]
     en_cours = next((f for f in fermetures if f.du <= today), None)
-    position = ctx.geography.positions.get(lieu.id)
     semaine = weekly_table(lieu.horaires, today) if lieu.horaires else None
     horaires_data = (
         {  # for assets/lieu.js: « ouvert maintenant » and today in the table, for any date
@@ -171,7 +209,7 @@ def _lieu_context(ctx: SiteContext, lieu: Lieu) -> dict:
 _SCHEMA_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-def json_ld(ctx: SiteContext, lieu: Lieu, position, semaine) -> dict:
+def json_ld(ctx: LieuSite, lieu: Lieu, position, semaine) -> dict:
     """schema.org description of the place (escaped for a script block by the template)."""
     data: dict = {
         "@context": "https://schema.org",

@@ -54,10 +54,13 @@ def page(
     description: str | None = None,
     hide: tuple[str, ...] = (),
     context_of: Callable[[], dict] | None = None,
+    inputs: Callable[[], str] | None = None,
     **context,
 ) -> GeneratedPage:
     """``hide``: parts of the theme's page left out (« navigation », « toc »: the finder takes the whole width);
-    ``context_of``: the template's context made when the body is rendered, not kept (one page's at a time)."""
+    ``context_of``: the template's context made when the body is rendered, not kept (one page's at a time);
+    ``inputs``: a digest of everything ``context_of`` and ``context`` hold, when the caller can vouch for it
+    (:attr:`GeneratedPage.inputs`)."""
     meta: dict = {"title": html.escape(title)}
     if description:
         meta["description"] = html.escape(description)
@@ -69,4 +72,6 @@ def page(
         made = context_of() if context_of is not None else {}
         return f'<div class="spro" markdown="0">\n{render(template, page_url(path), **context, **made)}\n</div>\n'
 
-    return GeneratedPage(path, f"---\n{front_matter}---\n", body, in_nav)
+    if inputs is not None and context:
+        raise ValueError("inputs: the whole context comes from context_of")
+    return GeneratedPage(path, f"---\n{front_matter}---\n", body, in_nav, inputs)

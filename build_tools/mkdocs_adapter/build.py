@@ -22,6 +22,8 @@ from mkdocs.exceptions import Abort, MkDocsException
 
 from ..build_messages import config_message
 from ..pipeline import BuildFailed, Finishing, finish
+from ..previous_output import PreviousOutput
+from ..site_dir import is_previous_site
 from ..site_output import atomic_site
 from ..two_cores import Child, ChildDied, can_fork
 
@@ -38,8 +40,11 @@ def build_site(
     MkDocs (a broken link under --strict...), shown by the caller; return False to keep it out of the log.
     ``reuse_pages``: False renders every page, the page cache left alone (as ``cache: false`` in mkdocs.yml)."""
 
+    previous = Path(site_dir).resolve()  # (its files are linked where this build makes the same bytes)
+
     def into(staging: Path) -> None:
-        finishing = _in_a_child(lambda: _render(Path(config_file), staging, strict, on_warning, reuse_pages))
+        reusable = PreviousOutput(previous) if is_previous_site(previous) else None
+        finishing = _in_a_child(lambda: _render(Path(config_file), staging, strict, on_warning, reuse_pages, reusable))
         if finishing is not None:
             finish(staging, finishing)
 
@@ -65,10 +70,15 @@ def _in_a_child(render: Callable[[], Finishing | None]) -> Finishing | None:
 
 
 def _render(
-    config_file: Path, staging: Path, strict: bool, on_warning: Callable[[str], bool] | None, reuse_pages: bool
+    config_file: Path,
+    staging: Path,
+    strict: bool,
+    on_warning: Callable[[str], bool] | None,
+    reuse_pages: bool,
+    previous: PreviousOutput | None,
 ) -> Finishing | None:
     """MkDocs' build into ``staging``, but for the pass over the built HTML: what it needs (None without the spro
-    plugin)."""
+    plugin). ``previous``: the site being replaced, whose files are linked where this build makes the same bytes."""
     config = None
     messages = _messages(on_warning, config_file.name)
     try:
@@ -78,6 +88,7 @@ def _render(
             if plugin is not None:
                 plugin.finish_elsewhere = True
                 plugin.config.cache = plugin.config.cache and reuse_pages
+                plugin.previous = previous
             try:
                 build(config)
             finally:  # (Ctrl-C included: nothing may write into the staging folder once it is removed)

@@ -14,7 +14,10 @@ import html
 import json
 import logging
 import re
+import shutil
 import signal
+import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -39,6 +42,7 @@ from ..generate.feed import FeedEntry, plain_text
 from ..generate.output import GeneratedFile
 from ..generate.tiles import Tiles
 from ..page_cache import PageCache, cache_root
+from ..previous_output import PreviousOutput
 from ..text import pluriel, slug
 from ..two_cores import can_fork
 from .content_target import with_content_target
@@ -90,10 +94,11 @@ GENERATED_PAGE = "spro/generated-page.html"
 
 @dataclass
 class _Rendering:
-    """The generated page being rendered (one at a time): its body, its key in the cache, what the cache held."""
+    """The generated page being rendered (one at a time): its body (None when taken from the cache by the key of its
+    inputs), its key in the cache, what the cache held."""
 
     uri: str
-    body: str
+    body: str | None
     key: str | None = None
     cached: str | None = None
 
@@ -109,6 +114,11 @@ class SproPlugin(BasePlugin[SproConfig]):
     """Once the second process runs, in this one: whether this process renders the page (else it does)."""
     cache: PageCache | None = None
     rendering: _Rendering | None = None
+    previous: PreviousOutput | None = None
+    """The previous build's site, whose files are linked where this build makes the same bytes (set by
+    :func:`.build.build_site`, and by :meth:`on_pre_build` under ``mkdocs serve``)."""
+    linked: set[str] = set()
+    """Pages (src_uri) linked from :attr:`previous`: MkDocs writes nothing for them."""
     finish_elsewhere = False
     """Set by :func:`.build.build_site`: the pass over the built HTML (:func:`build_tools.pipeline.finish`) is left
     to its caller, which gets :attr:`finishing` (else made in ``on_post_build``)."""
@@ -120,6 +130,21 @@ class SproPlugin(BasePlugin[SproConfig]):
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
+        self.dirty = dirty
+        self.set_aside: list[threading.Thread] = []
+
+    def on_pre_build(self, config):
+        """Under ``mkdocs serve``, the previous build's site set aside before MkDocs empties the folder, so that this
+        build links what it makes the same (:mod:`build_tools.previous_output`); removed once the build ends."""
+        if not self.serving or self.dirty:
+            return
+        site = Path(config.site_dir)
+        if site.is_dir() and any(site.iterdir()):
+            aside = Path(tempfile.mkdtemp(prefix=f"{site.name}-precedent-", dir=site.parent))
+            aside.rmdir()
+            site.rename(aside)
+            site.mkdir()
+            self.previous = PreviousOutput(aside)
 
     def _stop(self, failure: Exception) -> PluginError:
         self.failure = failure
@@ -136,6 +161,7 @@ class SproPlugin(BasePlugin[SproConfig]):
         if self.cache is not None:  # (the previous build's, in a preview)
             self.cache.close()
         self.take, self.cache, self.rendering, self.reused, self.finishing = None, None, None, 0, None
+        self.linked = set()
         was_invalid = self.invalid is not None  # (the previous build's, in a preview)
         self.prepared, self.pages, self.invalid = None, {}, None
         quiet_missing_pages(False)
@@ -176,6 +202,7 @@ class SproPlugin(BasePlugin[SproConfig]):
         navigation is the same in the same folder, it is rendered once per folder (:class:`_ThemeAndSproTemplates`).
         The generated pages get the template :data:`GENERATED_PAGE`, which takes them from the cache when it can,
         then a second process starts rendering them from the other end (:mod:`.second_process`)."""
+        logging.getLogger("mkdocs.commands.build").addFilter(self._written_elsewhere_not_skipped)
         if self.prepared is None:  # (a preview of invalid data: the pages of docs/ only)
             return env
         navigations: dict[str, str] = {}
@@ -224,6 +251,12 @@ class SproPlugin(BasePlugin[SproConfig]):
             self.elsewhere.add(uri)
             return False
         generated = self.pages[uri]
+        if self.cache is not None and generated.inputs is not None:  # (the key told without rendering the body)
+            key = self.cache.key(uri, page.url, generated.front_matter, "entrées", generated.inputs())
+            self.rendering = _Rendering(uri, None, key, self.cache.get(key))
+            if self.rendering.cached is None:
+                self.rendering.body = generated.render_body()
+            return self.rendering.cached is None
         self.rendering = _Rendering(uri, generated.render_body())
         if self.cache is not None:
             self.rendering.key = self.cache.key(uri, page.url, generated.front_matter, self.rendering.body)
@@ -256,26 +289,43 @@ class SproPlugin(BasePlugin[SproConfig]):
             return
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, held)
-        logging.getLogger("mkdocs.commands.build").addFilter(self._rendered_elsewhere_not_skipped)
         index_of = {page.file.src_uri: index for index, page in enumerate(shared)}
         self.elsewhere = set()
         self.take = lambda page: shares.take_front(index_of[page.file.src_uri])
 
-    def _rendered_elsewhere_not_skipped(self, record: logging.LogRecord) -> bool:
-        """MkDocs says « Page skipped » for an empty output: not for the pages the second process wrote."""
+    def _written_elsewhere_not_skipped(self, record: logging.LogRecord) -> bool:
+        """MkDocs says « Page skipped » for an empty output: not for the pages the second process wrote, nor for
+        those linked from the previous build."""
         message = record.getMessage()
-        return not (message.startswith("Page skipped: '") and message.split("'")[1] in self.elsewhere)
+        if not message.startswith("Page skipped: '"):
+            return True
+        uri = message.split("'")[1]
+        return uri not in self.elsewhere and uri not in self.linked
 
     def stop_second_process(self) -> None:
         if self.second is not None:
             self.second.stop()
             self.second = None
-        logging.getLogger("mkdocs.commands.build").removeFilter(self._rendered_elsewhere_not_skipped)
+        logging.getLogger("mkdocs.commands.build").removeFilter(self._written_elsewhere_not_skipped)
 
     def on_build_error(self, error):
         self.stop_second_process()
+        self._forget_previous()
         if self.cache is not None:
             self.cache.close()
+
+    def _forget_previous(self) -> None:
+        """Under ``mkdocs serve``, the previous build's site set aside is removed, beside the server (it takes about a
+        second at 3,000 lieux)."""
+        if self.serving and self.previous is not None:
+            remover = threading.Thread(target=shutil.rmtree, args=(self.previous.root, True), daemon=True)
+            remover.start()
+            self.set_aside.append(remover)
+        self.previous = None
+
+    def on_shutdown(self):
+        for remover in getattr(self, "set_aside", ()):
+            remover.join()
 
     def on_files(self, files: Files, config) -> Files:
         if self.serving:
@@ -362,7 +412,7 @@ class SproPlugin(BasePlugin[SproConfig]):
             if rendering.cached is not None:
                 self.secured.add(page.file.dest_uri)
                 self.reused += 1
-                return self._previewed(rendering.cached, config)
+                return self._written(page, self._previewed(rendering.cached, config))
             output = output.replace(BODY_PLACEHOLDER, rendering.body, 1)
         else:
             output = with_content_target(output)
@@ -375,7 +425,16 @@ class SproPlugin(BasePlugin[SproConfig]):
         self.secured.add(page.file.dest_uri)  # (written as it is by MkDocs: not read again)
         if rendering is not None and rendering.key is not None and self.cache is not None:
             self.cache.put(rendering.key, output)
-        return self._previewed(output, config)
+        return self._written(page, self._previewed(output, config))
+
+    def _written(self, page, output: str) -> str:
+        """What MkDocs is to write for ``page``: nothing when the previous build's file has these bytes, linked."""
+        if self.previous is not None:
+            content = output.encode("utf-8", errors="xmlcharrefreplace")  # (as MkDocs writes it)
+            if self.previous.link_if_same(page.file.dest_uri, content, Path(page.file.abs_dest_path)):
+                self.linked.add(page.file.src_uri)
+                return ""
+        return output
 
     def _previewed(self, page: str, config) -> str:
         """Under ``mkdocs serve``, ``page`` reloading itself after each build (:mod:`.live_reload`)."""
@@ -391,6 +450,8 @@ class SproPlugin(BasePlugin[SproConfig]):
 
     @event_priority(-100)  # last: the policy covers whatever other plugins wrote
     def on_post_build(self, config) -> None:
+        logging.getLogger("mkdocs.commands.build").removeFilter(self._written_elsewhere_not_skipped)
+        self._forget_previous()  # (every page is written)
         if self.prepared is None:  # (a preview of invalid data: no search, no feed)
             try:
                 pipeline.secure_pages(Path(config.site_dir), self._tiles().origin, frozenset(self.secured))
