@@ -39,9 +39,9 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-KEPT_FINGERPRINTS = 4
+KEPT_FINGERPRINTS = 5
 """Fingerprint folders kept per project (the most recently used): a build's pages, a preview's, the lieu files they
-read (:mod:`build_tools.read_cache`), one more."""
+read (:mod:`build_tools.read_cache`), Pagefind's outputs (:mod:`build_tools.site_search`), one more."""
 UNUSED_DAYS = 30
 """A project's folder unused for this long is removed by the next build of any project."""
 MOST_PACKS = 6

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin
@@ -32,6 +30,7 @@ from .loader import DataLoader
 from .model import Dataset
 from .positions import Geography, locate
 from .previous_output import rewrite
+from .site_search import SearchIndexFailed, SearchReuse, index_site_search
 
 
 class InvalidSources(Exception):
@@ -138,6 +137,8 @@ class Finishing:
     """The news feed: its path in the site, the site's title, the entries."""
     secured: frozenset[str]
     """The pages, by path in the site, that the renderer passed through :func:`secure_page` as it wrote them."""
+    reuse: bool = False
+    """Whether outputs of earlier builds may be taken again (the renderer's cache is on): Pagefind's."""
 
     @classmethod
     def of(
@@ -145,6 +146,7 @@ class Finishing:
         prepared: Prepared,
         feed: tuple[str, str, list[FeedEntry]] | None,
         secured: frozenset[str] = frozenset(),
+        reuse: bool = False,
     ) -> Finishing:
         entries = None if feed is None else (feed[0], feed[1], tuple(feed[2]))
         options = prepared.options
@@ -155,13 +157,17 @@ class Finishing:
             options.build_date,
             entries,
             secured,
+            reuse,
         )
 
 
-def finish(site_dir: Path, finishing: Finishing) -> None:
+def finish(site_dir: Path, finishing: Finishing, search: SearchReuse | None = None) -> None:
     """The pass over the built HTML: site search, the news feed, then each page's active-content check and security
-    policy (but for the pages already secured)."""
-    index_site_search(site_dir, finishing.lieu_ids)
+    policy (but for the pages already secured). ``search``: where Pagefind's output may be taken from."""
+    try:
+        index_site_search(site_dir, finishing.lieu_ids, search)
+    except SearchIndexFailed as failure:
+        raise BuildFailed(str(failure)) from None
     if finishing.feed is not None and finishing.site_url:
         path, title, entries = finishing.feed
         site_url = finishing.site_url
@@ -169,43 +175,6 @@ def finish(site_dir: Path, finishing: Finishing) -> None:
         (site_dir / path).parent.mkdir(parents=True, exist_ok=True)
         (site_dir / path).write_text(text, encoding="utf-8")
     secure_pages(site_dir, finishing.tiles_origin, finishing.secured)
-
-
-SEARCH_DIRECTORY = "pagefind"
-UNUSED_SEARCH_FILES = ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui", "pagefind-highlight")
-"""Pagefind's own interfaces: the search page uses its JavaScript API only (assets/spro/recherche.js)."""
-
-
-def index_site_search(site_dir: Path, lieu_ids: frozenset[str]) -> None:
-    """Pagefind over the built pages but the lieux'. The search page finds lieux with the finder's own index
-    (``trouver/index.json``, ``assets/spro/recherche.js``): indexing their pages again took most of Pagefind's time
-    (3 s of 3.3 s at 3,000 lieux, on every build: it has no incremental mode) and half a gigabyte of memory per
-    4,000 lieux, for a search that knew neither communes nor typos."""
-    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", SEARCH_DIRECTORY]
-    command += ["--silent", "--glob", indexed_glob(site_dir, lieu_ids)]
-    run = subprocess.run(command, capture_output=True, text=True)
-    if run.returncode != 0:
-        raise BuildFailed(f"L'indexation Pagefind a échoué : {run.stderr.strip() or run.stdout.strip()}")
-    for path in (site_dir / SEARCH_DIRECTORY).iterdir():
-        if path.name.startswith(UNUSED_SEARCH_FILES):
-            path.unlink()
-
-
-def indexed_glob(site_dir: Path, lieu_ids: frozenset[str]) -> str:
-    """Pagefind's ``--glob`` (relative to the site): every HTML file but the lieu pages (``lieux/<id>/``) and
-    Pagefind's own folder. A page of docs/ may sit beside the lieu pages (``docs/lieux/aide.md``); its names hold
-    no glob metacharacter (the docs contract allows ASCII letters, digits, « - », « _ » and « . » only)."""
-    parts = []
-    for folder, skipped in (("", {"lieux", SEARCH_DIRECTORY}), ("lieux/", lieu_ids)):
-        if not (site_dir / folder).is_dir():
-            continue
-        for entry in sorted((site_dir / folder).iterdir(), key=lambda e: e.name):
-            name = folder + entry.name
-            if entry.is_dir() and entry.name not in skipped:
-                parts.append(f"{name}/**/*.html")
-            elif entry.is_file() and entry.name.endswith(".html"):
-                parts.append(name)
-    return "{" + ",".join(parts) + "}"
 
 
 def secure_page(page: str, where: str, tiles_origin: str) -> str:

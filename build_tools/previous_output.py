@@ -13,8 +13,10 @@ Renderer-neutral: a renderer asks :meth:`PreviousOutput.link_if_same` before wri
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 
@@ -28,6 +30,13 @@ class PreviousOutput:
     def link_if_same(self, dest_uri: str, content: bytes, target: Path) -> bool:
         """Whether ``target`` (a file not written yet) is now a hard link to the previous build's ``dest_uri``,
         whose bytes are ``content``. False whenever anything differs or fails: the caller writes the file then."""
+        return self._link_if(dest_uri, len(content), lambda found: found == content, target)
+
+    def link_if_digest(self, dest_uri: str, size: int, sha256: str, target: Path) -> bool:
+        """:meth:`link_if_same` for bytes known by their length and SHA-256 only."""
+        return self._link_if(dest_uri, size, lambda found: hashlib.sha256(found).hexdigest() == sha256, target)
+
+    def _link_if(self, dest_uri: str, size: int, matches: Callable[[bytes], bool], target: Path) -> bool:
         relative = PurePosixPath(dest_uri)
         if relative.is_absolute() or ".." in relative.parts or not relative.parts:
             return False
@@ -35,7 +44,7 @@ class PreviousOutput:
             if any(self.root.joinpath(*relative.parts[:end]).is_symlink() for end in range(1, len(relative.parts))):
                 return False
             source = self.root.joinpath(*relative.parts)
-            inode = _same_bytes_inode(source, content)
+            inode = _matching_inode(source, size, matches)
             if inode is None:
                 return False
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -49,15 +58,15 @@ class PreviousOutput:
         return True
 
 
-def _same_bytes_inode(path: Path, content: bytes) -> int | None:
-    """The inode of ``path`` if it is a regular file (not a symbolic link) holding exactly ``content``."""
+def _matching_inode(path: Path, size: int, matches: Callable[[bytes], bool]) -> int | None:
+    """The inode of ``path`` if it is a regular file (not a symbolic link) of ``size`` bytes that ``matches``."""
     descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
     try:
         status = os.fstat(descriptor)
-        if not stat.S_ISREG(status.st_mode) or status.st_size != len(content):
+        if not stat.S_ISREG(status.st_mode) or status.st_size != size:
             return None
         with os.fdopen(os.dup(descriptor), "rb") as stream:
-            return status.st_ino if stream.read(len(content) + 1) == content else None
+            return status.st_ino if matches(stream.read(size + 1)) else None
     finally:
         os.close(descriptor)
 

@@ -26,6 +26,7 @@ LAYERS = (
             "two_cores",
             "page_cache",
             "previous_output",
+            "site_search",
             "preview",
             "generate.output",
             "generate.feed",

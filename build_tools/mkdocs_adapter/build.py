@@ -25,6 +25,7 @@ from ..pipeline import BuildFailed, Finishing, finish
 from ..previous_output import PreviousOutput
 from ..site_dir import is_previous_site
 from ..site_output import atomic_site
+from ..site_search import SearchReuse
 from ..two_cores import Child, ChildDied, can_fork
 
 
@@ -46,7 +47,8 @@ def build_site(
         reusable = PreviousOutput(previous) if is_previous_site(previous) else None
         finishing = _in_a_child(lambda: _render(Path(config_file), staging, strict, on_warning, reuse_pages, reusable))
         if finishing is not None:
-            finish(staging, finishing)
+            search = SearchReuse.of(Path(config_file).resolve().parent, reusable) if finishing.reuse else None
+            finish(staging, finishing, search)
 
     atomic_site(site_dir, Path(config_file).resolve().parent, into, openable_from_disk)
 

@@ -43,6 +43,7 @@ from ..generate.output import GeneratedFile
 from ..generate.tiles import Tiles
 from ..page_cache import PageCache, cache_root
 from ..previous_output import PreviousOutput
+from ..site_search import SearchReuse
 from ..text import pluriel, slug
 from ..two_cores import can_fork
 from .content_target import with_content_target
@@ -451,7 +452,12 @@ class SproPlugin(BasePlugin[SproConfig]):
     @event_priority(-100)  # last: the policy covers whatever other plugins wrote
     def on_post_build(self, config) -> None:
         logging.getLogger("mkdocs.commands.build").removeFilter(self._written_elsewhere_not_skipped)
-        self._forget_previous()  # (every page is written)
+        try:
+            self._finish(config)
+        finally:
+            self._forget_previous()
+
+    def _finish(self, config) -> None:
         if self.prepared is None:  # (a preview of invalid data: no search, no feed)
             try:
                 pipeline.secure_pages(Path(config.site_dir), self._tiles().origin, frozenset(self.secured))
@@ -483,10 +489,13 @@ class SproPlugin(BasePlugin[SproConfig]):
                 pluriel(built, "construite"),
             )
         feed = (config.extra["spro_feed"], config.site_name, self.news)
-        self.finishing = pipeline.Finishing.of(self.prepared, feed, frozenset(self.secured))
+        reuse = self.config.cache and _only_known_plugins(config)  # (as the pages': one rule for the cache)
+        self.finishing = pipeline.Finishing.of(self.prepared, feed, frozenset(self.secured), reuse=reuse)
         if not self.finish_elsewhere:
+            project = Path(config.config_file_path).resolve().parent
+            search = SearchReuse.of(project, self.previous) if reuse else None
             try:
-                pipeline.finish(Path(config.site_dir), self.finishing)
+                pipeline.finish(Path(config.site_dir), self.finishing, search)
             except pipeline.BuildFailed as failure:
                 raise self._stop(failure) from failure
 
