@@ -60,7 +60,9 @@ class PreviousOutput:
 
 def _matching_inode(path: Path, size: int, matches: Callable[[bytes], bool]) -> int | None:
     """The inode of ``path`` if it is a regular file (not a symbolic link) of ``size`` bytes that ``matches``."""
-    descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    if not stat.S_ISREG(os.lstat(path).st_mode):  # (opening a FIFO would wait for a writer)
+        return None
+    descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     try:
         status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode) or status.st_size != size:

@@ -17,6 +17,7 @@ import contextlib
 import fcntl
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -109,8 +110,11 @@ def publishable(root: Path) -> None:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
                     directories.append(entry.path)
-                elif entry.is_file(follow_symlinks=False):
-                    os.chmod(entry.path, 0o644)
+                elif (
+                    entry.is_file(follow_symlinks=False)
+                    and stat.S_IMODE(entry.stat(follow_symlinks=False).st_mode) != 0o644
+                ):
+                    os.chmod(entry.path, 0o644)  # (not a file already 0644: it may be linked from the previous site)
 
 
 def _swap(new: Path, target: Path) -> None:

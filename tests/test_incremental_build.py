@@ -11,7 +11,9 @@ import shutil
 import pytest
 from site_helpers import build, project_copy, spro
 
+from build_tools import pipeline
 from build_tools.page_cache import MOST_PACKS
+from build_tools.site_search import SearchIndexFailed
 
 pytestmark = pytest.mark.slow
 
@@ -117,11 +119,29 @@ def test_the_pages_a_build_makes_the_same_are_the_previous_sites_files(tmp_path,
     assert other.stat().st_ino == before[other] and docs_page.stat().st_ino == before[docs_page]
     built = site_digests(site)
     replace_in(project / "data" / "lieux" / "cio-cognac.yaml", "Mo 14:00-17:00", "Mo 14:30-17:00")
-    with (project / "docs" / "informations" / "mentions-legales.md").open("a", encoding="utf-8") as docs:
-        docs.write("\n[Lien cassé](absente.md)\n")
-    failed = spro(project, "build")  # (--strict: MkDocs stops once every page is written)
-    assert failed.returncode != 0 and "absente.md" in failed.stderr
-    assert site_digests(site) == built and other.stat().st_ino == before[other]
+
+    def failing(*args):  # (once every page is written, linked or not)
+        assert other.stat().st_nlink == 2  # (the new site's page is the previous site's file)
+        raise SearchIndexFailed("L'indexation Pagefind a échoué : essai")
+
+    monkeypatch.setattr(pipeline, "index_site_search", failing)
+    with pytest.raises(pipeline.BuildFailed, match="essai"):
+        build(project)
+    assert site_digests(site) == built and other.stat().st_ino == before[other] and other.stat().st_nlink == 1
+
+
+def test_two_files_of_docs_making_one_page_are_refused(tmp_path):
+    """« x.md » and « x/index.md » both make ``x/index.html``: MkDocs would keep the last one, silently."""
+    project = project_copy(tmp_path / "projet")
+    twice = project / "docs" / "informations" / "mentions-legales" / "index.md"
+    twice.parent.mkdir()
+    twice.write_text("# Autre page\n", encoding="utf-8")
+    result = spro(project, "build")
+    assert result.returncode != 0
+    assert (
+        "docs/informations/mentions-legales/index.md:1:1: erreur : même page que docs/informations/mentions-legales.md "
+        "(informations/mentions-legales/index.html) : renommez l'un des deux fichiers"
+    ) in result.stderr
 
 
 def test_the_cache_does_not_grow_with_each_build(tmp_path, monkeypatch):

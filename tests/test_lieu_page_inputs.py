@@ -78,6 +78,7 @@ def test_the_inputs_change_with_what_the_page_shows(loaded):
         "un service": dataclasses.replace(dataset, services=renamed(dataset.services, service)),
         "un réseau": dataclasses.replace(dataset, reseaux=renamed(dataset.reseaux, reseau)),
         "un bassin": dataclasses.replace(dataset, bassins=renamed(dataset.bassins, bassin)),
+        "un public": dataclasses.replace(dataset, publics=renamed(dataset.publics, lieu.publics[0])),
         "le site": dataclasses.replace(dataset, site=dataclasses.replace(dataset.site, label="Autre label")),
     }
     for what, changed in changes.items():

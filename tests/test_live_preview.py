@@ -178,6 +178,9 @@ def test_a_save_builds_from_the_previous_build_and_leaves_no_folder_behind(tmp_p
     temporary.mkdir()
     preview = Preview(project, env={"TMPDIR": str(temporary)})
     try:
+        (served,) = temporary.glob("mkdocs_*")
+        unchanged = served / "lieux" / "cio-angouleme" / "index.html"
+        inode = unchanged.stat().st_ino
         lieu = project / "data" / "lieux" / "cio-cognac.yaml"
         lieu.write_text(lieu.read_text(encoding="utf-8").replace("nom: CIO de Cognac", "nom: CIO Cognac centre"))
         preview.wait_for("Reloading browsers")
@@ -185,6 +188,7 @@ def test_a_save_builds_from_the_previous_build_and_leaves_no_folder_behind(tmp_p
         assert status == 200 and "CIO Cognac centre" in page
         status, page = preview.get("lieux/cio-angouleme/")
         assert status == 200 and "Angoulême" in page
+        assert unchanged.stat().st_ino == inode  # (linked from the build before, not written again)
     finally:
         preview.interrupt()
     assert list(temporary.iterdir()) == []

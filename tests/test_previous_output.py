@@ -52,6 +52,14 @@ def test_nothing_is_linked_through_a_symbolic_link_or_out_of_the_site(tmp_path):
     assert not target.exists()
 
 
+def test_a_fifo_is_not_read(tmp_path):
+    """Opening it would wait for a writer: the build would hang."""
+    previous = previous_site(tmp_path, {})
+    previous.root.mkdir()
+    os.mkfifo(previous.root / "a.html")
+    assert not previous.link_if_same("a.html", b"", tmp_path / "nouveau" / "a.html")
+
+
 def test_securing_a_linked_page_leaves_the_previous_file_as_it_was(tmp_path):
     previous = previous_site(tmp_path, {"lieux/a/index.html": PAGE})
     new = tmp_path / "nouveau"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -134,8 +135,8 @@ class LieuSite:
 
     @functools.cached_property
     def _digest(self) -> bytes:
-        fields = (self.site, self.services, self.reseaux, self.publics, self.bassins, self.modalites, self.options)
-        return hashlib.sha256(pickle.dumps(fields, protocol=5)).digest()
+        every_field = tuple(getattr(self, field.name) for field in dataclasses.fields(self))  # (none left out)
+        return hashlib.sha256(pickle.dumps(every_field, protocol=5)).digest()
 
     def inputs(self, lieu: Lieu, position: Position | None) -> str:
         """A digest of what the page of ``lieu`` is made of (the code and templates enter the cache's key

@@ -13,6 +13,7 @@ import collections.abc
 import html
 import json
 import logging
+import os
 import re
 import shutil
 import signal
@@ -144,7 +145,7 @@ class SproPlugin(BasePlugin[SproConfig]):
             aside = Path(tempfile.mkdtemp(prefix=f"{site.name}-precedent-", dir=site.parent))
             aside.rmdir()
             site.rename(aside)
-            site.mkdir()
+            site.mkdir(mode=0o700)  # (as MkDocs made it: the preview may show data not valid yet)
             self.previous = PreviousOutput(aside)
 
     def _stop(self, failure: Exception) -> PluginError:
@@ -325,10 +326,12 @@ class SproPlugin(BasePlugin[SproConfig]):
         self.previous = None
 
     def on_shutdown(self):
+        self._forget_previous()  # (Ctrl-C during a build: MkDocs runs no on_build_error for a KeyboardInterrupt)
         for remover in getattr(self, "set_aside", ()):
             remover.join()
 
     def on_files(self, files: Files, config) -> Files:
+        self._refuse_one_page_twice(files, config)
         if self.serving:
             files.append(File.generated(config, SCRIPT_PATH, content=reload_script()))
         if self.prepared is None:  # (a preview of invalid data: the pages of docs/, with the site's look)
@@ -352,6 +355,18 @@ class SproPlugin(BasePlugin[SproConfig]):
         # Written in on_post_build, once the posts are rendered; declared now so that links to it resolve.
         files.append(File.generated(config, config.extra["spro_feed"], content=""))
         return files
+
+    def _refuse_one_page_twice(self, files: Files, config) -> None:
+        """Two files of docs/ making one page (« x.md » and « x/index.md »: ``x/index.html``): MkDocs would write one
+        over the other, silently."""
+        docs, first, problems = Path(config.docs_dir).name, {}, []
+        for file in files.documentation_pages():
+            other = first.setdefault(file.dest_uri, file.src_uri)
+            if other != file.src_uri:
+                message = f"même page que {docs}/{other} ({file.dest_uri}) : renommez l'un des deux fichiers"
+                problems.append(Diagnostic(f"{docs}/{file.src_uri}", 1, 0, "", message))
+        if problems:
+            raise self._stop(pipeline.InvalidSources(problems))
 
     # Generated pages are HTML already. MkDocs converts every page before writing any, so it gets
     # a placeholder (no Markdown pass: half the build time) and the body is rendered just before the
@@ -430,11 +445,14 @@ class SproPlugin(BasePlugin[SproConfig]):
 
     def _written(self, page, output: str) -> str:
         """What MkDocs is to write for ``page``: nothing when the previous build's file has these bytes, linked."""
+        target = Path(page.file.abs_dest_path)
         if self.previous is not None:
             content = output.encode("utf-8", errors="xmlcharrefreplace")  # (as MkDocs writes it)
-            if self.previous.link_if_same(page.file.dest_uri, content, Path(page.file.abs_dest_path)):
+            if self.previous.link_if_same(page.file.dest_uri, content, target):
                 self.linked.add(page.file.src_uri)
                 return ""
+        if output and os.path.lexists(target):  # (MkDocs would write into it: it may be linked to the previous site)
+            target.unlink()
         return output
 
     def _previewed(self, page: str, config) -> str:
