@@ -52,12 +52,13 @@ class SearchReuse:
 
 def index_site_search(site_dir: Path, lieu_ids: frozenset[str], reuse: SearchReuse | None = None) -> None:
     """Pagefind's index of ``site_dir`` (every page but the lieux'), in ``site_dir/pagefind``."""
-    options = ["--output-subdir", SEARCH_DIRECTORY, "--silent", "--glob", indexed_glob(site_dir, lieu_ids)]
+    entries = _indexed_entries(site_dir, lieu_ids)  # (listed once: 3,000 lieu folders)
+    options = ["--output-subdir", SEARCH_DIRECTORY, "--silent", "--glob", _glob(entries)]
     if reuse is None:
         _run_pagefind(site_dir, options)
         return
     try:
-        key = _key(reuse.cache, options, site_dir, lieu_ids)
+        key = _key(reuse.cache, options, site_dir, entries)
         if reuse.previous is None or not _linked(reuse.cache.get_bytes(key), reuse.previous, site_dir):
             shutil.rmtree(site_dir / SEARCH_DIRECTORY, ignore_errors=True)  # (a part linked: made again whole)
             _run_pagefind(site_dir, options)
@@ -84,12 +85,11 @@ def _run_pagefind(site_dir: Path, options: list[str]) -> None:
             path.unlink()
 
 
-def _key(cache: PageCache, options: list[str], site_dir: Path, lieu_ids: frozenset[str]) -> str:
+def _key(cache: PageCache, options: list[str], site_dir: Path, entries: list[tuple[str, bool]]) -> str:
     """What Pagefind's output is made of: its version, its options, the path and bytes of each page it reads."""
     versions = [_version(name) for name in ("pagefind", "pagefind_bin", "pagefind_bin_extended")]
     pages = [
-        f"{page}\0{hashlib.sha256((site_dir / page).read_bytes()).hexdigest()}"
-        for page in indexed_pages(site_dir, lieu_ids)
+        f"{page}\0{hashlib.sha256((site_dir / page).read_bytes()).hexdigest()}" for page in _pages(site_dir, entries)
     ]
     return cache.key("pagefind", *versions, *options, *UNUSED_SEARCH_FILES, *pages)
 
@@ -144,15 +144,18 @@ def indexed_glob(site_dir: Path, lieu_ids: frozenset[str]) -> str:
     """Pagefind's ``--glob`` (relative to the site) for :func:`_indexed_entries`. A page of docs/ may sit beside the
     lieu pages (``docs/lieux/aide.md``); its names hold no glob metacharacter (the docs contract allows ASCII
     letters, digits, « - », « _ » and « . » only)."""
-    parts = [f"{name}/**/*.html" if folder else name for name, folder in _indexed_entries(site_dir, lieu_ids)]
-    return "{" + ",".join(parts) + "}"
+    return _glob(_indexed_entries(site_dir, lieu_ids))
 
 
-def indexed_pages(site_dir: Path, lieu_ids: frozenset[str]) -> list[str]:
-    """The pages (paths in the site) :func:`indexed_glob` names, in a stable order: each folder's HTML files at any
-    depth, symbolic links not followed (as Pagefind reads them)."""
+def _glob(entries: list[tuple[str, bool]]) -> str:
+    return "{" + ",".join(f"{name}/**/*.html" if folder else name for name, folder in entries) + "}"
+
+
+def _pages(site_dir: Path, entries: list[tuple[str, bool]]) -> list[str]:
+    """The pages (paths in the site) the glob of ``entries`` names, in a stable order: each folder's HTML files at
+    any depth, symbolic links not followed (as Pagefind reads them)."""
     pages = []
-    for name, folder in _indexed_entries(site_dir, lieu_ids):
+    for name, folder in entries:
         if not folder:
             pages.append(name)
             continue
