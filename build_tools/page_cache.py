@@ -26,6 +26,7 @@ kept.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 import os
@@ -39,9 +40,10 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-KEPT_FINGERPRINTS = 5
+KEPT_FINGERPRINTS = 9
 """Fingerprint folders kept per project (the most recently used): a build's pages, a preview's, the lieu files they
-read (:mod:`build_tools.read_cache`), Pagefind's outputs (:mod:`build_tools.site_search`), one more."""
+read (:mod:`build_tools.read_cache`), Pagefind's outputs (:mod:`build_tools.site_search`), the pieces of the four
+exports (:mod:`build_tools.export_pieces`), one more."""
 UNUSED_DAYS = 30
 """A project's folder unused for this long is removed by the next build of any project."""
 MOST_PACKS = 6
@@ -75,8 +77,7 @@ def code_fingerprint(folders: Iterable[Path]) -> str:
     """The code that renders pages: Python's version, every installed distribution's name and version, and the
     content of every file under ``folders`` that is not in this Python's site-packages (this project's code and
     templates, the theme's overrides), which can change without a version. OSError if a file cannot be read."""
-    parts = [sys.version]
-    parts += sorted(f"{dist.metadata['Name']}=={dist.version}" for dist in importlib.metadata.distributions())
+    parts = [sys.version, *_distributions()]
     for folder in sorted({Path(f).resolve() for f in folders}):
         if _installed(folder) or not folder.is_dir():
             continue
@@ -84,6 +85,13 @@ def code_fingerprint(folders: Iterable[Path]) -> str:
             if path.is_file() and "__pycache__" not in path.parts:
                 parts += [str(path), hashlib.sha256(path.read_bytes()).hexdigest()]
     return digest(*parts)
+
+
+@functools.cache
+def _distributions() -> tuple[str, ...]:
+    """Every installed distribution's name and version, read once per process (reading them all took a tenth of a
+    second, and a build asks six times): a library installed meanwhile is not the one this process imported."""
+    return tuple(sorted(f"{dist.metadata['Name']}=={dist.version}" for dist in importlib.metadata.distributions()))
 
 
 def _installed(folder: Path) -> bool:

@@ -22,6 +22,7 @@ from .active_content import active_content
 from .csp import with_policy
 from .diagnostics import Diagnostic, Severity
 from .docs_contract import check_docs
+from .export_pieces import MADE, KeptExportPieces
 from .generate import SiteOptions, generate_site, generated_paths
 from .generate.feed import FeedEntry, atom
 from .generate.output import GeneratedFile, GeneratedPage
@@ -90,7 +91,8 @@ def prepare(
     reuse_reads: bool = False,
 ) -> Prepared:
     """Validate ``data_dir`` and ``docs_dir`` (paths of the project), then generate the site's own files.
-    ``reuse_reads``: the lieu files read by an earlier build are taken again when unchanged (:mod:`.read_cache`)."""
+    ``reuse_reads``: the lieu files read by an earlier build are taken again when unchanged (:mod:`.read_cache`),
+    and so are the exports' pieces of the lieux (:mod:`.export_pieces`)."""
     loader = DataLoader(data_dir, display_root=project, reuse_reads=reuse_reads)
     dataset = loader.load()
     report = loader.report
@@ -103,7 +105,8 @@ def prepare(
     notes = report.warnings + report.notices
     if geography.missing:
         notes.append(Diagnostic("", 0, 0, "", not_geocoded_notice(geography), Severity.NOTICE))
-    return Prepared(dataset, geography, options, generate_site(dataset, geography, options), notes)
+    pieces_of = (lambda path: KeptExportPieces.of(project, path)) if reuse_reads else (lambda path: MADE)
+    return Prepared(dataset, geography, options, generate_site(dataset, geography, options, pieces_of), notes)
 
 
 NAMED_NOT_GEOCODED = 5

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 
@@ -11,7 +12,9 @@ from conftest import DEMO, VALID_LIEU
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from build_tools.generate import SiteOptions
 from build_tools.generate.exports import CSV_COLUMNS, _json_list, lieux_csv, spreadsheet_safe
+from build_tools.generate.pages import SiteContext
 from build_tools.geocache import CACHE_FILE_NAME, GeocodeCache
 from build_tools.loader import load_dataset
 from build_tools.positions import locate
@@ -150,9 +153,11 @@ def test_the_formula_guard_is_for_text_cells_only(dataset):
         )
     data, report = dataset.load()
     assert not report.errors, report.errors
+    geography = locate(data, GeocodeCache(dataset.root))
+    site = SiteContext(data, geography, SiteOptions(build_date=dt.date(2026, 11, 20)))
     rows = {
         r["id"]: r
-        for r in csv.DictReader(io.StringIO("".join(lieux_csv(data, locate(data, GeocodeCache(dataset.root))))))
+        for r in csv.DictReader(io.StringIO("".join(lieux_csv(site.view, data.lieux.values(), geography.positions))))
     }
     assert (rows["antenne"]["nom"], rows["antenne"]["structure"]) == ("'=1+1", "'+33 organisme")
     assert (rows["antenne"]["latitude"], rows["antenne"]["longitude"]) == ("46.1535", "-1.160227")

@@ -1,5 +1,5 @@
 """A lieu page is taken from an earlier build without its body being rendered when its inputs are the same
-(``LieuSite.inputs`` in build_tools/generate/pages.py, the page cache's key): they change with whatever the page
+(``SiteView.inputs`` in build_tools/generate/pages.py, the page cache's key): they change with whatever the page
 shows, not with the other lieux, are the same in another process (else no page would ever be reused), and the
 page's template cannot read anything that is not in them."""
 
@@ -41,7 +41,7 @@ def demo():
 
 def inputs(dataset, geography, options) -> dict[str, str]:
     ctx = SiteContext(dataset, geography, options)
-    return {code: ctx.lieu_site.inputs(lieu, geography.positions.get(code)) for code, lieu in dataset.lieux.items()}
+    return {code: ctx.view.inputs(lieu, geography.positions.get(code)) for code, lieu in dataset.lieux.items()}
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +102,7 @@ def test_another_lieu_changes_nothing(loaded):
 def test_the_template_cannot_read_the_other_lieux(loaded):
     """What lieu.html may read is what its inputs hold: the site's lists of lieux are not there."""
     dataset, geography, options = loaded
-    shared = SiteContext(dataset, geography, options).lieu_site
+    shared = SiteContext(dataset, geography, options).view
     for hidden in ("dataset", "by_bassin", "labellises", "geography"):
         with pytest.raises(jinja2.UndefinedError):
             render.__globals__["ENVIRONMENT"].from_string(f"{{{{ ctx.{hidden}.x }}}}").render(ctx=shared)

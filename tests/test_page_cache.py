@@ -112,7 +112,7 @@ def test_packs_are_packed_together_before_they_are_too_many(tmp_path):
 
 
 def test_clean_up_keeps_the_fingerprints_used_last_and_the_projects_used_lately(tmp_path):
-    made = [opened(tmp_path, fingerprint=f"{n}" * 40) for n in range(5)]
+    made = [opened(tmp_path, fingerprint=f"{n}" * 40) for n in range(KEPT_FINGERPRINTS + 1)]
     for age, cache in enumerate(reversed(made)):  # (the first made is the least recently used)
         os.utime(cache.folder, (time.time() - 100 * age,) * 2)
     old = opened(tmp_path, project="ancien")
@@ -120,7 +120,7 @@ def test_clean_up_keeps_the_fingerprints_used_last_and_the_projects_used_lately(
     os.utime(old.folder.parent, (long_ago, long_ago))
     mine = opened(tmp_path, fingerprint="e" * 40)
     mine.keep_only(set())
-    kept_before = [f"{n}" * 40 for n in range(5)][-(KEPT_FINGERPRINTS - 1) :]
+    kept_before = [f"{n}" * 40 for n in range(KEPT_FINGERPRINTS + 1)][-(KEPT_FINGERPRINTS - 1) :]
     assert sorted(p.name for p in mine.folder.parent.iterdir()) == [*kept_before, "e" * 40]
     assert not old.folder.parent.exists()
 

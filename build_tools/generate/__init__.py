@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
+from ..export_pieces import MADE, ExportPieces
 from ..field_reference import sections as field_sections
 from ..field_reference import spreadsheet_columns
 from ..finder import finder_index
@@ -13,8 +15,9 @@ from ..positions import Geography
 from . import agenda, exports, maps, pages
 from .assets import static_assets
 from .output import GeneratedFile, GeneratedPage
-from .pages import SiteContext, SiteOptions
+from .pages import SiteContext
 from .render import page
+from .site_view import SiteOptions
 
 __all__ = ["GeneratedFile", "GeneratedPage", "SiteOptions", "generate_site", "generated_paths"]
 
@@ -63,7 +66,13 @@ def generated_paths(dataset: Dataset) -> frozenset[str]:
     return frozenset(paths)
 
 
-def generate_site(dataset: Dataset, geography: Geography, options: SiteOptions) -> list[GeneratedFile | GeneratedPage]:
+def generate_site(
+    dataset: Dataset,
+    geography: Geography,
+    options: SiteOptions,
+    pieces_of: Callable[[str], ExportPieces] = lambda path: MADE,
+) -> list[GeneratedFile | GeneratedPage]:
+    """``pieces_of(path)``: where the export at ``path`` takes its lieux's pieces from (:mod:`..export_pieces`)."""
     ctx = SiteContext(dataset, geography, options)
     files = pages.all_pages(ctx)
     files.append(
@@ -106,19 +115,14 @@ def generate_site(dataset: Dataset, geography: Geography, options: SiteOptions) 
         (f"bassins/{b.code}", maps.basin_map(ctx, b)) for b in dataset.bassins.values()
     ]:
         files += [GeneratedFile(f"{folder}/carte.html", document), GeneratedFile(f"{folder}/donnees.js", data)]
-    page_url = (
-        (lambda lieu: f"{options.site_url.rstrip('/')}/lieux/{lieu.id}/") if options.site_url else (lambda lieu: None)
-    )
+    site, lieux, positions = ctx.view, dataset.lieux.values(), geography.positions
     files += [  # made in pieces as they are written (made whole, a third of the memory of a 30,000-lieu build)
-        GeneratedFile("donnees/lieux.csv", lambda: exports.lieux_csv(dataset, geography)),
-        GeneratedFile("donnees/lieux.geojson", lambda: exports.lieux_geojson(dataset, geography)),
-        GeneratedFile(
-            "donnees/data-inclusion/structures.json",
-            lambda: exports.data_inclusion_structures(dataset, geography, page_url),
-        ),
-        GeneratedFile(
-            "donnees/data-inclusion/services.json",
-            lambda: exports.data_inclusion_services(dataset, geography, page_url),
-        ),
+        GeneratedFile(path, lambda make=make, path=path: make(site, lieux, positions, pieces_of(path)))
+        for path, make in (
+            ("donnees/lieux.csv", exports.lieux_csv),
+            ("donnees/lieux.geojson", exports.lieux_geojson),
+            ("donnees/data-inclusion/structures.json", exports.data_inclusion_structures),
+            ("donnees/data-inclusion/services.json", exports.data_inclusion_services),
+        )
     ]
     return files + static_assets()

@@ -8,8 +8,7 @@ from urllib.parse import urlsplit
 from ..model import Evenement
 from . import ics
 from .output import GeneratedFile, GeneratedPage
-from .pages import SiteContext
-from .render import page
+from .pages import SiteContext, with_inputs
 
 
 def place(ctx: SiteContext, event: Evenement) -> str:
@@ -25,15 +24,9 @@ def place(ctx: SiteContext, event: Evenement) -> str:
 def agenda_page(ctx: SiteContext) -> GeneratedPage:
     events = ctx.evenements_a_venir()
     by_month = [(month, list(items)) for month, items in groupby(events, key=lambda e: (e.date.year, e.date.month))]
-    return page(
-        "agenda/index.md",
-        "Agenda",
-        "agenda.html",
-        in_nav=True,
-        ctx=ctx,
-        par_mois=by_month,
-        description=f"Salons, forums, job datings et réunions d'information sur l'orientation en {ctx.site.region}.",
-    )
+    context = {"par_mois": by_month, "lieux_cites": ctx.lieux_cites(events)}
+    description = f"Salons, forums, job datings et réunions d'information sur l'orientation en {ctx.site.region}."
+    return with_inputs(ctx, "agenda/index.md", "Agenda", "agenda.html", context, in_nav=True, description=description)
 
 
 def feeds(ctx: SiteContext) -> list[GeneratedFile]:

@@ -2,42 +2,23 @@
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 import functools
-import hashlib
-import pickle
 from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
 from .. import records
 from ..horaires_tables import schedule
-from ..model import Bassin, Dataset, Lieu, Public, Reseau, Service, Site
+from ..model import Dataset, Evenement, Lieu
 from ..positions import Geography, Position
 from .exports import CSV_COLUMNS
 from .hours import weekly_table
 from .output import GeneratedPage
 from .render import page
-from .tiles import Tiles
+from .site_view import Carte, SiteOptions, SiteView
 
 MODALITES = {code: label[0].lower() + label[1:] for code, label in records.MODALITES.items()}
 """In a sentence: « Accueil : sur place, par téléphone. »"""
-
-
-@dataclass(frozen=True)
-class SiteOptions:
-    build_date: dt.date
-    tiles: Tiles = Tiles()
-    site_url: str | None = None
-
-    @property
-    def tiles_url(self) -> str:
-        return self.tiles.url
-
-    @property
-    def tiles_attribution_html(self) -> str:
-        return self.tiles.attribution_html
 
 
 @dataclass
@@ -67,10 +48,23 @@ class SiteContext:
                 self.labellises.append(lieu)
 
     @functools.cached_property
-    def lieu_site(self) -> LieuSite:
-        return LieuSite(
+    def view(self) -> SiteView:
+        return SiteView(
             self.site, self.services, self.reseaux, self.publics, self.bassins, self.modalites, self.options
         )
+
+    @functools.cached_property
+    def cartes(self) -> dict[str, Carte]:
+        return {code: Carte.of(lieu) for code, lieu in self.dataset.lieux.items()}
+
+    def cartes_of(self, lieux: list[Lieu]) -> list[Carte]:
+        return [self.cartes[lieu.id] for lieu in lieux]
+
+    def lieux_cites(self, evenements: list[Evenement]) -> dict[str, tuple[str, str]]:
+        """The name and address of the lieux where ``evenements`` take place, by code (all an event list shows of
+        them)."""
+        lieux = self.dataset.lieux
+        return {e.lieu: (lieux[e.lieu].nom, lieux[e.lieu].adresse.une_ligne()) for e in evenements if e.lieu}
 
     def evenements_a_venir(self, bassin: str | None = None) -> list:
         """Events not over at the build date (the weekly rebuild moves the line), by date."""
@@ -99,11 +93,12 @@ class SiteContext:
         return self.dataset.bassins
 
 
-def by_bassin(lieux: list[Lieu]) -> dict[str, list[Lieu]]:
-    grouped: dict[str, list[Lieu]] = defaultdict(list)
+def by_bassin(lieux: list[Carte]) -> dict[str, list[Carte]]:
+    """The basins' codes with their lieux, for none other (templates read them with ``.get``)."""
+    grouped: dict[str, list[Carte]] = defaultdict(list)
     for lieu in lieux:
         grouped[lieu.bassin].append(lieu)
-    return grouped
+    return dict(grouped)
 
 
 def home(ctx: SiteContext) -> GeneratedPage:
@@ -117,47 +112,33 @@ def home(ctx: SiteContext) -> GeneratedPage:
     )
 
 
-@dataclass(frozen=True)
-class LieuSite:
-    """All a lieu page may read of the site besides its lieu and that lieu's position: lieu.html and the Python
-    making its context get this, never :class:`SiteContext`. A page is taken from an earlier build without being
-    rendered when these, its lieu and its position are the same (:meth:`inputs`: the page cache's key), so what is
-    not here cannot be read, rather than read and left out of the key: a lieu page showing more of the site (other
-    lieux, events) adds it here, where it enters the key, or the template fails on it."""
-
-    site: Site
-    services: dict[str, Service]
-    reseaux: dict[str, Reseau]
-    publics: dict[str, Public]
-    bassins: dict[str, Bassin]
-    modalites: dict[str, str]
-    options: SiteOptions
-
-    @functools.cached_property
-    def _digest(self) -> bytes:
-        every_field = tuple(getattr(self, field.name) for field in dataclasses.fields(self))  # (none left out)
-        return hashlib.sha256(pickle.dumps(every_field, protocol=5)).digest()
-
-    def inputs(self, lieu: Lieu, position: Position | None) -> str:
-        """A digest of what the page of ``lieu`` is made of (the code and templates enter the cache's key
-        elsewhere: :mod:`build_tools.mkdocs_adapter.page_keys`). Equal objects could pickle differently (a string
-        shared or not): a page then is rendered again, never stale."""
-        return hashlib.sha256(self._digest + pickle.dumps((lieu, position), protocol=5)).hexdigest()
+def with_inputs(ctx: SiteContext, path: str, title: str, template: str, context: dict, **options) -> GeneratedPage:
+    """A page made of the site's :class:`SiteView` (``ctx`` in its template) and ``context``, which are its inputs:
+    taken from an earlier build without being rendered when they are the same."""
+    view = ctx.view
+    return page(
+        path,
+        title,
+        template,
+        context_of=lambda: {"ctx": view, **context},
+        inputs=lambda: view.inputs(template, context),
+        **options,
+    )
 
 
 def lieu_page(ctx: SiteContext, lieu: Lieu) -> GeneratedPage:
-    shared, position = ctx.lieu_site, ctx.geography.positions.get(lieu.id)
+    shared, position = ctx.view, ctx.geography.positions.get(lieu.id)
     return page(
         f"lieux/{lieu.id}.md",
         lieu.nom,
         "lieu.html",
         description=f"{ctx.reseaux[lieu.reseau].nom} à {lieu.adresse.commune} : adresse, horaires, services et contact.",
         context_of=lambda: _lieu_context(shared, lieu, position),
-        inputs=lambda: shared.inputs(lieu, position),
+        inputs=lambda: shared.lieu_inputs(lieu, position),
     )
 
 
-def _lieu_context(ctx: LieuSite, lieu: Lieu, position: Position | None) -> dict:
+def _lieu_context(ctx: SiteView, lieu: Lieu, position: Position | None) -> dict:
     """What lieu.html shows, computed when the page is written: held for every lieu at once, it was a tenth of
     the build's memory."""
     today = ctx.options.build_date
@@ -210,7 +191,7 @@ def _lieu_context(ctx: LieuSite, lieu: Lieu, position: Position | None) -> dict:
 _SCHEMA_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-def json_ld(ctx: LieuSite, lieu: Lieu, position, semaine) -> dict:
+def json_ld(ctx: SiteView, lieu: Lieu, position, semaine) -> dict:
     """schema.org description of the place (escaped for a script block by the template)."""
     data: dict = {
         "@context": "https://schema.org",
@@ -262,21 +243,19 @@ def bassin_pages(ctx: SiteContext) -> list[GeneratedPage]:
         for code in metier.bassins:
             metiers_by_bassin[code].append(metier)
     for bassin in ctx.bassins.values():
-        lieux = ctx.by_bassin[bassin.code]
-        par_service = {code: [l for l in lieux if code in l.services] for code in ctx.services}
+        lieux = ctx.cartes_of(ctx.by_bassin[bassin.code])
+        evenements = ctx.evenements_a_venir(bassin.code)
+        context = {
+            "bassin": bassin,
+            "lieux": lieux,
+            "par_service": {code: [l for l in lieux if code in l.services] for code in ctx.services},
+            "metiers": sorted(metiers_by_bassin[bassin.code], key=lambda m: m.intitule),
+            "evenements": evenements,
+            "lieux_cites": ctx.lieux_cites(evenements),
+        }
+        description = f"Lieux d'accueil pour l'orientation du {bassin.nom}."
         files.append(
-            page(
-                f"bassins/{bassin.code}.md",
-                bassin.nom,
-                "bassin.html",
-                ctx=ctx,
-                bassin=bassin,
-                lieux=lieux,
-                par_service=par_service,
-                metiers=sorted(metiers_by_bassin[bassin.code], key=lambda m: m.intitule),
-                evenements=ctx.evenements_a_venir(bassin.code),
-                description=f"Lieux d'accueil pour l'orientation du {bassin.nom}.",
-            )
+            with_inputs(ctx, f"bassins/{bassin.code}.md", bassin.nom, "bassin.html", context, description=description)
         )
     return files
 
@@ -284,15 +263,10 @@ def bassin_pages(ctx: SiteContext) -> list[GeneratedPage]:
 def service_pages(ctx: SiteContext) -> list[GeneratedPage]:
     files = [page("services/index.md", "Les services", "services.html", in_nav=True, ctx=ctx)]
     for service in ctx.services.values():
+        context = {"service": service, "par_bassin": by_bassin(ctx.cartes_of(ctx.by_service[service.code]))}
         files.append(
-            page(
-                f"services/{service.code}.md",
-                service.nom,
-                "service.html",
-                ctx=ctx,
-                service=service,
-                par_bassin=by_bassin(ctx.by_service[service.code]),
-                description=service.resume,
+            with_inputs(
+                ctx, f"services/{service.code}.md", service.nom, "service.html", context, description=service.resume
             )
         )
     return files
@@ -301,18 +275,9 @@ def service_pages(ctx: SiteContext) -> list[GeneratedPage]:
 def reseau_pages(ctx: SiteContext) -> list[GeneratedPage]:
     files = [page("reseaux/index.md", "Les réseaux", "reseaux.html", in_nav=True, ctx=ctx)]
     for reseau in ctx.reseaux.values():
-        lieux = ctx.by_reseau[reseau.code]
-        files.append(
-            page(
-                f"reseaux/{reseau.code}.md",
-                reseau.nom,
-                "reseau.html",
-                ctx=ctx,
-                reseau=reseau,
-                lieux=lieux,
-                par_bassin=by_bassin(lieux),
-            )
-        )
+        lieux = ctx.cartes_of(ctx.by_reseau[reseau.code])
+        context = {"reseau": reseau, "lieux": lieux, "par_bassin": by_bassin(lieux)}
+        files.append(with_inputs(ctx, f"reseaux/{reseau.code}.md", reseau.nom, "reseau.html", context))
     return files
 
 
@@ -336,44 +301,31 @@ def metier_pages(ctx: SiteContext) -> list[GeneratedPage]:
         reseaux = [ctx.reseaux[code] for code in metier.reseaux]
         proches = []
         for bassin in bassins:
-            lieux = [l for l in ctx.by_bassin[bassin.code] if l.reseau in metier.reseaux]
+            lieux = [l for l in ctx.cartes_of(ctx.by_bassin[bassin.code]) if l.reseau in metier.reseaux]
             if lieux:
                 proches.append((bassin, lieux))
+        context = {"metier": metier, "bassins": bassins, "reseaux": reseaux, "proches": proches}
+        description = f"Fiche métier {metier.intitule} : accès, formations, où se renseigner."
         files.append(
-            page(
-                f"metiers/{metier.code}.md",
-                metier.intitule,
-                "metier.html",
-                ctx=ctx,
-                metier=metier,
-                bassins=bassins,
-                reseaux=reseaux,
-                proches=proches,
-                description=f"Fiche métier {metier.intitule} : accès, formations, où se renseigner.",
+            with_inputs(
+                ctx, f"metiers/{metier.code}.md", metier.intitule, "metier.html", context, description=description
             )
         )
     return files
 
 
 def label_page(ctx: SiteContext) -> GeneratedPage:
-    return page(
-        "label/lieux-labellises.md",
-        "Les lieux labellisés",
-        "label_lieux.html",
-        ctx=ctx,
-        par_bassin=by_bassin(ctx.labellises),
-    )
+    labellises = ctx.cartes_of(ctx.labellises)
+    context = {"labellises": labellises, "par_bassin": by_bassin(labellises)}
+    return with_inputs(ctx, "label/lieux-labellises.md", "Les lieux labellisés", "label_lieux.html", context)
 
 
 def map_page(ctx: SiteContext) -> GeneratedPage:
-    return page(
-        "carte/index.md",
-        "Carte des lieux d'accueil",
-        "carte.html",
-        in_nav=True,
-        ctx=ctx,
-        sans_contour=any(b.outline is None for b in ctx.bassins.values()),
-    )
+    context = {
+        "par_bassin": {code: ctx.cartes_of(lieux) for code, lieux in ctx.by_bassin.items()},
+        "sans_contour": any(b.outline is None for b in ctx.bassins.values()),
+    }
+    return with_inputs(ctx, "carte/index.md", "Carte des lieux d'accueil", "carte.html", context, in_nav=True)
 
 
 def data_page(ctx: SiteContext) -> GeneratedPage:
