@@ -21,6 +21,7 @@ import hashlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -273,7 +274,7 @@ def live_preview(project: Path, cache: Path, write) -> None:
             ready, own = built()
             print(f"  {label:32} {ready - saved:6.2f} s de l'enregistrement à la page prête ({own:.2f} s selon MkDocs)")
     finally:
-        server.terminate()
+        server.send_signal(signal.SIGINT)  # (Ctrl-C: MkDocs removes its temporary folders)
         server.wait()
 
 

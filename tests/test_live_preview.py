@@ -15,6 +15,7 @@ import sys
 import threading
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 from site_helpers import CHILD_ENV, project_copy
@@ -30,6 +31,9 @@ class Preview:
     """``mkdocs serve`` in ``project``, its output read line by line."""
 
     def __init__(self, project, *options: str, env: dict[str, str] | None = None):
+        temporary = Path(project).parent / "tmp-apercu"  # (MkDocs' served folder, left there if the server is killed)
+        temporary.mkdir(exist_ok=True)
+        env = {"TMPDIR": str(temporary), **(env or {})}
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
@@ -39,7 +43,7 @@ class Preview:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
-            env={**CHILD_ENV, **(env or {})},
+            env={**CHILD_ENV, **env},
         )
         self.lines: queue.Queue[str] = queue.Queue()
         self.said: list[str] = []
