@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -12,7 +13,8 @@ from conftest import DEMO, VALID_LIEU
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from build_tools.generate import SiteOptions
+from build_tools.export_pieces import MADE, KeptExportPieces
+from build_tools.generate import SiteOptions, exports, generate_site
 from build_tools.generate.exports import CSV_COLUMNS, _json_list, lieux_csv, spreadsheet_safe
 from build_tools.generate.pages import SiteContext
 from build_tools.geocache import CACHE_FILE_NAME, GeocodeCache
@@ -186,3 +188,47 @@ def test_exports_written_item_by_item_are_the_json_of_the_whole_list(items):
     assert "".join(_json_list(items)) == json.dumps(items, ensure_ascii=False, indent=1)
     nested = json.dumps({"features": items}, ensure_ascii=False, indent=1)
     assert '{\n "features": ' + "".join(_json_list(items, depth=1)) + "\n}" == nested
+
+
+EXPORTS = ("donnees/lieux.csv", "donnees/lieux.geojson", *(f"donnees/data-inclusion/{n}.json" for n in ("structures",
+           "services")))  # fmt: skip
+PIECE_MAKERS = ("_csv_piece", "_feature_piece", "_structure_piece", "_services_piece")
+
+
+def exports_made(data, geography, pieces_of=lambda path: MADE) -> dict[str, str]:
+    files = generate_site(data, geography, SiteOptions(build_date=dt.date(2026, 11, 20)), pieces_of)
+    return {file.path: file.made() for file in files if file.path in EXPORTS}
+
+
+def test_each_lieus_pieces_of_the_exports_are_taken_again_until_the_lieu_changes(model, tmp_path, monkeypatch):
+    """build_tools/export_pieces.py: a lieu's row of each export is made once, then taken from the cache while its
+    inputs are the same; the exports are the same text either way."""
+    data, geography = model
+    monkeypatch.setenv("SPRO_CACHE_DIR", str(tmp_path / "cache"))
+    project = tmp_path / "projet"
+    project.mkdir()
+    made: list[str] = []
+    for name in PIECE_MAKERS:
+        maker = getattr(exports, name)
+        monkeypatch.setattr(exports, name, lambda site, lieu, position, maker=maker: made.append(lieu.id) or maker(
+            site, lieu, position))  # fmt: skip
+
+    def kept_pieces(path):
+        return KeptExportPieces.of(project, path)
+
+    whole = exports_made(data, geography)
+    made.clear()
+    assert exports_made(data, geography, kept_pieces) == whole
+    assert len(made) == 4 * len(data.lieux)
+    made.clear()
+    assert exports_made(data, geography, kept_pieces) == whole
+    assert made == []
+
+    lieu = data.lieux["cio-cognac"]
+    changed = dataclasses.replace(
+        data, lieux={**data.lieux, lieu.id: dataclasses.replace(lieu, horaires="Mo-Fr 09:00-12:00")}
+    )
+    whole = exports_made(changed, geography)
+    made.clear()
+    assert exports_made(changed, geography, kept_pieces) == whole
+    assert made == ["cio-cognac"] * 4

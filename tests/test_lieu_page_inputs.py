@@ -16,7 +16,7 @@ import jinja2
 import pytest
 from conftest import DEMO, ROOT
 
-from build_tools.generate import SiteOptions
+from build_tools.generate import SiteOptions, generate_site
 from build_tools.generate.pages import SiteContext
 from build_tools.generate.render import render
 from build_tools.geocache import GeocodeCache
@@ -106,3 +106,38 @@ def test_the_template_cannot_read_the_other_lieux(loaded):
     for hidden in ("dataset", "by_bassin", "labellises", "geography"):
         with pytest.raises(jinja2.UndefinedError):
             render.__globals__["ENVIRONMENT"].from_string(f"{{{{ ctx.{hidden}.x }}}}").render(ctx=shared)
+
+
+def list_inputs(dataset, geography, options) -> dict[str, str]:
+    """The inputs of every page with inputs but the lieux' own: the lists of lieux (basins, services, réseaux, job
+    sheets, label, map) and the agenda."""
+    files = generate_site(dataset, geography, options)
+    return {f.path: f.inputs() for f in files if f.is_page and f.inputs and not f.path.startswith("lieux/")}
+
+
+@pytest.mark.parametrize("code", ["cio-cognac", "france-travail-niort"])  # (the second: in job sheets and the agenda)
+def test_a_lieus_hours_change_no_list_and_its_name_the_lists_it_is_in(loaded, code):
+    """A list shows a lieu's card (generate/site_view.py, ``Carte``): its name, not its hours."""
+    dataset, geography, options = loaded
+    before = list_inputs(dataset, geography, options)
+    assert {"bassins/cognac.md", "services/api.md", "reseaux/cio.md", "carte/index.md", "agenda/index.md"} <= set(
+        before
+    )
+    lieu = dataset.lieux[code]
+
+    def with_lieu(**changes):
+        return dataclasses.replace(dataset, lieux={**dataset.lieux, lieu.id: dataclasses.replace(lieu, **changes)})
+
+    assert list_inputs(with_lieu(horaires="Mo-Fr 09:00-12:00"), geography, options) == before
+    after = list_inputs(with_lieu(nom="Un autre nom"), geography, options)
+    showing = {f"bassins/{lieu.bassin}.md", f"reseaux/{lieu.reseau}.md", "carte/index.md"}
+    showing |= {f"services/{code}.md" for code in lieu.services}
+    showing |= {"label/lieux-labellises.md"} if lieu.labellise else set()
+    showing |= {
+        f"metiers/{m.code}.md"
+        for m in dataset.metiers.values()
+        if lieu.bassin in m.bassins and lieu.reseau in m.reseaux
+    }
+    if any(e.lieu == lieu.id and e.a_venir(DAY) for e in dataset.evenements.values()):
+        showing |= {"agenda/index.md"}
+    assert {path for path in before if after[path] != before[path]} == showing
