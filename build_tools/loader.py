@@ -222,8 +222,9 @@ class DataLoader:
             return [], problems
         pattern, example = _FILE_NAMES[folder]
         files = []
+        shown_folder = self._display(directory)
         for path in sorted(directory.iterdir()):
-            shown = self._display(path)
+            shown = self._shown.setdefault(path, f"{shown_folder}/{path.name}")  # (as _display shows it, sooner)
             problem = entry_problem(path, check_name=path.suffix not in (".yaml", OUTLINE_SUFFIX))
             if problem:
                 add(Diagnostic(shown, 0, 0, "", problem))

@@ -7,6 +7,7 @@ generators agree on one rule without importing each other.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 import unicodedata
@@ -47,11 +48,14 @@ UNPRINTABLE = re.compile(f"[\t\n{INVISIBLE_CHARACTERS.pattern[1:-1]}]")
 """The same characters and line breaks and tabs: what a one-line message must not print raw."""
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
-    """Lower-case, accent-free, single-spaced text for comparisons (« Rue  de l'Église » = "rue de l'eglise")."""
-    text = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae"))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(text.lower().replace("’", "'").split())
+    """Lower-case, accent-free, single-spaced text for comparisons (« Rue  de l'Église » = "rue de l'eglise").
+    Kept for the texts seen last: a build folds the same commune and street names tens of thousands of times."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae"))
+        text = "".join(c for c in text if not unicodedata.combining(c)).replace("’", "'")
+    return " ".join(text.lower().split())
 
 
 def slug(text: str) -> str:
