@@ -100,6 +100,25 @@ def _installed(folder: Path) -> bool:
     return any(folder.is_relative_to(Path(paths[name]).resolve()) for name in ("purelib", "platlib"))
 
 
+def project_folder(project: Path, name: str, root: Path | None = None) -> Path | None:
+    """The folder ``name`` of ``project``'s cache (made, with the folders above it, private), or None where it would
+    be unsafe (see the module's docstring)."""
+    root = (root or cache_root()).resolve()
+    project = project.resolve()
+    if root.is_relative_to(project):
+        return None
+    above = root / digest(str(project))[:24]
+    folder = above / name
+    try:
+        for level in (root, above, folder):
+            level.mkdir(mode=0o700, exist_ok=True, parents=level == root)
+            if not _private(level.lstat(), stat.S_ISDIR):
+                return None
+    except OSError:
+        return None
+    return folder
+
+
 class PageCache:
     """The entries of one project under one site-wide fingerprint, in pack files: a file per build and process, one
     record after another (``key sha256 length``, a line, then the page). Thousands of small files cost more than
@@ -123,20 +142,8 @@ class PageCache:
     @classmethod
     def of(cls, project: Path, site_fingerprint: str, root: Path | None = None) -> PageCache | None:
         """The project's cache, or None where it would be unsafe (see the module's docstring)."""
-        root = (root or cache_root()).resolve()
-        project = project.resolve()
-        if root.is_relative_to(project):
-            return None
-        project_folder = root / digest(str(project))[:24]
-        folder = project_folder / site_fingerprint[:40]
-        try:
-            for level in (root, project_folder, folder):
-                level.mkdir(mode=0o700, exist_ok=True, parents=level == root)
-                if not _private(level.lstat(), stat.S_ISDIR):
-                    return None
-        except OSError:
-            return None
-        return cls(folder)
+        folder = project_folder(project, site_fingerprint[:40], root)
+        return None if folder is None else cls(folder)
 
     def _read_pack(self, name: str) -> None:
         """Index a pack's records (up to the first that is not whole: a build killed while writing it)."""

@@ -3,7 +3,9 @@
 Renderer-neutral (MkDocs or Zensical call :func:`atomic_site` with their own build): a failure at any
 stage (invalid data, a broken link under --strict, Ctrl-C, a full disk) leaves the previous site untouched
 and no staging folder behind; the staging folders a killed build (kill -9) could not remove are removed by
-the next build, which is the only one running in that folder (a lock on the parent folder).
+the next build, which is the only one running in that folder (a lock on the parent folder). The site a build
+replaces waits in the cache for the next one, which builds into its folders once it has removed its files
+(:func:`_folders_kept_for`).
 
 The published tree is world-readable whatever the umask and however each file was written:
 ``tempfile.mkdtemp`` makes the staging directory 0700 and atomic writes make 0600 files, and GitHub Pages
@@ -22,6 +24,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from .page_cache import digest, project_folder
 from .preview import make_openable_from_disk
 from .safe_files import os_error_fr
 from .site_dir import MARKER, MARKER_TEXT, site_dir_problem
@@ -40,11 +43,16 @@ STAGING_MARKER_TEXT = "Dossier de travail de spro build : supprimé à la fin de
 
 
 def atomic_site(
-    site_dir: Path, project_root: Path, build_into: Callable[[Path], None], openable_from_disk: bool = False
+    site_dir: Path,
+    project_root: Path,
+    build_into: Callable[[Path], None],
+    openable_from_disk: bool = False,
+    into_folders: bool = False,
 ) -> None:
     """``build_into(staging)`` writes the whole site; the staging folder then takes the place of ``site_dir``.
     ``openable_from_disk``: the pull requests' preview, whose links to folders name their index.html
-    (:mod:`build_tools.preview`)."""
+    (:mod:`build_tools.preview`). ``into_folders``: the staging folder may hold the previous site's folders (no
+    file), which ``build_into`` writes into (see :func:`_folders_kept_for`)."""
     problem = site_dir_problem(site_dir, project_root)
     if problem:
         raise UnsafeSiteDir(problem)
@@ -53,17 +61,19 @@ def atomic_site(
         site_dir.parent.mkdir(parents=True, exist_ok=True)
         with _exclusive(site_dir):
             _remove_leftovers(site_dir)
+            folders = _folders_kept_for(site_dir, project_root) if into_folders else None
             work = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-", dir=site_dir.parent))
             try:
                 (work / STAGING_MARKER).write_text(STAGING_MARKER_TEXT, encoding="utf-8")
                 staging = work / "site"
-                staging.mkdir()
+                _staging_from(folders, staging)
                 build_into(staging)
+                _without_empty_folders(staging)
                 if openable_from_disk:
                     make_openable_from_disk(staging)
                 (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
                 publishable(staging)
-                _swap(staging, site_dir)
+                _set_aside(_swap(staging, site_dir), folders)
             finally:
                 shutil.rmtree(work, ignore_errors=True)
     except OSError as failed:
@@ -117,7 +127,8 @@ def publishable(root: Path) -> None:
                     os.chmod(entry.path, 0o644)  # (not a file already 0644: it may be linked from the previous site)
 
 
-def _swap(new: Path, target: Path) -> None:
+def _swap(new: Path, target: Path) -> Path | None:
+    """``new`` in the place of ``target``: the previous site, set aside (None if there was none)."""
     old = None
     if target.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
@@ -129,5 +140,75 @@ def _swap(new: Path, target: Path) -> None:
         if old is not None:
             old.rename(target)  # the previous site back in place
         raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    return old
+
+
+# The previous site's folders are kept for the next build, its files removed: making 3,300 folders (a 3,000-lieu
+# site: one per page) and removing as many took a second of a build that changed one lieu, while removing files
+# whose pages are linked in the site that replaces them takes a tenth of that. They wait in the project's folder of
+# the cache (private: nothing else writes there; never in the project, where a pull request could put a folder).
+
+
+def _folders_kept_for(site_dir: Path, project_root: Path) -> Path | None:
+    """Where the folders of ``site_dir``'s previous site wait for its next build (None: no cache, nowhere safe)."""
+    holder = project_folder(project_root, f"dossiers-{digest(str(site_dir))[:16]}")
+    return None if holder is None else holder / "site"
+
+
+def _staging_from(folders: Path | None, staging: Path) -> None:
+    """The staging folder made of the folders kept (their files removed), else new."""
+    if folders is not None and stat.S_ISDIR(_lstat_mode(folders)):
+        try:
+            folders.rename(staging)
+        except OSError:  # (another file system: they are of no use)
+            shutil.rmtree(folders, ignore_errors=True)
+        else:
+            _only_folders(staging)
+            return
+    staging.mkdir()
+
+
+def _lstat_mode(path: Path) -> int:
+    try:
+        return path.lstat().st_mode
+    except OSError:
+        return 0
+
+
+def _only_folders(root: Path) -> None:
+    """Every entry under ``root`` that is not a folder removed (links are removed, never followed)."""
+    folders = [str(root)]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path)
+                else:
+                    os.unlink(entry.path)
+
+
+def _without_empty_folders(root: Path) -> bool:
+    """The folders under ``root`` left empty by this build (a page gone since the folders were kept) removed: the
+    site is then what a build from nothing makes. Whether ``root`` itself is empty."""
+    empty = True
+    with os.scandir(root) as entries:
+        for entry in list(entries):
+            if entry.is_dir(follow_symlinks=False) and _without_empty_folders(Path(entry.path)):
+                os.rmdir(entry.path)
+            else:
+                empty = False
+    return empty
+
+
+def _set_aside(old: Path | None, folders: Path | None) -> None:
+    """The previous site kept where the next build takes its folders (and removes its files), else removed."""
+    if old is None:
+        return
+    if folders is not None:
+        shutil.rmtree(folders, ignore_errors=True)  # (none there but after a build that failed to take them)
+        try:
+            old.rename(folders)
+            return
+        except OSError:
+            pass
+    shutil.rmtree(old, ignore_errors=True)

@@ -130,6 +130,40 @@ def test_the_pages_a_build_makes_the_same_are_the_previous_sites_files(tmp_path,
     assert site_digests(site) == built and other.stat().st_ino == before[other] and other.stat().st_nlink == 1
 
 
+def test_a_build_writes_into_the_folders_of_the_site_it_replaced_last(tmp_path, monkeypatch):
+    """build_tools/site_output.py keeps a replaced site's folders, not its files, for the next build (in the cache,
+    never in the project): an unchanged page's folder is not made again, and a page gone leaves no folder."""
+    project = project_copy(tmp_path / "projet")
+    monkeypatch.setenv("SPRO_CACHE_DIR", str(tmp_path / "cache"))
+    lieux = project / "data" / "lieux"
+    text = (lieux / "cio-cognac.yaml").read_text(encoding="utf-8")
+    (lieux / "point-accueil-cognac.yaml").write_text(
+        text.replace("CIO de Cognac", "Point accueil de Cognac").replace("13 avenue", "2 rue"), encoding="utf-8"
+    )
+    site = build(project)
+    folders = {path: path.stat().st_ino for path in (site / "lieux", site / "lieux" / "cio-angouleme")}
+    (lieux / "point-accueil-cognac.yaml").unlink()
+    build(project)
+    assert {path: path.stat().st_ino for path in folders} != folders  # (the first site's folders wait)
+    build(project)
+    assert {path: path.stat().st_ino for path in folders} == folders
+    assert not (site / "lieux" / "point-accueil-cognac").exists()
+    monkeypatch.setenv("SPRO_CACHE_DIR", str(tmp_path / "cache-vide"))
+    clean = build(project, project / "site-propre")
+    assert site_digests(site) == site_digests(clean)
+    assert sorted(p.relative_to(site) for p in site.rglob("*")) == sorted(
+        p.relative_to(clean) for p in clean.rglob("*")
+    )
+    assert sorted(p.name for p in project.iterdir()) == [
+        "data",
+        "docs",
+        "mkdocs.yml",
+        "overrides",
+        "site",
+        "site-propre",
+    ]
+
+
 def test_two_files_of_docs_making_one_page_are_refused(tmp_path):
     """« x.md » and « x/index.md » both make ``x/index.html``: MkDocs would keep the last one, silently."""
     project = project_copy(tmp_path / "projet")

@@ -12,10 +12,12 @@ back, where a Python process keeps most of what it once held: Pagefind's memory 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
 
+import mkdocs.utils
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, MkDocsException
@@ -50,7 +52,7 @@ def build_site(
             search = SearchReuse.of(Path(config_file).resolve().parent, reusable) if finishing.reuse else None
             finish(staging, finishing, search)
 
-    atomic_site(site_dir, Path(config_file).resolve().parent, into, openable_from_disk)
+    atomic_site(site_dir, Path(config_file).resolve().parent, into, openable_from_disk, into_folders=True)
 
 
 def _in_a_child(render: Callable[[], Finishing | None]) -> Finishing | None:
@@ -92,7 +94,8 @@ def _render(
                 plugin.config.cache = plugin.config.cache and reuse_pages
                 plugin.previous = previous
             try:
-                build(config)
+                with _staging_not_emptied():
+                    build(config)
             finally:  # (Ctrl-C included: nothing may write into the staging folder once it is removed)
                 if plugin is not None:
                     plugin.stop_second_process()
@@ -103,6 +106,18 @@ def _render(
         said = messages.config_errors or ([] if isinstance(failure, (Abort, SystemExit)) else [str(failure)])
         raise BuildFailed(" ; ".join(config_message(m, config_file.name) for m in said)) from failure
     return plugin.finishing if plugin is not None else None
+
+
+@contextlib.contextmanager
+def _staging_not_emptied():
+    """MkDocs empties the site folder before it builds: the staging folder holds no file, only the previous site's
+    folders, kept for this build to write into (:func:`~build_tools.site_output.atomic_site`)."""
+    emptying = mkdocs.utils.clean_directory
+    mkdocs.utils.clean_directory = lambda directory: None
+    try:
+        yield
+    finally:
+        mkdocs.utils.clean_directory = emptying
 
 
 class _messages:
