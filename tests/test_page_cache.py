@@ -6,8 +6,11 @@ from __future__ import annotations
 import os
 import time
 
+import jinja2
 import pytest
 
+from build_tools.generate import render
+from build_tools.mkdocs_adapter.plugin import _keep_compiled_templates
 from build_tools.page_cache import KEPT_FINGERPRINTS, MOST_PACKS, UNUSED_DAYS, PageCache, code_fingerprint
 
 PAGE = "<!doctype html>\r\n<title>Lieu</title>\r<p>é</p>\n"
@@ -132,3 +135,27 @@ def test_the_code_outside_site_packages_is_hashed_whatever_its_path(tmp_path):
     before = code_fingerprint([code])
     (code / "main.html").write_text("v2", encoding="utf-8")
     assert code_fingerprint([code]) != before
+
+
+def test_templates_are_compiled_once_then_taken_from_the_cache_folder(tmp_path, monkeypatch):
+    """mkdocs_adapter/plugin.py keeps both Jinja environments' bytecode beside the cached pages: a new environment
+    (each build has one) compiles nothing already compiled; a damaged file is compiled again."""
+    loader = jinja2.DictLoader({"page.html": "<p>{{ x }}</p>"})
+    compiled = []
+    real = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile", lambda self, *a, **k: compiled.append(1) or real(self, *a, **k))
+    try:
+        for build in range(3):
+            env = jinja2.Environment(loader=loader)
+            _keep_compiled_templates(env, tmp_path)
+            assert env.get_template("page.html").render(x=build) == f"<p>{build}</p>"
+            assert render.ENVIRONMENT.bytecode_cache is env.bytecode_cache
+        assert len(compiled) == 1
+        (kept,) = tmp_path.glob("__jinja2_*.cache")
+        kept.write_bytes(b"pas du bytecode")
+        env = jinja2.Environment(loader=loader)
+        _keep_compiled_templates(env, tmp_path)
+        assert env.get_template("page.html").render(x=3) == "<p>3</p>" and len(compiled) == 2
+    finally:
+        _keep_compiled_templates(jinja2.Environment(), None)
+    assert render.ENVIRONMENT.bytecode_cache is None
