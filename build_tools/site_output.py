@@ -68,7 +68,7 @@ def atomic_site(
                 staging = work / "site"
                 _staging_from(folders, staging)
                 build_into(staging)
-                _without_empty_folders(staging)
+                without_empty_folders(staging)
                 if openable_from_disk:
                     make_openable_from_disk(staging)
                 (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
@@ -163,7 +163,7 @@ def _staging_from(folders: Path | None, staging: Path) -> None:
         except OSError:  # (another file system: they are of no use)
             shutil.rmtree(folders, ignore_errors=True)
         else:
-            _only_folders(staging)
+            only_folders(staging)
             return
     staging.mkdir()
 
@@ -175,7 +175,7 @@ def _lstat_mode(path: Path) -> int:
         return 0
 
 
-def _only_folders(root: Path) -> None:
+def only_folders(root: Path) -> None:
     """Every entry under ``root`` that is not a folder removed (links are removed, never followed)."""
     folders = [str(root)]
     while folders:
@@ -187,13 +187,13 @@ def _only_folders(root: Path) -> None:
                     os.unlink(entry.path)
 
 
-def _without_empty_folders(root: Path) -> bool:
+def without_empty_folders(root: Path) -> bool:
     """The folders under ``root`` left empty by this build (a page gone since the folders were kept) removed: the
     site is then what a build from nothing makes. Whether ``root`` itself is empty."""
     empty = True
     with os.scandir(root) as entries:
         for entry in list(entries):
-            if entry.is_dir(follow_symlinks=False) and _without_empty_folders(Path(entry.path)):
+            if entry.is_dir(follow_symlinks=False) and without_empty_folders(Path(entry.path)):
                 os.rmdir(entry.path)
             else:
                 empty = False

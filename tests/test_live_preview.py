@@ -175,8 +175,8 @@ def test_only_the_preview_builds_pages_from_invalid_data(tmp_path):
 
 def test_a_save_builds_from_the_previous_build_and_leaves_no_folder_behind(tmp_path):
     """Each build of the preview sets the previous one aside, to link what it makes the same
-    (build_tools/previous_output.py), then removes it: after a save the pages are the new ones, and once the server
-    stops, nothing is left in the temporary folder."""
+    (build_tools/previous_output.py), then keeps its folders, not its files, for the build after: after a save the
+    pages are the new ones, and once the server stops, nothing is left in the temporary folder."""
     project = project_copy(tmp_path / "projet")
     temporary = tmp_path / "tmp"
     temporary.mkdir()
@@ -184,7 +184,7 @@ def test_a_save_builds_from_the_previous_build_and_leaves_no_folder_behind(tmp_p
     try:
         (served,) = temporary.glob("mkdocs_*")
         unchanged = served / "lieux" / "cio-angouleme" / "index.html"
-        inode = unchanged.stat().st_ino
+        inode, folder = unchanged.stat().st_ino, unchanged.parent.stat().st_ino
         lieu = project / "data" / "lieux" / "cio-cognac.yaml"
         lieu.write_text(lieu.read_text(encoding="utf-8").replace("nom: CIO de Cognac", "nom: CIO Cognac centre"))
         preview.wait_for("Reloading browsers")
@@ -193,6 +193,12 @@ def test_a_save_builds_from_the_previous_build_and_leaves_no_folder_behind(tmp_p
         status, page = preview.get("lieux/cio-angouleme/")
         assert status == 200 and "Angoulême" in page
         assert unchanged.stat().st_ino == inode  # (linked from the build before, not written again)
+        lieu.write_text(lieu.read_text(encoding="utf-8").replace("nom: CIO Cognac centre", "nom: CIO de Cognac"))
+        preview.wait_for("Reloading browsers")
+        status, page = preview.get("lieux/cio-cognac/")
+        assert status == 200 and "CIO de Cognac" in page
+        assert unchanged.stat().st_ino == inode and unchanged.parent.stat().st_ino == folder  # (the first build's)
+        assert not [p for p in served.rglob("*") if p.is_dir() and not any(p.iterdir())]  # (no folder left empty)
     finally:
         preview.interrupt()
     assert list(temporary.iterdir()) == []
