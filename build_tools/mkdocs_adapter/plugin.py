@@ -165,11 +165,15 @@ class SproPlugin(BasePlugin[SproConfig]):
         self.set_aside = []
         kept, self.folders_kept = self.folders_kept, None
         if kept is not None and kept.is_dir() and not kept.is_symlink():
-            kept.rename(site)
-            self.keeping_folders = mkdocs.utils.clean_directory
-            mkdocs.utils.clean_directory = lambda directory: None
-        else:
-            site.mkdir(mode=0o700)  # (as MkDocs made it: the preview may show data not valid yet)
+            try:
+                kept.rename(site)
+            except OSError:
+                shutil.rmtree(kept, ignore_errors=True)
+            else:
+                self.keeping_folders = mkdocs.utils.clean_directory
+                mkdocs.utils.clean_directory = lambda directory: None
+                return
+        site.mkdir(mode=0o700)  # (as MkDocs made it: the preview may show data not valid yet)
 
     def _stop(self, failure: Exception) -> PluginError:
         self.failure = failure
