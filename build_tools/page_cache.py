@@ -40,10 +40,11 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-KEPT_FINGERPRINTS = 9
+KEPT_FINGERPRINTS = 10
 """Fingerprint folders kept per project (the most recently used): a build's pages, a preview's, the lieu files they
 read (:mod:`build_tools.read_cache`), Pagefind's outputs (:mod:`build_tools.site_search`), the pieces of the four
-exports (:mod:`build_tools.export_pieces`), one more."""
+exports (:mod:`build_tools.export_pieces`), the folders of the site replaced last (:mod:`build_tools.site_output`),
+one more."""
 UNUSED_DAYS = 30
 """A project's folder unused for this long is removed by the next build of any project."""
 MOST_PACKS = 6

@@ -151,7 +151,7 @@ def _swap(new: Path, target: Path) -> Path | None:
 
 def _folders_kept_for(site_dir: Path, project_root: Path) -> Path | None:
     """Where the folders of ``site_dir``'s previous site wait for its next build (None: no cache, nowhere safe)."""
-    holder = project_folder(project_root, f"dossiers-{digest(str(site_dir))[:16]}")
+    holder = project_folder(project_root, digest("dossiers du site", str(site_dir))[:40])  # (cleaned up as the others)
     return None if holder is None else holder / "site"
 
 

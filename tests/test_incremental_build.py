@@ -164,6 +164,23 @@ def test_a_build_writes_into_the_folders_of_the_site_it_replaced_last(tmp_path, 
     ]
 
 
+def test_a_folder_kept_where_a_file_now_goes_makes_way_for_it(tmp_path, monkeypatch):
+    """A page of docs/ (``notes.txt/``) become a plain file of the same name: the folder kept from the site before
+    goes, else MkDocs would copy the file into it."""
+    project = project_copy(tmp_path / "projet")
+    monkeypatch.setenv("SPRO_CACHE_DIR", str(tmp_path / "cache"))
+    (project / "docs" / "notes.txt.md").write_text("# Notes\n\nTexte.\n", encoding="utf-8")
+    site = build(project)
+    build(project)  # (the first site's folders, notes.txt/ among them, now wait for the next build)
+    (project / "docs" / "notes.txt.md").unlink()
+    (project / "docs" / "notes.txt").write_text("en clair\n", encoding="utf-8")
+    build(project)
+    assert (site / "notes.txt").read_text(encoding="utf-8") == "en clair\n"
+    monkeypatch.setenv("SPRO_CACHE_DIR", str(tmp_path / "cache-vide"))
+    clean = build(project, project / "site-propre")
+    assert site_digests(site) == site_digests(clean)
+
+
 def test_two_files_of_docs_making_one_page_are_refused(tmp_path):
     """« x.md » and « x/index.md » both make ``x/index.html``: MkDocs would keep the last one, silently."""
     project = project_copy(tmp_path / "projet")
@@ -247,9 +264,12 @@ def test_sans_cache_builds_every_page_and_leaves_the_cache_as_it_was(tmp_path):
     def packs() -> dict:
         return {pack.name: pack.read_bytes() for pack in (tmp_path / "cache").rglob("*.pack")}
 
-    before = packs()
+    def folders() -> list:  # (the cache's folders, those a site's folders are kept in included)
+        return sorted(path for path in (tmp_path / "cache").rglob("*") if path.is_dir())
+
+    before, folders_before = packs(), folders()
     replace_in(project / "data" / "lieux" / "cio-cognac.yaml", "nom: CIO de Cognac", "nom: CIO Cognac")
     result = spro(project, "build", "--sans-cache", env=cache)
     assert result.returncode == 0, result.stderr
-    assert REUSED.search(result.stderr) is None and before and packs() == before
+    assert REUSED.search(result.stderr) is None and before and packs() == before and folders() == folders_before
     assert "CIO Cognac" in (project / "site" / "lieux" / "cio-cognac" / "index.html").read_text(encoding="utf-8")

@@ -12,6 +12,7 @@ import pytest
 from build_tools.generate import render
 from build_tools.mkdocs_adapter.plugin import _keep_compiled_templates
 from build_tools.page_cache import KEPT_FINGERPRINTS, MOST_PACKS, UNUSED_DAYS, PageCache, code_fingerprint
+from build_tools.site_output import _folders_kept_for
 
 PAGE = "<!doctype html>\r\n<title>Lieu</title>\r<p>é</p>\n"
 
@@ -115,7 +116,7 @@ def test_packs_are_packed_together_before_they_are_too_many(tmp_path):
 
 
 def test_clean_up_keeps_the_fingerprints_used_last_and_the_projects_used_lately(tmp_path):
-    made = [opened(tmp_path, fingerprint=f"{n}" * 40) for n in range(KEPT_FINGERPRINTS + 1)]
+    made = [opened(tmp_path, fingerprint=f"{n:x}" * 40) for n in range(KEPT_FINGERPRINTS + 1)]
     for age, cache in enumerate(reversed(made)):  # (the first made is the least recently used)
         os.utime(cache.folder, (time.time() - 100 * age,) * 2)
     old = opened(tmp_path, project="ancien")
@@ -123,7 +124,7 @@ def test_clean_up_keeps_the_fingerprints_used_last_and_the_projects_used_lately(
     os.utime(old.folder.parent, (long_ago, long_ago))
     mine = opened(tmp_path, fingerprint="e" * 40)
     mine.keep_only(set())
-    kept_before = [f"{n}" * 40 for n in range(KEPT_FINGERPRINTS + 1)][-(KEPT_FINGERPRINTS - 1) :]
+    kept_before = [f"{n:x}" * 40 for n in range(KEPT_FINGERPRINTS + 1)][-(KEPT_FINGERPRINTS - 1) :]
     assert sorted(p.name for p in mine.folder.parent.iterdir()) == [*kept_before, "e" * 40]
     assert not old.folder.parent.exists()
 
@@ -152,10 +153,30 @@ def test_templates_are_compiled_once_then_taken_from_the_cache_folder(tmp_path, 
             assert render.ENVIRONMENT.bytecode_cache is env.bytecode_cache
         assert len(compiled) == 1
         (kept,) = tmp_path.glob("__jinja2_*.cache")
-        kept.write_bytes(b"pas du bytecode")
-        env = jinja2.Environment(loader=loader)
-        _keep_compiled_templates(env, tmp_path)
-        assert env.get_template("page.html").render(x=3) == "<p>3</p>" and len(compiled) == 2
+        whole = kept.read_bytes()
+        for damaged in (b"pas du bytecode", whole[: len(jinja2.bccache.bc_magic) + 3]):  # (then cut short)
+            kept.write_bytes(damaged)
+            env = jinja2.Environment(loader=loader)
+            _keep_compiled_templates(env, tmp_path)
+            assert env.get_template("page.html").render(x=3) == "<p>3</p>"
+        assert len(compiled) == 3
     finally:
         _keep_compiled_templates(jinja2.Environment(), None)
     assert render.ENVIRONMENT.bytecode_cache is None
+
+
+def test_the_folders_kept_of_a_site_are_cleaned_up_as_the_other_folders(tmp_path, monkeypatch):
+    """build_tools/site_output.py keeps a replaced site's folders in the project's cache folder: a site not built
+    for a while (a --site-dir used once) goes like an unused fingerprint."""
+    monkeypatch.setenv("SPRO_CACHE_DIR", str(tmp_path / "cache"))
+    project = tmp_path / "projet"
+    project.mkdir()
+    kept = _folders_kept_for(tmp_path / "une-fois" / "site", project)
+    kept.mkdir()
+    long_ago = time.time() - 1000
+    os.utime(kept.parent, (long_ago, long_ago))
+    for n in range(KEPT_FINGERPRINTS - 1):
+        PageCache.of(project, f"{n}" * 40).keep_only(set())
+    assert kept.is_dir()
+    PageCache.of(project, "e" * 40).keep_only(set())
+    assert not kept.parent.exists()

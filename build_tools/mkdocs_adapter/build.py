@@ -41,7 +41,8 @@ def build_site(
 ) -> None:
     """Build the site into ``site_dir`` (kept as it was on any failure). ``on_warning(message)``: each warning of
     MkDocs (a broken link under --strict...), shown by the caller; return False to keep it out of the log.
-    ``reuse_pages``: False renders every page, the page cache left alone (as ``cache: false`` in mkdocs.yml)."""
+    ``reuse_pages``: False renders every page, the page cache left alone (as ``cache: false`` in mkdocs.yml), and
+    builds into new folders."""
 
     previous = Path(site_dir).resolve()  # (its files are linked where this build makes the same bytes)
 
@@ -52,7 +53,7 @@ def build_site(
             search = SearchReuse.of(Path(config_file).resolve().parent, reusable) if finishing.reuse else None
             finish(staging, finishing, search)
 
-    atomic_site(site_dir, Path(config_file).resolve().parent, into, openable_from_disk, into_folders=True)
+    atomic_site(site_dir, Path(config_file).resolve().parent, into, openable_from_disk, into_folders=reuse_pages)
 
 
 def _in_a_child(render: Callable[[], Finishing | None]) -> Finishing | None:

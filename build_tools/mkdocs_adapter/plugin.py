@@ -153,8 +153,8 @@ class SproPlugin(BasePlugin[SproConfig]):
             aside = Path(tempfile.mkdtemp(prefix=f"{site.name}-precedent-", dir=site.parent))
             aside.rmdir()
             site.rename(aside)
+            self.previous = PreviousOutput(aside)  # (first: Ctrl-C while the folders are made still forgets it)
             self._site_from_folders_kept(site)
-            self.previous = PreviousOutput(aside)
 
     def _site_from_folders_kept(self, site: Path) -> None:
         """The served folder made of the folders of the build before the previous one, emptied of their files
@@ -232,6 +232,7 @@ class SproPlugin(BasePlugin[SproConfig]):
         The generated pages get the template :data:`GENERATED_PAGE`, which takes them from the cache when it can,
         then a second process starts rendering them from the other end (:mod:`.second_process`)."""
         logging.getLogger("mkdocs.commands.build").addFilter(self._written_elsewhere_not_skipped)
+        _no_folder_where_a_file_goes(files, config)  # (every plugin's files known, none written yet)
         _keep_compiled_templates(env, None)
         if self.prepared is None:  # (a preview of invalid data: the pages of docs/ only)
             return env
@@ -356,8 +357,8 @@ class SproPlugin(BasePlugin[SproConfig]):
         kept for the next build's folders (:meth:`_site_from_folders_kept`)."""
         self._emptying_back()
         if self.serving and self.previous is not None:
-            folders = self.previous.root
-            keeper = threading.Thread(target=_only_folders_or_none, args=(folders,), daemon=True)
+            folders, older = self.previous.root, self.folders_kept
+            keeper = threading.Thread(target=_folders_kept, args=(folders, older), daemon=True)
             keeper.start()
             self.set_aside.append(keeper)
             self.folders_kept = folders
@@ -700,13 +701,14 @@ def _keep_compiled_templates(env, folder: Path | None) -> None:
 
 
 class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
-    """A compiled template that cannot be read or kept is compiled again: the cache never fails a build."""
+    """A compiled template that cannot be read (damaged, cut short) or kept is compiled again: the cache never fails
+    a build."""
 
     def load_bytecode(self, bucket) -> None:
         try:
             super().load_bytecode(bucket)
-        except OSError:
-            pass
+        except Exception:  # (a file cut short: its checksum does not unpickle)
+            bucket.reset()
 
     def dump_bytecode(self, bucket) -> None:
         try:
@@ -715,8 +717,23 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
             pass
 
 
-def _only_folders_or_none(folder: Path) -> None:
-    """``folder`` emptied of its files (:func:`~build_tools.site_output.only_folders`), else removed."""
+def _no_folder_where_a_file_goes(files: Files, config) -> None:
+    """A folder kept from an earlier site (:mod:`build_tools.site_output`, :meth:`SproPlugin._site_from_folders_kept`)
+    holds no file, but may stand where this build writes one (a page, ``notes.txt/``, become a file of docs/,
+    ``notes.txt``): MkDocs would copy the file into it. Such folders go before anything is written."""
+    site = Path(config.site_dir)
+    paths = [Path(file.abs_dest_path) for file in files]
+    paths += [site / name for template in config.theme.static_templates for name in (template, f"{template}.gz")]
+    for path in paths:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+
+
+def _folders_kept(folder: Path, older: Path | None) -> None:
+    """``folder`` emptied of its files (:func:`~build_tools.site_output.only_folders`), else removed; ``older``
+    (folders kept before, not used: a build stopped before it took them) removed."""
+    if older is not None:
+        shutil.rmtree(older, ignore_errors=True)
     try:
         only_folders(folder)
     except OSError:
