@@ -3,8 +3,8 @@ structure and services), taken again while what they are made of is the same.
 
 Writing the four exports was a second of a 3,000-lieu refresh after one lieu changed (the JSON encoder, in Python
 when it indents). A piece is made of its lieu, that lieu's position and the site's
-:class:`~build_tools.generate.pages.SiteView`, which is all its maker is given; its key is their digest
-(:meth:`~build_tools.generate.pages.SiteView.inputs`, the lieu page's own), and this package's code names the
+:class:`~build_tools.generate.site_view.SiteView`, which is all its maker is given; its key is their digest
+(:meth:`~build_tools.generate.site_view.SiteView.lieu_inputs`, the lieu page's own), and this package's code names the
 cache's folder, one per export. A change anywhere makes other keys: an entry is never stale, only unused.
 
 The entries are kept by :class:`~build_tools.page_cache.PageCache`, with its safeguards (never inside the project,

@@ -157,7 +157,7 @@ def _folders_kept_for(site_dir: Path, project_root: Path) -> Path | None:
 
 def _staging_from(folders: Path | None, staging: Path) -> None:
     """The staging folder made of the folders kept (their files removed), else new."""
-    if folders is not None and stat.S_ISDIR(_lstat_mode(folders)):
+    if folders is not None and folders.is_dir() and not folders.is_symlink():
         try:
             folders.rename(staging)
         except OSError:  # (another file system: they are of no use)
@@ -166,13 +166,6 @@ def _staging_from(folders: Path | None, staging: Path) -> None:
             only_folders(staging)
             return
     staging.mkdir()
-
-
-def _lstat_mode(path: Path) -> int:
-    try:
-        return path.lstat().st_mode
-    except OSError:
-        return 0
 
 
 def only_folders(root: Path) -> None:

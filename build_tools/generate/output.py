@@ -49,8 +49,9 @@ class GeneratedPage:
     in_nav: bool = False
     inputs: Callable[[], str] | None = None
     """A digest of everything the body is made of but this package's code and templates, where it can be told
-    without rendering the body (a lieu page: :class:`~build_tools.generate.pages.LieuSite`): the page cache then
-    takes the page from an earlier build without rendering its body. None: the rendered body is the key."""
+    without rendering the body (a lieu page, a list of lieux: :class:`~build_tools.generate.site_view.SiteView`):
+    the page cache then takes the page from an earlier build without rendering its body. None: the rendered body is
+    the key."""
     is_page = True
 
     @property

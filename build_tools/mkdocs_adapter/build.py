@@ -12,12 +12,10 @@ back, where a Python process keeps most of what it once held: Pagefind's memory 
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
 
-import mkdocs.utils
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, MkDocsException
@@ -94,9 +92,9 @@ def _render(
                 plugin.finish_elsewhere = True
                 plugin.config.cache = plugin.config.cache and reuse_pages
                 plugin.previous = previous
+                plugin.into_folders = reuse_pages  # (atomic_site's staging folder may hold folders kept)
             try:
-                with _staging_not_emptied():
-                    build(config)
+                build(config)
             finally:  # (Ctrl-C included: nothing may write into the staging folder once it is removed)
                 if plugin is not None:
                     plugin.stop_second_process()
@@ -107,18 +105,6 @@ def _render(
         said = messages.config_errors or ([] if isinstance(failure, (Abort, SystemExit)) else [str(failure)])
         raise BuildFailed(" ; ".join(config_message(m, config_file.name) for m in said)) from failure
     return plugin.finishing if plugin is not None else None
-
-
-@contextlib.contextmanager
-def _staging_not_emptied():
-    """MkDocs empties the site folder before it builds: the staging folder holds no file, only the previous site's
-    folders, kept for this build to write into (:func:`~build_tools.site_output.atomic_site`)."""
-    emptying = mkdocs.utils.clean_directory
-    mkdocs.utils.clean_directory = lambda directory: None
-    try:
-        yield
-    finally:
-        mkdocs.utils.clean_directory = emptying
 
 
 class _messages:

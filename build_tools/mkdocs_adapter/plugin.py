@@ -135,8 +135,12 @@ class SproPlugin(BasePlugin[SproConfig]):
     folders_kept: Path | None = None
     """Under ``mkdocs serve``: the folders of the build before the previous one, emptied of their files, for the
     next build (:meth:`_site_from_folders_kept`)."""
+    into_folders = False
+    """Whether the site folder holds folders kept from an earlier site, and no file (set by :func:`.build.build_site`,
+    and by :meth:`on_pre_build` under ``mkdocs serve``): MkDocs must not empty it, and a folder standing where this
+    build writes a file goes (:func:`_no_folder_where_a_file_goes`)."""
     keeping_folders: Callable[[str], None] | None = None
-    """MkDocs' emptying of the site folder, set aside while a build writes into folders kept."""
+    """MkDocs' emptying of the site folder, set aside from :meth:`on_pre_build` to :meth:`on_files`."""
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
@@ -145,21 +149,25 @@ class SproPlugin(BasePlugin[SproConfig]):
 
     def on_pre_build(self, config):
         """Under ``mkdocs serve``, the previous build's site set aside before MkDocs empties the folder, so that this
-        build links what it makes the same (:mod:`build_tools.previous_output`); removed once the build ends."""
-        if not self.serving or self.dirty:
-            return
-        site = Path(config.site_dir)
-        if site.is_dir() and any(site.iterdir()):
-            aside = Path(tempfile.mkdtemp(prefix=f"{site.name}-precedent-", dir=site.parent))
-            aside.rmdir()
-            site.rename(aside)
-            self.previous = PreviousOutput(aside)  # (first: Ctrl-C while the folders are made still forgets it)
-            self._site_from_folders_kept(site)
+        build links what it makes the same (:mod:`build_tools.previous_output`); removed once the build ends. MkDocs
+        empties the site folder next: not one that holds only folders kept (:attr:`into_folders`)."""
+        if self.serving and not self.dirty:
+            self.into_folders = False
+            site = Path(config.site_dir)
+            if site.is_dir() and any(site.iterdir()):
+                aside = Path(tempfile.mkdtemp(prefix=f"{site.name}-precedent-", dir=site.parent))
+                aside.rmdir()
+                site.rename(aside)
+                self.previous = PreviousOutput(aside)  # (first: Ctrl-C while the folders are made still forgets it)
+                self.into_folders = self._site_from_folders_kept(site)
+        if self.into_folders:
+            self.keeping_folders = mkdocs.utils.clean_directory
+            mkdocs.utils.clean_directory = lambda directory: None
 
-    def _site_from_folders_kept(self, site: Path) -> None:
+    def _site_from_folders_kept(self, site: Path) -> bool:
         """The served folder made of the folders of the build before the previous one, emptied of their files
         beside the server (:meth:`_forget_previous`), else new: making 3,300 folders again took half a second of
-        each save at 3,000 lieux. MkDocs then does not empty it (it holds no file), until :meth:`on_files`."""
+        each save at 3,000 lieux. Whether it was made of them."""
         for keeper in self.set_aside:
             keeper.join()
         self.set_aside = []
@@ -170,10 +178,9 @@ class SproPlugin(BasePlugin[SproConfig]):
             except OSError:
                 shutil.rmtree(kept, ignore_errors=True)
             else:
-                self.keeping_folders = mkdocs.utils.clean_directory
-                mkdocs.utils.clean_directory = lambda directory: None
-                return
+                return True
         site.mkdir(mode=0o700)  # (as MkDocs made it: the preview may show data not valid yet)
+        return False
 
     def _stop(self, failure: Exception) -> PluginError:
         self.failure = failure
@@ -232,7 +239,8 @@ class SproPlugin(BasePlugin[SproConfig]):
         The generated pages get the template :data:`GENERATED_PAGE`, which takes them from the cache when it can,
         then a second process starts rendering them from the other end (:mod:`.second_process`)."""
         logging.getLogger("mkdocs.commands.build").addFilter(self._written_elsewhere_not_skipped)
-        _no_folder_where_a_file_goes(files, config)  # (every plugin's files known, none written yet)
+        if self.into_folders:  # (every plugin's files known, none written yet)
+            _no_folder_where_a_file_goes(files, config)
         _keep_compiled_templates(env, None)
         if self.prepared is None:  # (a preview of invalid data: the pages of docs/ only)
             return env
@@ -514,7 +522,7 @@ class SproPlugin(BasePlugin[SproConfig]):
     def on_post_build(self, config) -> None:
         logging.getLogger("mkdocs.commands.build").removeFilter(self._written_elsewhere_not_skipped)
         try:
-            if self.serving:  # (the folders kept that no page of this build used)
+            if self.serving and self.into_folders:  # (the folders kept that no page of this build used)
                 without_empty_folders(Path(config.site_dir))
             self._finish(config)
         finally:
