@@ -13,6 +13,7 @@ Nothing here imports a renderer: a renderer is an adapter that calls these two f
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,7 +93,29 @@ def prepare(
 ) -> Prepared:
     """Validate ``data_dir`` and ``docs_dir`` (paths of the project), then generate the site's own files.
     ``reuse_reads``: the lieu files read by an earlier build are taken again when unchanged (:mod:`.read_cache`),
-    and so are the exports' pieces of the lieux (:mod:`.export_pieces`)."""
+    and so are the exports' pieces of the lieux (:mod:`.export_pieces`).
+
+    What this makes lives as long as the build. Python's cyclic garbage collector walked it again each time it had
+    grown by a quarter, and found nothing (4 s of a 30,000-lieu build): it is left out, frozen once made (what it
+    drops is still freed; a preview, which builds again and again, unfreezes it after each build)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _prepare(project, data_dir, docs_dir, site_url, news_dir, reuse_reads)
+    finally:
+        gc.freeze()
+        if collecting:
+            gc.enable()
+
+
+def _prepare(
+    project: Path,
+    data_dir: Path,
+    docs_dir: Path,
+    site_url: str | None,
+    news_dir: str,
+    reuse_reads: bool,
+) -> Prepared:
     loader = DataLoader(data_dir, display_root=project, reuse_reads=reuse_reads)
     dataset = loader.load()
     report = loader.report

@@ -10,6 +10,7 @@ independent items (reading and checking lieu files); the MkDocs adapter renders 
 from __future__ import annotations
 
 import ctypes
+import gc
 import os
 import pickle
 import signal
@@ -39,6 +40,7 @@ def fork_child() -> int:
     parent = os.getpid()
     sys.stdout.flush()
     sys.stderr.flush()
+    gc.freeze()  # (the garbage collector of either process walking the objects they share would copy their memory)
     pid = os.fork()
     if pid == 0:  # pragma: no cover (the child)
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)

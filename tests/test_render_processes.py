@@ -242,3 +242,30 @@ def test_a_second_build_in_the_same_process_writes_every_page(tmp_path):
     assert result.returncode == 0, result.stderr
     assert len(site_digests(first / "site")) > 250
     assert site_digests(second / "site") == site_digests(first / "site")
+
+
+PREPARED_TWICE = """
+import gc, sys
+from pathlib import Path
+from build_tools import pipeline
+project = Path(".").resolve()
+def prepared():
+    return pipeline.prepare(project, project / "data", project / "docs", None, "actualites")
+kept = prepared()
+print(gc.isenabled(), gc.get_freeze_count() > 10 * len(kept.dataset.lieux))
+(project / "data" / "site.yaml").write_text("nom: [", encoding="utf-8")
+try:
+    prepared()
+except pipeline.InvalidSources:
+    print(gc.isenabled())
+"""
+
+
+def test_what_the_build_prepares_is_left_out_of_garbage_collection_which_stays_on(tmp_path):
+    """The dataset and the generated pages, made once for the whole build, are frozen out of Python's cyclic garbage
+    collector (which walked them again and again, to find nothing); the collector itself stays on, failure or not."""
+    project = project_copy(tmp_path / "p")
+    result = subprocess.run(
+        [sys.executable, "-c", PREPARED_TWICE], cwd=project, capture_output=True, text=True, env=CHILD_ENV
+    )
+    assert result.stdout.split() == ["True", "True", "True"], result.stdout + result.stderr[-2000:]

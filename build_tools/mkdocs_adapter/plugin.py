@@ -10,6 +10,7 @@ the blog's posts for the feed.
 from __future__ import annotations
 
 import collections.abc
+import gc
 import html
 import json
 import logging
@@ -527,6 +528,8 @@ class SproPlugin(BasePlugin[SproConfig]):
             self._finish(config)
         finally:
             self._forget_previous()
+            if self.serving:  # (the objects of this build, frozen by pipeline.prepare, collected once unused)
+                gc.unfreeze()
 
     def _finish(self, config) -> None:
         if self.prepared is None:  # (a preview of invalid data: no search, no feed)
