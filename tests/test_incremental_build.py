@@ -12,6 +12,8 @@ import pytest
 from site_helpers import build, project_copy, spro
 
 from build_tools import pipeline
+from build_tools.mkdocs_adapter import plugin
+from build_tools.mkdocs_adapter.build import build_site
 from build_tools.page_cache import MOST_PACKS
 from build_tools.site_search import SearchIndexFailed
 
@@ -273,3 +275,22 @@ def test_sans_cache_builds_every_page_and_leaves_the_cache_as_it_was(tmp_path):
     assert result.returncode == 0, result.stderr
     assert REUSED.search(result.stderr) is None and before and packs() == before and folders() == folders_before
     assert "CIO Cognac" in (project / "site" / "lieux" / "cio-cognac" / "index.html").read_text(encoding="utf-8")
+
+
+def test_pages_checked_once_built_are_the_pages_checked_as_rendered_and_never_kept_unchecked(tmp_path, monkeypatch):
+    """A page too long to be checked for active content as it is rendered (plugin.CHECKED_AT_THE_END) gets its
+    policy from the pass over the built site: the same bytes. And the page cache keeps only pages checked: a build
+    reusing what one that left every page to that pass kept writes the same site again."""
+    project = project_copy(tmp_path / "projet")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795219200")
+    monkeypatch.setenv("SPRO_CACHE_DIR", str(tmp_path / "cache"))
+    build_site(project / "mkdocs.yml", project / "site-verifie-au-rendu", reuse_pages=False)
+    monkeypatch.setattr(plugin, "CHECKED_AT_THE_END", 0)  # (every page left to that pass)
+    build(project, project / "site-verifie-apres")
+    monkeypatch.undo()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795219200")
+    monkeypatch.setenv("SPRO_CACHE_DIR", str(tmp_path / "cache"))
+    build(project, project / "site-repris")
+    expected = site_digests(project / "site-verifie-au-rendu")
+    assert site_digests(project / "site-verifie-apres") == expected
+    assert site_digests(project / "site-repris") == expected

@@ -17,9 +17,11 @@ from conftest import ROOT, VALID_LIEU
 from fake_ban import FakeBan, Reply, collection, feature
 from site_helpers import build, parse, project_copy, spro
 
+from build_tools import pipeline
 from build_tools.active_content import active_content
 from build_tools.geocache import GeocodeCache
 from build_tools.geocoder import Geocoder, Politeness, geocode_missing
+from build_tools.mkdocs_adapter import plugin
 
 SQUARE = [[0.30, 46.55], [0.40, 46.55], [0.40, 46.62], [0.30, 46.62], [0.30, 46.55]]
 
@@ -432,6 +434,25 @@ def test_active_content_that_got_past_validation_stops_the_build(tmp_path):
         r"sont permis\)\) : construction arrêtée",
         result.stderr,
     ), result.stderr
+    assert (site / "index.html").read_bytes() == before
+
+
+def test_a_page_too_long_to_check_as_it_is_rendered_is_checked_before_the_site_is_published(tmp_path, monkeypatch):
+    """The tripwire holds for the pages left to the pass over the built site (the map of a 30,000-lieu site)."""
+    project = project_copy(tmp_path / "p", with_lieux=False)
+    site = build(project)
+    before = (site / "index.html").read_bytes()
+    hook = project / "hook.py"
+    hook.write_text(
+        "def on_post_page(output, page, config):\n    return output.replace('</body>', '<script>x()</script></body>')\n"
+    )
+    with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write(f"hooks:\n  - {hook}\n")
+    monkeypatch.setattr(plugin, "CHECKED_AT_THE_END", 0)  # (every page left to that pass)
+    with pytest.raises(
+        pipeline.BuildFailed, match=r"contient un contenu actif inattendu \(script en ligne \('x\(\)'\)"
+    ):
+        build(project)
     assert (site / "index.html").read_bytes() == before
 
 

@@ -96,6 +96,12 @@ BODY_PLACEHOLDER = "<!-- spro: <h1> corps de la page -->"
 # The template of the generated pages: the page's own if this process renders it, else nothing (MkDocs then writes
 # what on_post_page returns: the page of an earlier build, or nothing for a page the second process renders).
 GENERATED_PAGE = "spro/generated-page.html"
+CHECKED_AT_THE_END = 4_000_000
+"""A page longer than this (characters) is checked for active content and given its policy by the pass over the
+built site (:func:`build_tools.pipeline.finish`), not as it is rendered, and is not kept in the page cache (which
+keeps pages secured): the HTML parser's tree of a page is ten times its size (170 MB for the 14 MB map of a
+30,000-lieu site), and in a rendering process it came on top of two processes' memory (the build's peak). The pass
+over the built site runs once they have ended."""
 
 
 @dataclass
@@ -486,6 +492,8 @@ class SproPlugin(BasePlugin[SproConfig]):
             output = with_content_target(output)
         if self.invalid is not None:
             output = with_invalid_data(output, self.invalid)
+        if len(output) > CHECKED_AT_THE_END:
+            return self._written(page, self._previewed(output, config))
         try:
             output = pipeline.secure_page(output, page.file.dest_uri, self._tiles().origin)
         except pipeline.BuildFailed as failure:
