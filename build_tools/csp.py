@@ -35,10 +35,11 @@ def policy(tiles_origin: str) -> str:
 
 
 def with_policy(page: str, tiles_origin: str) -> str:
-    """The document with its policy as the first element of <head> (before any script)."""
+    """The document with its policy as the first element of <head> (before any script); once only (``mkdocs build
+    --dirty`` leaves pages of the previous build that have it)."""
     content = html.escape(policy(tiles_origin), quote=False).replace('"', "&quot;")  # its ' stay readable
     meta = f'<meta http-equiv="Content-Security-Policy" content="{content}">'
     head = re.search(r"<head[^>]*>", page, re.IGNORECASE)
-    if head is None:
+    if head is None or page.startswith("\n" + meta, head.end()):
         return page
     return page[: head.end()] + "\n" + meta + page[head.end() :]

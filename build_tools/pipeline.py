@@ -212,9 +212,18 @@ def secure_page(page: str, where: str, tiles_origin: str) -> str:
 
 
 def secure_pages(site_dir: Path, tiles_origin: str, secured: frozenset[str] = frozenset()) -> None:
-    """Every HTML file not secured yet (``secured``: paths in the site), read, checked and rewritten."""
-    for path in sorted(site_dir.rglob("*.html")):
-        where = path.relative_to(site_dir).as_posix()
-        if where not in secured:
-            page = path.read_text(encoding="utf-8")
-            rewrite(path, secure_page(page, where, tiles_origin))
+    """Every HTML file not secured yet (``secured``: paths in the site), read, checked and rewritten. Should one hold
+    active content, it and those not checked yet are removed before the build stops: a site folder written in place
+    (plain ``mkdocs build``) keeps no page unchecked."""
+    unchecked = [
+        path for path in sorted(site_dir.rglob("*.html")) if path.relative_to(site_dir).as_posix() not in secured
+    ]
+    for number, path in enumerate(unchecked):
+        with path.open(encoding="utf-8", newline="") as file:  # (its bytes as they are: no newline translated)
+            page = file.read()
+        try:
+            rewrite(path, secure_page(page, path.relative_to(site_dir).as_posix(), tiles_origin))
+        except BuildFailed:
+            for left in unchecked[number:]:
+                left.unlink()
+            raise

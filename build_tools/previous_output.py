@@ -77,4 +77,4 @@ def rewrite(path: Path, text: str) -> None:
     """``path`` replaced by a new file holding ``text``: never written in place, where it may be a link to the
     previous build's file (:class:`PreviousOutput`)."""
     path.unlink()
-    path.write_text(text, encoding="utf-8")
+    path.write_text(text, encoding="utf-8", newline="")

@@ -19,6 +19,7 @@ from site_helpers import build, parse, project_copy, spro
 
 from build_tools import pipeline
 from build_tools.active_content import active_content
+from build_tools.csp import with_policy
 from build_tools.geocache import GeocodeCache
 from build_tools.geocoder import Geocoder, Politeness, geocode_missing
 from build_tools.mkdocs_adapter import plugin
@@ -454,6 +455,25 @@ def test_a_page_too_long_to_check_as_it_is_rendered_is_checked_before_the_site_i
     ):
         build(project)
     assert (site / "index.html").read_bytes() == before
+
+
+def test_the_pass_over_a_site_written_in_place_leaves_no_page_unchecked_when_one_fails(tmp_path):
+    """Plain ``mkdocs build`` writes into the site folder itself: the page with active content, and those not checked
+    yet, go; those checked keep their policy."""
+    for name, body in [("a", "<p>A</p>"), ("b", "<script>x()</script>"), ("c", "<p>C</p>")]:
+        (tmp_path / f"{name}.html").write_text(f"<html><head></head><body>{body}</body></html>", encoding="utf-8")
+    with pytest.raises(pipeline.BuildFailed, match=r"^b\.html contient un contenu actif inattendu"):
+        pipeline.secure_pages(tmp_path, "https://tuiles.example")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a.html"]
+    assert 'http-equiv="Content-Security-Policy"' in (tmp_path / "a.html").read_text(encoding="utf-8")
+
+
+def test_a_page_gets_its_policy_once_even_when_it_has_it_already():
+    """``mkdocs build --dirty`` leaves the pages of the previous build, policy included, beside the new ones."""
+    page = "<!doctype html><html><head><title>T</title></head><body></body></html>"
+    once = with_policy(page, "https://tuiles.example")
+    assert once.count("Content-Security-Policy") == 1
+    assert with_policy(once, "https://tuiles.example") == once
 
 
 def test_no_page_holds_an_inline_script_and_the_policy_allows_none(demo_site):

@@ -359,6 +359,8 @@ class SproPlugin(BasePlugin[SproConfig]):
     def on_build_error(self, error):
         self.stop_second_process()
         self._forget_previous()
+        if self.serving:  # (as after a build that ended: see on_post_build)
+            gc.unfreeze()
         if self.cache is not None:
             self.cache.close()
 
