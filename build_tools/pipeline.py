@@ -215,15 +215,14 @@ def secure_pages(site_dir: Path, tiles_origin: str, secured: frozenset[str] = fr
     """Every HTML file not secured yet (``secured``: paths in the site), read, checked and rewritten. Should one hold
     active content, it and those not checked yet are removed before the build stops: a site folder written in place
     (plain ``mkdocs build``) keeps no page unchecked."""
-    unchecked = [
-        path for path in sorted(site_dir.rglob("*.html")) if path.relative_to(site_dir).as_posix() not in secured
-    ]
-    for number, path in enumerate(unchecked):
+    paths = sorted(site_dir.rglob("*.html"))
+    unchecked = [(path, where) for path in paths if (where := path.relative_to(site_dir).as_posix()) not in secured]
+    for number, (path, where) in enumerate(unchecked):
         with path.open(encoding="utf-8", newline="") as file:  # (its bytes as they are: no newline translated)
             page = file.read()
         try:
-            rewrite(path, secure_page(page, path.relative_to(site_dir).as_posix(), tiles_origin))
+            rewrite(path, secure_page(page, where, tiles_origin))
         except BuildFailed:
-            for left in unchecked[number:]:
+            for left, _ in unchecked[number:]:
                 left.unlink()
             raise

@@ -173,7 +173,7 @@ class SproPlugin(BasePlugin[SproConfig]):
 
     def _site_from_folders_kept(self, site: Path) -> bool:
         """The served folder made of the folders of the build before the previous one, emptied of their files
-        beside the server (:meth:`_forget_previous`), else new: making 3,300 folders again took half a second of
+        beside the server (:meth:`_build_ended`), else new: making 3,300 folders again took half a second of
         each save at 3,000 lieux. Whether it was made of them."""
         for keeper in self.set_aside:
             keeper.join()
@@ -358,9 +358,7 @@ class SproPlugin(BasePlugin[SproConfig]):
 
     def on_build_error(self, error):
         self.stop_second_process()
-        self._forget_previous()
-        if self.serving:  # (as after a build that ended: see on_post_build)
-            gc.unfreeze()
+        self._build_ended()
         if self.cache is not None:
             self.cache.close()
 
@@ -369,10 +367,14 @@ class SproPlugin(BasePlugin[SproConfig]):
         if self.keeping_folders is not None:
             mkdocs.utils.clean_directory, self.keeping_folders = self.keeping_folders, None
 
-    def _forget_previous(self) -> None:
-        """Under ``mkdocs serve``, the previous build's site set aside is emptied of its files, beside the server, and
-        kept for the next build's folders (:meth:`_site_from_folders_kept`)."""
+    def _build_ended(self) -> None:
+        """However a build ends (done, failed, stopped): MkDocs' emptying of the site folder back; under ``mkdocs
+        serve``, the previous build's site set aside emptied of its files, beside the server, and kept for the next
+        build's folders (:meth:`_site_from_folders_kept`), and the objects :func:`build_tools.pipeline.prepare` froze
+        given back to the garbage collector (the server builds again and again)."""
         self._emptying_back()
+        if self.serving:
+            gc.unfreeze()
         if self.serving and self.previous is not None:
             folders, older = self.previous.root, self.folders_kept
             keeper = threading.Thread(target=_folders_kept, args=(folders, older), daemon=True)
@@ -382,7 +384,7 @@ class SproPlugin(BasePlugin[SproConfig]):
         self.previous = None
 
     def on_shutdown(self):
-        self._forget_previous()  # (Ctrl-C during a build: MkDocs runs no on_build_error for a KeyboardInterrupt)
+        self._build_ended()  # (Ctrl-C during a build: MkDocs runs no on_build_error for a KeyboardInterrupt)
         for keeper in self.set_aside:
             keeper.join()
         if self.folders_kept is not None:
@@ -537,9 +539,7 @@ class SproPlugin(BasePlugin[SproConfig]):
                 without_empty_folders(Path(config.site_dir))
             self._finish(config)
         finally:
-            self._forget_previous()
-            if self.serving:  # (the objects of this build, frozen by pipeline.prepare, collected once unused)
-                gc.unfreeze()
+            self._build_ended()
 
     def _finish(self, config) -> None:
         if self.prepared is None:  # (a preview of invalid data: no search, no feed)
