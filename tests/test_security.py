@@ -7,6 +7,7 @@ the project). ``test_security_sweep.py`` then tries every field of every contrac
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -469,19 +470,39 @@ def test_the_pass_over_a_site_written_in_place_leaves_no_page_unchecked_when_one
 
 
 def test_the_pass_over_the_built_site_finds_every_page_at_any_depth_and_follows_no_link(tmp_path):
-    """What ``secure_pages`` goes over: every ``.html`` file, the site's root and nested folders alike, in the order of
-    their paths; not what a link to a folder outside the site holds."""
+    """What ``secure_pages`` goes over: every ``.html`` file, the site's root and nested folders alike (a folder
+    named like a page included: docs/x.html/ is a valid folder name), in the order of their paths; not what a link
+    to a folder outside the site holds."""
     site, outside = tmp_path / "site", tmp_path / "outside"
-    for where in ["index.html", "a-b/index.html", "a/b/index.html", "a/index.html", "a/data.json", "a.html"]:
+    pages = ["a/b/index.html", "a/index.html", "a-b/index.html", "a.html", "index.html", "x.html/index.html"]
+    for where in [*pages, "a/data.json"]:
         (site / where).parent.mkdir(parents=True, exist_ok=True)
-        (site / where).write_text("<p>x</p>", encoding="utf-8")
+        (site / where).write_text("<html><head></head><body><p>x</p></body></html>", encoding="utf-8")
     outside.mkdir()
     (outside / "index.html").write_text("<script>x()</script>", encoding="utf-8")
     (site / "lien").symlink_to(outside, target_is_directory=True)
-    assert pipeline.html_files(site) == ["a/b/index.html", "a/index.html", "a-b/index.html", "a.html", "index.html"]
-    assert pipeline.html_files(site) == [p.relative_to(site).as_posix() for p in sorted(site.rglob("*.html"))]
+    (site / "lien.html").symlink_to(outside, target_is_directory=True)
+    assert pipeline.html_files(site) == pages
     pipeline.secure_pages(site, "https://tuiles.example")
+    assert all('http-equiv="Content-Security-Policy"' in (site / where).read_text(encoding="utf-8") for where in pages)
     assert "<script>x()</script>" == (outside / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_folder_of_the_built_site_that_cannot_be_listed_stops_the_build(tmp_path, monkeypatch):
+    """Its pages would go unchecked: the pass fails closed (here: too many open files while listing one folder)."""
+    for where in ["index.html", "a/index.html", "a/b/index.html"]:
+        (tmp_path / where).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / where).write_text("<p>x</p>", encoding="utf-8")
+    listing = os.scandir
+
+    def scandir(path):
+        if os.path.basename(os.path.normpath(path)) == "a":
+            raise OSError(errno.EMFILE, "Too many open files", path)
+        return listing(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    with pytest.raises(pipeline.BuildFailed, match=r"^dossier du site illisible \(.*/a\) : Too many open files"):
+        pipeline.secure_pages(tmp_path, "https://tuiles.example")
 
 
 def test_a_page_gets_its_policy_once_even_when_it_has_it_already():
