@@ -63,7 +63,7 @@ def build_date() -> dt.date:
         if day is None or not 2000 <= day.year <= 2100:
             raise BuildFailed(
                 f"SOURCE_DATE_EPOCH : « {epoch[:40]} » : nombre de secondes depuis le 1er janvier 1970 "
-                "attendu, pour une date entre 2000 et 2100 (ex. 1795219200 pour le 20 novembre 2026)"
+                "attendu, pour une date entre 2000 et 2100 (ex. 1795219200 pour le 21 novembre 2026)"
             )
         return day
     return dt.date.today()

@@ -18,7 +18,7 @@ from build_tools.loader import DataLoader
 # processes the tests start are given it too (site_helpers.CHILD_ENV).
 os.environ["SPRO_CACHE_DIR"] = tempfile.mkdtemp(prefix="spro-tests-cache-")
 atexit.register(shutil.rmtree, os.environ["SPRO_CACHE_DIR"], True)
-# Every build of the tests dated 2026-11-20 (reproducible pages), whichever test runs first in a process: under
+# Every build of the tests dated 2026-11-21 (reproducible pages), whichever test runs first in a process: under
 # pytest-xdist, which tests share a process depends on scheduling.
 os.environ.setdefault("SOURCE_DATE_EPOCH", "1795219200")
 

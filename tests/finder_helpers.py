@@ -15,7 +15,7 @@ from build_tools.finder import PARIS, Finder, Query, SearchTables, words
 from build_tools.places import gazetteer_json
 
 MOMENT = dt.datetime(2026, 11, 24, 10, 0, tzinfo=PARIS)  # a Tuesday morning
-REFERENCE = dt.date(2026, 11, 20)  # the demo site's build date (SOURCE_DATE_EPOCH in conftest)
+REFERENCE = dt.date(2026, 11, 21)  # the demo site's build date (SOURCE_DATE_EPOCH in conftest, UTC)
 GROUPS = ("service", "public", "bassin", "reseau", "modalite")
 
 
